@@ -1,0 +1,4 @@
+DROP TABLE duty_ksbs;
+DROP TABLE ksbs;
+DROP TABLE duties;
+DROP TABLE standards;

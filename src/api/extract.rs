@@ -1,0 +1,92 @@
+//! Extractors that turn malformed input into precise problems: malformed JSON → 400, a wrong
+//! field → 422 naming it, wrong content type → 415, too large → 413.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::web::Bytes;
+use actix_web::{FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// A JSON body, read with the configured size limit and deserialised with the failing field's
+/// path (`ksbs[3]`, `user.email`) kept for the problem's `errors`.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let content_type_ok = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<mime::Mime>().ok())
+            .is_some_and(|m| {
+                m.type_() == mime::APPLICATION
+                    && (m.subtype() == mime::JSON || m.suffix() == Some(mime::JSON))
+            });
+        let bytes = Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !content_type_ok {
+                return Err(AppError::UnsupportedMediaType(
+                    "Send the body as JSON with `Content-Type: application/json`.".into(),
+                ));
+            }
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    AppError::PayloadTooLarge(
+                        "The JSON body is larger than the server accepts.".into(),
+                    )
+                } else {
+                    AppError::BadRequest(format!("The request body could not be read: {e}"))
+                }
+            })?;
+            parse_json(&bytes).map(Json)
+        })
+    }
+}
+
+/// Deserialises JSON: a syntax error is 400, a type or missing-field error is 422 on that field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(value) => Ok(value),
+        Err(error) => {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            match inner.classify() {
+                serde_json::error::Category::Data => {
+                    let message = inner.to_string();
+                    let message = message
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or(&message)
+                        .to_string();
+                    // A missing field is reported at its parent; name the field itself.
+                    let field = match (path.as_str(), missing_field(&message)) {
+                        (".", Some(name)) => name.to_string(),
+                        (parent, Some(name)) => format!("{parent}.{name}"),
+                        (".", None) => "body".to_string(),
+                        (p, None) => p.to_string(),
+                    };
+                    Err(AppError::invalid(field, message))
+                }
+                _ => Err(AppError::BadRequest(format!(
+                    "The request body is not valid JSON: {inner}."
+                ))),
+            }
+        }
+    }
+}
+
+fn missing_field(message: &str) -> Option<&str> {
+    message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+}

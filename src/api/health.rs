@@ -1,0 +1,66 @@
+//! Liveness and readiness probes.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use actix_web::{HttpResponse, get, web};
+use diesel::sql_types::Text;
+use diesel_async::RunQueryDsl;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the process answers.
+    pub status: &'static str,
+}
+
+/// The process is alive. Never touches the database.
+#[utoipa::path(tag = "health", responses((status = 200, body = Health)))]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok" })
+}
+
+#[derive(diesel::QueryableByName)]
+struct MigrationRow {
+    #[diesel(sql_type = Text)]
+    version: String,
+}
+
+/// The database answers and every migration compiled into this binary has been applied.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, body = Health),
+        (status = 503, description = "database unreachable or migrations pending", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let unavailable = |why: &str| AppError::Unavailable(format!("Not ready: {why}."));
+    let mut conn = tokio::time::timeout(Duration::from_secs(3), state.pool.get())
+        .await
+        .map_err(|_| unavailable("the database did not answer in time"))?
+        .map_err(|_| unavailable("the database cannot be reached"))?;
+    let applied: HashSet<String> =
+        diesel::sql_query("SELECT version FROM __diesel_schema_migrations")
+            .load::<MigrationRow>(&mut conn)
+            .await
+            .map_err(|_| unavailable("the database has not been migrated"))?
+            .into_iter()
+            .map(|row| row.version)
+            .collect();
+    let pending = state
+        .expected_migrations
+        .iter()
+        .filter(|v| !applied.contains(*v))
+        .count();
+    if pending > 0 {
+        return Err(unavailable(&format!("{pending} migration(s) pending")));
+    }
+    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+}

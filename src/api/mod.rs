@@ -1,0 +1,115 @@
+//! The HTTP layer. This file is THE route table: every endpoint is registered here, and
+//! registering it through `utoipa_actix_web` is also what puts it in the OpenAPI document, so the
+//! document covers every endpoint by construction.
+
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod standards;
+
+mod fallback;
+mod openapi;
+mod spa;
+
+use std::time::Duration;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::{App, web};
+use utoipa::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
+
+use crate::config::Settings;
+use crate::db::DbConn;
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub use openapi::openapi_json;
+
+/// The `/api/v1` endpoints.
+fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(standards::list_standards)
+        .service(standards::get_standard)
+        .service(openapi::openapi_document);
+}
+
+/// Builds the whole application (with `state`, or without for the OpenAPI document alone): routes, limits, error
+/// mapping, request ids, the API docs and the frontend.
+pub fn app(
+    state: Option<web::Data<AppState>>,
+    settings: Settings,
+) -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    utoipa::openapi::OpenApi,
+) {
+    let mut app = App::new();
+    if let Some(state) = state {
+        app = app.app_data(state);
+    }
+    let (app, document) = app
+        .app_data(web::PayloadConfig::new(settings.json_limit))
+        .app_data(web::PathConfig::default().error_handler(|_, _| {
+            AppError::NotFound("There is nothing at this address.".into()).into()
+        }))
+        .into_utoipa_app()
+        .openapi(openapi::ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                .configure(v1_routes)
+                .default_service(web::to(fallback::fallback)),
+        )
+        .split_for_parts();
+    let document = openapi::finish(document);
+    let app = app
+        .app_data(web::Data::new(fallback::RouteIndex::from_document(
+            &document,
+        )))
+        .app_data(web::Data::new(openapi::Document(
+            serde_json::to_string(&document).unwrap_or_default(),
+        )))
+        .service(
+            utoipa_swagger_ui::SwaggerUi::new("/api/docs/{_:.*}")
+                .url("/api/v1/openapi.json", document.clone()),
+        )
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                actix_web::HttpResponse::Found()
+                    .insert_header(("Location", "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .service(web::scope("/api").default_service(web::to(fallback::fallback)));
+    let app = spa::mount(app, &settings.static_dir)
+        .wrap(actix_web::middleware::from_fn(
+            middleware::problem_for_bare_errors,
+        ))
+        .wrap(actix_web::middleware::from_fn(middleware::request_id));
+    (app, document)
+}
+
+/// A pooled connection, or 503 when the database cannot be reached.
+pub async fn db_conn(state: &AppState) -> Result<DbConn, AppError> {
+    match tokio::time::timeout(Duration::from_secs(5), state.pool.get()).await {
+        Ok(Ok(conn)) => Ok(conn),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "no database connection");
+            Err(AppError::Unavailable(
+                "The database is not available right now; please try again shortly.".into(),
+            ))
+        }
+        Err(_) => Err(AppError::Unavailable(
+            "The database is busy; please try again shortly.".into(),
+        )),
+    }
+}

@@ -1,0 +1,99 @@
+//! The command line. Every setting is a flag with an environment variable beside it (12-factor),
+//! and all of them show in `ksbfolio --help`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// ksbfolio — apprenticeship evidence tracker for the ST0220 Healthcare Science Associate standard.
+///
+/// Without DATABASE_URL, ksbfolio runs its own PostgreSQL cluster in KSBFOLIO_DATA_DIR/postgres,
+/// using the PostgreSQL server binaries installed on this machine.
+#[derive(Debug, Parser)]
+#[command(name = "ksbfolio", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// PostgreSQL connection URL. Unset: the embedded cluster in KSBFOLIO_DATA_DIR/postgres.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "KSBFOLIO_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: SocketAddr,
+    /// Folder for the embedded database, attachments and generated secrets.
+    #[arg(
+        long,
+        env = "KSBFOLIO_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// Built frontend to serve at / (falls back to index.html for unknown non-API paths).
+    #[arg(
+        long,
+        env = "KSBFOLIO_STATIC_DIR",
+        default_value = "frontend/dist",
+        global = true
+    )]
+    pub static_dir: PathBuf,
+    /// Largest JSON request body accepted, in bytes.
+    #[arg(long, env = "KSBFOLIO_JSON_LIMIT", default_value_t = 1024 * 1024, global = true)]
+    pub json_limit: usize,
+    /// Database connections in the pool.
+    #[arg(
+        long,
+        env = "KSBFOLIO_DB_POOL_SIZE",
+        default_value_t = 16,
+        global = true
+    )]
+    pub db_pool_size: usize,
+    /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
+    #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
+    pub log_filter: String,
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(
+        long,
+        env = "KSBFOLIO_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: crate::telemetry::LogFormat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (the default).
+    Serve,
+    /// Apply pending database migrations and load the bundled standards, then exit.
+    Migrate,
+    /// Manage the standards catalogue.
+    #[command(subcommand)]
+    Standards(StandardsCommand),
+    /// Print the OpenAPI document (JSON) to standard output.
+    Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StandardsCommand {
+    /// Import a standard from ksbfolio's JSON shape or the Skills England (IfATE) API shape.
+    ///
+    /// A new reference or version is added. Re-importing an existing version with the same KSB
+    /// texts replaces its duty links (this is how the official mapping arrives); changed KSB texts
+    /// are refused, since they make a new version.
+    Import {
+        /// Path of the JSON file.
+        file: PathBuf,
+    },
+}

@@ -1,0 +1,4 @@
+//! The rules of the portfolio as pure functions over plain data: no HTTP, no SQL.
+
+pub mod standard;
+pub mod standard_formats;

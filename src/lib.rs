@@ -1,0 +1,25 @@
+//! ksbfolio: an apprenticeship evidence tracker for the ST0220 Healthcare Science Associate standard.
+//!
+//! The crate is a library with a thin binary (`main.rs`), so the integration tests start exactly
+//! the application that `ksbfolio serve` runs.
+
+/// HTTP only: extractors, handlers, the route table, error mapping and the OpenAPI document.
+pub mod api;
+/// Command-line interface (clap): subcommands and configuration flags.
+pub mod cli;
+/// Settings assembled from the command line and environment.
+pub mod config;
+/// The database: pool, migrations, schema and query functions.
+pub mod db;
+/// The rules of the portfolio, free of HTTP and SQL.
+pub mod domain;
+/// The private PostgreSQL cluster behind the default set-up.
+pub mod embedded_pg;
+/// The one HTTP error type and its problem+json body.
+pub mod error;
+/// Building and running the application; opening the database.
+pub mod startup;
+/// Shared state handed to every handler.
+pub mod state;
+/// Logging set-up.
+pub mod telemetry;

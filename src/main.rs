@@ -1,0 +1,60 @@
+//! The `ksbfolio` binary: parse the command line, set up logging, run the chosen subcommand.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use ksbfolio::cli::{Cli, Command, StandardsCommand};
+use ksbfolio::config::Settings;
+use ksbfolio::startup::{self, Application, OpenDatabase};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    ksbfolio::telemetry::init(&cli.config.log_filter, cli.config.log_format);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("ksbfolio: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::from_args(&cli.config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            println!("{}", ksbfolio::api::openapi_json()?);
+            Ok(())
+        }
+        Command::Serve => {
+            let database = OpenDatabase::open(&cli.config).await?;
+            let result = serve(&settings, &database).await;
+            database.close()?;
+            result
+        }
+        Command::Migrate => {
+            let database = OpenDatabase::open(&cli.config).await?;
+            database.close()?;
+            println!("database is migrated and the bundled standards are loaded");
+            Ok(())
+        }
+        Command::Standards(StandardsCommand::Import { file }) => {
+            let database = OpenDatabase::open(&cli.config).await?;
+            let result = startup::import_standard_file(&database.url, &file).await;
+            database.close()?;
+            println!("{}", result?);
+            Ok(())
+        }
+    }
+}
+
+async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
+    let pool = ksbfolio::db::build_pool(&database.url, settings.db_pool_size)?;
+    let app = Application::build(settings, pool)?;
+    let url = format!("http://{}/", app.address());
+    tracing::info!(%url, "ksbfolio is listening");
+    eprintln!("\n  ksbfolio is running: open {url}\n  (Ctrl+C stops it)\n");
+    app.run_until_stopped().await?;
+    Ok(())
+}

@@ -1,0 +1,154 @@
+//! Building and running the application, shared by `main` and the integration tests, and opening
+//! the database (a given `DATABASE_URL`, or the embedded cluster) with migrations applied.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::Path;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{HttpServer, web};
+use anyhow::Context;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+
+use crate::cli::ConfigArgs;
+use crate::config::Settings;
+use crate::db::{self, DbPool, catalogue};
+use crate::domain::standard::StandardDocument;
+use crate::embedded_pg::EmbeddedPostgres;
+use crate::state::AppState;
+
+/// The bundled ST0220 catalogue, loaded on every `migrate` and `serve` when absent.
+pub const BUNDLED_STANDARDS: &[(&str, &str)] = &[(
+    "data/standards/ST0220.json",
+    include_str!("../data/standards/ST0220.json"),
+)];
+
+/// A bound, not yet running HTTP server.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    /// Binds to `settings.bind` (port 0 picks a free port) and builds the server. Nothing touches
+    /// the database here: connections are made on first use, so an app can start while the
+    /// database is down and say so on `/readyz`.
+    pub fn build(settings: &Settings, pool: DbPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let state = web::Data::new(AppState {
+            pool,
+            settings: Arc::new(settings.clone()),
+            expected_migrations: Arc::new(db::expected_migration_versions()),
+        });
+        let settings = settings.clone();
+        let server = HttpServer::new(move || {
+            let (app, _openapi) = crate::api::app(Some(state.clone()), settings.clone());
+            app
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { address, server })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (actix's graceful stop).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The database the process works on: a URL, and the embedded cluster when we started one.
+pub struct OpenDatabase {
+    pub url: String,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+impl OpenDatabase {
+    /// Uses DATABASE_URL, or starts the embedded cluster; then migrates and loads the bundled
+    /// standards (idempotent).
+    pub async fn open(config: &ConfigArgs) -> anyhow::Result<Self> {
+        let (url, embedded) = match &config.database_url {
+            Some(url) => (url.clone(), None),
+            None => {
+                let data_dir = config.data_dir.clone();
+                let embedded =
+                    tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&data_dir))
+                        .await??;
+                db::create_database_if_missing(
+                    &embedded.admin_url(),
+                    crate::embedded_pg::DATABASE_NAME,
+                )
+                .await?;
+                (embedded.database_url(), Some(embedded))
+            }
+        };
+        let database = Self { url, embedded };
+        if let Err(error) = prepare_database(&database.url).await {
+            database.close()?;
+            return Err(error);
+        }
+        Ok(database)
+    }
+
+    /// Stops the embedded cluster if this process started it.
+    pub fn close(self) -> anyhow::Result<()> {
+        if let Some(embedded) = self.embedded {
+            embedded.stop()?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies pending migrations and inserts the bundled standards where absent.
+pub async fn prepare_database(url: &str) -> anyhow::Result<()> {
+    let applied = db::run_migrations(url)
+        .await
+        .context("cannot migrate the database")?;
+    for version in applied {
+        tracing::info!(%version, "applied migration");
+    }
+    let mut conn = AsyncPgConnection::establish(url)
+        .await
+        .context("cannot connect to the database")?;
+    for (name, json) in BUNDLED_STANDARDS {
+        let document = StandardDocument::from_json(json, name)?;
+        let outcome = catalogue::ensure_present(&mut conn, &document).await?;
+        tracing::debug!(standard = %document.reference, ?outcome, "bundled standard");
+    }
+    Ok(())
+}
+
+/// `ksbfolio standards import FILE`: validates the whole file, then stores it in one transaction.
+pub async fn import_standard_file(url: &str, file: &Path) -> anyhow::Result<String> {
+    let json =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let document = StandardDocument::from_json(&json, &name)?;
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    let outcome = catalogue::import(&mut conn, &document).await?;
+    let what = match outcome {
+        catalogue::ImportOutcome::Created => "added",
+        catalogue::ImportOutcome::LinksReplaced => "already present; duty links replaced",
+        catalogue::ImportOutcome::Unchanged => "already present and unchanged",
+    };
+    Ok(format!(
+        "{} v{} ({} duties, {} KSBs, {} mapping): {what}",
+        document.reference,
+        document.version,
+        document.duties.len(),
+        document.ksbs.len(),
+        document.mapping.status.as_str()
+    ))
+}
