@@ -1,0 +1,69 @@
+/** The route table: every page, who may see it, and lazy loading to keep the first load small. */
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Route, Routes } from 'react-router';
+import type { Role } from './api/types';
+import { RequireAuth } from './auth/RequireAuth';
+import { Layout } from './components/Layout';
+import { Loading } from './components/QueryState';
+import { HomePage } from './pages/HomePage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SignInPage } from './pages/SignInPage';
+
+const AccessibilityPage = lazy(() => import('./pages/AccessibilityPage'));
+const MyApprenticeship = lazy(() => import('./pages/apprentice/MyApprenticeship'));
+const ProgressPage = lazy(() => import('./pages/progress/ProgressPage'));
+const KsbPage = lazy(() => import('./pages/progress/KsbPage'));
+const EvidenceListPage = lazy(() => import('./pages/evidence/EvidenceListPage'));
+const EvidenceFormPage = lazy(() => import('./pages/evidence/EvidenceFormPage'));
+const EvidenceDetailPage = lazy(() => import('./pages/evidence/EvidenceDetailPage'));
+const ReviewPage = lazy(() => import('./pages/evidence/ReviewPage'));
+const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
+const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
+const ApprenticesPage = lazy(() => import('./pages/employer/ApprenticesPage'));
+const CaseloadPage = lazy(() => import('./pages/provider/CaseloadPage'));
+const OrganisationsPage = lazy(() => import('./pages/admin/OrganisationsPage'));
+const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
+const AdminApprenticeshipsPage = lazy(() => import('./pages/admin/ApprenticeshipsPage'));
+
+const STAFF: Role[] = ['admin', 'provider', 'employer'];
+
+function Private({ roles, children }: { roles?: Role[]; children: ReactNode }) {
+  return <RequireAuth roles={roles}>{children}</RequireAuth>;
+}
+
+export function App() {
+  return (
+    <Layout>
+      <Suspense fallback={<Loading label="Loading page" />}>
+        <Routes>
+          <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/accessibility" element={<AccessibilityPage />} />
+          <Route path="/" element={<Private><HomePage /></Private>} />
+
+          <Route path="/progress" element={<Private roles={['apprentice']}><MyApprenticeship to="" /></Private>} />
+          <Route path="/my-evidence" element={<Private roles={['apprentice']}><MyApprenticeship to="/evidence" /></Private>} />
+          <Route path="/my-evidence/new" element={<Private roles={['apprentice']}><MyApprenticeship to="/evidence/new" /></Private>} />
+
+          <Route path="/apprenticeships/:apprenticeshipId" element={<Private><ProgressPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/ksbs/:code" element={<Private><KsbPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/evidence" element={<Private><EvidenceListPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
+          <Route path="/evidence/:evidenceId" element={<Private><EvidenceDetailPage /></Private>} />
+          <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
+          <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider', 'admin']}><ReviewPage /></Private>} />
+
+          <Route path="/review-queue" element={<Private roles={['provider', 'admin']}><ReviewQueuePage /></Private>} />
+          <Route path="/caseload" element={<Private roles={['provider', 'admin']}><CaseloadPage /></Private>} />
+          <Route path="/signoff-queue" element={<Private roles={['employer', 'admin']}><SignoffQueuePage /></Private>} />
+          <Route path="/apprentices" element={<Private roles={STAFF}><ApprenticesPage /></Private>} />
+
+          <Route path="/admin/organisations" element={<Private roles={['admin']}><OrganisationsPage /></Private>} />
+          <Route path="/admin/users" element={<Private roles={['admin']}><UsersPage /></Private>} />
+          <Route path="/admin/apprenticeships" element={<Private roles={['admin']}><AdminApprenticeshipsPage /></Private>} />
+
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}

@@ -1,0 +1,55 @@
+/** Apprenticeships, their coverage and sign-offs. */
+import { request } from './client';
+import type {
+  Apprenticeship,
+  Coverage,
+  NewApprenticeship,
+  Page,
+  PageQuery,
+  Signoff,
+} from './types';
+
+const id = encodeURIComponent;
+
+export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprenticeship>> {
+  return request<Page<Apprenticeship>>('/apprenticeships', { query: { ...query } });
+}
+
+export function getApprenticeship(apprenticeshipId: string): Promise<Apprenticeship> {
+  return request<Apprenticeship>(`/apprenticeships/${id(apprenticeshipId)}`);
+}
+
+export function createApprenticeship(body: NewApprenticeship): Promise<Apprenticeship> {
+  return request<Apprenticeship>('/apprenticeships', { method: 'POST', body });
+}
+
+export function getCoverage(apprenticeshipId: string): Promise<Coverage> {
+  return request<Coverage>(`/apprenticeships/${id(apprenticeshipId)}/coverage`);
+}
+
+export function listSignoffs(apprenticeshipId: string): Promise<Page<Signoff>> {
+  return request<Page<Signoff>>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
+    query: { limit: 200 },
+  });
+}
+
+export function createSignoff(
+  apprenticeshipId: string,
+  body: { ksb: string; comment: string },
+): Promise<Signoff> {
+  return request<Signoff>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
+    method: 'POST',
+    body,
+  });
+}
+
+export function revokeSignoff(
+  apprenticeshipId: string,
+  signoffId: string,
+  reason: string,
+): Promise<Signoff> {
+  return request<Signoff>(
+    `/apprenticeships/${id(apprenticeshipId)}/signoffs/${id(signoffId)}/revoke`,
+    { method: 'POST', body: { reason } },
+  );
+}

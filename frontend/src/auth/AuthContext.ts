@@ -1,0 +1,25 @@
+import { createContext, useContext } from 'react';
+import type { User } from '../api/types';
+
+export interface AuthState {
+  /** "checking" while a stored refresh token is being exchanged at start-up */
+  status: 'checking' | 'signed_in' | 'signed_out';
+  user: User | null;
+  signIn: (email: string, password: string) => Promise<User>;
+  signOut: () => Promise<void>;
+}
+
+export const AuthContext = createContext<AuthState | null>(null);
+
+export function useAuth(): AuthState {
+  const value = useContext(AuthContext);
+  if (value === null) throw new Error('useAuth must be used inside <AuthProvider>');
+  return value;
+}
+
+/** The signed-in user; only for components rendered behind <RequireAuth>. */
+export function useUser(): User {
+  const { user } = useAuth();
+  if (user === null) throw new Error('useUser needs a signed-in user');
+  return user;
+}

@@ -1,0 +1,74 @@
+/**
+ * Holds who is signed in. At start-up a refresh token left in this tab's sessionStorage is
+ * exchanged quietly, so a reload keeps the user signed in. When the API client cannot renew
+ * an expired session, the user is sent to /sign-in?next=<where they were>.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { login, logout } from '../api/auth';
+import { onSessionExpired, refreshSession } from '../api/client';
+import { session } from '../api/session';
+import type { User } from '../api/types';
+import { AuthContext, type AuthState } from './AuthContext';
+import { signInPath } from './redirect';
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(() => session.user());
+  const [status, setStatus] = useState<AuthState['status']>(() =>
+    session.user() !== null ? 'signed_in' : session.refreshToken() !== null ? 'checking' : 'signed_out',
+  );
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const here = useRef('/');
+  useEffect(() => {
+    here.current = `${location.pathname}${location.search}`;
+  }, [location.pathname, location.search]);
+
+  useEffect(() => {
+    if (status !== 'checking') return;
+    let cancelled = false;
+    void refreshSession().then((ok) => {
+      if (cancelled) return;
+      setUser(ok ? session.user() : null);
+      setStatus(ok ? 'signed_in' : 'signed_out');
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [status]);
+
+  useEffect(
+    () =>
+      onSessionExpired(() => {
+        setUser(null);
+        setStatus('signed_out');
+        queryClient.clear();
+        if (!here.current.startsWith('/sign-in')) {
+          void navigate(signInPath(here.current, true), { replace: true });
+        }
+      }),
+    [navigate, queryClient],
+  );
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const tokens = await login(email, password);
+    setUser(tokens.user);
+    setStatus('signed_in');
+    return tokens.user;
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await logout();
+    } finally {
+      queryClient.clear();
+      setUser(null);
+      setStatus('signed_out');
+    }
+  }, [queryClient]);
+
+  const value = useMemo(() => ({ status, user, signIn, signOut }), [status, user, signIn, signOut]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

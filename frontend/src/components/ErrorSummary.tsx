@@ -1,0 +1,99 @@
+/**
+ * NHS error summary for a failed form: one link per field error, pointing at the input with
+ * that field's id (field names come from problem+json `errors[].field`). It takes focus when
+ * it appears so keyboard and screen-reader users land on it.
+ */
+import { useEffect, useRef } from 'react';
+import { ApiError } from '../api/client';
+
+export interface SummaryItem {
+  /** id of the input to link to, or undefined for a message without a field */
+  href?: string;
+  message: string;
+}
+
+/** Turn an error into summary items; `fieldIds` maps API field names to input ids. */
+export function summaryItems(error: unknown, fieldIds: Record<string, string> = {}): SummaryItem[] {
+  if (error instanceof ApiError) {
+    if (error.fieldErrors.length > 0) {
+      const items = error.fieldErrors.map((e) => {
+        const id = fieldIds[e.field] ?? fieldIds[e.field.split('.')[0] ?? ''];
+        return { href: id === undefined ? undefined : `#${id}`, message: e.message };
+      });
+      return error.detail && error.detail !== error.title
+        ? [{ message: error.detail }, ...items]
+        : items;
+    }
+    if (error.status === 429 && error.retryAfter !== null) {
+      return [{ message: `${error.detail} Try again in ${error.retryAfter} seconds.` }];
+    }
+    return [{ message: error.detail }];
+  }
+  if (error instanceof Error) return [{ message: error.message }];
+  return [{ message: 'Something went wrong.' }];
+}
+
+export function ErrorSummary({
+  error,
+  fieldIds,
+  items,
+}: {
+  error?: unknown;
+  fieldIds?: Record<string, string>;
+  /** client-side validation items, shown instead of `error` when given */
+  items?: SummaryItem[];
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const list = items ?? (error === undefined || error === null ? [] : summaryItems(error, fieldIds));
+  const key = list.map((i) => i.message).join('|');
+  useEffect(() => {
+    if (key) ref.current?.focus();
+  }, [key, error]);
+  if (list.length === 0) return null;
+  return (
+    <div className="nhsuk-error-summary" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
+      <div role="alert">
+        <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
+          There is a problem
+        </h2>
+        <div className="nhsuk-error-summary__body">
+          <ul className="nhsuk-list nhsuk-error-summary__list">
+            {list.map((item, i) => (
+              <li key={`${i}-${item.message}`}>
+                {item.href ? (
+                  <a
+                    href={item.href}
+                    onClick={(event) => {
+                      // Move focus to the field itself, not just scroll to it.
+                      const target = document.getElementById(item.href?.slice(1) ?? '');
+                      if (target) {
+                        event.preventDefault();
+                        target.focus();
+                        target.scrollIntoView({ block: 'center' });
+                      }
+                    }}
+                  >
+                    {item.message}
+                  </a>
+                ) : (
+                  item.message
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+/** Message for one field from an ApiError or a client-side map. */
+export function fieldError(
+  error: unknown,
+  field: string,
+  local: Record<string, string | undefined> = {},
+): string | undefined {
+  if (local[field] !== undefined) return local[field];
+  if (error instanceof ApiError) return error.fieldMessage(field);
+  return undefined;
+}

@@ -1,0 +1,89 @@
+/** Query keys and read hooks: server state lives in React Query, never in hand-made caches. */
+import { useQuery } from '@tanstack/react-query';
+import { listOrganisations, listUsers, type UserFilters } from '../api/admin';
+import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
+import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
+import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
+import { getStandard, STANDARD_REFERENCE } from '../api/standards';
+import type { EvidenceFilters, PageQuery } from '../api/types';
+
+export const keys = {
+  standard: (ref: string) => ['standard', ref] as const,
+  apprenticeships: (q: PageQuery) => ['apprenticeships', q] as const,
+  apprenticeship: (id: string) => ['apprenticeship', id] as const,
+  coverage: (id: string) => ['coverage', id] as const,
+  signoffs: (id: string) => ['signoffs', id] as const,
+  evidenceList: (id: string, f: EvidenceFilters & PageQuery) => ['evidence-list', id, f] as const,
+  evidence: (id: string) => ['evidence', id] as const,
+  attachments: (id: string) => ['attachments', id] as const,
+  comments: (id: string) => ['comments', id] as const,
+  revisions: (id: string) => ['revisions', id] as const,
+  reviewQueue: (q: PageQuery) => ['review-queue', q] as const,
+  signoffQueue: (q: PageQuery) => ['signoff-queue', q] as const,
+  caseload: (sort: string) => ['caseload', sort] as const,
+  organisations: (q: PageQuery) => ['organisations', q] as const,
+  users: (q: UserFilters) => ['users', q] as const,
+};
+
+export function useStandard(reference: string = STANDARD_REFERENCE) {
+  // The standard changes only with a new release of the backend.
+  return useQuery({ queryKey: keys.standard(reference), queryFn: () => getStandard(reference), staleTime: Infinity });
+}
+
+export function useApprenticeships(query: PageQuery = { limit: 100 }) {
+  return useQuery({ queryKey: keys.apprenticeships(query), queryFn: () => listApprenticeships(query) });
+}
+
+export function useApprenticeship(id: string) {
+  return useQuery({ queryKey: keys.apprenticeship(id), queryFn: () => getApprenticeship(id) });
+}
+
+export function useCoverage(id: string) {
+  return useQuery({ queryKey: keys.coverage(id), queryFn: () => getCoverage(id) });
+}
+
+export function useSignoffs(id: string) {
+  return useQuery({ queryKey: keys.signoffs(id), queryFn: () => listSignoffs(id) });
+}
+
+export function useEvidenceList(id: string, filters: EvidenceFilters & PageQuery) {
+  return useQuery({ queryKey: keys.evidenceList(id, filters), queryFn: () => listEvidence(id, filters) });
+}
+
+export function useEvidence(id: string) {
+  return useQuery({ queryKey: keys.evidence(id), queryFn: () => getEvidence(id) });
+}
+
+export function useAttachments(id: string) {
+  return useQuery({ queryKey: keys.attachments(id), queryFn: () => listAttachments(id) });
+}
+
+export function useComments(id: string) {
+  return useQuery({ queryKey: keys.comments(id), queryFn: () => listComments(id) });
+}
+
+export function useRevisions(id: string, enabled: boolean) {
+  return useQuery({ queryKey: keys.revisions(id), queryFn: () => listRevisions(id), enabled });
+}
+
+export function useReviewQueue(query: PageQuery) {
+  return useQuery({ queryKey: keys.reviewQueue(query), queryFn: () => getReviewQueue(query) });
+}
+
+export function useSignoffQueue(query: PageQuery) {
+  return useQuery({ queryKey: keys.signoffQueue(query), queryFn: () => getSignoffQueue(query) });
+}
+
+export function useCaseload(sort: 'progress' | '-progress') {
+  // The whole caseload is fetched (a tutor's caseload is tens of apprentices) so that the
+  // behind-plan and inactivity filters work across all of it, not just one page.
+  return useQuery({ queryKey: keys.caseload(sort), queryFn: () => getCaseload({ sort, limit: 500 }) });
+}
+
+export function useOrganisations(query: PageQuery = { limit: 200 }) {
+  return useQuery({ queryKey: keys.organisations(query), queryFn: () => listOrganisations(query) });
+}
+
+export function useUsers(query: UserFilters) {
+  return useQuery({ queryKey: keys.users(query), queryFn: () => listUsers(query) });
+}

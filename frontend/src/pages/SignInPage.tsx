@@ -1,0 +1,102 @@
+/** Sign in, then return to where the user was going (?next=), or to their home page. */
+import { useState, type SubmitEvent } from 'react';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../api/client';
+import { useAuth } from '../auth/AuthContext';
+import { safeNext } from '../auth/redirect';
+import { ErrorSummary, fieldError, type SummaryItem } from '../components/ErrorSummary';
+import { TextInput } from '../components/Fields';
+import { PageHeading } from '../components/PageHeading';
+
+const FIELD_IDS = { email: 'email', password: 'password' };
+
+export function SignInPage() {
+  const { signIn, user, status } = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = safeNext(params.get('next'));
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [local, setLocal] = useState<Record<string, string | undefined>>({});
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (user !== null && status === 'signed_in' && !busy) return <Navigate to={next} replace />;
+
+  async function handleSubmit(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const problems = {
+      email: email.trim() === '' ? 'Enter your email address' : undefined,
+      password: password === '' ? 'Enter your password' : undefined,
+    };
+    setLocal(problems);
+    setError(null);
+    if (problems.email || problems.password) return;
+    setBusy(true);
+    try {
+      await signIn(email.trim(), password);
+      void navigate(next, { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const localItems: SummaryItem[] = Object.entries(local).flatMap(([field, message]) =>
+    message ? [{ href: `#${field}`, message }] : [],
+  );
+  const serverItems: SummaryItem[] | undefined =
+    error instanceof ApiError && error.status === 401
+      ? [{ message: 'The email address or password is not right. Check them and try again.' }]
+      : undefined;
+
+  return (
+    <div className="nhsuk-grid-row">
+      <div className="nhsuk-grid-column-two-thirds">
+        {params.get('expired') === '1' && localItems.length === 0 && error === null && (
+          <div className="nhsuk-inset-text" role="status">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>Your session has ended. Sign in again to carry on where you were.</p>
+          </div>
+        )}
+        {params.get('signed_out') === '1' && (
+          <div className="nhsuk-inset-text" role="status">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>You have signed out.</p>
+          </div>
+        )}
+        {localItems.length > 0 ? (
+          <ErrorSummary items={localItems} />
+        ) : (
+          <ErrorSummary error={error} items={serverItems} fieldIds={FIELD_IDS} />
+        )}
+        <PageHeading title="Sign in" />
+        <form onSubmit={(e) => void handleSubmit(e)} noValidate>
+          <TextInput
+            id="email"
+            label="Email address"
+            type="email"
+            autoComplete="username"
+            spellCheck={false}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={fieldError(error, 'email', local)}
+          />
+          <TextInput
+            id="password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={fieldError(error, 'password', local)}
+          />
+          <button className="nhsuk-button" type="submit" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
+      </div>
+    </div>
+  );
+}

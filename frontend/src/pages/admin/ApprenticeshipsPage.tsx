@@ -1,0 +1,134 @@
+/** Admin: apprenticeships, and enrolling an apprentice on ST0220 with mentor and tutor. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type SubmitEvent } from 'react';
+import { Link } from 'react-router';
+import { createApprenticeship } from '../../api/apprenticeships';
+import { STANDARD_REFERENCE } from '../../api/standards';
+import type { NewApprenticeship } from '../../api/types';
+import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Select, TextInput } from '../../components/Fields';
+import { PageHeading } from '../../components/PageHeading';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { useApprenticeships, useOrganisations, useUsers } from '../../hooks/queries';
+import { formatDate } from '../../lib/format';
+
+type Form = Omit<NewApprenticeship, 'standard'>;
+const IDS: Record<keyof Form, string> = {
+  apprentice_id: 'app-apprentice',
+  employer_id: 'app-employer',
+  provider_id: 'app-provider',
+  mentor_id: 'app-mentor',
+  tutor_id: 'app-tutor',
+  start_date: 'app-start',
+  expected_end_date: 'app-end',
+};
+const LABELS: Record<keyof Form, string> = {
+  apprentice_id: 'Choose the apprentice',
+  employer_id: 'Choose the employer',
+  provider_id: 'Choose the training provider',
+  mentor_id: 'Choose the workplace mentor',
+  tutor_id: 'Choose the tutor',
+  start_date: 'Enter the start date',
+  expected_end_date: 'Enter the expected end date',
+};
+const EMPTY: Form = { apprentice_id: '', employer_id: '', provider_id: '', mentor_id: '', tutor_id: '', start_date: '', expected_end_date: '' };
+
+export default function ApprenticeshipsPage() {
+  const list = useApprenticeships({ limit: 200 });
+  const orgs = useOrganisations();
+  const apprentices = useUsers({ role: 'apprentice', limit: 500 });
+  const mentors = useUsers({ role: 'employer', limit: 500 });
+  const tutors = useUsers({ role: 'provider', limit: 500 });
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState<Form>(EMPTY);
+  const [local, setLocal] = useState<SummaryItem[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const create = useMutation({
+    mutationFn: () => createApprenticeship({ ...form, standard: STANDARD_REFERENCE }),
+    onSuccess: async (a) => {
+      setNotice(`${a.apprentice.name} is enrolled.`);
+      setForm(EMPTY);
+      await queryClient.invalidateQueries({ queryKey: ['apprenticeships'] });
+    },
+  });
+
+  function handle(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setNotice(null);
+    const problems: SummaryItem[] = (Object.keys(IDS) as (keyof Form)[]).flatMap((f) => (form[f] === '' ? [{ href: `#${IDS[f]}`, message: LABELS[f] }] : []));
+    if (form.start_date && form.expected_end_date && form.expected_end_date <= form.start_date) {
+      problems.push({ href: `#${IDS.expected_end_date}`, message: 'The expected end date must be after the start date' });
+    }
+    setLocal(problems);
+    if (problems.length === 0) create.mutate();
+  }
+  const err = (f: keyof Form) => local.find((i) => i.href === `#${IDS[f]}`)?.message ?? fieldError(create.error, f);
+  const choose = (label: string, items: { id: string; name: string }[] | undefined) => [{ value: '', label }, ...(items ?? []).map((i) => ({ value: i.id, label: i.name }))];
+  const employers = orgs.data?.items.filter((o) => o.kind === 'employer');
+  const providers = orgs.data?.items.filter((o) => o.kind === 'provider');
+  const inOrg = <T extends { organisation_id: string | null }>(items: T[] | undefined, org: string) => items?.filter((u) => org === '' || u.organisation_id === org);
+
+  return (
+    <>
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} />}
+      <PageHeading title="Apprenticeships" />
+      {notice && (
+        <div className="nhsuk-inset-text" role="status">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{notice}</p>
+        </div>
+      )}
+      <QueryView query={list} label="Loading apprenticeships">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>No apprenticeships yet.</EmptyState>
+          ) : (
+            <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="apprenticeships-caption">
+              <table className="nhsuk-table" data-testid="apprenticeships">
+                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="apprenticeships-caption">
+                  {page.total} apprenticeship{page.total === 1 ? '' : 's'}
+                </caption>
+                <thead className="nhsuk-table__head">
+                  <tr className="nhsuk-table__row">
+                    <th className="nhsuk-table__header" scope="col">Apprentice</th>
+                    <th className="nhsuk-table__header" scope="col">Employer (mentor)</th>
+                    <th className="nhsuk-table__header" scope="col">Provider (tutor)</th>
+                    <th className="nhsuk-table__header" scope="col">Dates</th>
+                  </tr>
+                </thead>
+                <tbody className="nhsuk-table__body">
+                  {page.items.map((a) => (
+                    <tr className="nhsuk-table__row" key={a.id}>
+                      <td className="nhsuk-table__cell">
+                        <Link to={`/apprenticeships/${a.id}`}>{a.apprentice.name}</Link>
+                      </td>
+                      <td className="nhsuk-table__cell">{a.employer.name} ({a.mentor.name})</td>
+                      <td className="nhsuk-table__cell">{a.provider.name} ({a.tutor.name})</td>
+                      <td className="nhsuk-table__cell">
+                        {formatDate(a.start_date)} to {formatDate(a.expected_end_date)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryView>
+      <h2>Enrol an apprentice on {STANDARD_REFERENCE}</h2>
+      <form onSubmit={handle} noValidate>
+        <Select id={IDS.apprentice_id} name="apprentice_id" label="Apprentice" value={form.apprentice_id} onChange={(e) => setForm({ ...form, apprentice_id: e.target.value })} options={choose('Choose an apprentice', apprentices.data?.items)} error={err('apprentice_id')} />
+        <Select id={IDS.employer_id} name="employer_id" label="Employer" value={form.employer_id} onChange={(e) => setForm({ ...form, employer_id: e.target.value, mentor_id: '' })} options={choose('Choose an employer', employers)} error={err('employer_id')} />
+        <Select id={IDS.mentor_id} name="mentor_id" label="Workplace mentor" hint="People with the employer role at the chosen employer." value={form.mentor_id} onChange={(e) => setForm({ ...form, mentor_id: e.target.value })} options={choose('Choose a mentor', inOrg(mentors.data?.items, form.employer_id))} error={err('mentor_id')} />
+        <Select id={IDS.provider_id} name="provider_id" label="Training provider" value={form.provider_id} onChange={(e) => setForm({ ...form, provider_id: e.target.value, tutor_id: '' })} options={choose('Choose a training provider', providers)} error={err('provider_id')} />
+        <Select id={IDS.tutor_id} name="tutor_id" label="Tutor" hint="People with the provider role at the chosen training provider." value={form.tutor_id} onChange={(e) => setForm({ ...form, tutor_id: e.target.value })} options={choose('Choose a tutor', inOrg(tutors.data?.items, form.provider_id))} error={err('tutor_id')} />
+        <TextInput id={IDS.start_date} name="start_date" label="Start date" type="date" className="nhsuk-input--width-10" value={form.start_date} onChange={(e) => setForm({ ...form, start_date: e.target.value })} error={err('start_date')} />
+        <TextInput id={IDS.expected_end_date} name="expected_end_date" label="Expected end date" type="date" className="nhsuk-input--width-10" value={form.expected_end_date} onChange={(e) => setForm({ ...form, expected_end_date: e.target.value })} error={err('expected_end_date')} />
+        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+          Enrol apprentice
+        </button>
+      </form>
+    </>
+  );
+}

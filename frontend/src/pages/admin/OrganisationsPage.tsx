@@ -1,0 +1,100 @@
+/** Admin: training providers and employers. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type SubmitEvent } from 'react';
+import { createOrganisation } from '../../api/admin';
+import type { OrganisationKind } from '../../api/types';
+import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Select, TextInput } from '../../components/Fields';
+import { PageHeading } from '../../components/PageHeading';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { useOrganisations } from '../../hooks/queries';
+
+const IDS = { name: 'org-name', kind: 'org-kind' };
+const KIND_LABEL: Record<OrganisationKind, string> = { provider: 'Training provider', employer: 'Employer' };
+
+export default function OrganisationsPage() {
+  const query = useOrganisations();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<OrganisationKind | ''>('');
+  const [local, setLocal] = useState<SummaryItem[]>([]);
+  const [created, setCreated] = useState<string | null>(null);
+  const create = useMutation({
+    mutationFn: () => createOrganisation({ name: name.trim(), kind: kind as OrganisationKind }),
+    onSuccess: async (org) => {
+      setCreated(`${org.name} added.`);
+      setName('');
+      setKind('');
+      await queryClient.invalidateQueries({ queryKey: ['organisations'] });
+    },
+  });
+
+  function handle(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setCreated(null);
+    const problems: SummaryItem[] = [];
+    if (name.trim() === '') problems.push({ href: `#${IDS.name}`, message: 'Enter the organisation name' });
+    if (kind === '') problems.push({ href: `#${IDS.kind}`, message: 'Choose the type of organisation' });
+    setLocal(problems);
+    if (problems.length === 0) create.mutate();
+  }
+  const local_ = (id: string) => local.find((i) => i.href === `#${id}`)?.message;
+
+  return (
+    <>
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} />}
+      <PageHeading title="Organisations" />
+      <QueryView query={query} label="Loading organisations">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>No organisations yet.</EmptyState>
+          ) : (
+            <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="orgs-caption">
+              <table className="nhsuk-table" data-testid="organisations">
+                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="orgs-caption">
+                  {page.total} organisation{page.total === 1 ? '' : 's'}
+                </caption>
+                <thead className="nhsuk-table__head">
+                  <tr className="nhsuk-table__row">
+                    <th className="nhsuk-table__header" scope="col">Name</th>
+                    <th className="nhsuk-table__header" scope="col">Type</th>
+                  </tr>
+                </thead>
+                <tbody className="nhsuk-table__body">
+                  {page.items.map((o) => (
+                    <tr className="nhsuk-table__row" key={o.id}>
+                      <td className="nhsuk-table__cell">{o.name}</td>
+                      <td className="nhsuk-table__cell">{KIND_LABEL[o.kind]}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </QueryView>
+      <h2>Add an organisation</h2>
+      {created && (
+        <div className="nhsuk-inset-text" role="status">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{created}</p>
+        </div>
+      )}
+      <form onSubmit={handle} noValidate>
+        <TextInput id={IDS.name} name="name" label="Name" value={name} onChange={(e) => setName(e.target.value)} error={local_(IDS.name) ?? fieldError(create.error, 'name')} />
+        <Select
+          id={IDS.kind}
+          name="kind"
+          label="Type"
+          value={kind}
+          onChange={(e) => setKind(e.target.value as OrganisationKind | '')}
+          options={[{ value: '', label: 'Choose a type' }, { value: 'provider', label: 'Training provider' }, { value: 'employer', label: 'Employer' }]}
+          error={local_(IDS.kind) ?? fieldError(create.error, 'kind')}
+        />
+        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+          Add organisation
+        </button>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,143 @@
+/** Admin: people, their role and organisation; add and deactivate. */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type SubmitEvent } from 'react';
+import { createUser, deactivateUser } from '../../api/admin';
+import { ROLES, type Role } from '../../api/types';
+import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Select, TextInput } from '../../components/Fields';
+import { PageHeading } from '../../components/PageHeading';
+import { Pagination } from '../../components/Pagination';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { useOrganisations, useUsers } from '../../hooks/queries';
+import { ROLE_LABELS } from '../../lib/format';
+
+const IDS = { email: 'user-email', name: 'user-name', role: 'user-role', organisation_id: 'user-organisation', password: 'user-password' };
+const LIMIT = 50;
+const EMPTY = { email: '', name: '', role: '' as Role | '', organisation_id: '', password: '' };
+
+export default function UsersPage() {
+  const [roleFilter, setRoleFilter] = useState<Role | ''>('');
+  const [orgFilter, setOrgFilter] = useState('');
+  const [offset, setOffset] = useState(0);
+  const query = useUsers({ role: roleFilter, organisation_id: orgFilter, limit: LIMIT, offset });
+  const orgs = useOrganisations();
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState(EMPTY);
+  const [local, setLocal] = useState<SummaryItem[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const orgOptions = (orgs.data?.items ?? []).map((o) => ({ value: o.id, label: `${o.name} (${o.kind})` }));
+  const orgName = (id: string | null) => orgs.data?.items.find((o) => o.id === id)?.name ?? (id === null ? 'None' : 'Unknown');
+
+  const create = useMutation({
+    mutationFn: () =>
+      createUser({
+        email: form.email.trim(),
+        name: form.name.trim(),
+        role: form.role as Role,
+        organisation_id: form.organisation_id === '' ? null : form.organisation_id,
+        password: form.password,
+      }),
+    onSuccess: async (user) => {
+      setNotice(`${user.name} added.`);
+      setForm(EMPTY);
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+  const deactivate = useMutation({
+    mutationFn: (id: string) => deactivateUser(id),
+    onSuccess: async (user) => {
+      setNotice(`${user.name} can no longer sign in.`);
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
+
+  function handle(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setNotice(null);
+    const problems: SummaryItem[] = [];
+    if (form.name.trim() === '') problems.push({ href: `#${IDS.name}`, message: 'Enter the full name' });
+    if (!/^[^\s@]+@[^\s@]+$/.test(form.email.trim())) problems.push({ href: `#${IDS.email}`, message: 'Enter an email address like name@nhs.net' });
+    if (form.role === '') problems.push({ href: `#${IDS.role}`, message: 'Choose a role' });
+    if (form.role !== '' && form.role !== 'admin' && form.organisation_id === '') {
+      problems.push({ href: `#${IDS.organisation_id}`, message: 'Choose the organisation this person belongs to' });
+    }
+    if (form.password.length < 12) problems.push({ href: `#${IDS.password}`, message: 'Enter a password of at least 12 characters' });
+    setLocal(problems);
+    if (problems.length === 0) create.mutate();
+  }
+  const err = (field: keyof typeof IDS) => local.find((i) => i.href === `#${IDS[field]}`)?.message ?? fieldError(create.error, field);
+
+  return (
+    <>
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error} fieldIds={IDS} />}
+      <PageHeading title="Users" />
+      {notice && (
+        <div className="nhsuk-inset-text" role="status">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{notice}</p>
+        </div>
+      )}
+      <div className="app-filters">
+        <Select id="filter-role" label="Role" value={roleFilter} onChange={(e) => { setRoleFilter(e.target.value as Role | ''); setOffset(0); }} options={[{ value: '', label: 'All roles' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} />
+        <Select id="filter-organisation" label="Organisation" value={orgFilter} onChange={(e) => { setOrgFilter(e.target.value); setOffset(0); }} options={[{ value: '', label: 'All organisations' }, ...orgOptions]} />
+      </div>
+      <QueryView query={query} label="Loading users">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>No users match.</EmptyState>
+          ) : (
+            <>
+              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="users-caption">
+                <table className="nhsuk-table" data-testid="users">
+                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="users-caption">
+                    {page.total} user{page.total === 1 ? '' : 's'}
+                  </caption>
+                  <thead className="nhsuk-table__head">
+                    <tr className="nhsuk-table__row">
+                      <th className="nhsuk-table__header" scope="col">Name</th>
+                      <th className="nhsuk-table__header" scope="col">Email</th>
+                      <th className="nhsuk-table__header" scope="col">Role</th>
+                      <th className="nhsuk-table__header" scope="col">Organisation</th>
+                      <th className="nhsuk-table__header" scope="col">Access</th>
+                    </tr>
+                  </thead>
+                  <tbody className="nhsuk-table__body">
+                    {page.items.map((u) => (
+                      <tr className="nhsuk-table__row" key={u.id}>
+                        <td className="nhsuk-table__cell">{u.name}</td>
+                        <td className="nhsuk-table__cell">{u.email}</td>
+                        <td className="nhsuk-table__cell">{ROLE_LABELS[u.role]}</td>
+                        <td className="nhsuk-table__cell">{orgName(u.organisation_id)}</td>
+                        <td className="nhsuk-table__cell">
+                          {u.active === false ? (
+                            'Deactivated'
+                          ) : (
+                            <button type="button" className="app-button-as-link" onClick={() => deactivate.mutate(u.id)} disabled={deactivate.isPending}>
+                              Deactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
+            </>
+          )
+        }
+      </QueryView>
+      <h2>Add a user</h2>
+      <form onSubmit={handle} noValidate>
+        <TextInput id={IDS.name} name="name" label="Full name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={err('name')} />
+        <TextInput id={IDS.email} name="email" label="Email address" type="email" autoComplete="off" spellCheck={false} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={err('email')} />
+        <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
+        <Select id={IDS.organisation_id} name="organisation_id" label="Organisation" hint="Apprentices and mentors belong to an employer; tutors to a training provider." value={form.organisation_id} onChange={(e) => setForm({ ...form, organisation_id: e.target.value })} options={[{ value: '', label: 'None (administrators only)' }, ...orgOptions]} error={err('organisation_id')} />
+        <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="At least 12 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
+        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+          Add user
+        </button>
+      </form>
+    </>
+  );
+}

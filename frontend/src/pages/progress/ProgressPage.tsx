@@ -1,0 +1,63 @@
+/**
+ * Progress of one apprenticeship: the apprentice's "My progress", and the full portfolio view
+ * for their mentor and tutor. Duty bars (with table twin), then the grid of all KSBs.
+ */
+import { Link, useParams } from 'react-router';
+import { useUser } from '../../auth/AuthContext';
+import { DutyBars } from '../../components/DutyBars';
+import { KsbGrid } from '../../components/KsbGrid';
+import { PageHeading } from '../../components/PageHeading';
+import { ProvisionalNotice } from '../../components/ProvisionalNotice';
+import { ErrorState, Loading } from '../../components/QueryState';
+import { useApprenticeship, useCoverage, useStandard } from '../../hooks/queries';
+import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
+import { ApprenticeshipSummary } from './ApprenticeshipSummary';
+
+export default function ProgressPage() {
+  const { apprenticeshipId = '' } = useParams();
+  const user = useUser();
+  const apprenticeship = useApprenticeship(apprenticeshipId);
+  const coverage = useCoverage(apprenticeshipId);
+  const standard = useStandard();
+  const own = user.role === 'apprentice';
+  const title = own ? 'My progress' : `Portfolio: ${apprenticeship.data?.apprentice.name ?? 'apprentice'}`;
+
+  const failed = apprenticeship.error ?? coverage.error ?? standard.error;
+  return (
+    <>
+      <PageHeading title={title} />
+      {failed ? (
+        <ErrorState
+          error={failed}
+          retry={() => {
+            void apprenticeship.refetch();
+            void coverage.refetch();
+            void standard.refetch();
+          }}
+        />
+      ) : !apprenticeship.data || !coverage.data || !standard.data ? (
+        <Loading label="Loading progress" />
+      ) : (
+        <>
+          {!own && <ApprenticeshipSummary apprenticeship={apprenticeship.data} />}
+          <p className="nhsuk-body-l" data-testid="overall-progress">
+            {coverage.data.totals.signed_off} of {coverage.data.totals.ksbs} KSBs signed off (
+            {overallSignedOff(coverage.data.totals)}%); {overallEvidenced(coverage.data.totals)}% evidenced or signed off.
+          </p>
+          <div className="app-inline-actions nhsuk-u-margin-bottom-5">
+            {own && (
+              <Link className="nhsuk-button nhsuk-u-margin-bottom-3" to={`/apprenticeships/${apprenticeshipId}/evidence/new`}>
+                Add evidence
+              </Link>
+            )}
+            <Link to={`/apprenticeships/${apprenticeshipId}/evidence`}>{own ? 'My evidence' : 'All evidence'}</Link>
+          </div>
+          <h2>Progress by duty</h2>
+          <ProvisionalNotice mapping={standard.data.mapping} />
+          <DutyBars duties={coverage.data.duties} />
+          <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+/** Provider: submitted evidence waiting for review, oldest first. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { PageHeading } from '../../components/PageHeading';
+import { Pagination } from '../../components/Pagination';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { useReviewQueue } from '../../hooks/queries';
+import { formatDateTime, kindLabel } from '../../lib/format';
+import { Flash } from './Flash';
+
+const LIMIT = 25;
+
+export default function ReviewQueuePage() {
+  const [offset, setOffset] = useState(0);
+  const query = useReviewQueue({ limit: LIMIT, offset });
+  return (
+    <>
+      <Flash />
+      <PageHeading title="Review queue" />
+      <p>Submitted evidence waiting for your review, oldest first.</p>
+      <QueryView query={query} label="Loading the review queue">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>Nothing is waiting for review.</EmptyState>
+          ) : (
+            <>
+              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="review-queue-caption">
+                <table className="nhsuk-table" data-testid="review-queue">
+                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="review-queue-caption">
+                    {page.total} waiting
+                  </caption>
+                  <thead className="nhsuk-table__head">
+                    <tr className="nhsuk-table__row">
+                      <th className="nhsuk-table__header" scope="col">Submitted</th>
+                      <th className="nhsuk-table__header" scope="col">Apprentice</th>
+                      <th className="nhsuk-table__header" scope="col">Evidence</th>
+                      <th className="nhsuk-table__header" scope="col">Type</th>
+                      <th className="nhsuk-table__header" scope="col">KSBs</th>
+                    </tr>
+                  </thead>
+                  <tbody className="nhsuk-table__body">
+                    {page.items.map((item) => (
+                      <tr className="nhsuk-table__row" key={item.evidence_id}>
+                        <td className="nhsuk-table__cell">{formatDateTime(item.submitted_at)}</td>
+                        <td className="nhsuk-table__cell">
+                          <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
+                        </td>
+                        <td className="nhsuk-table__cell">
+                          <Link to={`/evidence/${item.evidence_id}/review`}>
+                            Review<span className="nhsuk-u-visually-hidden"> evidence</span>: {item.title}
+                          </Link>
+                        </td>
+                        <td className="nhsuk-table__cell">{kindLabel(item.kind)}</td>
+                        <td className="nhsuk-table__cell">{item.ksbs.join(', ')}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
+            </>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}

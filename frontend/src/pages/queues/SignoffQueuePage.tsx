@@ -1,0 +1,50 @@
+/** Employer: KSBs with accepted evidence that are waiting for workplace sign-off. */
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { PageHeading } from '../../components/PageHeading';
+import { Pagination } from '../../components/Pagination';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { useSignoffQueue } from '../../hooks/queries';
+
+const LIMIT = 25;
+
+export default function SignoffQueuePage() {
+  const [offset, setOffset] = useState(0);
+  const query = useSignoffQueue({ limit: LIMIT, offset });
+  return (
+    <>
+      <PageHeading title="Sign-off queue" />
+      <p>KSBs whose evidence the training provider has accepted, waiting for you to sign them off.</p>
+      <QueryView query={query} label="Loading the sign-off queue">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>Nothing is waiting for sign-off.</EmptyState>
+          ) : (
+            <>
+              <ul className="nhsuk-list" data-testid="signoff-queue">
+                {page.items.map((item) => (
+                  <li key={item.apprenticeship_id} className="nhsuk-u-margin-bottom-5">
+                    <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">
+                      <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
+                    </h2>
+                    <ul className="nhsuk-list app-inline-actions" aria-label={`KSBs to sign off for ${item.apprentice.name}`}>
+                      {item.ksbs.map((code) => (
+                        <li key={code}>
+                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>
+                            <span className="nhsuk-u-visually-hidden">Sign off </span>
+                            {code}
+                          </Link>
+                        </li>
+                      ))}
+                    </ul>
+                  </li>
+                ))}
+              </ul>
+              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
+            </>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}
