@@ -15,6 +15,8 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub json_limit: usize,
     pub db_pool_size: usize,
+    /// HTTP worker threads; `None` means one per core.
+    pub workers: Option<usize>,
 }
 
 impl Settings {
@@ -25,6 +27,7 @@ impl Settings {
             static_dir: args.static_dir.clone(),
             json_limit: args.json_limit,
             db_pool_size: args.db_pool_size,
+            workers: None,
         }
     }
 }

@@ -42,13 +42,16 @@ impl Application {
             settings: Arc::new(settings.clone()),
             expected_migrations: Arc::new(db::expected_migration_versions()),
         });
+        let workers = settings.workers;
         let settings = settings.clone();
-        let server = HttpServer::new(move || {
+        let mut server = HttpServer::new(move || {
             let (app, _openapi) = crate::api::app(Some(state.clone()), settings.clone());
             app
-        })
-        .listen(listener)?
-        .run();
+        });
+        if let Some(workers) = workers {
+            server = server.workers(workers);
+        }
+        let server = server.listen(listener)?.run();
         Ok(Self { address, server })
     }
 

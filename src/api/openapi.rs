@@ -50,6 +50,7 @@ pub fn openapi_json() -> anyhow::Result<String> {
         static_dir: "frontend/dist".into(),
         json_limit: 1024 * 1024,
         db_pool_size: 1,
+        workers: None,
     };
     let (_, document) = super::app(None, settings);
     Ok(document.to_pretty_json()?)
