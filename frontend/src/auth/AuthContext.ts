@@ -2,8 +2,11 @@ import { createContext, useContext } from 'react';
 import type { User } from '../api/types';
 
 export interface AuthState {
-  /** "checking" while a stored refresh token is being exchanged at start-up */
-  status: 'checking' | 'signed_in' | 'signed_out';
+  /**
+   * "checking" while a stored refresh token is being exchanged at start-up; "expired" when the
+   * API client could not renew the session (the sign-in page then says so).
+   */
+  status: 'checking' | 'signed_in' | 'signed_out' | 'expired';
   user: User | null;
   signIn: (email: string, password: string) => Promise<User>;
   signOut: () => Promise<void>;

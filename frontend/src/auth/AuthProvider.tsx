@@ -1,17 +1,16 @@
 /**
  * Holds who is signed in. At start-up a refresh token left in this tab's sessionStorage is
  * exchanged quietly, so a reload keeps the user signed in. When the API client cannot renew
- * an expired session, the user is sent to /sign-in?next=<where they were>.
+ * an expired session, the status becomes "expired" and <RequireAuth> sends the user to
+ * /sign-in?next=<where they were>.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { login, logout } from '../api/auth';
 import { onSessionExpired, refreshSession } from '../api/client';
 import { session } from '../api/session';
 import type { User } from '../api/types';
 import { AuthContext, type AuthState } from './AuthContext';
-import { signInPath } from './redirect';
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(() => session.user());
@@ -19,12 +18,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     session.user() !== null ? 'signed_in' : session.refreshToken() !== null ? 'checking' : 'signed_out',
   );
   const queryClient = useQueryClient();
-  const navigate = useNavigate();
-  const location = useLocation();
-  const here = useRef('/');
-  useEffect(() => {
-    here.current = `${location.pathname}${location.search}`;
-  }, [location.pathname, location.search]);
 
   useEffect(() => {
     if (status !== 'checking') return;
@@ -39,17 +32,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     };
   }, [status]);
 
+  // Every page that calls the API sits behind <RequireAuth>, which sends a signed-out user to
+  // /sign-in?next=<this page>&expired=1; here we only drop the user and their cached data.
   useEffect(
     () =>
       onSessionExpired(() => {
         setUser(null);
-        setStatus('signed_out');
+        setStatus('expired');
         queryClient.clear();
-        if (!here.current.startsWith('/sign-in')) {
-          void navigate(signInPath(here.current, true), { replace: true });
-        }
       }),
-    [navigate, queryClient],
+    [queryClient],
   );
 
   const signIn = useCallback(async (email: string, password: string) => {

@@ -12,7 +12,7 @@ export function RequireAuth({ roles, children }: { roles?: readonly Role[]; chil
   const location = useLocation();
   if (status === 'checking') return <Loading label="Checking your session" />;
   if (user === null) {
-    return <Navigate to={signInPath(`${location.pathname}${location.search}`)} replace />;
+    return <Navigate to={signInPath(`${location.pathname}${location.search}`, status === 'expired')} replace />;
   }
   if (roles !== undefined && !roles.includes(user.role)) return <ForbiddenPage />;
   return <>{children}</>;

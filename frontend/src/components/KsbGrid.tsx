@@ -94,7 +94,7 @@ export function KsbGrid({
               data-ksb={cell.code}
               data-status={cell.status}
             >
-              <span className="app-ksb-grid__code">{cell.code}</span>
+              <span className="app-ksb-grid__code">{cell.code}</span>{' '}
               <span className="app-ksb-grid__status">{KSB_STATUS_LABELS[cell.status]}</span>
               <span className="nhsuk-u-visually-hidden">: {cell.text}</span>
             </Link>

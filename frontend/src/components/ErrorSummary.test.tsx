@@ -1,0 +1,60 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '../api/client';
+import { ErrorSummary, summaryItems } from './ErrorSummary';
+
+const validation = new ApiError(422, {
+  title: 'Validation failed',
+  detail: 'Validation failed',
+  code: 'validation_failed',
+  errors: [
+    { field: 'title', message: 'Enter a title' },
+    { field: 'ksbs', message: 'K99 is not a KSB of ST0220' },
+  ],
+});
+
+describe('ErrorSummary', () => {
+  it('links each field error to its input and focuses itself', () => {
+    render(
+      <>
+        <ErrorSummary error={validation} fieldIds={{ title: 'evidence-title', ksbs: 'evidence-ksbs' }} />
+        <input id="evidence-title" aria-label="Title" />
+      </>,
+    );
+    const summary = screen.getByRole('alert').parentElement;
+    expect(summary).toHaveFocus();
+    expect(screen.getByRole('link', { name: 'Enter a title' })).toHaveAttribute('href', '#evidence-title');
+    expect(screen.getByRole('link', { name: 'K99 is not a KSB of ST0220' })).toHaveAttribute('href', '#evidence-ksbs');
+  });
+
+  it('clicking a link moves focus to the field', async () => {
+    const user = userEvent.setup();
+    render(
+      <>
+        <ErrorSummary error={validation} fieldIds={{ title: 'evidence-title' }} />
+        <input id="evidence-title" aria-label="Title" />
+      </>,
+    );
+    Element.prototype.scrollIntoView = () => undefined;
+    await user.click(screen.getByRole('link', { name: 'Enter a title' }));
+    expect(screen.getByLabelText('Title')).toHaveFocus();
+  });
+
+  it('shows the detail of a non-field problem, such as the NHS number refusal', () => {
+    const items = summaryItems(
+      new ApiError(422, { code: 'nhs_number_detected', detail: 'The text contains what looks like an NHS number. Remove it.' }),
+    );
+    expect(items).toEqual([{ message: 'The text contains what looks like an NHS number. Remove it.' }]);
+  });
+
+  it('says when to try again after throttling', () => {
+    const items = summaryItems(new ApiError(429, { detail: 'Too many sign-in attempts.' }, 30));
+    expect(items[0]?.message).toBe('Too many sign-in attempts. Try again in 30 seconds.');
+  });
+
+  it('renders nothing without an error', () => {
+    const { container } = render(<ErrorSummary error={null} />);
+    expect(container).toBeEmptyDOMElement();
+  });
+});

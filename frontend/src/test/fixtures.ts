@@ -1,0 +1,92 @@
+/** Small, realistic test data shaped like the API's answers. */
+import type { Coverage, DutyCoverage, KsbStatus, Standard, TokenResponse, User } from '../api/types';
+
+const DUTY_KSBS: Record<string, string[]> = {
+  D1: ['K1', 'K2', 'K3', 'K4', 'S1', 'S2', 'S3', 'S4', 'B1', 'B2'],
+  D2: ['K5', 'K6', 'K7', 'K8', 'K9', 'K10', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'B6'],
+};
+
+export function makeStandard(): Standard {
+  const ksbs: Standard['ksbs'] = [];
+  for (let i = 1; i <= 44; i++) ksbs.push({ code: `K${i}`, kind: 'knowledge', text: `Knowledge statement number ${i}` });
+  for (let i = 1; i <= 44; i++) ksbs.push({ code: `S${i}`, kind: 'skill', text: `Skill statement number ${i}` });
+  for (let i = 1; i <= 6; i++) ksbs.push({ code: `B${i}`, kind: 'behaviour', text: `Behaviour statement number ${i}` });
+  const s7 = ksbs.find((k) => k.code === 'S7');
+  if (s7) s7.text = 'Perform quality control and calibration of equipment';
+  const k1 = ksbs.find((k) => k.code === 'K1');
+  if (k1) k1.text = 'The legislation, standard operating procedures and codes of conduct that apply to own role';
+  return {
+    reference: 'ST0220',
+    title: 'Healthcare science practitioner',
+    level: 6,
+    version: '1.1',
+    mapping: { status: 'provisional', note: 'The duty-to-KSB links are provisional.' },
+    duties: Object.entries(DUTY_KSBS).map(([code, list]) => ({ code, text: `Duty ${code} text`, ksbs: list })),
+    ksbs,
+  };
+}
+
+export function dutyCoverage(code: string, counts: Partial<Record<KsbStatus, number>>): DutyCoverage {
+  const c = { signed_off: 0, evidenced: 0, in_progress: 0, not_started: 0, ...counts };
+  const total = c.signed_off + c.evidenced + c.in_progress + c.not_started;
+  return {
+    code,
+    text: `Duty ${code} text`,
+    ksbs: [],
+    ...c,
+    percent_evidenced: total ? ((c.signed_off + c.evidenced) / total) * 100 : 0,
+    percent_signed_off: total ? (c.signed_off / total) * 100 : 0,
+  };
+}
+
+export function makeCoverage(statuses: Record<string, KsbStatus> = {}): Coverage {
+  const standard = makeStandard();
+  const ksbs = standard.ksbs.map((k) => ({
+    code: k.code,
+    kind: k.kind,
+    status: statuses[k.code] ?? 'not_started',
+    evidence: { draft: 0, submitted: 0, accepted: 0, changes_requested: 0 },
+    signed_off_at: null,
+    signed_off_by: null,
+  }));
+  return {
+    apprenticeship_id: 'a1',
+    standard: 'ST0220',
+    totals: { ksbs: 94, not_started: 94, in_progress: 0, evidenced: 0, signed_off: 0 },
+    duties: [dutyCoverage('D1', { not_started: 10 }), dutyCoverage('D2', { not_started: 13 })],
+    ksbs,
+  };
+}
+
+export const apprenticeUser: User = {
+  id: 'u-app',
+  email: 'ada@example.nhs.uk',
+  name: 'Ada Apprentice',
+  role: 'apprentice',
+  organisation_id: 'org-emp',
+};
+
+export function tokens(overrides: Partial<TokenResponse> = {}): TokenResponse {
+  return {
+    access_token: 'access-1',
+    token_type: 'Bearer',
+    expires_in: 900,
+    refresh_token: 'refresh-1',
+    user: apprenticeUser,
+    ...overrides,
+  };
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+export function problem(status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ status, ...body }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
