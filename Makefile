@@ -1,0 +1,52 @@
+# ksbfolio — the two commands a new user needs are `make run` and `make test`.
+# Everything else here is what those two call, usable on its own.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+NPM ?= npm
+
+.PHONY: help run test test-rust test-frontend test-e2e lint frontend frontend-deps openapi test-db-stop bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+run: frontend ## Build everything and run the app (API + frontend on one port) on the embedded database
+	$(CARGO) run --release --locked -- serve
+
+test: lint test-rust test-frontend ## Run every test: Rust unit + API tests and frontend unit tests
+
+test-rust: ## Rust unit tests and HTTP integration tests on a real PostgreSQL
+	$(CARGO) test --locked --all-targets
+
+lint: frontend-deps ## Formatting, clippy, frontend lint and type-check
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(NPM) --prefix frontend run lint
+	$(NPM) --prefix frontend run typecheck
+
+test-frontend: frontend-deps ## Frontend unit tests (Vitest) and the bundle-size budget
+	$(NPM) --prefix frontend test
+	$(NPM) --prefix frontend run build
+	$(NPM) --prefix frontend run size
+
+test-e2e: frontend ## Browser end-to-end tests (Debian's chromium + playwright-core) against the real server
+	scripts/e2e.sh
+
+frontend-deps: ## Install the frontend's packages when package-lock.json changed
+	@scripts/ensure-node-deps.sh
+
+frontend: frontend-deps ## Build the frontend into frontend/dist
+	$(NPM) --prefix frontend run build
+
+openapi: ## Regenerate frontend/openapi.json and the TypeScript types from the server's document
+	$(CARGO) run --quiet --locked -- openapi > frontend/openapi.json
+	$(NPM) --prefix frontend run gen:api
+
+test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABASE_URL is unset
+	@bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); \
+	dir=target/tmp/test-cluster/postgres/pgdata; \
+	if [ -f $$dir/postmaster.pid ]; then \
+	  if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$bin/pg_ctl -D $$dir -m fast stop; \
+	  else $$bin/pg_ctl -D $$dir -m fast stop; fi; \
+	else echo "test cluster is not running"; fi
