@@ -46,9 +46,7 @@ export default function ReviewQueuePage() {
                           <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
                         </td>
                         <td className="nhsuk-table__cell">
-                          <Link to={`/evidence/${item.evidence_id}/review`}>
-                            Review<span className="nhsuk-u-visually-hidden"> evidence</span>: {item.title}
-                          </Link>
+                          <Link to={`/evidence/${item.evidence_id}/review`}>Review: {item.title}</Link>
                         </td>
                         <td className="nhsuk-table__cell">{kindLabel(item.kind)}</td>
                         <td className="nhsuk-table__cell">{item.ksbs.join(', ')}</td>

@@ -30,10 +30,7 @@ export default function SignoffQueuePage() {
                     <ul className="nhsuk-list app-inline-actions" aria-label={`KSBs to sign off for ${item.apprentice.name}`}>
                       {item.ksbs.map((code) => (
                         <li key={code}>
-                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>
-                            <span className="nhsuk-u-visually-hidden">Sign off </span>
-                            {code}
-                          </Link>
+                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>Sign off {code}</Link>
                         </li>
                       ))}
                     </ul>

@@ -1,0 +1,68 @@
+// Browser helpers: Debian's Chromium (never a downloaded one), axe on every page, screenshots.
+import { existsSync, mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { chromium } from 'playwright-core';
+
+export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
+const CHROMIUM = process.env.KSBFOLIO_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+export async function launch() {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium`);
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+}
+
+/** Wait until the SPA has rendered its page: an h1, and no "Loading…" status left. */
+export async function settle(page) {
+  await page.locator('main h1').first().waitFor({ state: 'visible' });
+  await page.waitForFunction(
+    () => ![...document.querySelectorAll('[role="status"]')].some((el) => el.textContent?.trim().endsWith('…')),
+    undefined,
+    { timeout: 15_000 },
+  );
+}
+
+const checked = [];
+
+/** Run axe (WCAG 2.2 A/AA) on the current page and keep a full-page screenshot of it. */
+export async function audit(page, name) {
+  await settle(page);
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+  const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+  checked.push(name);
+  if (result.violations.length > 0) {
+    const lines = result.violations.flatMap((v) => [
+      `  ${v.id} (${v.impact}): ${v.help}`,
+      ...v.nodes.slice(0, 5).map((n) => `    at ${n.target.join(' ')}`),
+    ]);
+    throw new Error(`axe found ${result.violations.length} WCAG violation(s) on "${name}" (${page.url()}):\n${lines.join('\n')}`);
+  }
+}
+
+export function pagesAudited() {
+  return [...checked];
+}
+
+/** At 320 CSS px wide nothing may force the page to scroll sideways (WCAG 1.4.10 reflow). */
+export async function assertReflows(page, name) {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 800 });
+  await settle(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await page.screenshot({ path: `${ARTIFACTS}${name}-320px.png`, fullPage: true });
+  if (original) await page.setViewportSize(original);
+  if (overflow > 0) throw new Error(`"${name}" scrolls sideways by ${overflow}px at 320px wide`);
+}

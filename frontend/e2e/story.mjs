@@ -1,0 +1,148 @@
+// The browser half of the e2e run: one browser context per person, as in real life.
+import { ARTIFACTS, assertReflows, audit, settle } from './browser.mjs';
+
+function step(text) {
+  console.log(`e2e: ${text}`);
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function signIn(browser, baseUrl, email, password, name) {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`  [${name} page error] ${error.message}`));
+  await page.goto('/sign-in');
+  await audit(page, `${name}-sign-in`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password').press('Enter'); // keyboard submit
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await settle(page);
+  return page;
+}
+
+async function readProgress(page) {
+  const d2 = (await page.getByTestId('duty-D2-figures').textContent())?.trim() ?? '';
+  const s7 = await page.locator('a[data-ksb="S7"]').getAttribute('data-status');
+  return { d2, s7 };
+}
+
+export async function story(browser, baseUrl, seed, admin) {
+  const title = `Daily QC and calibration of the blood gas analyser (${seed.run})`;
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const progressPath = `/apprenticeships/${seed.apprenticeship.id}`;
+
+  step('admin looks at the admin pages');
+  const admin_ = await signIn(browser, baseUrl, admin.adminEmail, admin.adminPassword, 'admin');
+  await admin_.waitForURL('**/admin/organisations');
+  await audit(admin_, 'admin-organisations');
+  await admin_.getByRole('link', { name: 'Users', exact: true }).click();
+  await audit(admin_, 'admin-users');
+  await admin_.getByRole('link', { name: 'Apprenticeships', exact: true }).click();
+  await audit(admin_, 'admin-apprenticeships');
+  expect(await admin_.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'new apprenticeship not listed for admin');
+
+  step('apprentice signs in and sees their progress');
+  const apprentice = await signIn(browser, baseUrl, seed.apprentice.email, seed.apprentice.password, 'apprentice');
+  await apprentice.waitForURL(`**${progressPath}`);
+  await audit(apprentice, 'apprentice-progress');
+  await assertReflows(apprentice, 'apprentice-progress');
+  const before = await readProgress(apprentice);
+  expect(before.s7 === 'not_started', `S7 should start not started, was ${before.s7}`);
+
+  step('apprentice adds S7 evidence and submits it');
+  await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
+  await audit(apprentice, 'apprentice-add-evidence');
+  await apprentice.getByLabel('Title').fill(title);
+  await apprentice
+    .getByLabel('What did you do, and what does it show?')
+    .fill('I ran the morning quality control, found the pO2 channel out of range and recalibrated it before clinical use.');
+  await apprentice.getByLabel('Type of evidence').selectOption('observation');
+  await apprentice.getByLabel('Date it happened').fill(yesterday);
+  await apprentice.getByLabel('Search KSBs').fill('S7');
+  await apprentice.getByRole('checkbox', { name: /^S7 / }).first().check();
+  await apprentice.getByRole('button', { name: 'Save and submit for review' }).click();
+  await apprentice.getByText('Your evidence has been submitted for review.').waitFor();
+  const evidencePath = new URL(apprentice.url()).pathname;
+  expect(/^\/evidence\/[^/]+$/.test(evidencePath), `unexpected evidence URL ${evidencePath}`);
+  await audit(apprentice, 'apprentice-evidence-submitted');
+  await apprentice.getByRole('link', { name: 'Back to evidence' }).click();
+  await audit(apprentice, 'apprentice-evidence-list');
+
+  step('tutor finds it in the review queue and sends it back');
+  const tutor = await signIn(browser, baseUrl, seed.tutor.email, seed.tutor.password, 'tutor');
+  await tutor.waitForURL('**/caseload');
+  await audit(tutor, 'tutor-caseload');
+  expect(await tutor.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'apprentice missing from caseload');
+  await tutor.getByRole('link', { name: 'Review queue' }).click();
+  await audit(tutor, 'tutor-review-queue');
+  await tutor.getByRole('link', { name: `Review: ${title}` }).click();
+  await audit(tutor, 'tutor-review');
+  await tutor.getByLabel('Send back for changes').check();
+  await tutor.getByLabel('Feedback to the apprentice').fill('Good start. Add the QC lot number and what you checked after recalibrating.');
+  await tutor.getByRole('button', { name: 'Save decision' }).click();
+  await tutor.getByText('Evidence sent back with your feedback.').waitFor();
+
+  step('apprentice reads the feedback, edits and resubmits');
+  await apprentice.goto(evidencePath);
+  await apprentice.getByTestId('feedback').waitFor();
+  await audit(apprentice, 'apprentice-evidence-feedback');
+  await apprentice.getByRole('link', { name: 'Edit', exact: true }).click();
+  await audit(apprentice, 'apprentice-edit-evidence');
+  const description = apprentice.getByLabel('What did you do, and what does it show?');
+  await description.fill(`${await description.inputValue()} QC lot 4417; I re-ran both QC levels after calibration and both were in range.`);
+  await apprentice.getByRole('button', { name: 'Save and resubmit' }).click();
+  await apprentice.getByText('Your evidence has been submitted for review.').waitFor();
+
+  step('tutor accepts the resubmission');
+  await tutor.goto('/review-queue');
+  await settle(tutor);
+  await tutor.getByRole('link', { name: `Review: ${title}` }).click();
+  await settle(tutor);
+  await tutor.getByLabel('Accept').check();
+  await tutor.getByLabel('Feedback to the apprentice').fill('Clear and complete. Accepted for S7.');
+  await tutor.getByRole('button', { name: 'Save decision' }).click();
+  await tutor.getByText('Evidence accepted.').waitFor();
+  await tutor.goto(progressPath);
+  await audit(tutor, 'tutor-portfolio');
+
+  step('mentor signs S7 off with the accepted evidence beside');
+  const mentor = await signIn(browser, baseUrl, seed.mentor.email, seed.mentor.password, 'mentor');
+  await mentor.waitForURL('**/apprentices');
+  await audit(mentor, 'mentor-apprentices');
+  await mentor.getByRole('link', { name: 'Sign-off queue' }).first().click();
+  await audit(mentor, 'mentor-signoff-queue');
+  await mentor.getByRole('link', { name: /^Sign off\s*S7$/ }).click();
+  await settle(mentor);
+  const accepted = mentor.getByRole('table', { name: 'Accepted evidence for S7' });
+  await accepted.getByRole('link', { name: title }).waitFor();
+  await audit(mentor, 'mentor-ksb-s7');
+  await mentor.getByLabel('Your comment on S7').fill('Seen on the ward: QC and recalibration done correctly and documented.');
+  await mentor.getByRole('button', { name: 'Sign off S7' }).click();
+  await mentor.getByText('S7 signed off.').waitFor();
+  await mentor.getByTestId('active-signoff').waitFor();
+  await audit(mentor, 'mentor-ksb-s7-signed-off');
+
+  step('apprentice sees D2 and S7 change');
+  await apprentice.goto(progressPath);
+  await settle(apprentice);
+  const after = await readProgress(apprentice);
+  await audit(apprentice, 'apprentice-progress-after');
+  expect(after.s7 === 'signed_off', `S7 cell should be signed off, is ${after.s7}`);
+  expect(after.d2 !== before.d2, `D2 figures did not change: "${after.d2}"`);
+  const signedBefore = Number(/^(\d+) of/.exec(before.d2)?.[1]);
+  const signedAfter = Number(/^(\d+) of/.exec(after.d2)?.[1]);
+  expect(signedAfter === signedBefore + 1, `D2 signed off went ${signedBefore} → ${signedAfter}, expected +1`);
+  const cellText = (await apprentice.locator('a[data-ksb="S7"]').innerText()).replace(/\s+/g, ' ');
+  expect(cellText.includes('Signed off'), `S7 cell should say "Signed off": "${cellText}"`);
+  console.log(`e2e: D2 before "${before.d2}", after "${after.d2}"; screenshots in ${ARTIFACTS}`);
+
+  step('signing out ends the session');
+  await apprentice.getByRole('button', { name: 'Sign out' }).click();
+  await apprentice.waitForURL('**/sign-in**');
+  await apprentice.goto(progressPath);
+  await apprentice.waitForURL('**/sign-in?next=**');
+}
