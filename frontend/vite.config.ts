@@ -33,6 +33,8 @@ export default defineConfig({
     sourcemap: true,
     // Writes .vite/manifest.json: scripts/size.mjs reads it to find the initial chunks.
     manifest: true,
+    // The NHS Sass takes most of the build; the timing notice about it is noise.
+    rolldownOptions: { checks: { pluginTimings: false } },
   },
   test: {
     environment: 'jsdom',

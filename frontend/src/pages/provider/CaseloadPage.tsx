@@ -99,7 +99,7 @@ export default function CaseloadPage() {
                 <EmptyState>No apprentices match these filters.</EmptyState>
               ) : (
                 <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="caseload-caption">
-                  <table className="nhsuk-table" data-testid="caseload">
+                  <table className="nhsuk-table app-table--compact" data-testid="caseload">
                     <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="caseload-caption">
                       Caseload: overall and per-duty {measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}
                     </caption>

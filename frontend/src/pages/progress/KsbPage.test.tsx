@@ -1,0 +1,59 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { session } from '../../api/session';
+import type { Signoff } from '../../api/types';
+import { App } from '../../App';
+import { json, makeCoverage, makeStandard, tokens } from '../../test/fixtures';
+import { mockApi } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+
+const accepted = {
+  id: 'e1',
+  apprenticeship_id: 'a1',
+  title: 'QC and calibration',
+  description: 'd',
+  kind: 'observation',
+  occurred_on: '2026-01-10',
+  ksbs: ['S7'],
+  status: 'accepted',
+  created_at: '2026-01-10T09:00:00Z',
+  updated_at: '2026-01-10T09:00:00Z',
+  reviews: [],
+};
+
+beforeEach(() => session.start(tokens({ user: { id: 'm', email: 'm@x', name: 'Mo Mentor', role: 'employer', organisation_id: 'o' } })));
+afterEach(() => vi.unstubAllGlobals());
+
+describe('KSB page for the workplace mentor', () => {
+  it('shows accepted evidence beside the sign-off form, and signs off', async () => {
+    const user = userEvent.setup();
+    const signoffs: Signoff[] = [];
+    const api = mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1/coverage': () => json(makeCoverage({ S7: signoffs.length ? 'signed_off' : 'evidenced' })),
+      'GET /apprenticeships/a1/evidence': () => json({ items: [accepted], total: 1, limit: 100, offset: 0 }),
+      'GET /apprenticeships/a1/signoffs': () => json({ items: signoffs, total: signoffs.length, limit: 200, offset: 0 }),
+      'POST /apprenticeships/a1/signoffs': (req) => {
+        const s: Signoff = { id: 's1', ksb: 'S7', comment: (req.body as { comment: string }).comment, signed_off_by: { id: 'm', name: 'Mo Mentor' }, created_at: '2026-02-01T10:00:00Z', revoked_at: null, revoked_reason: null };
+        signoffs.push(s);
+        return json(s, 201);
+      },
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/ksbs/S7' });
+    const table = await screen.findByRole('table', { name: 'Accepted evidence for S7' });
+    expect(within(table).getByRole('link', { name: 'QC and calibration' })).toHaveAttribute('href', '/evidence/e1');
+    expect(screen.getByText('Perform quality control and calibration of equipment')).toBeInTheDocument();
+    expect(screen.getByTestId('provisional-mapping')).toBeInTheDocument();
+    expect(api.calls.find((c) => c.path === '/apprenticeships/a1/evidence')?.query.get('ksb')).toBe('S7');
+
+    await user.click(screen.getByRole('button', { name: 'Sign off S7' }));
+    expect(within(screen.getByRole('alert')).getByRole('link', { name: /Enter a comment/ })).toHaveAttribute('href', '#signoff-comment');
+
+    await user.type(screen.getByLabelText('Your comment on S7'), 'Seen on the ward.');
+    await user.click(screen.getByRole('button', { name: 'Sign off S7' }));
+    expect(await screen.findByText('S7 signed off.')).toBeInTheDocument();
+    expect(await screen.findByTestId('active-signoff')).toHaveTextContent('Seen on the ward.');
+    expect(screen.getByRole('button', { name: 'Revoke sign-off of S7' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,66 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { session } from '../../api/session';
+import type { CaseloadItem } from '../../api/types';
+import { App } from '../../App';
+import { json, makeStandard, tokens } from '../../test/fixtures';
+import { mockApi } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+
+const day = 86_400_000;
+const iso = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString().slice(0, 10);
+
+function row(name: string, signedOff: number, lastActivityDaysAgo: number | null): CaseloadItem {
+  return {
+    apprenticeship_id: `a-${name}`,
+    apprentice: { id: `p-${name}`, name },
+    start_date: iso(-365),
+    expected_end_date: iso(365), // half the period has elapsed
+    totals: { ksbs: 94, signed_off: signedOff, evidenced: 0, in_progress: 0, not_started: 94 - signedOff },
+    duties: [
+      { code: 'D1', percent_evidenced: 80, percent_signed_off: 60 },
+      { code: 'D2', percent_evidenced: 30, percent_signed_off: 7.69 },
+    ],
+    last_activity_at: lastActivityDaysAgo === null ? null : new Date(Date.now() - lastActivityDaysAgo * day).toISOString(),
+  };
+}
+
+beforeEach(() => session.start(tokens({ user: { id: 't', email: 't@x', name: 'Tess Tutor', role: 'provider', organisation_id: 'o' } })));
+afterEach(() => vi.unstubAllGlobals());
+
+describe('caseload', () => {
+  it('prints the per-duty numbers in the heatmap and flags in words', async () => {
+    mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), row('Behind Ben', 5, 45)], total: 2, limit: 500, offset: 0 }),
+    });
+    renderApp(<App />, { url: '/caseload' });
+    const table = await screen.findByRole('table', { name: /caseload/i });
+    const ben = within(table).getByRole('row', { name: /Behind Ben/ });
+    expect(within(ben).getByText('Behind plan')).toBeInTheDocument();
+    expect(within(ben).getByText('No recent activity')).toBeInTheDocument();
+    const cells = within(ben).getAllByRole('cell');
+    expect(cells.map((c) => c.textContent)).toContain('8%'); // D2 7.69 → 8, shaded and written
+    expect(cells.find((c) => c.textContent === '60%')).toHaveClass('app-heat--3');
+    const amy = within(table).getByRole('row', { name: /Ahead Amy/ });
+    expect(within(amy).getAllByRole('cell').at(-1)).toHaveTextContent('None');
+  });
+
+  it('filters to apprentices behind plan and sorts by name', async () => {
+    const user = userEvent.setup();
+    mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /caseload': () => json({ items: [row('Cara', 10, 1), row('Amy', 60, 1), row('Ben', 5, 1)], total: 3, limit: 500, offset: 0 }),
+    });
+    renderApp(<App />, { url: '/caseload' });
+    const table = await screen.findByRole('table', { name: /caseload/i });
+    await user.click(within(table).getByRole('button', { name: /Apprentice/ }));
+    const names = () => within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent);
+    expect(names()).toEqual(['Amy', 'Ben', 'Cara']);
+    expect(within(table).getByRole('columnheader', { name: /Apprentice/ })).toHaveAttribute('aria-sort', 'ascending');
+    await user.click(screen.getByLabelText('Behind plan only'));
+    expect(names()).toEqual(['Ben', 'Cara']);
+    expect(screen.getByText('Showing 2 of 3 apprentices')).toBeInTheDocument();
+  });
+});
