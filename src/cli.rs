@@ -59,6 +59,24 @@ pub struct ConfigArgs {
         global = true
     )]
     pub db_pool_size: usize,
+    /// Secret for signing access tokens (at least 32 bytes). Unset: generated once and kept in
+    /// KSBFOLIO_DATA_DIR/jwt-secret (mode 0600).
+    #[arg(
+        long,
+        env = "KSBFOLIO_JWT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub jwt_secret: Option<String>,
+    /// Failed sign-ins from one client address within 15 minutes before it is throttled (429).
+    /// Each account is throttled after 5.
+    #[arg(
+        long,
+        env = "KSBFOLIO_LOGIN_FAILURES_PER_ADDRESS",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_failures_per_address: i64,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,
@@ -83,6 +101,21 @@ pub enum Command {
     Standards(StandardsCommand),
     /// Print the OpenAPI document (JSON) to standard output.
     Openapi,
+    /// Manage users.
+    #[command(subcommand)]
+    Users(UsersCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Create a platform administrator. The password is read from KSBFOLIO_ADMIN_PASSWORD, or else
+    /// from the first line of standard input.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::auth::password::HashingParams;
+use crate::auth::throttle::ThrottlePolicy;
 use crate::cli::ConfigArgs;
 
 /// Everything [`crate::startup::Application::build`] needs apart from the database pool.
@@ -17,9 +19,28 @@ pub struct Settings {
     pub db_pool_size: usize,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
+    /// KSBFOLIO_JWT_SECRET; unset: generated once and kept in the data folder.
+    pub jwt_secret: Option<String>,
+    pub password_hashing: HashingParams,
+    pub login_throttle: ThrottlePolicy,
 }
 
 impl Settings {
+    /// Defaults for everything but the addresses; used by `ksbfolio openapi` and the tests.
+    pub fn with_defaults(data_dir: PathBuf) -> Self {
+        Self {
+            bind: ([127, 0, 0, 1], 0).into(),
+            static_dir: data_dir.join("no-frontend"),
+            data_dir,
+            json_limit: 1024 * 1024,
+            db_pool_size: 4,
+            workers: None,
+            jwt_secret: None,
+            password_hashing: HashingParams::default(),
+            login_throttle: ThrottlePolicy::default(),
+        }
+    }
+
     pub fn from_args(args: &ConfigArgs) -> Self {
         Self {
             bind: args.bind,
@@ -28,6 +49,12 @@ impl Settings {
             json_limit: args.json_limit,
             db_pool_size: args.db_pool_size,
             workers: None,
+            jwt_secret: args.jwt_secret.clone(),
+            password_hashing: HashingParams::default(),
+            login_throttle: ThrottlePolicy {
+                per_address: args.login_failures_per_address,
+                ..ThrottlePolicy::default()
+            },
         }
     }
 }

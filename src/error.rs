@@ -223,3 +223,22 @@ impl Problem {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Database failures that reach the edge unhandled are internal; expected ones (a unique
+/// violation, a missing row) are mapped where they are caught.
+impl From<diesel::result::Error> for AppError {
+    fn from(error: diesel::result::Error) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+/// The constraint a unique violation broke, to map it to a field at the call site.
+pub fn unique_violation(error: &diesel::result::Error) -> Option<&str> {
+    match error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            info,
+        ) => info.constraint_name(),
+        _ => None,
+    }
+}

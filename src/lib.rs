@@ -5,6 +5,8 @@
 
 /// HTTP only: extractors, handlers, the route table, error mapping and the OpenAPI document.
 pub mod api;
+/// Authentication: passwords, tokens, the authenticated extractor, throttling rules.
+pub mod auth;
 /// Command-line interface (clap): subcommands and configuration flags.
 pub mod cli;
 /// Settings assembled from the command line and environment.

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use ksbfolio::cli::{Cli, Command, StandardsCommand};
+use ksbfolio::cli::{Cli, Command, StandardsCommand, UsersCommand};
 use ksbfolio::config::Settings;
 use ksbfolio::startup::{self, Application, OpenDatabase};
 
@@ -46,7 +46,42 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", result?);
             Ok(())
         }
+        Command::Users(UsersCommand::CreateAdmin { email, name }) => {
+            let password = admin_password()?;
+            let database = OpenDatabase::open(&cli.config).await?;
+            let result = startup::create_admin(
+                &database.url,
+                &email,
+                &name,
+                &password,
+                settings.password_hashing,
+            )
+            .await;
+            database.close()?;
+            println!("{}", result?);
+            Ok(())
+        }
     }
+}
+
+/// KSBFOLIO_ADMIN_PASSWORD, or the first line of standard input (never a flag: flags show in
+/// process lists and shell history).
+fn admin_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("KSBFOLIO_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for the new admin (12 to 256 characters): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\r', '\n']).to_string();
+    anyhow::ensure!(
+        !password.is_empty(),
+        "no password given: set KSBFOLIO_ADMIN_PASSWORD or pipe it on standard input"
+    );
+    Ok(password)
 }
 
 async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {

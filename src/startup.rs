@@ -37,10 +37,20 @@ impl Application {
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
+        let secret = crate::auth::secret::load_or_create(
+            settings.jwt_secret.as_deref(),
+            &settings.data_dir,
+        )?;
+        let dummy_password = uuid::Uuid::new_v4().to_string();
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),
             expected_migrations: Arc::new(db::expected_migration_versions()),
+            jwt: crate::auth::jwt::JwtKeys::new(&secret),
+            dummy_password_hash: Arc::new(crate::auth::password::hash(
+                &dummy_password,
+                settings.password_hashing,
+            )?),
         });
         let workers = settings.workers;
         let settings = settings.clone();
@@ -154,4 +164,55 @@ pub async fn import_standard_file(url: &str, file: &Path) -> anyhow::Result<Stri
         document.ksbs.len(),
         document.mapping.status.as_str()
     ))
+}
+
+/// `ksbfolio users create-admin`: creates a platform administrator, with its audit row.
+pub async fn create_admin(
+    url: &str,
+    email: &str,
+    name: &str,
+    password: &str,
+    params: crate::auth::password::HashingParams,
+) -> anyhow::Result<String> {
+    use crate::domain::identity;
+    let email = identity::Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
+    let name = identity::parse_name(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
+    identity::check_password(password).map_err(|m| anyhow::anyhow!("the password {m}"))?;
+    let hash = crate::auth::password::hash_blocking(password.to_string(), params).await?;
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    let user = conn
+        .transaction(async |conn| {
+            let user = db::users::insert(
+                conn,
+                &db::users::NewUser {
+                    email: email.as_str(),
+                    name: &name,
+                    role: "admin",
+                    organisation_id: None,
+                    created_by_organisation_id: None,
+                    password_hash: &hash,
+                },
+            )
+            .await?;
+            db::audit::record(
+                conn,
+                db::audit::AuditEntry {
+                    actor_id: None,
+                    request_id: None,
+                    action: "user.created",
+                    entity_type: "user",
+                    entity_id: user.id.to_string(),
+                    organisation_ids: Vec::new(),
+                    summary: serde_json::json!({ "email": user.email, "role": "admin", "via": "command line" }),
+                },
+            )
+            .await?;
+            Ok::<_, diesel::result::Error>(user)
+        })
+        .await
+        .map_err(|e| match crate::error::unique_violation(&e) {
+            Some("users_email_key") => anyhow::anyhow!("a user with e-mail {} already exists", email.as_str()),
+            _ => anyhow::Error::from(e),
+        })?;
+    Ok(format!("created admin {} ({})", user.email, user.id))
 }

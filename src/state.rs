@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::auth::jwt::JwtKeys;
 use crate::config::Settings;
 use crate::db::DbPool;
 
@@ -11,4 +12,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Versions of the migrations compiled in, for `/readyz`.
     pub expected_migrations: Arc<Vec<String>>,
+    pub jwt: JwtKeys,
+    /// A hash of a random password, verified when the e-mail is unknown so that a wrong e-mail
+    /// and a wrong password take the same time.
+    pub dummy_password_hash: Arc<String>,
 }

@@ -2,10 +2,16 @@
 //! registering it through `utoipa_actix_web` is also what puts it in the OpenAPI document, so the
 //! document covers every endpoint by construction.
 
+pub mod apprenticeships;
+pub mod audit;
+pub mod auth;
 pub mod extract;
 pub mod health;
 pub mod middleware;
+pub mod organisations;
+pub mod pagination;
 pub mod standards;
+pub mod users;
 
 mod fallback;
 mod openapi;
@@ -30,6 +36,20 @@ pub use openapi::openapi_json;
 fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(standards::list_standards)
         .service(standards::get_standard)
+        .service(auth::login)
+        .service(auth::refresh)
+        .service(auth::logout)
+        .service(auth::me)
+        .service(organisations::create_organisation)
+        .service(organisations::list_organisations)
+        .service(users::create_user)
+        .service(users::list_users)
+        .service(users::get_user)
+        .service(users::update_user)
+        .service(apprenticeships::create_apprenticeship)
+        .service(apprenticeships::list_apprenticeships)
+        .service(apprenticeships::get_apprenticeship)
+        .service(audit::list_audit)
         .service(openapi::openapi_document);
 }
 

@@ -1,8 +1,14 @@
 //! The database layer: the connection pool, embedded migrations, and query functions that take a
 //! connection (so a handler can run several in one transaction). Nothing here sees HTTP.
 
+pub mod apprenticeships;
+pub mod audit;
 pub mod catalogue;
+pub mod login_failures;
+pub mod organisations;
 pub mod schema;
+pub mod sessions;
+pub mod users;
 
 use std::time::Duration;
 
@@ -11,6 +17,11 @@ use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+diesel::define_sql_function! {
+    /// SQL `lower(text)`, for case-insensitive matches that use the `lower(...)` indexes.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 

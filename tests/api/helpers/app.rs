@@ -1,5 +1,6 @@
 //! The application under test, started exactly as `ksbfolio serve` starts it, on port 0.
 
+use ksbfolio::auth::password::HashingParams;
 use ksbfolio::config::Settings;
 use ksbfolio::startup::Application;
 use reqwest::{Method, RequestBuilder, Response};
@@ -13,15 +14,18 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
 }
 
+/// Cheap Argon2 parameters: tests only, never production.
+pub const TEST_HASHING: HashingParams = HashingParams {
+    memory_kib: 64,
+    iterations: 1,
+    parallelism: 1,
+};
+
 pub fn test_settings(data_dir: &std::path::Path) -> Settings {
-    Settings {
-        bind: ([127, 0, 0, 1], 0).into(),
-        data_dir: data_dir.to_path_buf(),
-        static_dir: data_dir.join("no-frontend"),
-        json_limit: 1024 * 1024,
-        db_pool_size: 4,
-        workers: Some(1),
-    }
+    let mut settings = Settings::with_defaults(data_dir.to_path_buf());
+    settings.workers = Some(1);
+    settings.password_hashing = TEST_HASHING;
+    settings
 }
 
 /// Starts the app on its own database and returns a handle to talk to it.
@@ -57,6 +61,54 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// A request with `Authorization: Bearer token`.
+    pub fn as_user(&self, token: &str, method: Method, path: &str) -> RequestBuilder {
+        self.request(method, path).bearer_auth(token)
+    }
+
+    pub async fn get_as(&self, token: &str, path: &str) -> Response {
+        self.as_user(token, Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &serde_json::Value) -> Response {
+        self.as_user(token, Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    pub async fn post(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.request(Method::POST, path)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// Signs in and returns the whole token response.
+    pub async fn login(&self, email: &str, password: &str) -> serde_json::Value {
+        let response = self
+            .post(
+                "/api/v1/auth/login",
+                &serde_json::json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 200, "login of {email}");
+        response.json().await.expect("json")
+    }
+
+    /// Signs in and returns the access token.
+    pub async fn token(&self, email: &str, password: &str) -> String {
+        self.login(email, password).await["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_string()
     }
 }
 

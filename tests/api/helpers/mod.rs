@@ -1,6 +1,8 @@
-//! Test helpers: a database per test, the application on a free port, and an HTTP client.
+//! Test helpers: a database per test, the application on a free port, an HTTP client, and a
+//! small world of organisations and people built through the API.
 
 pub mod app;
 pub mod database;
+pub mod world;
 
 pub use app::{TestApp, spawn_app};

@@ -1,0 +1,295 @@
+//! Sign-in, token refresh, sign-out and `GET /api/v1/me`.
+//!
+//! Security decisions made here: a wrong password and an unknown e-mail give the same 401 and
+//! take the same time (an unknown e-mail still verifies a dummy hash); failures are counted per
+//! account and per client address and throttled with 429 + Retry-After before any hash is
+//! checked; refresh tokens rotate on every use and a reused one revokes its whole session.
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use chrono::Utc;
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::extract::Json;
+use super::users::UserResponse;
+use super::{audit, db_conn};
+use crate::auth::jwt::ACCESS_TOKEN_SECONDS;
+use crate::auth::password::{self, Verified};
+use crate::auth::{Authenticated, tokens};
+use crate::db::audit::{self as db_audit, AuditEntry};
+use crate::db::{login_failures, sessions, users};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[schema(example = "apprentice@example.nhs.uk")]
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// JWT for `Authorization: Bearer`, valid `expires_in` seconds.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    /// Opaque; exchange it at `/auth/refresh` for new tokens. Valid 30 days, single use.
+    pub refresh_token: String,
+    pub user: UserResponse,
+}
+
+fn bad_credentials() -> AppError {
+    AppError::Unauthorized("The e-mail address or password is not right.".into())
+}
+
+fn client_addr(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Sign in with e-mail and password.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "wrong e-mail or password (the same answer for both)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too many failed attempts; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> AppResult<HttpResponse> {
+    let LoginRequest { email, password } = body.0;
+    let email = email.trim().to_string();
+    let addr = client_addr(&req);
+    let policy = state.settings.login_throttle;
+    let mut conn = db_conn(&state).await?;
+
+    let (account, address) =
+        login_failures::recent(&mut conn, &email, &addr, Utc::now() - policy.window).await?;
+    let now = Utc::now();
+    if let Some(wait) = policy
+        .retry_after(account, policy.per_account, now)
+        .or_else(|| policy.retry_after(address, policy.per_address, now))
+    {
+        return Err(AppError::TooManyRequests {
+            detail: format!(
+                "Too many failed sign-in attempts. Try again in {} minute(s), or reset your password with your administrator.",
+                wait.div_ceil(60)
+            ),
+            retry_after_secs: wait,
+        });
+    }
+
+    let found = users::find_with_hash_by_email(&mut conn, &email).await?;
+    let params = state.settings.password_hashing;
+    let (user, verified) = match found {
+        Some((user, hash)) => {
+            let verified = password::verify_blocking(password, hash, params).await?;
+            (Some(user), verified)
+        }
+        None => {
+            // Same work as a real check, so timing does not tell which e-mails exist.
+            let dummy = state.dummy_password_hash.as_ref().clone();
+            password::verify_blocking(password, dummy, params).await?;
+            (None, Verified::No)
+        }
+    };
+    let user = match (user, &verified) {
+        (Some(user), Verified::Yes | Verified::YesRehashed(_)) if user.active => user,
+        _ => {
+            login_failures::record(&mut conn, &email, &addr).await?;
+            return Err(bad_credentials());
+        }
+    };
+
+    let request_id = audit::request_id(&req);
+    let response = conn
+        .transaction(async |conn| {
+            if let Verified::YesRehashed(new_hash) = &verified {
+                users::set_password_hash(conn, user.id, new_hash).await?;
+            }
+            login_failures::clear(conn, &email, &addr).await?;
+            let session_id = sessions::create(conn, user.id).await?;
+            let response = issue_tokens(&state, conn, &user, session_id).await?;
+            db_audit::record(
+                conn,
+                AuditEntry {
+                    actor_id: Some(user.id),
+                    request_id: request_id.as_deref(),
+                    action: "auth.login",
+                    entity_type: "session",
+                    entity_id: session_id.to_string(),
+                    organisation_ids: user.organisation_id.into_iter().collect(),
+                    summary: serde_json::json!({ "user_id": user.id, "rehashed": matches!(verified, Verified::YesRehashed(_)) }),
+                },
+            )
+            .await?;
+            Ok::<_, AppError>(response)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(response))
+}
+
+async fn issue_tokens(
+    state: &AppState,
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: &users::User,
+    session_id: Uuid,
+) -> AppResult<TokenResponse> {
+    let access_token = state
+        .jwt
+        .issue(user.id, &user.role, user.organisation_id, session_id)?;
+    let (refresh_token, hash) = tokens::new_refresh_token();
+    sessions::add_refresh_token(conn, session_id, &hash).await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: ACCESS_TOKEN_SECONDS,
+        refresh_token,
+        user: UserResponse::from(user.clone()),
+    })
+}
+
+fn invalid_refresh() -> AppError {
+    AppError::Unauthorized("The refresh token is not valid any more; sign in again.".into())
+}
+
+/// Exchange a refresh token for new tokens. Each refresh token works once; presenting one that
+/// was already exchanged revokes the whole session (it may have been stolen).
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/refresh")]
+pub async fn refresh(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> AppResult<HttpResponse> {
+    let hash = tokens::hash_token(body.0.refresh_token.trim());
+    let request_id = audit::request_id(&req);
+    let mut conn = db_conn(&state).await?;
+    // The reuse branch must commit its revocation and still answer 401, so the transaction
+    // returns an outcome rather than an error.
+    enum Outcome {
+        Issued(Box<TokenResponse>),
+        Refused,
+    }
+    let outcome = conn
+        .transaction(async |conn| {
+            let Some(token) = sessions::find_token_for_update(conn, &hash).await? else {
+                return Ok::<_, AppError>(Outcome::Refused);
+            };
+            if token.session_revoked_at.is_some() || token.expires_at <= Utc::now() {
+                return Ok(Outcome::Refused);
+            }
+            if token.used_at.is_some() {
+                sessions::revoke(conn, token.session_id, "refresh token reused").await?;
+                db_audit::record(
+                    conn,
+                    AuditEntry {
+                        actor_id: Some(token.user_id),
+                        request_id: request_id.as_deref(),
+                        action: "auth.refresh_token_reused",
+                        entity_type: "session",
+                        entity_id: token.session_id.to_string(),
+                        organisation_ids: Vec::new(),
+                        summary: serde_json::json!({ "revoked": true }),
+                    },
+                )
+                .await?;
+                return Ok(Outcome::Refused);
+            }
+            let Some(user) = users::find(conn, token.user_id).await?.filter(|u| u.active) else {
+                return Ok(Outcome::Refused);
+            };
+            sessions::mark_used(conn, token.token_id).await?;
+            let response = issue_tokens(&state, conn, &user, token.session_id).await?;
+            Ok(Outcome::Issued(Box::new(response)))
+        })
+        .await?;
+    match outcome {
+        Outcome::Issued(response) => Ok(HttpResponse::Ok().json(response)),
+        Outcome::Refused => Err(invalid_refresh()),
+    }
+}
+
+/// Sign out: ends the session of this refresh token, and with it every token of the session.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RefreshRequest,
+    responses((status = 204, description = "signed out (also when the token was already invalid)"))
+)]
+#[post("/auth/logout")]
+pub async fn logout(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> AppResult<HttpResponse> {
+    let hash = tokens::hash_token(body.0.refresh_token.trim());
+    let request_id = audit::request_id(&req);
+    let mut conn = db_conn(&state).await?;
+    conn.transaction(async |conn| {
+        if let Some(token) = sessions::find_token_for_update(conn, &hash).await?
+            && token.session_revoked_at.is_none()
+        {
+            sessions::revoke(conn, token.session_id, "signed out").await?;
+            db_audit::record(
+                conn,
+                AuditEntry {
+                    actor_id: Some(token.user_id),
+                    request_id: request_id.as_deref(),
+                    action: "auth.logout",
+                    entity_type: "session",
+                    entity_id: token.session_id.to_string(),
+                    organisation_ids: Vec::new(),
+                    summary: serde_json::json!({}),
+                },
+            )
+            .await?;
+        }
+        Ok::<_, AppError>(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = UserResponse),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/me")]
+pub async fn me(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+) -> AppResult<web::Json<UserResponse>> {
+    let mut conn = db_conn(&state).await?;
+    let user = users::find(&mut conn, auth.actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
+    Ok(web::Json(user.into()))
+}

@@ -1,0 +1,99 @@
+//! Apprenticeships: an apprentice enrolled on a standard with an employer and a provider.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::apprenticeships;
+use crate::domain::scope::{ApprenticeshipParties, ApprenticeshipScope};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = apprenticeships)]
+pub struct Apprenticeship {
+    pub id: Uuid,
+    pub apprentice_id: Uuid,
+    pub standard_id: Uuid,
+    pub employer_id: Uuid,
+    pub provider_id: Uuid,
+    pub mentor_id: Uuid,
+    pub tutor_id: Uuid,
+    pub start_date: NaiveDate,
+    pub expected_end_date: NaiveDate,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Apprenticeship {
+    pub fn parties(&self) -> ApprenticeshipParties {
+        ApprenticeshipParties {
+            apprentice_id: self.apprentice_id,
+            employer_id: self.employer_id,
+            provider_id: self.provider_id,
+        }
+    }
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = apprenticeships)]
+pub struct NewApprenticeship {
+    pub apprentice_id: Uuid,
+    pub standard_id: Uuid,
+    pub employer_id: Uuid,
+    pub provider_id: Uuid,
+    pub mentor_id: Uuid,
+    pub tutor_id: Uuid,
+    pub start_date: NaiveDate,
+    pub expected_end_date: NaiveDate,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    new: &NewApprenticeship,
+) -> QueryResult<Apprenticeship> {
+    diesel::insert_into(apprenticeships::table)
+        .values(new)
+        .returning(Apprenticeship::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Apprenticeship>> {
+    apprenticeships::table
+        .find(id)
+        .select(Apprenticeship::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// The SQL form of an [`ApprenticeshipScope`].
+pub fn scoped(scope: ApprenticeshipScope) -> apprenticeships::BoxedQuery<'static, Pg> {
+    let query = apprenticeships::table.into_boxed();
+    match scope {
+        ApprenticeshipScope::All => query,
+        ApprenticeshipScope::Apprentice(id) => query.filter(apprenticeships::apprentice_id.eq(id)),
+        ApprenticeshipScope::Employer(org) => query.filter(apprenticeships::employer_id.eq(org)),
+        ApprenticeshipScope::Provider(org) => query.filter(apprenticeships::provider_id.eq(org)),
+        ApprenticeshipScope::Nothing => query.filter(apprenticeships::id.is_null()),
+    }
+}
+
+/// Newest first.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    scope: ApprenticeshipScope,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Apprenticeship>, i64)> {
+    let total = scoped(scope).count().get_result(conn).await?;
+    let items = scoped(scope)
+        .order((apprenticeships::created_at.desc(), apprenticeships::id))
+        .limit(limit)
+        .offset(offset)
+        .select(Apprenticeship::as_select())
+        .load(conn)
+        .await?;
+    Ok((items, total))
+}

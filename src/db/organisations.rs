@@ -1,0 +1,83 @@
+//! Organisations: training providers and employers.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::organisations;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = organisations)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub kind: String,
+    pub created_at: DateTime<Utc>,
+}
+
+pub async fn insert(
+    conn: &mut AsyncPgConnection,
+    name: &str,
+    kind: &str,
+) -> QueryResult<Organisation> {
+    diesel::insert_into(organisations::table)
+        .values((organisations::name.eq(name), organisations::kind.eq(kind)))
+        .returning(Organisation::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Organisation>> {
+    organisations::table
+        .find(id)
+        .select(Organisation::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find_many(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<Vec<Organisation>> {
+    organisations::table
+        .filter(organisations::id.eq_any(ids))
+        .select(Organisation::as_select())
+        .load(conn)
+        .await
+}
+
+/// Organisations, optionally of one kind, by name. `provider_view: Some(org)` limits them to
+/// employers and that provider itself.
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    kind: Option<&str>,
+    provider_view: Option<Uuid>,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<Organisation>, i64)> {
+    let base = || {
+        let mut q = organisations::table.into_boxed();
+        if let Some(kind) = kind {
+            q = q.filter(organisations::kind.eq(kind.to_string()));
+        }
+        if let Some(own) = provider_view {
+            q = q.filter(
+                organisations::kind
+                    .eq("employer")
+                    .or(organisations::id.eq(own)),
+            );
+        }
+        q
+    };
+    let total = base().count().get_result(conn).await?;
+    let items = base()
+        .order((organisations::name, organisations::id))
+        .limit(limit)
+        .offset(offset)
+        .select(Organisation::as_select())
+        .load(conn)
+        .await?;
+    Ok((items, total))
+}

@@ -1,0 +1,96 @@
+//! Sign-in sessions and their rotating refresh tokens.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{refresh_tokens, sessions};
+
+/// Refresh tokens live 30 days.
+pub const REFRESH_TOKEN_DAYS: i64 = 30;
+
+pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Uuid> {
+    diesel::insert_into(sessions::table)
+        .values(sessions::user_id.eq(user_id))
+        .returning(sessions::id)
+        .get_result(conn)
+        .await
+}
+
+pub async fn add_refresh_token(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    token_hash: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(refresh_tokens::table)
+        .values((
+            refresh_tokens::session_id.eq(session_id),
+            refresh_tokens::token_hash.eq(token_hash),
+            refresh_tokens::expires_at.eq(Utc::now() + Duration::days(REFRESH_TOKEN_DAYS)),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct PresentedToken {
+    pub token_id: Uuid,
+    pub session_id: Uuid,
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub session_revoked_at: Option<DateTime<Utc>>,
+}
+
+/// The token with this hash and its session, locked for the rest of the transaction so two
+/// concurrent refreshes cannot both spend it.
+pub async fn find_token_for_update(
+    conn: &mut AsyncPgConnection,
+    token_hash: &str,
+) -> QueryResult<Option<PresentedToken>> {
+    refresh_tokens::table
+        .inner_join(sessions::table)
+        .filter(refresh_tokens::token_hash.eq(token_hash))
+        .select((
+            refresh_tokens::id,
+            sessions::id,
+            sessions::user_id,
+            refresh_tokens::expires_at,
+            refresh_tokens::used_at,
+            sessions::revoked_at,
+        ))
+        .for_update()
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn mark_used(conn: &mut AsyncPgConnection, token_id: Uuid) -> QueryResult<()> {
+    diesel::update(refresh_tokens::table.find(token_id))
+        .set(refresh_tokens::used_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// Ends a session: its refresh tokens and access tokens stop working.
+pub async fn revoke(
+    conn: &mut AsyncPgConnection,
+    session_id: Uuid,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::update(
+        sessions::table
+            .find(session_id)
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+    .map(drop)
+}

@@ -1,0 +1,203 @@
+//! Users: lookups for sign-in and the authenticated extractor, scoped listing, creation.
+
+use chrono::{DateTime, Utc};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{apprenticeships, sessions, users};
+use crate::domain::identity::Role;
+use crate::domain::scope::Actor;
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub organisation_id: Option<Uuid>,
+    pub active: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub organisation_id: Option<Uuid>,
+    pub created_by_organisation_id: Option<Uuid>,
+    pub password_hash: &'a str,
+}
+
+/// The user behind a token, if they are active and the token's session is not revoked.
+pub async fn find_for_session(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> QueryResult<Option<User>> {
+    users::table
+        .inner_join(sessions::table)
+        .filter(users::id.eq(user_id))
+        .filter(users::active.eq(true))
+        .filter(sessions::id.eq(session_id))
+        .filter(sessions::revoked_at.is_null())
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// A user and their password hash, by e-mail (case-insensitive).
+pub async fn find_with_hash_by_email(
+    conn: &mut AsyncPgConnection,
+    email: &str,
+) -> QueryResult<Option<(User, String)>> {
+    users::table
+        .filter(super::lower(users::email).eq(super::lower(email)))
+        .select((User::as_select(), users::password_hash))
+        .first(conn)
+        .await
+        .optional()
+}
+
+pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<User>> {
+    users::table
+        .find(id)
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Several users by id, in one query.
+pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::id.eq_any(ids))
+        .select(User::as_select())
+        .load(conn)
+        .await
+}
+
+pub async fn insert(conn: &mut AsyncPgConnection, new: &NewUser<'_>) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values(new)
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+pub async fn set_password_hash(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    hash: &str,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::password_hash.eq(hash),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+pub async fn update(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    name: Option<&str>,
+    active: Option<bool>,
+) -> QueryResult<User> {
+    let current = users::table
+        .find(id)
+        .select(User::as_select())
+        .for_update()
+        .get_result(conn)
+        .await?;
+    diesel::update(users::table.find(id))
+        .set((
+            users::name.eq(name.unwrap_or(&current.name)),
+            users::active.eq(active.unwrap_or(current.active)),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
+/// Filters for the user list.
+#[derive(Debug, Clone, Default)]
+pub struct UserFilter {
+    pub role: Option<Role>,
+    pub organisation_id: Option<Uuid>,
+}
+
+/// Users the actor may see: admins everyone; provider staff their colleagues, the users their
+/// organisation created and the apprentices and mentors of its apprenticeships; employer users
+/// their organisation; apprentices themselves.
+fn scoped(actor: &Actor, filter: &UserFilter) -> users::BoxedQuery<'static, Pg> {
+    let mut query = users::table.into_boxed();
+    query = match (actor.role, actor.organisation_id) {
+        (Role::Admin, _) => query,
+        (Role::Provider, Some(org)) => query.filter(
+            users::organisation_id
+                .eq(org)
+                .or(users::created_by_organisation_id.eq(org))
+                .or(users::id.eq_any(
+                    apprenticeships::table
+                        .filter(apprenticeships::provider_id.eq(org))
+                        .select(apprenticeships::apprentice_id),
+                ))
+                .or(users::id.eq_any(
+                    apprenticeships::table
+                        .filter(apprenticeships::provider_id.eq(org))
+                        .select(apprenticeships::mentor_id),
+                )),
+        ),
+        (Role::Employer, Some(org)) => query.filter(users::organisation_id.eq(org)),
+        (Role::Apprentice, _) => query.filter(users::id.eq(actor.user_id)),
+        (_, None) => query.filter(users::id.is_null()),
+    };
+    if let Some(role) = filter.role {
+        query = query.filter(users::role.eq(role.as_str()));
+    }
+    if let Some(org) = filter.organisation_id {
+        query = query.filter(users::organisation_id.eq(org));
+    }
+    query
+}
+
+pub async fn list(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    filter: &UserFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<User>, i64)> {
+    let total = scoped(actor, filter).count().get_result(conn).await?;
+    let items = scoped(actor, filter)
+        .order((users::created_at, users::id))
+        .limit(limit)
+        .offset(offset)
+        .select(User::as_select())
+        .load(conn)
+        .await?;
+    Ok((items, total))
+}
+
+/// Whether the actor may see this user (same rule as [`list`]).
+pub async fn visible(
+    conn: &mut AsyncPgConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> QueryResult<Option<User>> {
+    scoped(actor, &UserFilter::default())
+        .filter(users::id.eq(id))
+        .select(User::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
