@@ -41,6 +41,9 @@ export async function story(browser, baseUrl, seed, admin) {
   await audit(admin_, 'admin-organisations');
   await admin_.getByRole('link', { name: 'Users', exact: true }).click();
   await audit(admin_, 'admin-users');
+  // WCAG 2.4.3: after client-side navigation, focus lands on the new page's heading.
+  const focused = await admin_.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`);
+  expect(focused === 'H1:Users', `focus after navigation should be on the h1, was ${focused}`);
   await admin_.getByRole('link', { name: 'Apprenticeships', exact: true }).click();
   await audit(admin_, 'admin-apprenticeships');
   expect(await admin_.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'new apprenticeship not listed for admin');

@@ -51,8 +51,18 @@ export default function ReviewPage() {
     if (problems.length === 0 && decision !== '') review.mutate(decision);
   }
 
-  if (query.error) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
-  if (!query.data || !standard.data) return <Loading label="Loading evidence" />;
+  if (query.error || standard.error || !query.data || !standard.data) {
+    return (
+      <>
+        <PageHeading title="Review evidence" />
+        {query.error || standard.error ? (
+          <ErrorState error={query.error ?? standard.error} retry={() => void Promise.all([query.refetch(), standard.refetch()])} />
+        ) : (
+          <Loading label="Loading evidence" />
+        )}
+      </>
+    );
+  }
   const { evidence } = query.data;
   const decisionError = local.find((i) => i.href === '#decision-accepted')?.message ?? fieldError(review.error, 'decision');
   const feedbackError = local.find((i) => i.href === '#review-feedback')?.message ?? fieldError(review.error, 'feedback');
@@ -70,6 +80,9 @@ export default function ReviewPage() {
       <PageHeading title={`Review: ${evidence.title}`} />
       <p>
         <EvidenceStatusTag status={evidence.status} /> {KIND_LABELS[evidence.kind]}, {formatDate(evidence.occurred_on)}
+      </p>
+      <p>
+        <Link to={`/apprenticeships/${evidence.apprenticeship_id}`}>See the apprentice’s full portfolio</Link>
       </p>
       <h2 className="nhsuk-heading-s">Description</h2>
       <p className="app-pre-wrap">{evidence.description}</p>

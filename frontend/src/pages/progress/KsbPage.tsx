@@ -15,7 +15,7 @@ import { formatDate, KSB_KIND_LABELS, kindLabel } from '../../lib/format';
 import { dutiesOf } from '../../lib/ksbSearch';
 import { SignoffPanel } from './SignoffPanel';
 
-function EvidenceTable({ items, caption }: { items: Evidence[]; caption: string }) {
+function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; caption: string; showStatus: boolean }) {
   return (
     <div className="app-table-scroll" tabIndex={0} role="region" aria-label={caption}>
       <table className="nhsuk-table">
@@ -25,7 +25,7 @@ function EvidenceTable({ items, caption }: { items: Evidence[]; caption: string 
             <th className="nhsuk-table__header" scope="col">Title</th>
             <th className="nhsuk-table__header" scope="col">Type</th>
             <th className="nhsuk-table__header" scope="col">Date</th>
-            <th className="nhsuk-table__header" scope="col">Status</th>
+            {showStatus && <th className="nhsuk-table__header" scope="col">Status</th>}
           </tr>
         </thead>
         <tbody className="nhsuk-table__body">
@@ -36,9 +36,11 @@ function EvidenceTable({ items, caption }: { items: Evidence[]; caption: string 
               </td>
               <td className="nhsuk-table__cell">{kindLabel(e.kind)}</td>
               <td className="nhsuk-table__cell app-nowrap">{formatDate(e.occurred_on)}</td>
-              <td className="nhsuk-table__cell">
-                <EvidenceStatusTag status={e.status} />
-              </td>
+              {showStatus && (
+                <td className="nhsuk-table__cell">
+                  <EvidenceStatusTag status={e.status} />
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
@@ -95,11 +97,11 @@ export default function KsbPage() {
           <div className="nhsuk-grid-column-one-half">
             <h2>Evidence for {code}</h2>
             {accepted.length > 0 ? (
-              <EvidenceTable items={accepted} caption={`Accepted evidence for ${code}`} />
+              <EvidenceTable items={accepted} caption={`Accepted evidence for ${code}`} showStatus={false} />
             ) : (
               <EmptyState>No accepted evidence for {code} yet.</EmptyState>
             )}
-            {others.length > 0 && <EvidenceTable items={others} caption={`Other evidence for ${code}`} />}
+            {others.length > 0 && <EvidenceTable items={others} caption={`Other evidence for ${code}`} showStatus />}
           </div>
           <div className="nhsuk-grid-column-one-half">
             <SignoffPanel
