@@ -3,7 +3,11 @@
 
 mod helpers;
 
+mod auth;
+mod authorization;
 mod cli_import;
 mod embedded;
+mod errors;
 mod health;
+mod identity;
 mod standards;

@@ -1,0 +1,221 @@
+//! The authorization matrix: every endpoint, called as every role, inside and outside scope,
+//! with the exact status expected. Outside scope is 404 (ids leak nothing); inside scope but not
+//! allowed is 403; no token is 401.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::spawn_app;
+use crate::helpers::world::{PASSWORD, World};
+
+/// Expected statuses, in the order of `World::people()`:
+/// admin, tutor A, mentor A, apprentice A, tutor B, mentor B, apprentice B; then anonymous.
+struct Case {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 8],
+}
+
+fn case(method: Method, path: String, body: Option<Value>, expect: [u16; 8]) -> Case {
+    Case {
+        method,
+        path,
+        body,
+        expect,
+    }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_every_role_with_the_exact_status() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let a = &w.a;
+    let new_user = |n: &str| {
+        json!({
+            "email": format!("new-{n}-{}@ksbfolio.test", uuid::Uuid::new_v4().simple()),
+            "name": "New Person", "role": "apprentice",
+            "organisation_id": a.employer_org, "password": PASSWORD,
+        })
+    };
+    let enrol = json!({
+        "apprentice_id": a.apprentice.id, "standard": "ST0220",
+        "employer_id": a.employer_org, "provider_id": a.provider_org,
+        "mentor_id": a.mentor.id, "tutor_id": a.tutor.id,
+        "start_date": "2026-01-05", "expected_end_date": "2028-01-05",
+    });
+    let apprentice_a = format!("/api/v1/users/{}", a.apprentice.id);
+    let cases = vec![
+        case(
+            Method::GET,
+            "/api/v1/me".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/standards/ST0220".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/organisations".into(),
+            None,
+            [200, 200, 403, 403, 200, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/organisations".into(),
+            Some(json!({"name": "Org X", "kind": "employer"})),
+            [201, 403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/users".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(new_user("x")),
+            [201, 201, 403, 403, 201, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            apprentice_a.clone(),
+            None,
+            [200, 200, 200, 200, 404, 404, 404, 401],
+        ),
+        case(
+            Method::PATCH,
+            apprentice_a.clone(),
+            Some(json!({"name": "Renamed"})),
+            [200, 200, 403, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/users/{}", a.tutor.id),
+            None,
+            [200, 200, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/users/{}", a.tutor.id),
+            Some(json!({"name": "Tutor"})),
+            [200, 403, 404, 404, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/apprenticeships".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/apprenticeships".into(),
+            Some(enrol),
+            [201, 201, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{}", a.apprenticeship),
+            None,
+            [200, 200, 200, 200, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/audit".into(),
+            None,
+            [200, 200, 403, 403, 200, 403, 403, 401],
+        ),
+    ];
+
+    let people = w.people();
+    let mut failures = Vec::new();
+    for c in &cases {
+        for (i, expected) in c.expect.iter().enumerate() {
+            let mut request = app.request(c.method.clone(), &c.path);
+            let who = if i < people.len() {
+                request = request.bearer_auth(&people[i].1.token);
+                people[i].0
+            } else {
+                "anonymous"
+            };
+            if let Some(body) = &c.body {
+                // A fresh e-mail each time, so a 201 for one caller does not make a 409 for the next.
+                let mut body = body.clone();
+                if body.get("password").is_some() {
+                    body = new_user(&i.to_string());
+                }
+                if body.get("kind").is_some() {
+                    body["name"] = format!("Org {i}").into();
+                }
+                request = request.json(&body);
+            }
+            let status = request.send().await.expect("sent").status().as_u16();
+            if status != *expected {
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected}, got {status}",
+                    c.method, c.path
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+async fn ids(response: reqwest::Response) -> Vec<String> {
+    let body: Value = response.json().await.expect("json");
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn lists_hold_only_what_is_in_scope() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    for (who, token, expected) in [
+        (
+            "apprentice A",
+            &w.a.apprentice.token,
+            vec![w.a.apprenticeship.clone()],
+        ),
+        (
+            "mentor A",
+            &w.a.mentor.token,
+            vec![w.a.apprenticeship.clone()],
+        ),
+        (
+            "tutor B",
+            &w.b.tutor.token,
+            vec![w.b.apprenticeship.clone()],
+        ),
+    ] {
+        assert_eq!(
+            ids(app.get_as(token, "/api/v1/apprenticeships").await).await,
+            expected,
+            "{who}"
+        );
+    }
+    let mut all = ids(app.get_as(&w.admin.token, "/api/v1/apprenticeships").await).await;
+    all.sort();
+    let mut both = vec![w.a.apprenticeship.clone(), w.b.apprenticeship.clone()];
+    both.sort();
+    assert_eq!(all, both);
+
+    let users_of_tutor_a = ids(app.get_as(&w.a.tutor.token, "/api/v1/users").await).await;
+    assert!(users_of_tutor_a.contains(&w.a.apprentice.id));
+    assert!(users_of_tutor_a.contains(&w.a.mentor.id));
+    assert!(!users_of_tutor_a.contains(&w.b.apprentice.id));
+    assert!(!users_of_tutor_a.contains(&w.admin.id));
+    assert_eq!(
+        ids(app.get_as(&w.a.apprentice.token, "/api/v1/users").await).await,
+        vec![w.a.apprentice.id.clone()]
+    );
+}
