@@ -228,9 +228,21 @@ route('POST', '/evidence/:id/comments', ({ user, params, body }) => { evidenceFo
 route('GET', '/evidence/:id/attachments', ({ user, params }) => { evidenceFor(user, params.id); return db.attachments.filter((x) => x.evidence_id === params.id).map(({ evidence_id: _e, bytes: _b, ...a }) => a); });
 route('POST', '/evidence/:id/attachments', ({ user, params, raw, headers }) => {
   evidenceFor(user, params.id);
-  const filename = /filename="([^"]+)"/.exec(raw.toString('latin1'))?.[1] ?? 'upload.bin';
-  const a = { id: randomUUID(), evidence_id: params.id, filename, content_type: headers['content-type']?.split(';')[0] ?? 'application/octet-stream', size: raw.length, sha256: createHash('sha256').update(raw).digest('hex'), created_at: now(), bytes: raw };
+  const text = raw.toString('latin1');
+  const filename = /filename="([^"]+)"/.exec(text)?.[1] ?? 'upload.bin';
+  const type = /Content-Type: ([^\r\n]+)/i.exec(text.split('\r\n\r\n')[0] ?? '')?.[1] ?? 'application/octet-stream';
+  const boundary = /boundary=(.+)$/.exec(headers['content-type'] ?? '')?.[1] ?? '';
+  const start = text.indexOf('\r\n\r\n') + 4;
+  const end = text.lastIndexOf(`\r\n--${boundary}`);
+  const bytes = raw.subarray(start, end > start ? end : raw.length);
+  const a = { id: randomUUID(), evidence_id: params.id, filename, content_type: type, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), created_at: now(), bytes };
   db.attachments.push(a); const { bytes: _b, evidence_id: _e, ...view } = a; return [201, view];
+});
+route('GET', '/evidence/:id/attachments/:aid', ({ user, params }) => {
+  evidenceFor(user, params.id);
+  const a = db.attachments.find((x) => x.id === params.aid && x.evidence_id === params.id);
+  if (!a) throw new Problem(404, 'not_found', 'No such attachment.');
+  return { file: a };
 });
 route('GET', '/apprenticeships/:id/signoffs', ({ user, params, q }) => { apprenticeshipFor(user, params.id); return page(db.signoffs.filter((s) => s.apprenticeship_id === params.id).map(({ by, ...s }) => ({ ...s, signed_off_by: ref(byId(db.users, by)) })), q); });
 route('POST', '/apprenticeships/:id/signoffs', ({ user, params, body }) => {
@@ -297,6 +309,10 @@ createServer(async (req, res) => {
     const json = (req.headers['content-type'] ?? '').includes('json') && raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
     const out = await match.r.handler({ user, params: match.m.groups ?? {}, q: url.searchParams, body: json ?? {}, raw, headers: req.headers });
     if (out === null) { res.writeHead(204).end(); return; }
+    if (out?.file) {
+      res.writeHead(200, { 'content-type': out.file.content_type, 'content-disposition': `attachment; filename="${out.file.filename}"` }).end(out.file.bytes);
+      return;
+    }
     const [status, body, headers] = Array.isArray(out) && typeof out[0] === 'number' ? out : [200, out, {}];
     send(status, body, headers);
   } catch (e) {

@@ -1,6 +1,12 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
 import { ARTIFACTS, assertReflows, audit, settle } from './browser.mjs';
 
+// A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
+const PNG_1X1 = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+  'base64',
+);
+
 function step(text) {
   console.log(`e2e: ${text}`);
 }
@@ -92,6 +98,16 @@ export async function story(browser, baseUrl, seed, admin) {
   step('apprentice reads the feedback, edits and resubmits');
   await apprentice.goto(evidencePath);
   await apprentice.getByTestId('feedback').waitFor();
+  step('apprentice attaches a file, downloads it back and comments');
+  await apprentice.getByLabel('Add a file').setInputFiles({ name: 'qc-record.png', mimeType: 'image/png', buffer: PNG_1X1 });
+  await apprentice.getByRole('button', { name: 'Upload file' }).click();
+  const downloadButton = apprentice.getByRole('button', { name: 'Download qc-record.png' });
+  await downloadButton.waitFor();
+  const [download] = await Promise.all([apprentice.waitForEvent('download'), downloadButton.click()]);
+  expect(download.suggestedFilename() === 'qc-record.png', `downloaded ${download.suggestedFilename()}`);
+  await apprentice.getByLabel('Add a comment').fill('Lot number added to the description; QC printout attached.');
+  await apprentice.getByRole('button', { name: 'Add comment' }).click();
+  await apprentice.getByText('QC printout attached.', { exact: false }).first().waitFor();
   await audit(apprentice, 'apprentice-evidence-feedback');
   await apprentice.getByRole('link', { name: 'Edit', exact: true }).click();
   await audit(apprentice, 'apprentice-edit-evidence');
