@@ -77,6 +77,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub login_failures_per_address: i64,
+    /// Largest attachment accepted, in bytes (25 MiB by default).
+    #[arg(long, env = "KSBFOLIO_ATTACHMENT_LIMIT", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub attachment_limit: usize,
+    /// Where attachment files go: `local` (KSBFOLIO_DATA_DIR/attachments) or `s3://BUCKET`
+    /// (S3 or S3-compatible; credentials, region and endpoint from the usual AWS_* variables).
+    #[arg(long, env = "KSBFOLIO_STORAGE", default_value = "local", global = true)]
+    pub storage: String,
+    /// Report each request's SQL statement count in an `X-Db-Queries` header (benchmarks).
+    #[arg(long, env = "KSBFOLIO_EXPOSE_QUERY_COUNT", global = true)]
+    pub expose_query_count: bool,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

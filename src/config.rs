@@ -23,6 +23,12 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
     pub password_hashing: HashingParams,
     pub login_throttle: ThrottlePolicy,
+    /// Largest attachment accepted, in bytes.
+    pub attachment_limit: usize,
+    /// `local` (files under the data folder) or `s3://BUCKET`.
+    pub storage: String,
+    /// Report each request's SQL statement count in `X-Db-Queries` (tests and benchmarks).
+    pub expose_query_count: bool,
 }
 
 impl Settings {
@@ -38,6 +44,9 @@ impl Settings {
             jwt_secret: None,
             password_hashing: HashingParams::default(),
             login_throttle: ThrottlePolicy::default(),
+            attachment_limit: 25 * 1024 * 1024,
+            storage: "local".into(),
+            expose_query_count: false,
         }
     }
 
@@ -55,6 +64,9 @@ impl Settings {
                 per_address: args.login_failures_per_address,
                 ..ThrottlePolicy::default()
             },
+            attachment_limit: args.attachment_limit,
+            storage: args.storage.clone(),
+            expose_query_count: args.expose_query_count,
         }
     }
 }

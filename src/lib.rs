@@ -23,5 +23,7 @@ pub mod error;
 pub mod startup;
 /// Shared state handed to every handler.
 pub mod state;
+/// Attachment files behind object_store (local folder or S3).
+pub mod storage;
 /// Logging set-up.
 pub mod telemetry;

@@ -47,6 +47,7 @@ impl Application {
             settings: Arc::new(settings.clone()),
             expected_migrations: Arc::new(db::expected_migration_versions()),
             jwt: crate::auth::jwt::JwtKeys::new(&secret),
+            storage: crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?,
             dummy_password_hash: Arc::new(crate::auth::password::hash(
                 &dummy_password,
                 settings.password_hashing,

@@ -16,4 +16,5 @@ pub struct AppState {
     /// A hash of a random password, verified when the e-mail is unknown so that a wrong e-mail
     /// and a wrong password take the same time.
     pub dummy_password_hash: Arc<String>,
+    pub storage: crate::storage::Storage,
 }

@@ -116,3 +116,30 @@ pub async fn problem_for_bare_errors(
     }
     Ok(ServiceResponse::new(request, replacement).map_into_right_body())
 }
+
+/// When enabled (tests, benchmarks), counts the SQL statements each request runs and reports
+/// them in the `X-Db-Queries` response header.
+pub async fn count_queries(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let enabled = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .is_some_and(|s| s.settings.expose_query_count);
+    if !enabled {
+        return next.call(req).await;
+    }
+    let counter = Arc::new(AtomicUsize::new(0));
+    let mut response = crate::db::query_count::QUERIES
+        .scope(counter.clone(), next.call(req))
+        .await?;
+    if let Ok(value) = HeaderValue::from_str(&counter.load(Ordering::Relaxed).to_string()) {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("x-db-queries"), value);
+    }
+    Ok(response)
+}

@@ -3,13 +3,20 @@
 //! document covers every endpoint by construction.
 
 pub mod apprenticeships;
+pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod coverage;
+pub mod evidence;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod middleware;
 pub mod organisations;
 pub mod pagination;
+pub mod patient_data;
+pub mod queues;
+pub mod signoffs;
 pub mod standards;
 pub mod users;
 
@@ -49,6 +56,27 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(apprenticeships::create_apprenticeship)
         .service(apprenticeships::list_apprenticeships)
         .service(apprenticeships::get_apprenticeship)
+        .service(evidence::create::create_evidence)
+        .service(evidence::create::list_evidence)
+        .service(evidence::edit::get_evidence)
+        .service(evidence::edit::update_evidence)
+        .service(evidence::edit::delete_evidence)
+        .service(evidence::workflow::submit_evidence)
+        .service(evidence::workflow::withdraw_evidence)
+        .service(evidence::workflow::review_evidence)
+        .service(evidence::comments::create_comment)
+        .service(evidence::comments::list_comments)
+        .service(evidence::comments::list_revisions)
+        .service(attachments::upload_attachment)
+        .service(attachments::list_attachments)
+        .service(attachments::download_attachment)
+        .service(signoffs::create_signoff)
+        .service(signoffs::list_signoffs)
+        .service(signoffs::revoke_signoff)
+        .service(coverage::get_coverage)
+        .service(queues::review_queue)
+        .service(queues::signoff_queue)
+        .service(queues::get_caseload)
         .service(audit::list_audit)
         .service(openapi::openapi_document);
 }
@@ -111,6 +139,7 @@ pub fn app(
         )
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
+        .wrap(actix_web::middleware::from_fn(middleware::count_queries))
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))

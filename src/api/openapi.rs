@@ -28,6 +28,10 @@ use crate::error::{FieldError, Problem};
         (name = "organisations", description = "Training providers and employers"),
         (name = "users", description = "People and their roles"),
         (name = "apprenticeships", description = "Apprentices enrolled on a standard"),
+        (name = "evidence", description = "Evidence, its review workflow, comments, revisions and attachments"),
+        (name = "signoffs", description = "Employer sign-off of KSBs"),
+        (name = "coverage", description = "Progress per KSB and per duty"),
+        (name = "queues", description = "Review and sign-off queues, and the caseload"),
         (name = "audit", description = "The append-only record of every change"),
         (name = "meta", description = "This document"),
     )

@@ -97,3 +97,12 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// Marks activity on an apprenticeship (for the caseload's "last activity").
+pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    diesel::update(apprenticeships::table.find(id))
+        .set(apprenticeships::last_activity_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await
+        .map(drop)
+}

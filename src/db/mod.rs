@@ -2,26 +2,40 @@
 //! connection (so a handler can run several in one transaction). Nothing here sees HTTP.
 
 pub mod apprenticeships;
+pub mod attachments;
 pub mod audit;
+pub mod caseload;
 pub mod catalogue;
+pub mod evidence;
+pub mod evidence_activity;
+pub mod idempotency;
+pub mod ksb_statuses;
 pub mod login_failures;
 pub mod organisations;
+pub mod query_count;
 pub mod schema;
 pub mod sessions;
+pub mod signoffs;
 pub mod users;
 
 use std::time::Duration;
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::AsyncDieselConnectionManager;
 use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 diesel::define_sql_function! {
     /// SQL `lower(text)`, for case-insensitive matches that use the `lower(...)` indexes.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+// Grouping evidence by KSB and status spans two tables; diesel needs to be told it is fine.
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    schema::evidence_ksbs::ksb_id,
+    schema::evidence::status,
+);
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -43,7 +57,16 @@ pub enum DbError {
 /// cannot hold a connection (and a request) for ever.
 pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError> {
     let url = with_statement_timeout(database_url, Duration::from_secs(10));
-    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(url);
+    let mut config = ManagerConfig::<AsyncPgConnection>::default();
+    config.custom_setup = Box::new(|url| {
+        Box::pin(async move {
+            use diesel_async::AsyncConnection;
+            let mut conn = AsyncPgConnection::establish(url).await?;
+            conn.set_instrumentation(query_count::QueryCounter);
+            Ok(conn)
+        })
+    });
+    let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(max_size)
         .wait_timeout(Some(Duration::from_secs(5)))

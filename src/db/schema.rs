@@ -13,6 +13,21 @@ diesel::table! {
         expected_end_date -> Date,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        last_activity_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Uuid,
+        evidence_id -> Uuid,
+        filename -> Text,
+        content_type -> Text,
+        size_bytes -> Int8,
+        sha256 -> Text,
+        storage_key -> Text,
+        uploaded_by -> Uuid,
+        created_at -> Timestamptz,
     }
 }
 
@@ -44,6 +59,94 @@ diesel::table! {
     duty_ksbs (duty_id, ksb_id) {
         duty_id -> Uuid,
         ksb_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        title -> Text,
+        description -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        status -> Text,
+        version -> Int4,
+        submitted_at -> Nullable<Timestamptz>,
+        withdrawn_at -> Nullable<Timestamptz>,
+        withdrawn_reason -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    evidence_comments (id) {
+        id -> Uuid,
+        evidence_id -> Uuid,
+        author_id -> Uuid,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    evidence_ksbs (evidence_id, ksb_id) {
+        evidence_id -> Uuid,
+        ksb_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    evidence_reviews (id) {
+        id -> Uuid,
+        evidence_id -> Uuid,
+        reviewer_id -> Uuid,
+        decision -> Text,
+        feedback -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    evidence_revisions (id) {
+        id -> Int8,
+        evidence_id -> Uuid,
+        version -> Int4,
+        title -> Text,
+        description -> Text,
+        kind -> Text,
+        occurred_on -> Date,
+        ksbs -> Array<Nullable<Text>>,
+        status -> Text,
+        edited_by -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (user_id, key) {
+        user_id -> Uuid,
+        key -> Text,
+        request_hash -> Text,
+        status -> Nullable<Int4>,
+        response_body -> Nullable<Jsonb>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ksb_statuses (apprenticeship_id, ksb_id) {
+        apprenticeship_id -> Uuid,
+        ksb_id -> Uuid,
+        status -> Text,
+        draft -> Int4,
+        submitted -> Int4,
+        accepted -> Int4,
+        changes_requested -> Int4,
+        signed_off_at -> Nullable<Timestamptz>,
+        signed_off_by -> Nullable<Uuid>,
     }
 }
 
@@ -98,6 +201,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    signoffs (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        ksb_id -> Uuid,
+        signed_off_by -> Uuid,
+        comment -> Text,
+        created_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Uuid>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     standards (id) {
         id -> Uuid,
         reference -> Text,
@@ -129,24 +246,51 @@ diesel::table! {
 }
 
 diesel::joinable!(apprenticeships -> standards (standard_id));
+diesel::joinable!(attachments -> evidence (evidence_id));
+diesel::joinable!(attachments -> users (uploaded_by));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(duties -> standards (standard_id));
 diesel::joinable!(duty_ksbs -> duties (duty_id));
 diesel::joinable!(duty_ksbs -> ksbs (ksb_id));
+diesel::joinable!(evidence -> apprenticeships (apprenticeship_id));
+diesel::joinable!(evidence -> users (created_by));
+diesel::joinable!(evidence_comments -> evidence (evidence_id));
+diesel::joinable!(evidence_comments -> users (author_id));
+diesel::joinable!(evidence_ksbs -> evidence (evidence_id));
+diesel::joinable!(evidence_ksbs -> ksbs (ksb_id));
+diesel::joinable!(evidence_reviews -> evidence (evidence_id));
+diesel::joinable!(evidence_reviews -> users (reviewer_id));
+diesel::joinable!(evidence_revisions -> evidence (evidence_id));
+diesel::joinable!(evidence_revisions -> users (edited_by));
+diesel::joinable!(idempotency_keys -> users (user_id));
+diesel::joinable!(ksb_statuses -> apprenticeships (apprenticeship_id));
+diesel::joinable!(ksb_statuses -> ksbs (ksb_id));
+diesel::joinable!(ksb_statuses -> users (signed_off_by));
 diesel::joinable!(ksbs -> standards (standard_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(signoffs -> apprenticeships (apprenticeship_id));
+diesel::joinable!(signoffs -> ksbs (ksb_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     apprenticeships,
+    attachments,
     audit_log,
     duties,
     duty_ksbs,
+    evidence,
+    evidence_comments,
+    evidence_ksbs,
+    evidence_reviews,
+    evidence_revisions,
+    idempotency_keys,
+    ksb_statuses,
     ksbs,
     login_failures,
     organisations,
     refresh_tokens,
     sessions,
+    signoffs,
     standards,
     users,
 );

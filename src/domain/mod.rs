@@ -1,6 +1,10 @@
 //! The rules of the portfolio as pure functions over plain data: no HTTP, no SQL.
 
+pub mod attachment_type;
+pub mod coverage;
+pub mod evidence;
 pub mod identity;
+pub mod nhs_number;
 pub mod scope;
 pub mod standard;
 pub mod standard_formats;

@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TABLE ksb_statuses;
+DROP TABLE signoffs;
+DROP TABLE attachments;
+DROP TABLE evidence_comments;
+DROP TABLE evidence_reviews;
+DROP TABLE evidence_revisions;
+DROP TABLE evidence_ksbs;
+DROP TABLE evidence;
+ALTER TABLE apprenticeships DROP COLUMN last_activity_at;

@@ -1,0 +1,200 @@
+//! The comment thread of a piece of evidence (open to everyone who can see it) and its revisions.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{PersonName, load_visible};
+use crate::api::db_conn;
+use crate::api::extract::Json;
+use crate::api::idempotency::IdempotencyKey;
+use crate::api::patient_data::refuse_nhs_numbers;
+use crate::auth::Authenticated;
+use crate::db::{audit, evidence as db_evidence, evidence_activity};
+use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::domain::identity::Role;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentAuthor {
+    pub id: Uuid,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CommentResponse {
+    pub id: Uuid,
+    pub body: String,
+    pub author: CommentAuthor,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CreateCommentRequest {
+    /// 1–5,000 characters.
+    pub body: String,
+}
+
+fn comment_response(c: evidence_activity::Comment) -> CommentResponse {
+    CommentResponse {
+        id: c.id,
+        body: c.body,
+        author: CommentAuthor {
+            id: c.author_id,
+            name: c.author_name,
+            role: Role::parse(&c.author_role).unwrap_or(Role::Apprentice),
+        },
+        created_at: c.created_at,
+    }
+}
+
+/// Add a comment. Honours `Idempotency-Key`.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    request_body = CreateCommentRequest,
+    responses(
+        (status = 201, body = CommentResponse),
+        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evidence/{id}/comments")]
+pub async fn create_comment(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    idempotency: IdempotencyKey,
+    body: Json<CreateCommentRequest>,
+) -> AppResult<HttpResponse> {
+    let text = body.0.body.trim().to_string();
+    match text.chars().count() {
+        0 => return Err(AppError::invalid("body", "must not be empty")),
+        1..=5000 => {}
+        _ => {
+            return Err(AppError::invalid(
+                "body",
+                "must be at most 5,000 characters",
+            ));
+        }
+    }
+    refuse_nhs_numbers(&[("body", &text)])?;
+    let mut conn = db_conn(&state).await?;
+    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let created = conn
+        .transaction(async |conn| {
+            if let Some(replay) = idempotency.replay(conn, &auth, &body.0).await? {
+                return Ok::<_, AppError>(replay);
+            }
+            let comment_id =
+                evidence_activity::add_comment(conn, row.id, auth.actor.user_id, &text).await?;
+            audit::record(
+                conn,
+                crate::api::audit::entry(
+                    &auth,
+                    "evidence.commented",
+                    "evidence",
+                    row.id,
+                    vec![apprenticeship.employer_id, apprenticeship.provider_id],
+                    serde_json::json!({ "comment_id": comment_id }),
+                ),
+            )
+            .await?;
+            let comment = evidence_activity::comments(conn, row.id)
+                .await?
+                .into_iter()
+                .find(|c| c.id == comment_id)
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("comment just written")))?;
+            idempotency
+                .store(conn, &auth, StatusCode::CREATED, &comment_response(comment))
+                .await
+        })
+        .await?;
+    Ok(created.into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CommentList {
+    pub items: Vec<CommentResponse>,
+}
+
+/// The comment thread, oldest first.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    responses((status = 200, body = CommentList))
+)]
+#[get("/evidence/{id}/comments")]
+pub async fn list_comments(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<CommentList>> {
+    let mut conn = db_conn(&state).await?;
+    let (row, _) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let items = evidence_activity::comments(&mut conn, row.id)
+        .await?
+        .into_iter()
+        .map(comment_response)
+        .collect();
+    Ok(web::Json(CommentList { items }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionResponse {
+    pub version: i32,
+    pub title: String,
+    pub description: String,
+    pub kind: EvidenceKind,
+    pub occurred_on: NaiveDate,
+    pub ksbs: Vec<String>,
+    pub status: EvidenceStatus,
+    pub author: PersonName,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RevisionList {
+    pub items: Vec<RevisionResponse>,
+}
+
+/// Every version of the evidence, oldest first: nothing written is ever lost.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    responses((status = 200, body = RevisionList))
+)]
+#[get("/evidence/{id}/revisions")]
+pub async fn list_revisions(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> AppResult<web::Json<RevisionList>> {
+    let mut conn = db_conn(&state).await?;
+    let (row, _) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let items = db_evidence::revisions(&mut conn, row.id)
+        .await?
+        .into_iter()
+        .map(|r| RevisionResponse {
+            version: r.version,
+            title: r.title,
+            description: r.description,
+            kind: EvidenceKind::parse(&r.kind).unwrap_or(EvidenceKind::Other),
+            occurred_on: r.occurred_on,
+            ksbs: r.ksbs.into_iter().flatten().collect(),
+            status: EvidenceStatus::parse(&r.status).unwrap_or(EvidenceStatus::Draft),
+            author: PersonName {
+                id: r.edited_by,
+                name: r.edited_by_name,
+            },
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(web::Json(RevisionList { items }))
+}

@@ -1,0 +1,226 @@
+//! The workflow verbs: submit, withdraw (apprentice) and review (provider staff).
+
+use actix_web::{HttpResponse, post, web};
+use diesel_async::AsyncConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::{
+    EvidenceResponse, after_change, etag_header, load_visible, require_apprentice, response,
+    status_of,
+};
+use crate::api::db_conn;
+use crate::api::extract::Json;
+use crate::api::patient_data::refuse_nhs_numbers;
+use crate::auth::Authenticated;
+use crate::db::evidence as db_evidence;
+use crate::db::evidence_activity;
+use crate::domain::evidence::{Action, Decision, transition};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+fn conflict(e: crate::domain::evidence::NotAllowed) -> AppError {
+    AppError::conflict("transition_not_allowed", e.0)
+}
+
+fn raced() -> AppError {
+    AppError::conflict(
+        "transition_not_allowed",
+        "This evidence changed status meanwhile; reload it and try again.",
+    )
+}
+
+/// Submit a draft (or evidence sent back for changes) for review.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = EvidenceResponse),
+        (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evidence/{id}/submit")]
+pub async fn submit_evidence(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+) -> AppResult<HttpResponse> {
+    let mut conn = db_conn(&state).await?;
+    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    require_apprentice(&auth.actor, &apprenticeship)?;
+    let from = status_of(&row);
+    let to = transition(from, Action::Submit).map_err(conflict)?;
+    let updated = conn
+        .transaction(async |conn| {
+            let updated = db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), None)
+                .await?
+                .ok_or_else(raced)?;
+            after_change(
+                conn,
+                &auth,
+                &apprenticeship,
+                &updated,
+                "evidence.submitted",
+                serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+            )
+            .await?;
+            Ok::<_, AppError>(updated)
+        })
+        .await?;
+    let tag = etag_header(&updated);
+    Ok(HttpResponse::Ok()
+        .insert_header(tag)
+        .json(response(&mut conn, updated).await?))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct WithdrawRequest {
+    /// Why it is withdrawn; kept in the record.
+    pub reason: String,
+}
+
+/// Withdraw submitted or reviewed evidence, with a reason. It stays in the record but counts
+/// nowhere.
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    request_body = WithdrawRequest,
+    responses(
+        (status = 200, body = EvidenceResponse),
+        (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evidence/{id}/withdraw")]
+pub async fn withdraw_evidence(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    body: Json<WithdrawRequest>,
+) -> AppResult<HttpResponse> {
+    let reason = body.0.reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::invalid(
+            "reason",
+            "must say why the evidence is withdrawn",
+        ));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::invalid(
+            "reason",
+            "must be at most 2,000 characters",
+        ));
+    }
+    refuse_nhs_numbers(&[("reason", &reason)])?;
+    let mut conn = db_conn(&state).await?;
+    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    require_apprentice(&auth.actor, &apprenticeship)?;
+    let from = status_of(&row);
+    let to = transition(from, Action::Withdraw).map_err(conflict)?;
+    let updated = conn
+        .transaction(async |conn| {
+            let updated =
+                db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), Some(&reason))
+                    .await?
+                    .ok_or_else(raced)?;
+            after_change(
+                conn,
+                &auth,
+                &apprenticeship,
+                &updated,
+                "evidence.withdrawn",
+                serde_json::json!({ "from": from.as_str(), "reason": reason }),
+            )
+            .await?;
+            Ok::<_, AppError>(updated)
+        })
+        .await?;
+    let tag = etag_header(&updated);
+    Ok(HttpResponse::Ok()
+        .insert_header(tag)
+        .json(response(&mut conn, updated).await?))
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    pub decision: Decision,
+    /// Required when sending evidence back for changes.
+    #[serde(default)]
+    pub feedback: String,
+}
+
+/// Accept submitted evidence or send it back with feedback (staff of the apprenticeship's
+/// training provider).
+#[utoipa::path(
+    tag = "evidence",
+    security(("bearer" = [])),
+    request_body = ReviewRequest,
+    responses(
+        (status = 200, body = EvidenceResponse),
+        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/evidence/{id}/review")]
+pub async fn review_evidence(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    id: web::Path<Uuid>,
+    body: Json<ReviewRequest>,
+) -> AppResult<HttpResponse> {
+    let ReviewRequest { decision, feedback } = body.0;
+    let feedback = feedback.trim().to_string();
+    if decision == Decision::ChangesRequested && feedback.is_empty() {
+        return Err(AppError::invalid(
+            "feedback",
+            "is required when sending evidence back: say what to change",
+        ));
+    }
+    if feedback.chars().count() > 20_000 {
+        return Err(AppError::invalid(
+            "feedback",
+            "must be at most 20,000 characters",
+        ));
+    }
+    refuse_nhs_numbers(&[("feedback", &feedback)])?;
+    let mut conn = db_conn(&state).await?;
+    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    if !auth.actor.is_staff_of(apprenticeship.provider_id) {
+        return Err(AppError::Forbidden(
+            "Evidence is reviewed by staff of the apprenticeship's training provider.".into(),
+        ));
+    }
+    let from = status_of(&row);
+    let to = transition(from, Action::Review(decision)).map_err(conflict)?;
+    let updated = conn
+        .transaction(async |conn| {
+            let updated = db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), None)
+                .await?
+                .ok_or_else(raced)?;
+            evidence_activity::add_review(
+                conn,
+                row.id,
+                auth.actor.user_id,
+                decision.as_str(),
+                &feedback,
+            )
+            .await?;
+            after_change(
+                conn,
+                &auth,
+                &apprenticeship,
+                &updated,
+                "evidence.reviewed",
+                serde_json::json!({ "decision": decision.as_str(), "feedback": feedback }),
+            )
+            .await?;
+            Ok::<_, AppError>(updated)
+        })
+        .await?;
+    let tag = etag_header(&updated);
+    Ok(HttpResponse::Ok()
+        .insert_header(tag)
+        .json(response(&mut conn, updated).await?))
+}

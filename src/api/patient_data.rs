@@ -1,0 +1,31 @@
+//! The rule that keeps patient data out of portfolios, applied to every free text a user writes.
+
+use crate::domain::nhs_number;
+use crate::error::{AppError, FieldError};
+
+/// 422 naming every field that contains an NHS number.
+pub fn refuse_nhs_numbers(fields: &[(&str, &str)]) -> Result<(), AppError> {
+    let errors: Vec<FieldError> = fields
+        .iter()
+        .filter(|(_, text)| nhs_number::find(text).is_some())
+        .map(|(field, _)| {
+            FieldError::new(
+                *field,
+                "contains an NHS number; portfolios must never hold patient-identifiable data",
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+    Err(AppError::Validation {
+        detail: format!(
+            "{} contain(s) what looks like an NHS number (10 digits with a valid check digit). \
+             Evidence must never carry patient data (confidentiality, K19/K20, duty D10): remove \
+             the number and describe the case without anything that identifies the patient.",
+            names.join(", ")
+        ),
+        errors,
+    })
+}

@@ -1,0 +1,278 @@
+//! Work queues and the caseload: `GET /api/v1/review-queue`, `/signoff-queue`, `/caseload`. Each
+//! answers with a fixed number of SQL statements whatever the page size.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel_async::AsyncPgConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use super::coverage::coverage_of;
+use super::db_conn;
+use super::evidence::PersonName;
+use super::extract::Query;
+use super::pagination::{Page, PageParams, Paginated};
+use crate::auth::Authenticated;
+use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
+use crate::db::{evidence as db_evidence, users};
+use crate::domain::coverage::Totals;
+use crate::domain::evidence::EvidenceKind;
+use crate::domain::identity::Role;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+async fn names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+    Ok(users::find_many(conn, ids)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect())
+}
+
+fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
+    PersonName {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    }
+}
+
+/// The total of a windowed page; an empty page past the end says nothing, so ask for row one.
+fn total_of(first: Option<i64>, page: Page) -> Option<i64> {
+    match first {
+        Some(total) => Some(total),
+        None if page.offset == 0 => Some(0),
+        None => None,
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReviewQueueItem {
+    pub evidence_id: Uuid,
+    pub title: String,
+    pub kind: EvidenceKind,
+    pub ksbs: Vec<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub apprenticeship_id: Uuid,
+    pub apprentice: PersonName,
+}
+
+/// Submitted evidence waiting for review, oldest first (provider staff: their provider's
+/// apprenticeships; admins: all).
+#[utoipa::path(
+    tag = "queues",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, body = Paginated<ReviewQueueItem>),
+        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/review-queue")]
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: Query<PageParams>,
+) -> AppResult<web::Json<Paginated<ReviewQueueItem>>> {
+    if !matches!(auth.actor.role, Role::Provider | Role::Admin) {
+        return Err(AppError::Forbidden(
+            "The review queue is for training provider staff.".into(),
+        ));
+    }
+    let page = query.0.page()?;
+    let scope = auth.actor.apprenticeship_scope();
+    let mut conn = db_conn(&state).await?;
+    let rows = caseload::review_queue(&mut conn, scope, page.limit, page.offset).await?;
+    let total = match total_of(rows.first().map(|r| r.total), page) {
+        Some(total) => total,
+        None => caseload::review_queue(&mut conn, scope, 1, 0)
+            .await?
+            .first()
+            .map_or(0, |r| r.total),
+    };
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.evidence_id).collect();
+    let mut codes = db_evidence::ksb_codes(&mut conn, &ids).await?;
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    let names = names(&mut conn, &people).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| ReviewQueueItem {
+            ksbs: codes.remove(&r.evidence_id).unwrap_or_default(),
+            kind: EvidenceKind::parse(&r.kind).unwrap_or(EvidenceKind::Other),
+            apprentice: person(&names, r.apprentice_id),
+            evidence_id: r.evidence_id,
+            title: r.title,
+            submitted_at: r.submitted_at,
+            apprenticeship_id: r.apprenticeship_id,
+        })
+        .collect();
+    Ok(web::Json(Paginated::new(items, total, page)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignoffQueueItem {
+    pub apprenticeship_id: Uuid,
+    pub apprentice: PersonName,
+    /// Evidenced KSBs not yet signed off, in standard order.
+    pub ksbs: Vec<String>,
+}
+
+/// Evidenced KSBs waiting for sign-off, per apprentice (employer users: their organisation's
+/// apprenticeships; admins: all).
+#[utoipa::path(
+    tag = "queues",
+    security(("bearer" = [])),
+    params(PageParams),
+    responses(
+        (status = 200, body = Paginated<SignoffQueueItem>),
+        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/signoff-queue")]
+pub async fn signoff_queue(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: Query<PageParams>,
+) -> AppResult<web::Json<Paginated<SignoffQueueItem>>> {
+    if !matches!(auth.actor.role, Role::Employer | Role::Admin) {
+        return Err(AppError::Forbidden(
+            "The sign-off queue is for employer users.".into(),
+        ));
+    }
+    let page = query.0.page()?;
+    let scope = auth.actor.apprenticeship_scope();
+    let mut conn = db_conn(&state).await?;
+    let rows = caseload::signoff_queue(&mut conn, scope, page.limit, page.offset).await?;
+    let total = match total_of(rows.first().map(|r| r.total), page) {
+        Some(total) => total,
+        None => caseload::signoff_queue(&mut conn, scope, 1, 0)
+            .await?
+            .first()
+            .map_or(0, |r| r.total),
+    };
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    let names = names(&mut conn, &people).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| SignoffQueueItem {
+            apprentice: person(&names, r.apprentice_id),
+            apprenticeship_id: r.apprenticeship_id,
+            ksbs: r.ksbs,
+        })
+        .collect();
+    Ok(web::Json(Paginated::new(items, total, page)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseloadQuery {
+    /// `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
+    /// without activity first).
+    pub sort: Option<String>,
+    /// Only apprenticeships without activity for this many days.
+    pub inactive_days: Option<i32>,
+    /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
+    pub behind_plan: Option<bool>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DutyProgress {
+    pub code: String,
+    pub percent_evidenced: f64,
+    pub percent_signed_off: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseloadItem {
+    pub apprenticeship_id: Uuid,
+    pub apprentice: PersonName,
+    pub start_date: NaiveDate,
+    pub expected_end_date: NaiveDate,
+    pub totals: Totals,
+    pub percent_evidenced: f64,
+    pub percent_signed_off: f64,
+    pub duties: Vec<DutyProgress>,
+    pub last_activity_at: DateTime<Utc>,
+}
+
+/// The apprenticeships in the caller's scope with their progress per duty.
+#[utoipa::path(
+    tag = "queues",
+    security(("bearer" = [])),
+    params(CaseloadQuery),
+    responses((status = 200, body = Paginated<CaseloadItem>))
+)]
+#[get("/caseload")]
+pub async fn get_caseload(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: Query<CaseloadQuery>,
+) -> AppResult<web::Json<Paginated<CaseloadItem>>> {
+    let query = query.0;
+    let page = PageParams {
+        limit: query.limit,
+        offset: query.offset,
+    }
+    .page()?;
+    let sort = match query.sort.as_deref().unwrap_or("progress") {
+        "progress" => CaseloadSort::ProgressAscending,
+        "-progress" => CaseloadSort::ProgressDescending,
+        "last_activity" => CaseloadSort::LastActivityAscending,
+        other => {
+            return Err(AppError::invalid(
+                "sort",
+                format!("`{other}` is not one of progress, -progress, last_activity"),
+            ));
+        }
+    };
+    if query.inactive_days.is_some_and(|d| d < 0) {
+        return Err(AppError::invalid("inactive_days", "must not be negative"));
+    }
+    let filter = CaseloadFilter {
+        inactive_days: query.inactive_days,
+        behind_plan: query.behind_plan.unwrap_or(false),
+    };
+    let scope = auth.actor.apprenticeship_scope();
+    let mut conn = db_conn(&state).await?;
+    let rows = caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
+    let total = match total_of(rows.first().map(|r| r.total), page) {
+        Some(total) => total,
+        None => caseload::page(&mut conn, scope, filter, sort, 1, 0)
+            .await?
+            .first()
+            .map_or(0, |r| r.total),
+    };
+    let keys: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.standard_id)).collect();
+    let mut coverage = coverage_of(&mut conn, &keys).await?;
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    let names = names(&mut conn, &people).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let (_, totals, duties) = coverage.remove(&r.id).unwrap_or_default();
+            CaseloadItem {
+                apprenticeship_id: r.id,
+                apprentice: person(&names, r.apprentice_id),
+                start_date: r.start_date,
+                expected_end_date: r.expected_end_date,
+                percent_evidenced: totals.percent_evidenced(),
+                percent_signed_off: totals.percent_signed_off(),
+                totals,
+                duties: duties
+                    .into_iter()
+                    .map(|d| DutyProgress {
+                        code: d.code,
+                        percent_evidenced: d.percent_evidenced,
+                        percent_signed_off: d.percent_signed_off,
+                    })
+                    .collect(),
+                last_activity_at: r.last_activity_at,
+            }
+        })
+        .collect();
+    Ok(web::Json(Paginated::new(items, total, page)))
+}

@@ -1,0 +1,161 @@
+//! The kept status of every KSB of an apprenticeship. [`refresh`] recomputes one apprenticeship
+//! from its raw evidence and sign-off rows with the domain rule; every change calls it in its
+//! own transaction, so the table always equals a recomputation.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::upsert::excluded;
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs, users};
+use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
+use crate::domain::evidence::EvidenceStatus;
+
+/// One KSB's kept status, with what the coverage endpoint shows of it.
+#[derive(Debug, Clone, Queryable)]
+pub struct KsbState {
+    pub apprenticeship_id: Uuid,
+    pub code: String,
+    pub kind: String,
+    pub status: String,
+    pub counts: (i32, i32, i32, i32),
+    pub signed_off_at: Option<DateTime<Utc>>,
+    pub signed_off_by: Option<Uuid>,
+    pub signed_off_by_name: Option<String>,
+}
+
+/// Statuses computed from the raw rows (not written): the rule applied to what is stored.
+pub async fn compute(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    standard_id: Uuid,
+) -> QueryResult<
+    Vec<(
+        Uuid,
+        KsbStatus,
+        EvidenceCounts,
+        Option<(DateTime<Utc>, Uuid)>,
+    )>,
+> {
+    let all_ksbs: Vec<Uuid> = ksbs::table
+        .filter(ksbs::standard_id.eq(standard_id))
+        .order(ksbs::position)
+        .select(ksbs::id)
+        .load(conn)
+        .await?;
+    let counted: Vec<(Uuid, String, i64)> = evidence::table
+        .inner_join(evidence_ksbs::table)
+        .filter(evidence::apprenticeship_id.eq(apprenticeship_id))
+        .filter(evidence::status.ne("withdrawn"))
+        .group_by((evidence_ksbs::ksb_id, evidence::status))
+        .select((
+            evidence_ksbs::ksb_id,
+            evidence::status,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+        .await?;
+    let signed: HashMap<Uuid, (DateTime<Utc>, Uuid)> = signoffs::table
+        .filter(signoffs::apprenticeship_id.eq(apprenticeship_id))
+        .filter(signoffs::revoked_at.is_null())
+        .select((
+            signoffs::ksb_id,
+            signoffs::created_at,
+            signoffs::signed_off_by,
+        ))
+        .load::<(Uuid, DateTime<Utc>, Uuid)>(conn)
+        .await?
+        .into_iter()
+        .map(|(k, at, by)| (k, (at, by)))
+        .collect();
+    let mut counts: HashMap<Uuid, EvidenceCounts> = HashMap::new();
+    for (ksb, status, n) in counted {
+        if let Some(status) = EvidenceStatus::parse(&status) {
+            counts
+                .entry(ksb)
+                .or_default()
+                .add(status, i32::try_from(n).unwrap_or(i32::MAX));
+        }
+    }
+    Ok(all_ksbs
+        .into_iter()
+        .map(|ksb| {
+            let c = counts.get(&ksb).copied().unwrap_or_default();
+            let signoff = signed.get(&ksb).copied();
+            (ksb, ksb_status(&c, signoff.is_some()), c, signoff)
+        })
+        .collect())
+}
+
+/// Recomputes and stores every KSB status of one apprenticeship.
+pub async fn refresh(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    standard_id: Uuid,
+) -> QueryResult<()> {
+    let rows: Vec<_> = compute(conn, apprenticeship_id, standard_id)
+        .await?
+        .into_iter()
+        .map(|(ksb, status, c, signoff)| {
+            (
+                ksb_statuses::apprenticeship_id.eq(apprenticeship_id),
+                ksb_statuses::ksb_id.eq(ksb),
+                ksb_statuses::status.eq(status.as_str()),
+                ksb_statuses::draft.eq(c.draft),
+                ksb_statuses::submitted.eq(c.submitted),
+                ksb_statuses::accepted.eq(c.accepted),
+                ksb_statuses::changes_requested.eq(c.changes_requested),
+                ksb_statuses::signed_off_at.eq(signoff.map(|s| s.0)),
+                ksb_statuses::signed_off_by.eq(signoff.map(|s| s.1)),
+            )
+        })
+        .collect();
+    diesel::insert_into(ksb_statuses::table)
+        .values(&rows)
+        .on_conflict((ksb_statuses::apprenticeship_id, ksb_statuses::ksb_id))
+        .do_update()
+        .set((
+            ksb_statuses::status.eq(excluded(ksb_statuses::status)),
+            ksb_statuses::draft.eq(excluded(ksb_statuses::draft)),
+            ksb_statuses::submitted.eq(excluded(ksb_statuses::submitted)),
+            ksb_statuses::accepted.eq(excluded(ksb_statuses::accepted)),
+            ksb_statuses::changes_requested.eq(excluded(ksb_statuses::changes_requested)),
+            ksb_statuses::signed_off_at.eq(excluded(ksb_statuses::signed_off_at)),
+            ksb_statuses::signed_off_by.eq(excluded(ksb_statuses::signed_off_by)),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The kept statuses of several apprenticeships, in KSB order, in one query.
+pub async fn for_apprenticeships(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_ids: &[Uuid],
+) -> QueryResult<Vec<KsbState>> {
+    ksb_statuses::table
+        .inner_join(ksbs::table)
+        .left_join(users::table)
+        .filter(ksb_statuses::apprenticeship_id.eq_any(apprenticeship_ids))
+        .order((ksb_statuses::apprenticeship_id, ksbs::position))
+        .select((
+            ksb_statuses::apprenticeship_id,
+            ksbs::code,
+            ksbs::kind,
+            ksb_statuses::status,
+            (
+                ksb_statuses::draft,
+                ksb_statuses::submitted,
+                ksb_statuses::accepted,
+                ksb_statuses::changes_requested,
+            ),
+            ksb_statuses::signed_off_at,
+            ksb_statuses::signed_off_by,
+            users::name.nullable(),
+        ))
+        .load(conn)
+        .await
+}
