@@ -8,6 +8,7 @@ mod authorization;
 mod cli_import;
 mod embedded;
 mod errors;
+mod evidence;
 mod health;
 mod identity;
 mod standards;

@@ -25,6 +25,7 @@ pub fn test_settings(data_dir: &std::path::Path) -> Settings {
     let mut settings = Settings::with_defaults(data_dir.to_path_buf());
     settings.workers = Some(1);
     settings.password_hashing = TEST_HASHING;
+    settings.expose_query_count = true;
     settings
 }
 

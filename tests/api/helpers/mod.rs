@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod database;
+pub mod portfolio;
 pub mod world;
 
 pub use app::{TestApp, spawn_app};
