@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod attachments;
 mod auth;
 mod authorization;
 mod cli_import;
