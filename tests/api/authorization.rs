@@ -219,3 +219,201 @@ async fn lists_hold_only_what_is_in_scope() {
         vec![w.a.apprentice.id.clone()]
     );
 }
+
+#[tokio::test]
+async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
+    use crate::helpers::portfolio::{accepted, id, log, sign_off, submit};
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (me, tutor, a) = (&w.a.apprentice.token, &w.a.tutor.token, &w.a.apprenticeship);
+    let draft = |title: &'static str| log(&app, me, a, title, &["S7"]);
+    let to_edit = id(&draft("edit").await);
+    let to_delete = id(&draft("delete").await);
+    let to_submit = id(&draft("submit").await);
+    let to_attach = id(&draft("attach").await);
+    let to_review = id(&draft("review").await);
+    submit(&app, me, &to_review).await;
+    let to_withdraw = id(&draft("withdraw").await);
+    submit(&app, me, &to_withdraw).await;
+    accepted(&app, me, tutor, a, &["S7", "S8"]).await;
+    let signoff = id(&sign_off(&app, &w.a.mentor.token, a, "S8").await.1);
+    let png =
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let attachment = {
+        let part = reqwest::multipart::Part::bytes(png.clone()).file_name("a.png");
+        let r = app
+            .as_user(
+                me,
+                Method::POST,
+                &format!("/api/v1/evidence/{to_attach}/attachments"),
+            )
+            .multipart(reqwest::multipart::Form::new().part("file", part))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status().as_u16(), 201);
+        crate::helpers::world::id(&r.json().await.expect("json"))
+    };
+    let evidence_body = json!({ "title": "New", "kind": "observation", "occurred_on": "2026-01-02", "ksbs": ["K1"] });
+    let seen_by_a = [200, 200, 200, 200, 404, 404, 404, 401];
+    let cases = vec![
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/evidence"),
+            Some(evidence_body),
+            [403, 403, 403, 201, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/evidence"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/evidence/{to_edit}"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/evidence/{to_edit}"),
+            Some(json!({ "title": "Edited" })),
+            [403, 403, 403, 200, 404, 404, 404, 401],
+        ),
+        case(
+            Method::DELETE,
+            format!("/api/v1/evidence/{to_delete}"),
+            None,
+            [403, 403, 403, 204, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/evidence/{to_submit}/submit"),
+            None,
+            [403, 403, 403, 200, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/evidence/{to_review}/review"),
+            Some(json!({ "decision": "accepted", "feedback": "" })),
+            [403, 200, 403, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/evidence/{to_withdraw}/withdraw"),
+            Some(json!({ "reason": "Not mine" })),
+            [403, 403, 403, 200, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/evidence/{to_edit}/revisions"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/evidence/{to_edit}/comments"),
+            Some(json!({ "body": "A comment" })),
+            [201, 201, 201, 201, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/evidence/{to_edit}/comments"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/evidence/{to_attach}/attachments"),
+            Some(json!("file")),
+            [403, 403, 403, 201, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/evidence/{to_attach}/attachments"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/evidence/{to_attach}/attachments/{attachment}"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/signoffs"),
+            Some(json!({ "ksb": "S7", "comment": "" })),
+            [403, 403, 201, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/signoffs"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/signoffs/{signoff}/revoke"),
+            Some(json!({ "reason": "Early" })),
+            [403, 403, 200, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/coverage"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            "/api/v1/review-queue".into(),
+            None,
+            [200, 200, 403, 403, 200, 403, 403, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/signoff-queue".into(),
+            None,
+            [200, 403, 200, 403, 403, 200, 403, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/caseload".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+    ];
+    let people = w.people();
+    let mut failures = Vec::new();
+    for c in &cases {
+        for (i, expected) in c.expect.iter().enumerate() {
+            let mut request = app
+                .request(c.method.clone(), &c.path)
+                .header("if-match", "*");
+            let who = match people.get(i) {
+                Some((name, person)) => {
+                    request = request.bearer_auth(&person.token);
+                    *name
+                }
+                None => "anonymous",
+            };
+            request = match &c.body {
+                Some(Value::String(s)) if s == "file" => {
+                    let part = reqwest::multipart::Part::bytes(png.clone()).file_name("b.png");
+                    request.multipart(reqwest::multipart::Form::new().part("file", part))
+                }
+                Some(body) => request.json(body),
+                None => request,
+            };
+            let status = request.send().await.expect("sent").status().as_u16();
+            if status != *expected {
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected}, got {status}",
+                    c.method, c.path
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

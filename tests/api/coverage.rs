@@ -3,7 +3,9 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::portfolio::{accepted, act, coverage, id, log, review, sign_off, submit, withdraw};
+use crate::helpers::portfolio::{
+    accepted, act, coverage, id, log, review, sign_off, submit, withdraw,
+};
 use crate::helpers::spawn_app;
 use crate::helpers::world::World;
 
@@ -17,13 +19,23 @@ fn duty<'a>(body: &'a Value, code: &str) -> &'a Value {
 }
 
 fn ksb<'a>(body: &'a Value, code: &str) -> &'a Value {
-    body["ksbs"].as_array().expect("ksbs").iter().find(|k| k["code"] == code).expect("ksb")
+    body["ksbs"]
+        .as_array()
+        .expect("ksbs")
+        .iter()
+        .find(|k| k["code"] == code)
+        .expect("ksb")
 }
 
 /// The script: S7+K5 accepted and S7 signed off; B6 accepted; B4 accepted, signed off, revoked;
 /// K1 submitted; K2 sent back; S1 a draft; K3 withdrawn.
 async fn scripted(app: &crate::helpers::TestApp, w: &World) {
-    let (me, tutor, mentor, a) = (&w.a.apprentice.token, &w.a.tutor.token, &w.a.mentor.token, &w.a.apprenticeship);
+    let (me, tutor, mentor, a) = (
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.mentor.token,
+        &w.a.apprenticeship,
+    );
     accepted(app, me, tutor, a, &["S7", "K5"]).await;
     assert_eq!(sign_off(app, mentor, a, "S7").await.0, 201);
     accepted(app, me, tutor, a, &["B6"]).await;
@@ -31,7 +43,17 @@ async fn scripted(app: &crate::helpers::TestApp, w: &World) {
     let (status, b4) = sign_off(app, mentor, a, "B4").await;
     assert_eq!(status, 201);
     let path = format!("/api/v1/apprenticeships/{a}/signoffs/{}/revoke", id(&b4));
-    assert_eq!(act(app, mentor, &path, Some(json!({ "reason": "Signed the wrong KSB" }))).await.0, 200);
+    assert_eq!(
+        act(
+            app,
+            mentor,
+            &path,
+            Some(json!({ "reason": "Signed the wrong KSB" }))
+        )
+        .await
+        .0,
+        200
+    );
     let k1 = id(&log(app, me, a, "K1", &["K1"]).await);
     submit(app, me, &k1).await;
     let k2 = id(&log(app, me, a, "K2", &["K2"]).await);
@@ -56,8 +78,16 @@ async fn coverage_of_a_scripted_portfolio_matches_hand_computed_figures() {
         body["totals"],
         json!({ "ksbs": 94, "not_started": 87, "in_progress": 3, "evidenced": 3, "signed_off": 1 })
     );
-    let codes: Vec<&str> = body["duties"].as_array().expect("d").iter().map(|d| d["code"].as_str().expect("c")).collect();
-    assert_eq!(codes, vec!["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10"]);
+    let codes: Vec<&str> = body["duties"]
+        .as_array()
+        .expect("d")
+        .iter()
+        .map(|d| d["code"].as_str().expect("c"))
+        .collect();
+    assert_eq!(
+        codes,
+        vec!["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9", "D10"]
+    );
     // D1 = K1 K2 K3 K4 S1 S2 S3 S4 B4 B6: K1, K2, S1 in progress; B4, B6 evidenced.
     assert_eq!(
         duty(&body, "D1"),
@@ -66,20 +96,47 @@ async fn coverage_of_a_scripted_portfolio_matches_hand_computed_figures() {
     );
     // D2 = K5–K10 S5–S10 B6: S7 signed off; K5 and B6 evidenced.
     let d2 = duty(&body, "D2");
-    assert_eq!((d2["ksbs"].as_i64(), d2["signed_off"].as_i64(), d2["evidenced"].as_i64(), d2["not_started"].as_i64()), (Some(13), Some(1), Some(2), Some(10)));
-    assert_eq!((d2["percent_evidenced"].as_f64(), d2["percent_signed_off"].as_f64()), (Some(23.1), Some(7.7)));
+    assert_eq!(
+        (
+            d2["ksbs"].as_i64(),
+            d2["signed_off"].as_i64(),
+            d2["evidenced"].as_i64(),
+            d2["not_started"].as_i64()
+        ),
+        (Some(13), Some(1), Some(2), Some(10))
+    );
+    assert_eq!(
+        (
+            d2["percent_evidenced"].as_f64(),
+            d2["percent_signed_off"].as_f64()
+        ),
+        (Some(23.1), Some(7.7))
+    );
     // B4 (revoked, still accepted) counts as evidenced in D5 (12 KSBs) and D6 (15 KSBs).
     assert_eq!(duty(&body, "D5")["percent_evidenced"].as_f64(), Some(8.3));
     assert_eq!(duty(&body, "D6")["percent_evidenced"].as_f64(), Some(6.7));
     assert_eq!(duty(&body, "D3")["not_started"].as_i64(), Some(13));
 
     assert_eq!(ksb(&body, "S7")["status"], "signed_off");
-    assert_eq!(ksb(&body, "S7")["signed_off_by"]["id"], w.a.mentor.id.as_str());
+    assert_eq!(
+        ksb(&body, "S7")["signed_off_by"]["id"],
+        w.a.mentor.id.as_str()
+    );
     assert_eq!(ksb(&body, "B4")["status"], "evidenced");
     assert!(ksb(&body, "B4")["signed_off_at"].is_null());
-    assert_eq!(ksb(&body, "K2")["evidence"], json!({ "draft": 0, "submitted": 0, "accepted": 0, "changes_requested": 1 }));
-    assert_eq!(ksb(&body, "K3")["status"], "not_started", "withdrawn evidence counts nowhere");
-    assert_eq!(ksb(&body, "K3")["evidence"], json!({ "draft": 0, "submitted": 0, "accepted": 0, "changes_requested": 0 }));
+    assert_eq!(
+        ksb(&body, "K2")["evidence"],
+        json!({ "draft": 0, "submitted": 0, "accepted": 0, "changes_requested": 1 })
+    );
+    assert_eq!(
+        ksb(&body, "K3")["status"],
+        "not_started",
+        "withdrawn evidence counts nowhere"
+    );
+    assert_eq!(
+        ksb(&body, "K3")["evidence"],
+        json!({ "draft": 0, "submitted": 0, "accepted": 0, "changes_requested": 0 })
+    );
     assert_eq!(ksb(&body, "K5")["kind"], "knowledge");
 }
 
@@ -99,12 +156,13 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         .expect("apprenticeships");
     assert_eq!(ids.len(), 2);
     for (apprenticeship, standard) in ids {
-        let mut recomputed: Vec<(uuid::Uuid, String)> = ksbfolio::db::ksb_statuses::compute(&mut conn, apprenticeship, standard)
-            .await
-            .expect("compute")
-            .into_iter()
-            .map(|(ksb, status, ..)| (ksb, status.as_str().to_string()))
-            .collect();
+        let mut recomputed: Vec<(uuid::Uuid, String)> =
+            ksbfolio::db::ksb_statuses::compute(&mut conn, apprenticeship, standard)
+                .await
+                .expect("compute")
+                .into_iter()
+                .map(|(ksb, status, ..)| (ksb, status.as_str().to_string()))
+                .collect();
         let mut kept: Vec<(uuid::Uuid, String)> = ksb_statuses::table
             .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship))
             .select((ksb_statuses::ksb_id, ksb_statuses::status))
@@ -122,13 +180,27 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
 async fn new_official_links_move_duty_coverage_without_losing_evidence() {
     let app = spawn_app().await;
     let w = World::build(&app).await;
-    accepted(&app, &w.a.apprentice.token, &w.a.tutor.token, &w.a.apprenticeship, &["S7"]).await;
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S7"],
+    )
+    .await;
     let before = coverage(&app, &w.a.apprentice.token, &w.a.apprenticeship).await;
     assert_eq!(duty(&before, "D2")["evidenced"].as_i64(), Some(1));
     // Move S7 from D2 to D3 in a re-import of the same version.
-    let mut file: Value = serde_json::from_str(include_str!("../../data/standards/ST0220.json")).expect("json");
-    file["duties"][1]["ksbs"].as_array_mut().expect("d2").retain(|k| k != "S7");
-    file["duties"][2]["ksbs"].as_array_mut().expect("d3").push("S7".into());
+    let mut file: Value =
+        serde_json::from_str(include_str!("../../data/standards/ST0220.json")).expect("json");
+    file["duties"][1]["ksbs"]
+        .as_array_mut()
+        .expect("d2")
+        .retain(|k| k != "S7");
+    file["duties"][2]["ksbs"]
+        .as_array_mut()
+        .expect("d3")
+        .push("S7".into());
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(dir.path().join("official.json"), file.to_string()).expect("write");
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_ksbfolio"))
@@ -137,7 +209,11 @@ async fn new_official_links_move_duty_coverage_without_losing_evidence() {
         .env("DATABASE_URL", &app.db.url)
         .output()
         .expect("runs");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let after = coverage(&app, &w.a.apprentice.token, &w.a.apprenticeship).await;
     assert_eq!(duty(&after, "D2")["evidenced"].as_i64(), Some(0));
     assert_eq!(duty(&after, "D3")["evidenced"].as_i64(), Some(1));

@@ -12,6 +12,8 @@ mod embedded;
 mod errors;
 mod evidence;
 mod health;
+mod idempotency;
 mod identity;
+mod queues;
 mod signoffs;
 mod standards;

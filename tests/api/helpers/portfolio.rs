@@ -6,7 +6,13 @@ use serde_json::{Value, json};
 use super::TestApp;
 
 /// Logs a draft for `ksbs` as the apprentice and returns its body.
-pub async fn log(app: &TestApp, token: &str, apprenticeship: &str, title: &str, ksbs: &[&str]) -> Value {
+pub async fn log(
+    app: &TestApp,
+    token: &str,
+    apprenticeship: &str,
+    title: &str,
+    ksbs: &[&str],
+) -> Value {
     let response = app
         .post_as(
             token,
@@ -40,10 +46,22 @@ pub async fn act(app: &TestApp, token: &str, path: &str, body: Option<Value>) ->
 }
 
 pub async fn submit(app: &TestApp, token: &str, evidence: &str) -> (u16, Value) {
-    act(app, token, &format!("/api/v1/evidence/{evidence}/submit"), None).await
+    act(
+        app,
+        token,
+        &format!("/api/v1/evidence/{evidence}/submit"),
+        None,
+    )
+    .await
 }
 
-pub async fn review(app: &TestApp, token: &str, evidence: &str, decision: &str, feedback: &str) -> (u16, Value) {
+pub async fn review(
+    app: &TestApp,
+    token: &str,
+    evidence: &str,
+    decision: &str,
+    feedback: &str,
+) -> (u16, Value) {
     act(
         app,
         token,
@@ -54,7 +72,13 @@ pub async fn review(app: &TestApp, token: &str, evidence: &str, decision: &str, 
 }
 
 pub async fn withdraw(app: &TestApp, token: &str, evidence: &str, reason: &str) -> (u16, Value) {
-    act(app, token, &format!("/api/v1/evidence/{evidence}/withdraw"), Some(json!({ "reason": reason }))).await
+    act(
+        app,
+        token,
+        &format!("/api/v1/evidence/{evidence}/withdraw"),
+        Some(json!({ "reason": reason })),
+    )
+    .await
 }
 
 pub async fn sign_off(app: &TestApp, token: &str, apprenticeship: &str, ksb: &str) -> (u16, Value) {
@@ -68,7 +92,13 @@ pub async fn sign_off(app: &TestApp, token: &str, apprenticeship: &str, ksb: &st
 }
 
 /// Logs, submits and accepts evidence for `ksbs`; returns the evidence id.
-pub async fn accepted(app: &TestApp, apprentice: &str, tutor: &str, apprenticeship: &str, ksbs: &[&str]) -> String {
+pub async fn accepted(
+    app: &TestApp,
+    apprentice: &str,
+    tutor: &str,
+    apprenticeship: &str,
+    ksbs: &[&str],
+) -> String {
     let evidence = id(&log(app, apprentice, apprenticeship, "Accepted work", ksbs).await);
     assert_eq!(submit(app, apprentice, &evidence).await.0, 200);
     assert_eq!(review(app, tutor, &evidence, "accepted", "").await.0, 200);
@@ -77,7 +107,10 @@ pub async fn accepted(app: &TestApp, apprentice: &str, tutor: &str, apprenticesh
 
 pub async fn coverage(app: &TestApp, token: &str, apprenticeship: &str) -> Value {
     let response = app
-        .get_as(token, &format!("/api/v1/apprenticeships/{apprenticeship}/coverage"))
+        .get_as(
+            token,
+            &format!("/api/v1/apprenticeships/{apprenticeship}/coverage"),
+        )
         .await;
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.expect("json")

@@ -1,0 +1,241 @@
+//! The review queue, the sign-off queue and the caseload: contents, order, scope, and a fixed
+//! number of SQL statements whatever the page size.
+
+use serde_json::Value;
+
+use crate::helpers::TestApp;
+use crate::helpers::portfolio::{accepted, id, log, submit};
+use crate::helpers::spawn_app;
+use crate::helpers::world::World;
+
+async fn get(app: &TestApp, token: &str, path: &str) -> (Value, usize) {
+    let response = app.get_as(token, path).await;
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    let queries: usize = response.headers()["x-db-queries"]
+        .to_str()
+        .expect("ascii")
+        .parse()
+        .expect("n");
+    (response.json().await.expect("json"), queries)
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_submitted_evidence_in_scope_oldest_first() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let me = &w.a.apprentice.token;
+    let first = id(&log(&app, me, &w.a.apprenticeship, "First", &["S7"]).await);
+    let second = id(&log(&app, me, &w.a.apprenticeship, "Second", &["K1", "K2"]).await);
+    log(&app, me, &w.a.apprenticeship, "Draft only", &["K3"]).await;
+    submit(&app, me, &second).await;
+    submit(&app, me, &first).await;
+    let b = id(&log(
+        &app,
+        &w.b.apprentice.token,
+        &w.b.apprenticeship,
+        "Other provider",
+        &["S1"],
+    )
+    .await);
+    submit(&app, &w.b.apprentice.token, &b).await;
+
+    let (body, _) = get(&app, &w.a.tutor.token, "/api/v1/review-queue").await;
+    let titles: Vec<&str> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["title"].as_str().expect("t"))
+        .collect();
+    assert_eq!(
+        titles,
+        vec!["Second", "First"],
+        "oldest submission first, A's provider only"
+    );
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["items"][0]["ksbs"], serde_json::json!(["K1", "K2"]));
+    assert_eq!(body["items"][0]["apprentice"]["name"], "Apprentice A");
+    assert_eq!(
+        app.get_as(&w.a.mentor.token, "/api/v1/review-queue")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+    assert_eq!(
+        app.get_as(&w.a.apprentice.token, "/api/v1/review-queue")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn the_signoff_queue_lists_evidenced_ksbs_not_yet_signed_off_per_apprentice() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S8", "S7", "K5"],
+    )
+    .await;
+    crate::helpers::portfolio::sign_off(&app, &w.a.mentor.token, &w.a.apprenticeship, "S8").await;
+    accepted(
+        &app,
+        &w.b.apprentice.token,
+        &w.b.tutor.token,
+        &w.b.apprenticeship,
+        &["S1"],
+    )
+    .await;
+    let (body, _) = get(&app, &w.a.mentor.token, "/api/v1/signoff-queue").await;
+    assert_eq!(body["total"], 1);
+    assert_eq!(
+        body["items"][0]["apprenticeship_id"],
+        w.a.apprenticeship.as_str()
+    );
+    assert_eq!(body["items"][0]["ksbs"], serde_json::json!(["K5", "S7"]));
+    assert_eq!(
+        app.get_as(&w.a.tutor.token, "/api/v1/signoff-queue")
+            .await
+            .status()
+            .as_u16(),
+        403
+    );
+}
+
+/// Enrols `n` more apprentices on side A's provider and employer; returns (token, apprenticeship).
+async fn enrol_many(app: &TestApp, w: &World, n: usize) -> Vec<(String, String)> {
+    let mut enrolled = Vec::new();
+    for i in 0..n {
+        let apprentice = crate::helpers::world::user(
+            app,
+            &w.admin.token,
+            "apprentice",
+            &w.a.employer_org,
+            &format!("Extra {i}"),
+        )
+        .await;
+        let response = app
+            .post_as(
+                &w.admin.token,
+                "/api/v1/apprenticeships",
+                &serde_json::json!({
+                    "apprentice_id": apprentice.id, "standard": "ST0220",
+                    "employer_id": w.a.employer_org, "provider_id": w.a.provider_org,
+                    "mentor_id": w.a.mentor.id, "tutor_id": w.a.tutor.id,
+                    "start_date": "2025-09-01", "expected_end_date": "2027-08-31",
+                }),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 201);
+        let body: Value = response.json().await.expect("json");
+        enrolled.push((apprentice.token, id(&body)));
+    }
+    enrolled
+}
+
+#[tokio::test]
+async fn the_caseload_shows_progress_per_duty_sorted_by_progress() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    enrol_many(&app, &w, 1).await;
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S7", "K5"],
+    )
+    .await;
+    let (body, _) = get(&app, &w.a.tutor.token, "/api/v1/caseload?sort=-progress").await;
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(body["total"], 2, "A's provider only");
+    assert_eq!(items[0]["apprenticeship_id"], w.a.apprenticeship.as_str());
+    assert_eq!(items[0]["totals"]["evidenced"], 2);
+    let d2 = items[0]["duties"]
+        .as_array()
+        .expect("duties")
+        .iter()
+        .find(|d| d["code"] == "D2")
+        .expect("d2");
+    assert_eq!(d2["percent_evidenced"].as_f64(), Some(15.4), "2 of D2's 13");
+    assert_eq!(items[0]["percent_evidenced"].as_f64(), Some(2.1), "2 of 94");
+    assert_eq!(items[1]["totals"]["evidenced"], 0);
+    let (ascending, _) = get(&app, &w.a.tutor.token, "/api/v1/caseload?sort=progress").await;
+    assert_eq!(
+        ascending["items"][1]["apprenticeship_id"],
+        w.a.apprenticeship.as_str()
+    );
+    let (inactive, _) = get(&app, &w.a.tutor.token, "/api/v1/caseload?inactive_days=30").await;
+    assert_eq!(inactive["total"], 0, "everyone was active today");
+    let (behind, _) = get(&app, &w.a.tutor.token, "/api/v1/caseload?behind_plan=true").await;
+    assert_eq!(
+        behind["total"], 2,
+        "started 2025-09-01 with nothing signed off"
+    );
+    let (mine, _) = get(&app, &w.a.apprentice.token, "/api/v1/caseload").await;
+    assert_eq!(mine["total"], 1);
+}
+
+#[tokio::test]
+async fn list_endpoints_run_a_fixed_number_of_queries_whatever_the_page_size() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let me = &w.a.apprentice.token;
+    // One row in every list: count the statements.
+    accepted(&app, me, &w.a.tutor.token, &w.a.apprenticeship, &["S9"]).await;
+    let e = id(&log(&app, me, &w.a.apprenticeship, "One", &["S7"]).await);
+    submit(&app, me, &e).await;
+    let evidence_path = format!("/api/v1/apprenticeships/{}/evidence", w.a.apprenticeship);
+    let paths = [
+        ("/api/v1/caseload?limit=100", w.a.tutor.token.clone()),
+        ("/api/v1/review-queue?limit=100", w.a.tutor.token.clone()),
+        ("/api/v1/signoff-queue?limit=100", w.a.mentor.token.clone()),
+        ("/api/v1/apprenticeships?limit=100", w.a.tutor.token.clone()),
+        ("/api/v1/users?limit=100", w.a.tutor.token.clone()),
+        (evidence_path.as_str(), me.clone()),
+    ];
+    let mut before = Vec::new();
+    for (path, token) in &paths {
+        before.push(get(&app, token, path).await.1);
+    }
+    // Many more rows of every kind.
+    for (token, apprenticeship) in enrol_many(&app, &w, 4).await {
+        accepted(
+            &app,
+            &token,
+            &w.a.tutor.token,
+            &apprenticeship,
+            &["K4", "B2"],
+        )
+        .await;
+        let e = id(&log(&app, &token, &apprenticeship, "Waiting", &["S7", "K1"]).await);
+        submit(&app, &token, &e).await;
+    }
+    for i in 0..4 {
+        let e = id(&log(
+            &app,
+            me,
+            &w.a.apprenticeship,
+            &format!("More {i}"),
+            &["S7", "K1"],
+        )
+        .await);
+        submit(&app, me, &e).await;
+    }
+    for ((path, token), queries) in paths.iter().zip(before) {
+        let (body, after) = get(&app, token, path).await;
+        assert!(
+            body["items"].as_array().expect("items").len() > 1,
+            "{path} has many rows now"
+        );
+        assert_eq!(
+            after, queries,
+            "{path}: {queries} statements with one row, {after} with many"
+        );
+    }
+}
