@@ -171,7 +171,10 @@ pub async fn create_signoff(
                 ),
             )
             .await?;
-            let dto = responses(conn, vec![(signoff, code.clone())]).await?.pop();
+            let dto = responses(conn, vec![(signoff, code.clone())])
+                .await?
+                .pop()
+                .ok_or_else(|| AppError::internal(anyhow::anyhow!("one response")))?;
             idempotency.store(conn, &auth, StatusCode::CREATED, &dto).await
         })
         .await?;

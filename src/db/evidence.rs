@@ -121,11 +121,16 @@ pub async fn set_status(
         .optional()
 }
 
-pub async fn delete(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
-    diesel::delete(evidence::table.find(id))
-        .execute(conn)
-        .await
-        .map(drop)
+/// Deletes the evidence if it is (still) a draft; `false` if it was not.
+pub async fn delete_draft(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
+    diesel::delete(
+        evidence::table
+            .find(id)
+            .filter(evidence::status.eq("draft")),
+    )
+    .execute(conn)
+    .await
+    .map(|n| n == 1)
 }
 
 /// Links the evidence to exactly these KSB rows.

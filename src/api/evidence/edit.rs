@@ -181,16 +181,12 @@ pub async fn delete_evidence(
     let storage_keys = conn
         .transaction(async |conn| {
             let keys = crate::db::attachments::storage_keys(conn, row.id).await?;
-            if db_evidence::set_status(conn, row.id, "draft", "draft", None)
-                .await?
-                .is_none()
-            {
+            if !db_evidence::delete_draft(conn, row.id).await? {
                 return Err(AppError::conflict(
                     "evidence_not_deletable",
                     "This evidence was submitted meanwhile; withdraw it instead.",
                 ));
             }
-            db_evidence::delete(conn, row.id).await?;
             ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id).await?;
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
