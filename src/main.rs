@@ -86,10 +86,18 @@ fn admin_password() -> anyhow::Result<String> {
 
 async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
     let pool = ksbfolio::db::build_pool(&database.url, settings.db_pool_size)?;
+    let first_run = startup::has_no_users(&database.url).await?;
     let app = Application::build(settings, pool)?;
     let url = format!("http://{}/", app.address());
     tracing::info!(%url, "ksbfolio is listening");
     eprintln!("\n  ksbfolio is running: open {url}\n  (Ctrl+C stops it)\n");
+    if first_run {
+        eprintln!(
+            "  Nobody can sign in yet. Create the first administrator in another terminal:\n    \
+             {} users create-admin --email you@example.nhs.uk --name \"Your Name\"\n",
+            std::env::args().next().unwrap_or_else(|| "ksbfolio".into())
+        );
+    }
     app.run_until_stopped().await?;
     Ok(())
 }

@@ -217,3 +217,15 @@ pub async fn create_admin(
         })?;
     Ok(format!("created admin {} ({})", user.email, user.id))
 }
+
+/// Whether the database has no users yet (a new installation), to tell the operator what to do.
+pub async fn has_no_users(url: &str) -> anyhow::Result<bool> {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    let mut conn = AsyncPgConnection::establish(url).await?;
+    let count: i64 = db::schema::users::table
+        .count()
+        .get_result(&mut conn)
+        .await?;
+    Ok(count == 0)
+}
