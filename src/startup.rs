@@ -97,11 +97,16 @@ impl OpenDatabase {
                 let embedded =
                     tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&data_dir))
                         .await??;
-                db::create_database_if_missing(
+                let created = db::create_database_if_missing(
                     &embedded.admin_url(),
                     crate::embedded_pg::DATABASE_NAME,
                 )
-                .await?;
+                .await;
+                if let Err(error) = created {
+                    // Never leave a cluster running that this process started and cannot use.
+                    embedded.stop()?;
+                    return Err(error.into());
+                }
                 (embedded.database_url(), Some(embedded))
             }
         };

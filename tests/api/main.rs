@@ -15,5 +15,6 @@ mod health;
 mod idempotency;
 mod identity;
 mod queues;
+mod serve;
 mod signoffs;
 mod standards;

@@ -1,0 +1,369 @@
+//! Turning the demo world into PostgreSQL `COPY … FROM STDIN` text, one buffer per table.
+//!
+//! Rows of a batch are written in time order across its apprenticeships, not apprenticeship by
+//! apprenticeship, so one portfolio's evidence and kept statuses end up spread over many pages
+//! the way a year of live traffic spreads them, rather than packed together (which would flatter
+//! every read in the benchmark).
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use uuid::Uuid;
+
+use super::portfolio::{self, Portfolio};
+use super::world::{Person, World};
+
+/// COPY's text format: tab-separated fields, `\N` for NULL, backslash escapes.
+#[derive(Debug, Default)]
+pub struct Rows {
+    pub data: Vec<u8>,
+    fields: usize,
+}
+
+impl Rows {
+    fn field(&mut self) -> &mut Vec<u8> {
+        if self.fields > 0 {
+            self.data.push(b'\t');
+        }
+        self.fields += 1;
+        &mut self.data
+    }
+
+    pub fn text(&mut self, value: &str) -> &mut Self {
+        let out = self.field();
+        for byte in value.bytes() {
+            match byte {
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                other => out.push(other),
+            }
+        }
+        self
+    }
+
+    pub fn null(&mut self) -> &mut Self {
+        self.field().extend_from_slice(b"\\N");
+        self
+    }
+
+    pub fn opt_text(&mut self, value: Option<&str>) -> &mut Self {
+        match value {
+            Some(v) => self.text(v),
+            None => self.null(),
+        }
+    }
+
+    pub fn uuid(&mut self, value: Uuid) -> &mut Self {
+        let mut buf = [0u8; 36];
+        let s = value.as_hyphenated().encode_lower(&mut buf);
+        self.field().extend_from_slice(s.as_bytes());
+        self
+    }
+
+    pub fn opt_uuid(&mut self, value: Option<Uuid>) -> &mut Self {
+        match value {
+            Some(v) => self.uuid(v),
+            None => self.null(),
+        }
+    }
+
+    pub fn int(&mut self, value: i64) -> &mut Self {
+        let mut s = String::with_capacity(12);
+        let _ = write!(s, "{value}");
+        self.field().extend_from_slice(s.as_bytes());
+        self
+    }
+
+    pub fn boolean(&mut self, value: bool) -> &mut Self {
+        self.field().push(if value { b't' } else { b'f' });
+        self
+    }
+
+    pub fn date(&mut self, d: NaiveDate) -> &mut Self {
+        let mut s = String::with_capacity(10);
+        let _ = write!(s, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
+        self.field().extend_from_slice(s.as_bytes());
+        self
+    }
+
+    /// Whole seconds in UTC: the demo never needs more, and the text round-trips exactly.
+    pub fn ts(&mut self, t: DateTime<Utc>) -> &mut Self {
+        let mut s = String::with_capacity(22);
+        let _ = write!(
+            s,
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        );
+        self.field().extend_from_slice(s.as_bytes());
+        self
+    }
+
+    pub fn opt_ts(&mut self, t: Option<DateTime<Utc>>) -> &mut Self {
+        match t {
+            Some(t) => self.ts(t),
+            None => self.null(),
+        }
+    }
+
+    /// A `text[]` of codes (letters and digits only, so no quoting is needed).
+    pub fn codes(&mut self, codes: &[&str]) -> &mut Self {
+        let out = self.field();
+        out.push(b'{');
+        out.extend_from_slice(codes.join(",").as_bytes());
+        out.push(b'}');
+        self
+    }
+
+    pub fn end(&mut self) {
+        self.data.push(b'\n');
+        self.fields = 0;
+    }
+}
+
+/// One `COPY table (columns) FROM STDIN` and its data.
+#[derive(Debug)]
+pub struct Copy {
+    pub table: &'static str,
+    pub columns: &'static str,
+    pub rows: u64,
+    pub data: Vec<u8>,
+}
+
+/// Rows collected with a sort key, written out in key order.
+struct Keyed {
+    table: &'static str,
+    columns: &'static str,
+    rows: Vec<(i64, Vec<u8>)>,
+}
+
+impl Keyed {
+    fn new(table: &'static str, columns: &'static str) -> Self {
+        Self {
+            table,
+            columns,
+            rows: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, key: i64, fill: impl FnOnce(&mut Rows)) {
+        let mut row = Rows::default();
+        fill(&mut row);
+        row.end();
+        self.rows.push((key, row.data));
+    }
+
+    fn finish(mut self) -> Copy {
+        self.rows.sort_by_key(|(key, _)| *key);
+        let size = self.rows.iter().map(|(_, r)| r.len()).sum();
+        let mut data = Vec::with_capacity(size);
+        for (_, row) in &self.rows {
+            data.extend_from_slice(row);
+        }
+        Copy {
+            table: self.table,
+            columns: self.columns,
+            rows: self.rows.len() as u64,
+            data,
+        }
+    }
+}
+
+fn user_row(row: &mut Rows, person: &Person, password_hash: &str, at: DateTime<Utc>) {
+    row.uuid(person.id)
+        .text(&person.email)
+        .text(&person.name)
+        .text(person.role)
+        .opt_uuid(person.organisation_id)
+        .opt_uuid(person.created_by_organisation_id)
+        .text(password_hash)
+        .boolean(true)
+        .ts(at)
+        .ts(at);
+}
+
+const USER_COLUMNS: &str = "id, email, name, role, organisation_id, created_by_organisation_id, \
+                            password_hash, active, created_at, updated_at";
+
+/// Organisations, the admin, tutors and mentors: loaded before any apprenticeship.
+pub fn world_rows(world: &World, password_hash: &str) -> Vec<Copy> {
+    let since = world.anchor - chrono::Duration::days(3 * 365);
+    let mut orgs = Keyed::new("organisations", "id, name, kind, created_at");
+    for (i, org) in world.organisations().into_iter().enumerate() {
+        orgs.push(i as i64, |r| {
+            r.uuid(org.id).text(&org.name).text(org.kind).ts(since);
+        });
+    }
+    let mut users = Keyed::new("users", USER_COLUMNS);
+    for (i, person) in world.staff().iter().enumerate() {
+        users.push(i as i64, |r| user_row(r, person, password_hash, since));
+    }
+    vec![orgs.finish(), users.finish()]
+}
+
+/// Apprenticeships `ks` with their apprentices and portfolios, one COPY per table, in the order
+/// the foreign keys need.
+pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
+    let portfolios: Vec<Portfolio> = ks.map(|k| portfolio::generate(world, k)).collect();
+    let ksbs = &world.catalogue.ksbs;
+    let codes: Vec<&str> = ksbs.iter().map(|(_, c)| c.as_str()).collect();
+    let mut users = Keyed::new("users", USER_COLUMNS);
+    let mut apprenticeships = Keyed::new(
+        "apprenticeships",
+        "id, apprentice_id, standard_id, employer_id, provider_id, mentor_id, tutor_id, \
+         start_date, expected_end_date, created_at, updated_at, last_activity_at",
+    );
+    let mut evidence = Keyed::new(
+        "evidence",
+        "id, apprenticeship_id, title, description, kind, occurred_on, status, version, \
+         submitted_at, withdrawn_at, withdrawn_reason, created_by, created_at, updated_at",
+    );
+    let mut links = Keyed::new("evidence_ksbs", "evidence_id, ksb_id");
+    let mut revisions = Keyed::new(
+        "evidence_revisions",
+        "evidence_id, version, title, description, kind, occurred_on, ksbs, status, edited_by, \
+         created_at",
+    );
+    let mut reviews = Keyed::new(
+        "evidence_reviews",
+        "id, evidence_id, reviewer_id, decision, feedback, created_at",
+    );
+    let mut comments = Keyed::new(
+        "evidence_comments",
+        "id, evidence_id, author_id, body, created_at",
+    );
+    let mut signoffs = Keyed::new(
+        "signoffs",
+        "id, apprenticeship_id, ksb_id, signed_off_by, comment, created_at, revoked_at, \
+         revoked_by, revoked_reason",
+    );
+    let mut statuses = Keyed::new(
+        "ksb_statuses",
+        "apprenticeship_id, ksb_id, status, draft, submitted, accepted, changes_requested, \
+         signed_off_at, signed_off_by",
+    );
+    let standard = world.catalogue.standard_id;
+    for (n, p) in portfolios.iter().enumerate() {
+        let plan = &p.plan;
+        let k = plan.k as i64;
+        users.push(k, |r| user_row(r, &plan.apprentice, password_hash, plan.created_at));
+        apprenticeships.push(k, |r| {
+            r.uuid(plan.id)
+                .uuid(plan.apprentice.id)
+                .uuid(standard)
+                .uuid(plan.employer_id)
+                .uuid(plan.provider_id)
+                .uuid(plan.mentor_id)
+                .uuid(plan.tutor_id)
+                .date(plan.start_date)
+                .date(plan.expected_end_date)
+                .ts(plan.created_at)
+                .ts(plan.created_at)
+                .ts(p.last_activity_at);
+        });
+        for item in &p.items {
+            let key = item.created_at.timestamp();
+            evidence.push(key, |r| {
+                r.uuid(item.id)
+                    .uuid(plan.id)
+                    .text(item.title)
+                    .text(&item.descriptions[item.descriptions.len() - 1])
+                    .text(item.kind.as_str())
+                    .date(item.occurred_on)
+                    .text(item.status.as_str())
+                    .int(i64::from(item.version))
+                    .opt_ts(item.submitted_at)
+                    .opt_ts(item.withdrawn.map(|w| w.0))
+                    .opt_text(item.withdrawn.map(|w| w.1))
+                    .uuid(plan.apprentice.id)
+                    .ts(item.created_at)
+                    .ts(item.updated_at);
+            });
+            let shown: Vec<&str> = item.ksbs.iter().map(|i| codes[*i]).collect();
+            for ksb in &item.ksbs {
+                links.push(key, |r| {
+                    r.uuid(item.id).uuid(ksbs[*ksb].0);
+                });
+            }
+            for rev in &item.revisions {
+                revisions.push(rev.at.timestamp(), |r| {
+                    r.uuid(item.id)
+                        .int(i64::from(rev.version))
+                        .text(item.title)
+                        .text(&item.descriptions[rev.content])
+                        .text(item.kind.as_str())
+                        .date(item.occurred_on)
+                        .codes(&shown)
+                        .text(rev.status.as_str())
+                        .uuid(rev.edited_by)
+                        .ts(rev.at);
+                });
+            }
+        }
+        for review in &p.reviews {
+            reviews.push(review.at.timestamp(), |r| {
+                r.uuid(review.id)
+                    .uuid(review.evidence_id)
+                    .uuid(review.reviewer)
+                    .text(review.decision)
+                    .text(review.feedback)
+                    .ts(review.at);
+            });
+        }
+        for comment in &p.comments {
+            comments.push(comment.at.timestamp(), |r| {
+                r.uuid(comment.id)
+                    .uuid(comment.evidence_id)
+                    .uuid(comment.author)
+                    .text(comment.body)
+                    .ts(comment.at);
+            });
+        }
+        for s in &p.signoffs {
+            signoffs.push(s.at.timestamp(), |r| {
+                r.uuid(s.id)
+                    .uuid(plan.id)
+                    .uuid(ksbs[s.ksb].0)
+                    .uuid(s.by)
+                    .text("")
+                    .ts(s.at)
+                    .opt_ts(s.revoked.map(|v| v.0))
+                    .opt_uuid(s.revoked.map(|_| s.by))
+                    .opt_text(s.revoked.map(|v| v.1));
+            });
+        }
+        for row in &p.statuses {
+            // KSB-major order: one apprenticeship's 94 rows land on many pages, as upserts do.
+            let key = (row.ksb * portfolios.len() + n) as i64;
+            statuses.push(key, |r| {
+                r.uuid(plan.id)
+                    .uuid(ksbs[row.ksb].0)
+                    .text(row.status.as_str())
+                    .int(i64::from(row.counts.draft))
+                    .int(i64::from(row.counts.submitted))
+                    .int(i64::from(row.counts.accepted))
+                    .int(i64::from(row.counts.changes_requested))
+                    .opt_ts(row.signed.map(|s| s.0))
+                    .opt_uuid(row.signed.map(|s| s.1));
+            });
+        }
+    }
+    vec![
+        users.finish(),
+        apprenticeships.finish(),
+        evidence.finish(),
+        links.finish(),
+        revisions.finish(),
+        reviews.finish(),
+        comments.finish(),
+        signoffs.finish(),
+        statuses.finish(),
+    ]
+}
