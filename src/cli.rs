@@ -114,6 +114,31 @@ pub enum Command {
     /// Manage users.
     #[command(subcommand)]
     Users(UsersCommand),
+    /// Demo data for trying ksbfolio and for the load benchmark.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Load a deterministic, realistic data set: providers, employers, tutors, mentors and N
+    /// apprenticeships on ST0220 with about 100 pieces of evidence each, reviews, comments,
+    /// sign-offs and their kept KSB statuses. The same --seed gives the same data (dates are
+    /// relative to the day of seeding). Prints demo logins at the end.
+    ///
+    /// Every demo account shares one published password, so this refuses a database that already
+    /// holds apprenticeships unless --force is given. Never seed a production database.
+    Seed {
+        /// How many apprenticeships (about 100 evidence rows each; 10,000 is about a million).
+        #[arg(long, default_value_t = 200)]
+        apprenticeships: u64,
+        /// Data set number: e-mails are `…@demo-SEED.example`, and two seeds can share a database.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Load even if the database already holds apprenticeships.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,6 +13,8 @@ pub mod cli;
 pub mod config;
 /// The database: pool, migrations, schema and query functions.
 pub mod db;
+/// Deterministic demo data (`ksbfolio demo seed`), also the benchmark's data set.
+pub mod demo;
 /// The rules of the portfolio, free of HTTP and SQL.
 pub mod domain;
 /// The private PostgreSQL cluster behind the default set-up.

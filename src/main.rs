@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use ksbfolio::cli::{Cli, Command, StandardsCommand, UsersCommand};
+use ksbfolio::cli::{Cli, Command, DemoCommand, StandardsCommand, UsersCommand};
 use ksbfolio::config::Settings;
 use ksbfolio::startup::{self, Application, OpenDatabase};
 
@@ -42,6 +42,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Standards(StandardsCommand::Import { file }) => {
             let database = OpenDatabase::open(&cli.config).await?;
             let result = startup::import_standard_file(&database.url, &file).await;
+            database.close()?;
+            println!("{}", result?);
+            Ok(())
+        }
+        Command::Demo(DemoCommand::Seed {
+            apprenticeships,
+            seed,
+            force,
+        }) => {
+            let database = OpenDatabase::open(&cli.config).await?;
+            let options = ksbfolio::demo::Options {
+                apprenticeships,
+                seed,
+                force,
+                hashing: settings.password_hashing,
+                anchor: None,
+                vacuum: true,
+            };
+            let result = ksbfolio::demo::seed(&database.url, &options).await;
             database.close()?;
             println!("{}", result?);
             Ok(())

@@ -150,7 +150,9 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
     }
     let build = |from: u64| {
         let (world, hash) = (world.clone(), hash.clone());
-        tokio::task::spawn_blocking(move || rows::batch(&world, from..(from + BATCH).min(n + 1), &hash))
+        tokio::task::spawn_blocking(move || {
+            rows::batch(&world, from..(from + BATCH).min(n + 1), &hash)
+        })
     };
     let mut next = Some(build(1));
     let mut from = 1;

@@ -105,8 +105,7 @@ const KSB_COUNT_WEIGHTS: [u32; 5] = [25, 30, 25, 12, 8];
 
 /// Some time `min_days..=max_days` days after `t` (at least ten minutes later).
 fn later(rng: &mut Rng, t: DateTime<Utc>, min_days: i64, max_days: i64) -> DateTime<Utc> {
-    t + Duration::days(rng.range(min_days, max_days))
-        + Duration::minutes(rng.range(10, 8 * 60))
+    t + Duration::days(rng.range(min_days, max_days)) + Duration::minutes(rng.range(10, 8 * 60))
 }
 
 struct Ids {
@@ -133,7 +132,12 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
     let (plan, mut rng) = world.plan(k);
     let anchor = world.anchor;
     let ksb_total = world.catalogue.ksbs.len();
-    let codes: Vec<&str> = world.catalogue.ksbs.iter().map(|(_, c)| c.as_str()).collect();
+    let codes: Vec<&str> = world
+        .catalogue
+        .ksbs
+        .iter()
+        .map(|(_, c)| c.as_str())
+        .collect();
     let mut ids = Ids {
         seed: world.seed,
         k,
@@ -146,7 +150,8 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
     rng.shuffle(&mut order);
 
     let elapsed_days = (anchor.date_naive() - plan.start_date).num_days().max(1);
-    let count = (15.0 + 145.0 * plan.elapsed.min(1.0) + rng.range(-10, 10) as f64).max(3.0) as usize;
+    let count =
+        (15.0 + 145.0 * plan.elapsed.min(1.0) + rng.range(-10, 10) as f64).max(3.0) as usize;
     let mut days: Vec<i64> = (0..count).map(|_| rng.range(0, elapsed_days - 1)).collect();
     days.sort_unstable();
 
@@ -233,7 +238,8 @@ fn simulate(
     let plan = &portfolio.plan;
     let apprentice = plan.apprentice.id;
     let shown: Vec<&str> = ksbs.iter().map(|i| codes[*i]).collect();
-    let mut created_at = working_time(rng, occurred_on + Duration::days(rng.range(0, 3)));
+    let lag = Duration::days(rng.range(0, 3));
+    let mut created_at = working_time(rng, occurred_on + lag);
     if created_at >= anchor {
         created_at = anchor - Duration::minutes(rng.range(30, 600));
     }
@@ -259,7 +265,13 @@ fn simulate(
         let edited = later(rng, t, 0, 3);
         if edited < anchor {
             t = edited;
-            step(&mut item, EvidenceStatus::Draft, apprentice, t, Some(text::EDIT_NOTE));
+            step(
+                &mut item,
+                EvidenceStatus::Draft,
+                apprentice,
+                t,
+                Some(text::EDIT_NOTE),
+            );
         }
     }
     // A few drafts are never sent.
@@ -288,7 +300,11 @@ fn simulate(
         let changes = round < 2 && rng.chance(if round == 0 { 0.22 } else { 0.08 });
         let (decision, feedback, status) = if changes {
             let feedback = text::changes_feedback(rng);
-            ("changes_requested", feedback, EvidenceStatus::ChangesRequested)
+            (
+                "changes_requested",
+                feedback,
+                EvidenceStatus::ChangesRequested,
+            )
         } else {
             ("accepted", text::praise(rng), EvidenceStatus::Accepted)
         };

@@ -253,7 +253,9 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
     for (n, p) in portfolios.iter().enumerate() {
         let plan = &p.plan;
         let k = plan.k as i64;
-        users.push(k, |r| user_row(r, &plan.apprentice, password_hash, plan.created_at));
+        users.push(k, |r| {
+            user_row(r, &plan.apprentice, password_hash, plan.created_at)
+        });
         apprenticeships.push(k, |r| {
             r.uuid(plan.id)
                 .uuid(plan.apprentice.id)

@@ -84,7 +84,12 @@ pub fn working_time(rng: &mut Rng, day: NaiveDate) -> DateTime<Utc> {
 }
 
 impl World {
-    pub fn new(seed: u64, apprenticeships: u64, anchor: DateTime<Utc>, catalogue: Catalogue) -> Self {
+    pub fn new(
+        seed: u64,
+        apprenticeships: u64,
+        anchor: DateTime<Utc>,
+        catalogue: Catalogue,
+    ) -> Self {
         Self {
             seed,
             apprenticeships,
@@ -190,16 +195,13 @@ impl World {
         let elapsed_days = ((elapsed * duration_days as f64) as i64).max(10);
         let today = self.anchor.date_naive();
         let start_date = today - Duration::days(elapsed_days);
-        let created_at = working_time(&mut rng, start_date - Duration::days(rng.range(1, 21)));
+        let lead = Duration::days(rng.range(1, 21));
+        let created_at = working_time(&mut rng, start_date - lead);
         let (first, last) = text::person(&mut rng);
         let provider_id = ids::id(Kind::ProviderOrg, self.seed, provider);
         let apprentice = Person {
             id: ids::id(Kind::Apprentice, self.seed, k),
-            email: format!(
-                "{}.{k}@{}",
-                text::local_part(first, last),
-                self.domain()
-            ),
+            email: format!("{}.{k}@{}", text::local_part(first, last), self.domain()),
             name: format!("{first} {last}"),
             role: "apprentice",
             organisation_id: Some(ids::id(Kind::EmployerOrg, self.seed, employer)),

@@ -1,0 +1,292 @@
+//! The demo data is deterministic, realistic in shape, and its kept KSB statuses equal what
+//! `db::ksb_statuses::compute` recomputes from the raw rows it loaded.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeZone, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use uuid::Uuid;
+
+use super::portfolio::generate;
+use super::rows::batch;
+use super::world::{Catalogue, World};
+use super::*;
+use crate::domain::evidence::EvidenceStatus;
+
+fn anchor() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0)
+        .single()
+        .expect("a valid instant")
+}
+
+fn fake_catalogue() -> Catalogue {
+    let codes = (1..=44)
+        .map(|i| format!("K{i}"))
+        .chain((1..=44).map(|i| format!("S{i}")))
+        .chain((1..=6).map(|i| format!("B{i}")));
+    Catalogue {
+        standard_id: Uuid::from_u128(7),
+        ksbs: codes
+            .enumerate()
+            .map(|(i, c)| (Uuid::from_u128(1000 + i as u128), c))
+            .collect(),
+    }
+}
+
+fn bytes_of(world: &World, ks: std::ops::Range<u64>) -> Vec<Vec<u8>> {
+    batch(world, ks, "hash")
+        .into_iter()
+        .map(|c| c.data)
+        .collect()
+}
+
+#[test]
+fn the_same_seed_gives_byte_identical_data_and_another_seed_does_not() {
+    let one = World::new(1, 40, anchor(), fake_catalogue());
+    let again = World::new(1, 40, anchor(), fake_catalogue());
+    let other = World::new(2, 40, anchor(), fake_catalogue());
+    assert_eq!(bytes_of(&one, 1..6), bytes_of(&again, 1..6));
+    assert_ne!(bytes_of(&one, 1..6), bytes_of(&other, 1..6));
+    // Any apprenticeship can be generated alone: batches do not depend on each other.
+    let whole = bytes_of(&one, 3..4);
+    assert_eq!(whole, bytes_of(&again, 3..4));
+}
+
+#[test]
+fn portfolios_look_like_a_live_service() {
+    let world = World::new(9, 300, anchor(), fake_catalogue());
+    let portfolios: Vec<_> = (1..=300).map(|k| generate(&world, k)).collect();
+    let items: Vec<_> = portfolios.iter().flat_map(|p| &p.items).collect();
+    let mean = items.len() as f64 / 300.0;
+    assert!(
+        (85.0..=115.0).contains(&mean),
+        "about 100 per apprenticeship, got {mean}"
+    );
+    let mut by_status: HashMap<EvidenceStatus, usize> = HashMap::new();
+    for item in &items {
+        *by_status.entry(item.status).or_default() += 1;
+        assert!((1..=5).contains(&item.ksbs.len()));
+        assert_eq!(
+            item.revisions.len() as i32,
+            item.version,
+            "one revision per version"
+        );
+        assert!(item.updated_at < world.anchor && item.created_at <= item.updated_at);
+    }
+    for status in EvidenceStatus::ALL {
+        assert!(
+            by_status.get(&status).copied().unwrap_or(0) > 0,
+            "{status:?} occurs"
+        );
+    }
+    let accepted = by_status[&EvidenceStatus::Accepted] as f64 / items.len() as f64;
+    assert!(accepted > 0.6, "most evidence is accepted: {accepted}");
+    let signoffs: Vec<_> = portfolios.iter().flat_map(|p| &p.signoffs).collect();
+    assert!(
+        signoffs.iter().any(|s| s.revoked.is_some()),
+        "a few revocations"
+    );
+    assert!(
+        portfolios.iter().any(|p| p.signoffs.is_empty()),
+        "early starters"
+    );
+    // A sign-off only on a KSB with accepted evidence, at most one active per KSB.
+    for p in &portfolios {
+        for row in &p.statuses {
+            if row.signed.is_some() {
+                assert!(row.counts.accepted > 0);
+            }
+        }
+        let mut active = std::collections::HashSet::new();
+        for s in p.signoffs.iter().filter(|s| s.revoked.is_none()) {
+            assert!(active.insert(s.ksb));
+        }
+    }
+}
+
+/// The server the tests use: DATABASE_URL's, or the embedded cluster the API tests also use.
+async fn admin_url() -> String {
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        let mut parsed = url::Url::parse(&url).expect("DATABASE_URL is a URL");
+        parsed.set_path("/postgres");
+        return parsed.to_string();
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tmp/test-cluster");
+    let embedded =
+        tokio::task::spawn_blocking(move || crate::embedded_pg::EmbeddedPostgres::start(&dir))
+            .await
+            .expect("join")
+            .expect("the embedded test cluster starts");
+    let url = embedded.admin_url();
+    // Left running on purpose, like the API tests' cluster (`make test-db-stop` stops it).
+    std::mem::forget(embedded);
+    url
+}
+
+/// A database of this test's own, dropped at the end even when the test fails.
+struct Scratch {
+    admin: String,
+    name: String,
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                if let Ok(mut conn) = AsyncPgConnection::establish(&admin).await {
+                    let _ =
+                        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+#[derive(Queryable, Debug, PartialEq)]
+struct Kept {
+    ksb_id: Uuid,
+    status: String,
+    counts: (i32, i32, i32, i32),
+    signed_off_at: Option<DateTime<Utc>>,
+    signed_off_by: Option<Uuid>,
+}
+
+#[tokio::test]
+async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
+    use crate::db::schema::{apprenticeships, ksb_statuses};
+
+    let admin = admin_url().await;
+    let name = format!("ksbfolio_demo_{}", Uuid::new_v4().simple());
+    let mut conn = AsyncPgConnection::establish(&admin).await.expect("admin");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create");
+    let scratch = Scratch {
+        admin: admin.clone(),
+        name,
+    };
+    let mut url = url::Url::parse(&admin).expect("url");
+    url.set_path(&format!("/{}", scratch.name));
+    let url = url.to_string();
+    crate::startup::prepare_database(&url)
+        .await
+        .expect("migrated");
+
+    let cheap = HashingParams {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    };
+    let options = Options {
+        apprenticeships: 12,
+        seed: 5,
+        force: false,
+        hashing: cheap,
+        anchor: Some(anchor()),
+        vacuum: false,
+    };
+    let summary = seed(&url, &options).await.expect("seeded");
+    assert_eq!(summary.rows_of("apprenticeships"), 12);
+    assert_eq!(summary.rows_of("ksb_statuses"), 12 * 94);
+    assert!(summary.rows_of("evidence") > 12 * 20);
+    assert!(summary.rows_of("evidence_revisions") > summary.rows_of("evidence"));
+
+    let mut db = AsyncPgConnection::establish(&url).await.expect("connect");
+    let all: Vec<(Uuid, Uuid)> = apprenticeships::table
+        .select((apprenticeships::id, apprenticeships::standard_id))
+        .load(&mut db)
+        .await
+        .expect("apprenticeships");
+    assert_eq!(all.len(), 12);
+    for (id, standard) in all {
+        let recomputed: Vec<Kept> = crate::db::ksb_statuses::compute(&mut db, id, standard)
+            .await
+            .expect("compute")
+            .into_iter()
+            .map(|(ksb, status, c, signoff)| Kept {
+                ksb_id: ksb,
+                status: status.as_str().to_string(),
+                counts: (c.draft, c.submitted, c.accepted, c.changes_requested),
+                signed_off_at: signoff.map(|s| s.0),
+                signed_off_by: signoff.map(|s| s.1),
+            })
+            .collect();
+        let order: HashMap<Uuid, usize> = recomputed
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.ksb_id, i))
+            .collect();
+        let mut kept: Vec<Kept> = ksb_statuses::table
+            .filter(ksb_statuses::apprenticeship_id.eq(id))
+            .select((
+                ksb_statuses::ksb_id,
+                ksb_statuses::status,
+                (
+                    ksb_statuses::draft,
+                    ksb_statuses::submitted,
+                    ksb_statuses::accepted,
+                    ksb_statuses::changes_requested,
+                ),
+                ksb_statuses::signed_off_at,
+                ksb_statuses::signed_off_by,
+            ))
+            .load(&mut db)
+            .await
+            .expect("kept");
+        kept.sort_by_key(|k| order.get(&k.ksb_id).copied().unwrap_or(usize::MAX));
+        assert_eq!(kept, recomputed, "apprenticeship {id}");
+    }
+
+    // One revision per version, the newest matching the evidence row, as the app writes them.
+    #[derive(QueryableByName)]
+    struct Broken {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let broken: Broken = diesel::sql_query(
+        "SELECT count(*) AS n FROM evidence e WHERE e.version <> \
+             (SELECT count(*) FROM evidence_revisions r WHERE r.evidence_id = e.id) \
+           OR e.status <> (SELECT r.status FROM evidence_revisions r \
+                           WHERE r.evidence_id = e.id AND r.version = e.version)",
+    )
+    .get_result(&mut db)
+    .await
+    .expect("revisions");
+    assert_eq!(broken.n, 0);
+
+    // Demo logins work with the printed password and the server's parameters.
+    let hash: String = crate::db::schema::users::table
+        .filter(crate::db::schema::users::email.eq(format!("admin@demo-{}.example", options.seed)))
+        .select(crate::db::schema::users::password_hash)
+        .first(&mut db)
+        .await
+        .expect("admin");
+    assert_eq!(
+        crate::auth::password::verify(DEMO_PASSWORD, &hash, cheap).expect("verify"),
+        crate::auth::password::Verified::Yes
+    );
+
+    // A second seed into a database with apprenticeships is refused without --force.
+    let again = seed(
+        &url,
+        &Options {
+            seed: 6,
+            ..options.clone()
+        },
+    )
+    .await;
+    assert!(again.is_err_and(|e| e.to_string().contains("--force")));
+    drop(db);
+    drop(conn);
+    drop(scratch);
+}
