@@ -14,7 +14,7 @@ help: ## List the targets
 run: frontend ## Build everything and run the app (API + frontend on one port) on the embedded database
 	$(CARGO) run --release --locked -- serve
 
-test: lint test-rust test-frontend ## Run every test: Rust unit + API tests and frontend unit tests
+test: lint test-rust test-frontend test-e2e ## Run every test: Rust unit + API tests, frontend unit tests, browser e2e
 
 test-rust: ## Rust unit tests and HTTP integration tests on a real PostgreSQL
 	$(CARGO) test --locked --all-targets
@@ -30,8 +30,8 @@ test-frontend: frontend-deps ## Frontend unit tests (Vitest) and the bundle-size
 	$(NPM) --prefix frontend run build
 	$(NPM) --prefix frontend run size
 
-test-e2e: frontend ## Browser end-to-end tests (Debian's chromium + playwright-core) against the real server
-	scripts/e2e.sh
+test-e2e: frontend-deps ## Browser end-to-end tests (Debian's chromium + playwright-core) against the real server on a fresh database
+	CARGO="$(CARGO)" scripts/e2e.sh
 
 frontend-deps: ## Install the frontend's packages when package-lock.json changed
 	@scripts/ensure-node-deps.sh
@@ -39,8 +39,9 @@ frontend-deps: ## Install the frontend's packages when package-lock.json changed
 frontend: frontend-deps ## Build the frontend into frontend/dist
 	$(NPM) --prefix frontend run build
 
-openapi: ## Regenerate frontend/openapi.json and the TypeScript types from the server's document
-	$(CARGO) run --quiet --locked -- openapi > frontend/openapi.json
+openapi: frontend-deps ## Regenerate frontend/openapi.json and the TypeScript types from the server's document
+	$(CARGO) run --quiet --locked -- openapi > frontend/openapi.json.tmp
+	mv frontend/openapi.json.tmp frontend/openapi.json
 	$(NPM) --prefix frontend run gen:api
 
 test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABASE_URL is unset

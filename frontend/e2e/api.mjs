@@ -7,13 +7,14 @@ export class Api {
     this.token = null;
   }
 
-  async call(method, path, body) {
+  async call(method, path, body, headers = {}) {
     const response = await fetch(`${this.base}${path}`, {
       method,
       headers: {
         Accept: 'application/json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -32,7 +33,10 @@ export class Api {
   }
 }
 
-/** Creates everything the story needs, with names unique to this run. */
+/**
+ * Creates a provider and an employer, a tutor, a mentor and an apprentice, and enrols the
+ * apprentice on ST0220 (started 180 days ago), with names unique to this run.
+ */
 export async function seedStory(baseUrl, adminEmail, adminPassword) {
   const api = new Api(baseUrl);
   await api.login(adminEmail, adminPassword);

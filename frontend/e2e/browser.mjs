@@ -36,24 +36,38 @@ export async function settle(page) {
 }
 
 const checked = [];
+const violations = [];
 
-/** Run axe (WCAG 2.2 A/AA) on the current page and keep a full-page screenshot of it. */
+/**
+ * Keep a full-page screenshot of the current page and run axe (WCAG 2.2 A/AA) on it. Violations
+ * are collected, not thrown, so one page's problem does not hide the rest of the story; the
+ * runner's accessibility test fails if any page had one.
+ */
 export async function audit(page, name) {
   await settle(page);
   await page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
   const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
   checked.push(name);
-  if (result.violations.length > 0) {
-    const lines = result.violations.flatMap((v) => [
-      `  ${v.id} (${v.impact}): ${v.help}`,
-      ...v.nodes.slice(0, 5).map((n) => `    at ${n.target.join(' ')}`),
-    ]);
-    throw new Error(`axe found ${result.violations.length} WCAG violation(s) on "${name}" (${page.url()}):\n${lines.join('\n')}`);
+  for (const v of result.violations) {
+    violations.push({
+      page: name,
+      url: page.url(),
+      text: [`${v.id} (${v.impact}): ${v.help}`, ...v.nodes.slice(0, 5).map((n) => `  at ${n.target.join(' ')}`)].join('\n'),
+    });
   }
 }
 
 export function pagesAudited() {
   return [...checked];
+}
+
+/** Throws a readable list of every WCAG violation axe found on the pages audited so far. */
+export function assertNoViolations() {
+  if (checked.length === 0) throw new Error('no page was audited');
+  if (violations.length > 0) {
+    const lines = violations.map((v) => `"${v.page}" (${v.url}): ${v.text}`);
+    throw new Error(`axe found ${violations.length} WCAG 2.2 A/AA violation(s):\n${lines.join('\n')}`);
+  }
 }
 
 /** At 320 CSS px wide nothing may force the page to scroll sideways (WCAG 1.4.10 reflow). */

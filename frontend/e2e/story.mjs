@@ -15,7 +15,7 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-async function signIn(browser, baseUrl, email, password, name) {
+export async function signIn(browser, baseUrl, email, password, name) {
   const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();

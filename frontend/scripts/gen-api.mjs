@@ -4,10 +4,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { generateSchema, OPENAPI_PATH, SCHEMA_PATH } from './openapi-schema.mjs';
 
 if (!existsSync(OPENAPI_PATH)) {
-  console.error(
-    `No ${OPENAPI_PATH.pathname}. The backend writes it from its OpenAPI document; until then the ` +
-      'hand-written types in src/api/types.ts are used.',
-  );
+  console.error(`No ${OPENAPI_PATH.pathname}: run \`make openapi\` at the repo root, which writes it from the server.`);
   process.exit(1);
 }
 writeFileSync(SCHEMA_PATH, await generateSchema());

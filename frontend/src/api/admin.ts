@@ -1,9 +1,10 @@
-/** Organisations and users (admin only on the server). */
-import { request } from './client';
-import type { NewOrganisation, NewUser, Organisation, Page, PageQuery, Role, User } from './types';
+/** Organisations (admin and provider staff) and users (admin; others see their own scope). */
+import { request, requestAll } from './client';
+import type { NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, Role, User } from './types';
 
-export function listOrganisations(query: PageQuery = {}): Promise<Page<Organisation>> {
-  return request<Page<Organisation>>('/organisations', { query: { ...query } });
+/** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
+export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
+  return requestAll<Organisation>('/organisations', { kind });
 }
 
 export function createOrganisation(body: NewOrganisation): Promise<Organisation> {
@@ -17,6 +18,11 @@ export interface UserFilters extends PageQuery {
 
 export function listUsers(query: UserFilters = {}): Promise<Page<User>> {
   return request<Page<User>>('/users', { query: { ...query } });
+}
+
+/** Every user matching the filters, page after page (for the enrolment pickers). */
+export function listAllUsers(filters: Omit<UserFilters, 'limit' | 'offset'> = {}): Promise<Page<User>> {
+  return requestAll<User>('/users', { ...filters });
 }
 
 export function createUser(body: NewUser): Promise<User> {

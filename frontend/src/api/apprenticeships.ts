@@ -3,6 +3,7 @@ import { request } from './client';
 import type {
   Apprenticeship,
   Coverage,
+  ItemList,
   NewApprenticeship,
   Page,
   PageQuery,
@@ -27,15 +28,14 @@ export function getCoverage(apprenticeshipId: string): Promise<Coverage> {
   return request<Coverage>(`/apprenticeships/${id(apprenticeshipId)}/coverage`);
 }
 
-export function listSignoffs(apprenticeshipId: string): Promise<Page<Signoff>> {
-  return request<Page<Signoff>>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
-    query: { limit: 200 },
-  });
+/** Every sign-off of the apprenticeship, revoked ones included (not paged). */
+export function listSignoffs(apprenticeshipId: string): Promise<ItemList<Signoff>> {
+  return request<ItemList<Signoff>>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`);
 }
 
 export function createSignoff(
   apprenticeshipId: string,
-  body: { ksb: string; comment: string },
+  body: { ksb: string; comment?: string },
 ): Promise<Signoff> {
   return request<Signoff>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
     method: 'POST',

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { json, problem, tokens } from '../test/fixtures';
-import { ApiError, buildUrl, errorFromResponse, onSessionExpired, request } from './client';
+import { ApiError, buildUrl, errorFromResponse, onSessionExpired, request, requestAll } from './client';
 import { session } from './session';
 
 type FetchMock = ReturnType<typeof vi.fn<(input: RequestInfo | URL, init?: RequestInit) => Promise<Response>>>;
@@ -81,6 +81,24 @@ describe('request', () => {
   it('returns undefined for 204', async () => {
     mockFetch().mockResolvedValueOnce(new Response(null, { status: 204 }));
     await expect(request('/evidence/e1', { method: 'DELETE' })).resolves.toBeUndefined();
+  });
+});
+
+describe('requestAll', () => {
+  it('pages through a list at the server\'s largest page size until it has the total', async () => {
+    const fetchMock = mockFetch().mockImplementation((input) => {
+      const url = new URL(input instanceof Request ? input.url : input instanceof URL ? input.href : input, 'http://localhost');
+      const offset = Number(url.searchParams.get('offset'));
+      const items = Array.from({ length: offset === 0 ? 200 : 50 }, (_, i) => offset + i);
+      return Promise.resolve(json({ items, total: 250, limit: 200, offset }));
+    });
+    const page = await requestAll<number>('/caseload', { sort: 'progress' });
+    expect(page.items).toHaveLength(250);
+    expect(page.total).toBe(250);
+    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+      '/api/v1/caseload?sort=progress&limit=200&offset=0',
+      '/api/v1/caseload?sort=progress&limit=200&offset=200',
+    ]);
   });
 });
 

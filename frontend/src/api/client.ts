@@ -8,7 +8,7 @@
  *   `onSessionExpired` sends the user to /sign-in?next=… .
  */
 import { session } from './session';
-import type { FieldError, Problem, TokenResponse } from './types';
+import type { FieldError, Page, Problem, TokenResponse } from './types';
 
 export const API_BASE = '/api/v1';
 
@@ -35,10 +35,18 @@ export class ApiError extends Error {
     this.retryAfter = retryAfter;
   }
 
-  /** Message for one field, if the server named it. */
+  /** Message for one field, if the server named it (or an item of it: `ksbs[2]` is `ksbs`). */
   fieldMessage(field: string): string | undefined {
-    return this.fieldErrors.find((e) => e.field === field)?.message;
+    return this.fieldErrors.find((e) => e.field === field || baseField(e.field) === field)?.message;
   }
+}
+
+/**
+ * The form field a server field name belongs to: the server names items of a list and members
+ * of an object as the client sent them (`ksbs[2]`, `address.line1`).
+ */
+export function baseField(name: string): string {
+  return name.split(/[.[]/)[0] ?? name;
 }
 
 function isFieldError(value: unknown): value is FieldError {
@@ -134,7 +142,7 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** JSON-encoded unless it is FormData (multipart) */
   body?: unknown;
-  query?: Record<string, string | number | undefined | null>;
+  query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
   /** false for the login call: no token, no refresh dance */
   auth?: boolean;
@@ -209,4 +217,22 @@ export async function requestWithMeta<T>(
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   return (await requestWithMeta<T>(path, options)).data;
+}
+
+/** The largest page the server gives (`limit` is 1–200 on every list). */
+export const MAX_LIMIT = 200;
+
+/**
+ * Every item of a paged list, fetched page after page at the largest page size: for pickers
+ * and the caseload, which need the whole list to filter and sort it in the browser.
+ */
+export async function requestAll<T>(path: string, query: RequestOptions['query'] = {}): Promise<Page<T>> {
+  const items: T[] = [];
+  for (;;) {
+    const page = await request<Page<T>>(path, { query: { ...query, limit: MAX_LIMIT, offset: items.length } });
+    items.push(...page.items);
+    if (page.items.length === 0 || items.length >= page.total) {
+      return { items, total: page.total, limit: MAX_LIMIT, offset: 0 };
+    }
+  }
 }

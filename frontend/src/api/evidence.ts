@@ -6,6 +6,8 @@ import type {
   Evidence,
   EvidenceFilters,
   EvidenceInput,
+  EvidenceUpdate,
+  ItemList,
   Page,
   PageQuery,
   Revision,
@@ -18,6 +20,11 @@ const id = encodeURIComponent;
 export interface VersionedEvidence {
   evidence: Evidence;
   etag: string | null;
+}
+
+/** The ETag header, or the same value built from `version` (the document says they agree). */
+function etagOf(response: { data: Evidence; headers: Headers }): string {
+  return response.headers.get('etag') ?? `"${response.data.version}"`;
 }
 
 export function listEvidence(
@@ -38,21 +45,21 @@ export function createEvidence(apprenticeshipId: string, body: EvidenceInput): P
 
 export async function getEvidence(evidenceId: string): Promise<VersionedEvidence> {
   const response = await requestWithMeta<Evidence>(`/evidence/${id(evidenceId)}`);
-  return { evidence: response.data, etag: response.headers.get('etag') };
+  return { evidence: response.data, etag: etagOf(response) };
 }
 
 /** PATCH with If-Match: 412 when someone changed it meanwhile, 428 if the ETag is missing. */
 export async function updateEvidence(
   evidenceId: string,
   etag: string | null,
-  body: Partial<EvidenceInput>,
+  body: EvidenceUpdate,
 ): Promise<VersionedEvidence> {
   const response = await requestWithMeta<Evidence>(`/evidence/${id(evidenceId)}`, {
     method: 'PATCH',
     body,
     headers: etag === null ? {} : { 'If-Match': etag },
   });
-  return { evidence: response.data, etag: response.headers.get('etag') };
+  return { evidence: response.data, etag: etagOf(response) };
 }
 
 export function deleteEvidence(evidenceId: string): Promise<undefined> {
@@ -81,17 +88,14 @@ export function reviewEvidence(
   });
 }
 
-/** Lists that may come bare or wrapped in a page; both shapes are accepted. */
-function items<T>(value: T[] | Page<T>): T[] {
-  return Array.isArray(value) ? value : value.items;
-}
-
+/** Every earlier version, oldest first (`{items}`, not paged). */
 export async function listRevisions(evidenceId: string): Promise<Revision[]> {
-  return items(await request<Revision[] | Page<Revision>>(`/evidence/${id(evidenceId)}/revisions`));
+  return (await request<ItemList<Revision>>(`/evidence/${id(evidenceId)}/revisions`)).items;
 }
 
+/** Every comment, oldest first (`{items}`, not paged). */
 export async function listComments(evidenceId: string): Promise<Comment[]> {
-  return items(await request<Comment[] | Page<Comment>>(`/evidence/${id(evidenceId)}/comments`));
+  return (await request<ItemList<Comment>>(`/evidence/${id(evidenceId)}/comments`)).items;
 }
 
 export function addComment(evidenceId: string, body: string): Promise<Comment> {
@@ -99,9 +103,7 @@ export function addComment(evidenceId: string, body: string): Promise<Comment> {
 }
 
 export async function listAttachments(evidenceId: string): Promise<Attachment[]> {
-  return items(
-    await request<Attachment[] | Page<Attachment>>(`/evidence/${id(evidenceId)}/attachments`),
-  );
+  return (await request<ItemList<Attachment>>(`/evidence/${id(evidenceId)}/attachments`)).items;
 }
 
 export function uploadAttachment(evidenceId: string, file: File): Promise<Attachment> {

@@ -1,11 +1,11 @@
 /** GET /standards, /standards/{reference}. */
 import { request } from './client';
-import type { Page, Standard, StandardSummary } from './types';
+import type { ItemList, Standard, StandardSummary } from './types';
 
 export const STANDARD_REFERENCE = 'ST0220';
 
-export function listStandards(): Promise<Page<StandardSummary>> {
-  return request<Page<StandardSummary>>('/standards');
+export function listStandards(): Promise<ItemList<StandardSummary>> {
+  return request<ItemList<StandardSummary>>('/standards');
 }
 
 export function getStandard(reference: string = STANDARD_REFERENCE): Promise<Standard> {

@@ -1,49 +1,35 @@
 /**
- * Wire types of the ksbfolio API (base /api/v1), written by hand from the agreed contract.
+ * Wire types of the ksbfolio API (base /api/v1), re-exported from src/api/schema.d.ts, which
+ * `npm run gen:api` generates from the server's OpenAPI document (frontend/openapi.json).
  *
- * Every exported name here is what the rest of the app imports. When the backend writes
- * frontend/openapi.json, `npm run gen:api` produces src/api/schema.d.ts, and each alias below
- * can become a re-export such as
- *   export type Evidence = components['schemas']['EvidenceResponse'];
- * without touching any page. Keep this file free of logic for that reason.
+ * The rest of the app imports these names, never `components['schemas'][…]` directly, so a
+ * renamed schema is one line here. Keep this file free of logic: only aliases, the query
+ * shapes the server documents as parameters, and lists of enum members checked against the
+ * generated unions at compile time.
  */
+import type { components, operations } from './schema';
 
-export type Role = 'admin' | 'provider' | 'employer' | 'apprentice';
+type Schemas = components['schemas'];
 
-export const ROLES: readonly Role[] = ['admin', 'provider', 'employer', 'apprentice'];
+/** The list itself if it names every member of U (a compile error otherwise). */
+type Exhaustive<U, L extends readonly U[]> = [U] extends [L[number]] ? L : never;
+
+export type Role = Schemas['Role'];
+const ROLE_LIST = ['admin', 'provider', 'employer', 'apprentice'] as const;
+export const ROLES: Exhaustive<Role, typeof ROLE_LIST> = ROLE_LIST;
 
 /** RFC 9457 problem details, as every error response carries them. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type FieldError = Schemas['FieldError'];
+/**
+ * The server always sends every member; the client also builds problems for failures that
+ * never reached it (network errors, an HTML 502 from a proxy), hence all optional here.
+ */
+export type Problem = Partial<Schemas['Problem']>;
 
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  code?: string;
-  errors?: FieldError[];
-}
+export type User = Schemas['UserResponse'];
+export type TokenResponse = Schemas['TokenResponse'];
 
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  organisation_id: string | null;
-  active?: boolean;
-}
-
-export interface TokenResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-  refresh_token: string;
-  user: User;
-}
-
+/** Every list endpoint answers with this page (`Paginated_*` in the document). */
 export interface Page<T> {
   items: T[];
   total: number;
@@ -56,101 +42,42 @@ export interface PageQuery {
   offset?: number;
 }
 
+/** Lists the server returns whole, without paging (`{items}` only). */
+export interface ItemList<T> {
+  items: T[];
+}
+
 // ---- Standards ---------------------------------------------------------------------------
 
-export type KsbKind = 'knowledge' | 'skill' | 'behaviour';
-
-export interface Ksb {
-  code: string;
-  kind: KsbKind;
-  text: string;
-}
-
-export interface Duty {
-  code: string;
-  text: string;
-  ksbs: string[];
-}
-
-export interface MappingInfo {
-  status: 'provisional' | 'official';
-  note: string;
-}
-
-export interface StandardSummary {
-  reference: string;
-  title: string;
-  level: number;
-  version: string;
-}
-
-export interface Standard extends StandardSummary {
-  mapping: MappingInfo;
-  duties: Duty[];
-  ksbs: Ksb[];
-}
+export type KsbKind = Schemas['KsbKind'];
+export type Ksb = Schemas['KsbView'];
+export type Duty = Schemas['DutyView'];
+/** Provenance of the duty ↔ KSB links: coverage carries this; the standard carries more. */
+export type MappingInfo = Schemas['MappingNote'];
+export type StandardSummary = Schemas['StandardSummary'];
+export type Standard = Schemas['StandardDetail'];
 
 // ---- Organisations, users, apprenticeships ----------------------------------------------
 
-export type OrganisationKind = 'provider' | 'employer';
+export type OrganisationKind = Schemas['OrganisationKind'];
+export type Organisation = Schemas['OrganisationResponse'];
+export type NewOrganisation = Schemas['CreateOrganisationRequest'];
+export type NewUser = Schemas['CreateUserRequest'];
+export type UserUpdate = Schemas['UpdateUserRequest'];
 
-export interface Organisation {
-  id: string;
-  name: string;
-  kind: OrganisationKind;
-  created_at?: string;
-}
+/** A person with their email (apprenticeship parties). */
+export type PersonRef = Schemas['PersonRef'];
+/** A person by name only (reviewers, authors, queue rows). */
+export type PersonName = Schemas['PersonName'];
+export type OrganisationRef = Schemas['OrganisationRef'];
 
-export interface NewOrganisation {
-  name: string;
-  kind: OrganisationKind;
-}
-
-export interface NewUser {
-  email: string;
-  name: string;
-  role: Role;
-  organisation_id: string | null;
-  password: string;
-}
-
-export interface PersonRef {
-  id: string;
-  name: string;
-}
-
-export interface OrganisationRef {
-  id: string;
-  name: string;
-}
-
-export interface Apprenticeship {
-  id: string;
-  apprentice: PersonRef & { email: string };
-  standard: string;
-  employer: OrganisationRef;
-  provider: OrganisationRef;
-  mentor: PersonRef;
-  tutor: PersonRef;
-  start_date: string;
-  expected_end_date: string;
-  created_at: string;
-}
-
-export interface NewApprenticeship {
-  apprentice_id: string;
-  standard: string;
-  employer_id: string;
-  provider_id: string;
-  mentor_id: string;
-  tutor_id: string;
-  start_date: string;
-  expected_end_date: string;
-}
+export type Apprenticeship = Schemas['ApprenticeshipResponse'];
+export type NewApprenticeship = Schemas['CreateApprenticeshipRequest'];
 
 // ---- Evidence ----------------------------------------------------------------------------
 
-export const EVIDENCE_KINDS = [
+export type EvidenceKind = Schemas['EvidenceKind'];
+const KIND_LIST = [
   'observation',
   'witness_testimony',
   'reflective_account',
@@ -160,164 +87,53 @@ export const EVIDENCE_KINDS = [
   'training_record',
   'other',
 ] as const;
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+export const EVIDENCE_KINDS: Exhaustive<EvidenceKind, typeof KIND_LIST> = KIND_LIST;
 
-export const EVIDENCE_STATUSES = [
-  'draft',
-  'submitted',
-  'accepted',
-  'changes_requested',
-  'withdrawn',
-] as const;
-export type EvidenceStatus = (typeof EVIDENCE_STATUSES)[number];
+export type EvidenceStatus = Schemas['EvidenceStatus'];
+const STATUS_LIST = ['draft', 'submitted', 'accepted', 'changes_requested', 'withdrawn'] as const;
+export const EVIDENCE_STATUSES: Exhaustive<EvidenceStatus, typeof STATUS_LIST> = STATUS_LIST;
 
-export type ReviewDecision = 'accepted' | 'changes_requested';
+export type ReviewDecision = Schemas['Decision'];
+export type Review = Schemas['ReviewResponse'];
 
-export interface Review {
-  decision: ReviewDecision;
-  feedback: string;
-  reviewer: PersonRef;
-  created_at: string;
-}
+export type Evidence = Schemas['EvidenceResponse'];
+export type EvidenceSummary = Evidence;
+export type EvidenceInput = Schemas['CreateEvidenceRequest'];
+export type EvidenceUpdate = Schemas['UpdateEvidenceRequest'];
 
-export interface EvidenceSummary {
-  id: string;
-  apprenticeship_id: string;
-  title: string;
-  description: string;
-  kind: EvidenceKind;
-  occurred_on: string;
-  ksbs: string[];
-  status: EvidenceStatus;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface Evidence extends EvidenceSummary {
-  feedback?: string | null;
-  reviews: Review[];
-}
-
-export interface EvidenceInput {
-  title: string;
-  description: string;
-  kind: EvidenceKind;
-  occurred_on: string;
-  ksbs: string[];
-}
-
+type EvidenceQuery = NonNullable<operations['list_evidence']['parameters']['query']>;
+/** The list's filters; '' means "any" in the filter form and is dropped from the URL. */
 export interface EvidenceFilters {
-  status?: EvidenceStatus | '';
-  ksb?: string;
-  kind?: EvidenceKind | '';
+  status?: EvidenceQuery['status'] | '';
+  ksb?: EvidenceQuery['ksb'];
+  kind?: EvidenceQuery['kind'] | '';
 }
 
-export interface Revision {
-  id?: string;
-  revision?: number;
-  title?: string;
-  description?: string;
-  kind?: EvidenceKind;
-  occurred_on?: string;
-  ksbs?: string[];
-  status?: EvidenceStatus;
-  created_at: string;
-  author?: PersonRef;
-}
-
-export interface Comment {
-  id: string;
-  body: string;
-  author: PersonRef;
-  created_at: string;
-}
-
-export interface Attachment {
-  id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  sha256: string;
-  created_at: string;
-}
+export type Revision = Schemas['RevisionResponse'];
+export type Comment = Schemas['CommentResponse'];
+export type Attachment = Schemas['AttachmentResponse'];
 
 // ---- Sign-off and coverage ---------------------------------------------------------------
 
-export interface Signoff {
-  id: string;
-  ksb: string;
-  comment: string;
-  signed_off_by: PersonRef;
-  created_at: string;
-  revoked_at: string | null;
-  revoked_reason: string | null;
-}
+export type Signoff = Schemas['SignoffResponse'];
 
-export type KsbStatus = 'not_started' | 'in_progress' | 'evidenced' | 'signed_off';
-
-export interface CoverageTotals {
-  ksbs: number;
-  not_started: number;
-  in_progress: number;
-  evidenced: number;
-  signed_off: number;
-}
-
-export interface DutyCoverage {
-  code: string;
-  text: string;
-  ksbs: string[];
-  not_started: number;
-  in_progress: number;
-  evidenced: number;
-  signed_off: number;
-  percent_evidenced: number;
-  percent_signed_off: number;
-}
-
-export interface KsbCoverage {
-  code: string;
-  kind: KsbKind;
-  status: KsbStatus;
-  evidence: { draft: number; submitted: number; accepted: number; changes_requested: number };
-  signed_off_at: string | null;
-  signed_off_by: PersonRef | null;
-}
-
-export interface Coverage {
-  apprenticeship_id: string;
-  standard: string;
-  totals: CoverageTotals;
-  duties: DutyCoverage[];
-  ksbs: KsbCoverage[];
-}
+export type KsbStatus = Schemas['KsbStatus'];
+export type CoverageTotals = Schemas['Totals'];
+export type DutyCoverage = Schemas['DutyCoverage'];
+export type KsbCoverage = Schemas['KsbCoverage'];
+export type Coverage = Schemas['CoverageResponse'];
 
 // ---- Queues ------------------------------------------------------------------------------
 
-export interface ReviewQueueItem {
-  evidence_id: string;
-  title: string;
-  kind: EvidenceKind;
-  ksbs: string[];
-  submitted_at: string;
-  apprenticeship_id: string;
-  apprentice: PersonRef;
-}
+export type ReviewQueueItem = Schemas['ReviewQueueItem'];
+export type SignoffQueueItem = Schemas['SignoffQueueItem'];
+export type CaseloadItem = Schemas['CaseloadItem'];
 
-export interface SignoffQueueItem {
-  apprenticeship_id: string;
-  apprentice: PersonRef;
-  ksbs: string[];
-}
-
-export interface CaseloadItem {
-  apprenticeship_id: string;
-  apprentice: PersonRef;
-  expected_end_date: string;
-  start_date: string;
-  totals: CoverageTotals;
-  duties: { code: string; percent_evidenced: number; percent_signed_off: number }[];
-  last_activity_at: string | null;
-}
-
-export type CaseloadSort = 'progress' | '-progress';
+/**
+ * The document types `sort` as a plain string and names the values in its description:
+ * `progress` (least evidenced first, the default), `-progress`, `last_activity`.
+ */
+export type CaseloadSort = 'progress' | '-progress' | 'last_activity';
+export type CaseloadQuery = NonNullable<operations['get_caseload']['parameters']['query']> & {
+  sort?: CaseloadSort;
+};

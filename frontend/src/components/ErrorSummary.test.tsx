@@ -48,6 +48,24 @@ describe('ErrorSummary', () => {
     expect(items).toEqual([{ message: 'The text contains what looks like an NHS number. Remove it.' }]);
   });
 
+  it('puts the field label in front of the server\'s field messages and skips a detail that only repeats them', () => {
+    const error = new ApiError(422, {
+      title: 'Unprocessable Entity',
+      code: 'validation_failed',
+      detail: "occurred_on: must not be in the future; ksbs[1]: Q1 is not a KSB of this apprenticeship's standard",
+      errors: [
+        { field: 'occurred_on', message: 'must not be in the future' },
+        { field: 'ksbs[1]', message: "Q1 is not a KSB of this apprenticeship's standard" },
+      ],
+    });
+    const items = summaryItems(error, { occurred_on: 'evidence-date', ksbs: 'evidence-ksbs' }, { occurred_on: 'Date it happened' });
+    expect(items).toEqual([
+      { href: '#evidence-date', message: 'Date it happened must not be in the future' },
+      { href: '#evidence-ksbs', message: "Q1 is not a KSB of this apprenticeship's standard" },
+    ]);
+    expect(error.fieldMessage('ksbs')).toBe("Q1 is not a KSB of this apprenticeship's standard");
+  });
+
   it('says when to try again after throttling', () => {
     const items = summaryItems(new ApiError(429, { detail: 'Too many sign-in attempts.' }, 30));
     expect(items[0]?.message).toBe('Too many sign-in attempts. Try again in 30 seconds.');

@@ -4,7 +4,7 @@
  * it appears so keyboard and screen-reader users land on it.
  */
 import { useEffect, useRef } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, baseField } from '../api/client';
 
 export interface SummaryItem {
   /** id of the input to link to, or undefined for a message without a field */
@@ -12,15 +12,41 @@ export interface SummaryItem {
   message: string;
 }
 
-/** Turn an error into summary items; `fieldIds` maps API field names to input ids. */
-export function summaryItems(error: unknown, fieldIds: Record<string, string> = {}): SummaryItem[] {
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * The server's field messages are relative to their field ("must not be in the future"). In the
+ * summary, far from the field, they get the field's label in front ("Date it happened must not
+ * be in the future"); messages that already start with a capital or a code stay as they are.
+ */
+export function fieldSentence(message: string, field: string, labels: Record<string, string> = {}): string {
+  if (!/^[a-z]/.test(message)) return message;
+  const base = baseField(field);
+  const label = labels[field] ?? labels[base] ?? capitalise(base.replaceAll('_', ' '));
+  return `${label} ${message}`;
+}
+
+/**
+ * Turn an error into summary items; `fieldIds` maps API field names to input ids and
+ * `fieldLabels` to the words the form shows for them.
+ */
+export function summaryItems(
+  error: unknown,
+  fieldIds: Record<string, string> = {},
+  fieldLabels: Record<string, string> = {},
+): SummaryItem[] {
   if (error instanceof ApiError) {
     if (error.fieldErrors.length > 0) {
       const items = error.fieldErrors.map((e) => {
-        const id = fieldIds[e.field] ?? fieldIds[e.field.split('.')[0] ?? ''];
-        return { href: id === undefined ? undefined : `#${id}`, message: e.message };
+        const id = fieldIds[e.field] ?? fieldIds[baseField(e.field)];
+        return { href: id === undefined ? undefined : `#${id}`, message: fieldSentence(e.message, e.field, fieldLabels) };
       });
-      return error.detail && error.detail !== error.title
+      // The server's detail for a plain validation failure only joins the field messages;
+      // it is worth showing only when it says more (the NHS number refusal explains why).
+      const repeatsFields = error.fieldErrors.every((e) => error.detail.includes(e.message));
+      return error.detail && error.detail !== error.title && !repeatsFields
         ? [{ message: error.detail }, ...items]
         : items;
     }
@@ -36,15 +62,17 @@ export function summaryItems(error: unknown, fieldIds: Record<string, string> = 
 export function ErrorSummary({
   error,
   fieldIds,
+  fieldLabels,
   items,
 }: {
   error?: unknown;
   fieldIds?: Record<string, string>;
+  fieldLabels?: Record<string, string>;
   /** client-side validation items, shown instead of `error` when given */
   items?: SummaryItem[];
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const list = items ?? (error === undefined || error === null ? [] : summaryItems(error, fieldIds));
+  const list = items ?? (error === undefined || error === null ? [] : summaryItems(error, fieldIds, fieldLabels));
   const key = list.map((i) => i.message).join('|');
   useEffect(() => {
     if (key) ref.current?.focus();
@@ -94,6 +122,9 @@ export function fieldError(
   local: Record<string, string | undefined> = {},
 ): string | undefined {
   if (local[field] !== undefined) return local[field];
-  if (error instanceof ApiError) return error.fieldMessage(field);
+  if (error instanceof ApiError) {
+    const message = error.fieldMessage(field);
+    return message === undefined ? undefined : capitalise(message);
+  }
   return undefined;
 }

@@ -129,7 +129,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 </Link>
               </li>
             </ul>
-            <p className="nhsuk-body-s">ksbfolio – Healthcare science practitioner (ST0220) evidence portfolio</p>
+            <p className="nhsuk-body-s">ksbfolio – Healthcare science associate (ST0220) evidence portfolio</p>
           </div>
         </div>
       </footer>

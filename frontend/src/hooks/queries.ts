@@ -1,11 +1,11 @@
 /** Query keys and read hooks: server state lives in React Query, never in hand-made caches. */
 import { useQuery } from '@tanstack/react-query';
-import { listOrganisations, listUsers, type UserFilters } from '../api/admin';
+import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getStandard, STANDARD_REFERENCE } from '../api/standards';
-import type { EvidenceFilters, PageQuery } from '../api/types';
+import type { CaseloadSort, EvidenceFilters, PageQuery, Role } from '../api/types';
 
 export const keys = {
   standard: (ref: string) => ['standard', ref] as const,
@@ -21,8 +21,9 @@ export const keys = {
   reviewQueue: (q: PageQuery) => ['review-queue', q] as const,
   signoffQueue: (q: PageQuery) => ['signoff-queue', q] as const,
   caseload: (sort: string) => ['caseload', sort] as const,
-  organisations: (q: PageQuery) => ['organisations', q] as const,
+  organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
+  allUsers: (role: Role) => ['users', 'all', role] as const,
 };
 
 export function useStandard(reference: string = STANDARD_REFERENCE) {
@@ -74,14 +75,19 @@ export function useSignoffQueue(query: PageQuery) {
   return useQuery({ queryKey: keys.signoffQueue(query), queryFn: () => getSignoffQueue(query) });
 }
 
-export function useCaseload(sort: 'progress' | '-progress') {
+export function useCaseload(sort: CaseloadSort) {
   // The whole caseload is fetched (a tutor's caseload is tens of apprentices) so that the
   // behind-plan and inactivity filters work across all of it, not just one page.
-  return useQuery({ queryKey: keys.caseload(sort), queryFn: () => getCaseload({ sort, limit: 500 }) });
+  return useQuery({ queryKey: keys.caseload(sort), queryFn: () => getCaseload({ sort }) });
 }
 
-export function useOrganisations(query: PageQuery = { limit: 200 }) {
-  return useQuery({ queryKey: keys.organisations(query), queryFn: () => listOrganisations(query) });
+export function useOrganisations() {
+  return useQuery({ queryKey: keys.organisations(), queryFn: () => listOrganisations() });
+}
+
+/** Every user with one role, for pickers. */
+export function useAllUsers(role: Role) {
+  return useQuery({ queryKey: keys.allUsers(role), queryFn: () => listAllUsers({ role }) });
 }
 
 export function useUsers(query: UserFilters) {

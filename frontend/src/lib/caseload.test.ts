@@ -3,16 +3,18 @@ import type { CaseloadItem } from '../api/types';
 import { elapsedShare, filterCaseload, heatBucket, isBehindPlan, isInactive, sortCaseload } from './caseload';
 
 function item(overrides: Partial<CaseloadItem> & { signed_off?: number; name?: string }): CaseloadItem {
-  const signed = overrides.signed_off ?? 0;
+  const { signed_off: signed = 0, name, ...rest } = overrides;
   return {
-    apprenticeship_id: overrides.name ?? 'x',
-    apprentice: { id: 'p', name: overrides.name ?? 'Alex' },
+    apprenticeship_id: name ?? 'x',
+    apprentice: { id: 'p', name: name ?? 'Alex' },
     start_date: '2025-01-01',
     expected_end_date: '2027-01-01',
     totals: { ksbs: 94, signed_off: signed, evidenced: 0, in_progress: 0, not_started: 94 - signed },
+    percent_evidenced: (signed / 94) * 100,
+    percent_signed_off: (signed / 94) * 100,
     duties: [],
     last_activity_at: '2026-01-01T10:00:00Z',
-    ...overrides,
+    ...rest,
   };
 }
 
@@ -43,14 +45,10 @@ describe('isBehindPlan', () => {
 });
 
 describe('isInactive', () => {
-  it('flags 30 days or more without activity', () => {
-    expect(isInactive(item({ last_activity_at: '2025-12-02T12:00:00Z' }), today)).toBe(true); // 30 days
+  it('flags more than 30 days without activity, as the server\'s inactive_days=30 does', () => {
+    expect(isInactive(item({ last_activity_at: '2025-12-02T11:59:00Z' }), today)).toBe(true); // 30 days 1 minute
+    expect(isInactive(item({ last_activity_at: '2025-12-02T12:00:00Z' }), today)).toBe(false); // exactly 30 days
     expect(isInactive(item({ last_activity_at: '2025-12-03T12:00:00Z' }), today)).toBe(false); // 29 days
-  });
-
-  it('counts from the start date when nothing has happened yet', () => {
-    expect(isInactive(item({ last_activity_at: null, start_date: '2025-12-20' }), today)).toBe(false);
-    expect(isInactive(item({ last_activity_at: null, start_date: '2025-06-01' }), today)).toBe(true);
   });
 });
 
@@ -58,7 +56,7 @@ describe('filterCaseload and sortCaseload', () => {
   const items = [
     item({ name: 'Bea', signed_off: 60, last_activity_at: '2025-10-01T00:00:00Z' }), // ahead, inactive
     item({ name: 'Ali', signed_off: 10 }), // behind, active
-    item({ name: 'Cal', signed_off: 20, last_activity_at: null, start_date: '2025-01-01' }), // behind, inactive
+    item({ name: 'Cal', signed_off: 20, last_activity_at: '2025-01-01T00:00:00Z' }), // behind, inactive
   ];
 
   it('combines filters with AND', () => {

@@ -3,8 +3,11 @@
  *
  * Behind plan: the share of KSBs signed off is below the share of the planned period
  * (start_date → expected_end_date) that has already elapsed.
- * No recent activity: nothing has happened for 30 days or more; an apprenticeship with no
- * activity at all counts from its start date, so a brand-new one is not flagged on day one.
+ * No recent activity: nothing has happened for more than 30 days (the server starts the clock
+ * at enrolment, so a brand-new apprenticeship is not flagged on day one).
+ *
+ * Both mirror the server's `behind_plan` and `inactive_days` caseload filters, so the flags on
+ * the rows agree with what the API would select.
  */
 import type { CaseloadItem } from '../api/types';
 import { overallSignedOff } from './coverage';
@@ -36,14 +39,18 @@ export function isBehindPlan(item: CaseloadItem, today: Date): boolean {
   return signedOff < expected;
 }
 
-export function daysSinceActivity(item: CaseloadItem, today: Date): number {
-  const last = parseDay(item.last_activity_at ?? item.start_date);
-  if (Number.isNaN(last)) return Number.POSITIVE_INFINITY;
-  return Math.floor((today.getTime() - last) / DAY_MS);
+function msSinceActivity(item: CaseloadItem, today: Date): number {
+  const last = parseDay(item.last_activity_at);
+  return Number.isNaN(last) ? Number.POSITIVE_INFINITY : today.getTime() - last;
 }
 
+export function daysSinceActivity(item: CaseloadItem, today: Date): number {
+  return Math.floor(msSinceActivity(item, today) / DAY_MS);
+}
+
+/** Like the server's `inactive_days=N`: the last activity is more than N days ago. */
 export function isInactive(item: CaseloadItem, today: Date, days: number = INACTIVE_DAYS): boolean {
-  return daysSinceActivity(item, today) >= days;
+  return msSinceActivity(item, today) > days * DAY_MS;
 }
 
 export interface CaseloadFilter {
@@ -85,7 +92,7 @@ export function sortCaseload(
       case 'expected_end_date':
         return parseDay(item.expected_end_date);
       case 'last_activity':
-        return item.last_activity_at === null ? 0 : parseDay(item.last_activity_at);
+        return parseDay(item.last_activity_at);
     }
   };
   return [...items].sort((a, b) => {

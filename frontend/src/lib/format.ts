@@ -75,3 +75,11 @@ export const ROLE_LABELS: Record<Role, string> = {
 export function kindLabel(kind: string): string {
   return (KIND_LABELS as Record<string, string>)[kind] ?? kind;
 }
+
+/**
+ * Name of a person or organisation the server resolved alongside an id. The API documents
+ * these as nullable (the id is always there, the name only while the record exists).
+ */
+export function nameOf(ref: { name: string } | null | undefined, fallback = 'Unknown'): string {
+  return ref?.name ?? fallback;
+}

@@ -6,21 +6,33 @@ const DUTY_KSBS: Record<string, string[]> = {
   D2: ['K5', 'K6', 'K7', 'K8', 'K9', 'K10', 'S5', 'S6', 'S7', 'S8', 'S9', 'S10', 'B6'],
 };
 
+function dutiesOf(code: string): string[] {
+  return Object.entries(DUTY_KSBS).flatMap(([duty, list]) => (list.includes(code) ? [duty] : []));
+}
+
 export function makeStandard(): Standard {
   const ksbs: Standard['ksbs'] = [];
-  for (let i = 1; i <= 44; i++) ksbs.push({ code: `K${i}`, kind: 'knowledge', text: `Knowledge statement number ${i}` });
-  for (let i = 1; i <= 44; i++) ksbs.push({ code: `S${i}`, kind: 'skill', text: `Skill statement number ${i}` });
-  for (let i = 1; i <= 6; i++) ksbs.push({ code: `B${i}`, kind: 'behaviour', text: `Behaviour statement number ${i}` });
+  const add = (code: string, kind: Standard['ksbs'][number]['kind'], text: string) =>
+    ksbs.push({ code, kind, text, duties: dutiesOf(code) });
+  for (let i = 1; i <= 44; i++) add(`K${i}`, 'knowledge', `Knowledge statement number ${i}`);
+  for (let i = 1; i <= 44; i++) add(`S${i}`, 'skill', `Skill statement number ${i}`);
+  for (let i = 1; i <= 6; i++) add(`B${i}`, 'behaviour', `Behaviour statement number ${i}`);
   const s7 = ksbs.find((k) => k.code === 'S7');
   if (s7) s7.text = 'Perform quality control and calibration of equipment';
   const k1 = ksbs.find((k) => k.code === 'K1');
   if (k1) k1.text = 'The legislation, standard operating procedures and codes of conduct that apply to own role';
   return {
     reference: 'ST0220',
-    title: 'Healthcare science practitioner',
-    level: 6,
+    title: 'Healthcare science associate',
+    level: 4,
     version: '1.1',
-    mapping: { status: 'provisional', note: 'The duty-to-KSB links are provisional.' },
+    source: null,
+    mapping: {
+      status: 'provisional',
+      note: 'The duty-to-KSB links are provisional.',
+      source: 'data/standards/ST0220.json',
+      updated_at: '2026-01-01T00:00:00Z',
+    },
     duties: Object.entries(DUTY_KSBS).map(([code, list]) => ({ code, text: `Duty ${code} text`, ksbs: list })),
     ksbs,
   };
@@ -32,7 +44,7 @@ export function dutyCoverage(code: string, counts: Partial<Record<KsbStatus, num
   return {
     code,
     text: `Duty ${code} text`,
-    ksbs: [],
+    ksbs: total,
     ...c,
     percent_evidenced: total ? ((c.signed_off + c.evidenced) / total) * 100 : 0,
     percent_signed_off: total ? (c.signed_off / total) * 100 : 0,
@@ -52,6 +64,8 @@ export function makeCoverage(statuses: Record<string, KsbStatus> = {}): Coverage
   return {
     apprenticeship_id: 'a1',
     standard: 'ST0220',
+    standard_version: '1.1',
+    mapping: { status: 'provisional', note: 'The duty-to-KSB links are provisional.' },
     totals: { ksbs: 94, not_started: 94, in_progress: 0, evidenced: 0, signed_off: 0 },
     duties: [dutyCoverage('D1', { not_started: 10 }), dutyCoverage('D2', { not_started: 13 })],
     ksbs,
@@ -64,6 +78,8 @@ export const apprenticeUser: User = {
   name: 'Ada Apprentice',
   role: 'apprentice',
   organisation_id: 'org-emp',
+  active: true,
+  created_at: '2026-01-01T00:00:00Z',
 };
 
 export function tokens(overrides: Partial<TokenResponse> = {}): TokenResponse {

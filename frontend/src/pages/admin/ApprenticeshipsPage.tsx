@@ -8,9 +8,10 @@ import type { NewApprenticeship } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
+import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useApprenticeships, useOrganisations, useUsers } from '../../hooks/queries';
-import { formatDate } from '../../lib/format';
+import { useAllUsers, useApprenticeships, useOrganisations } from '../../hooks/queries';
+import { formatDate, nameOf } from '../../lib/format';
 
 type Form = Omit<NewApprenticeship, 'standard'>;
 const IDS: Record<keyof Form, string> = {
@@ -31,14 +32,26 @@ const LABELS: Record<keyof Form, string> = {
   start_date: 'Enter the start date',
   expected_end_date: 'Enter the expected end date',
 };
+const LIMIT = 50;
+const SERVER_LABELS: Record<string, string> = {
+  apprentice_id: 'Apprentice',
+  employer_id: 'Employer',
+  provider_id: 'Training provider',
+  mentor_id: 'Workplace mentor',
+  tutor_id: 'Tutor',
+  start_date: 'Start date',
+  expected_end_date: 'Expected end date',
+  standard: 'Standard',
+};
 const EMPTY: Form = { apprentice_id: '', employer_id: '', provider_id: '', mentor_id: '', tutor_id: '', start_date: '', expected_end_date: '' };
 
 export default function ApprenticeshipsPage() {
-  const list = useApprenticeships({ limit: 200 });
+  const [offset, setOffset] = useState(0);
+  const list = useApprenticeships({ limit: LIMIT, offset });
   const orgs = useOrganisations();
-  const apprentices = useUsers({ role: 'apprentice', limit: 500 });
-  const mentors = useUsers({ role: 'employer', limit: 500 });
-  const tutors = useUsers({ role: 'provider', limit: 500 });
+  const apprentices = useAllUsers('apprentice');
+  const mentors = useAllUsers('employer');
+  const tutors = useAllUsers('provider');
   const queryClient = useQueryClient();
   const [form, setForm] = useState<Form>(EMPTY);
   const [local, setLocal] = useState<SummaryItem[]>([]);
@@ -47,7 +60,7 @@ export default function ApprenticeshipsPage() {
   const create = useMutation({
     mutationFn: () => createApprenticeship({ ...form, standard: STANDARD_REFERENCE }),
     onSuccess: async (a) => {
-      setNotice(`${a.apprentice.name} is enrolled.`);
+      setNotice(`${nameOf(a.apprentice, 'The apprentice')} is enrolled.`);
       setForm(EMPTY);
       await queryClient.invalidateQueries({ queryKey: ['apprenticeships'] });
     },
@@ -67,11 +80,11 @@ export default function ApprenticeshipsPage() {
   const choose = (label: string, items: { id: string; name: string }[] | undefined) => [{ value: '', label }, ...(items ?? []).map((i) => ({ value: i.id, label: i.name }))];
   const employers = orgs.data?.items.filter((o) => o.kind === 'employer');
   const providers = orgs.data?.items.filter((o) => o.kind === 'provider');
-  const inOrg = <T extends { organisation_id: string | null }>(items: T[] | undefined, org: string) => items?.filter((u) => org === '' || u.organisation_id === org);
+  const inOrg = <T extends { organisation_id?: string | null }>(items: T[] | undefined, org: string) => items?.filter((u) => org === '' || u.organisation_id === org);
 
   return (
     <>
-      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} />}
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} fieldLabels={SERVER_LABELS} />}
       <PageHeading title="Apprenticeships" />
       {notice && (
         <div className="nhsuk-inset-text" role="status">
@@ -84,35 +97,38 @@ export default function ApprenticeshipsPage() {
           page.items.length === 0 ? (
             <EmptyState>No apprenticeships yet.</EmptyState>
           ) : (
-            <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="apprenticeships-caption">
-              <table className="nhsuk-table" data-testid="apprenticeships">
-                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="apprenticeships-caption">
-                  {page.total} apprenticeship{page.total === 1 ? '' : 's'}
-                </caption>
-                <thead className="nhsuk-table__head">
-                  <tr className="nhsuk-table__row">
-                    <th className="nhsuk-table__header" scope="col">Apprentice</th>
-                    <th className="nhsuk-table__header" scope="col">Employer (mentor)</th>
-                    <th className="nhsuk-table__header" scope="col">Provider (tutor)</th>
-                    <th className="nhsuk-table__header" scope="col">Dates</th>
-                  </tr>
-                </thead>
-                <tbody className="nhsuk-table__body">
-                  {page.items.map((a) => (
-                    <tr className="nhsuk-table__row" key={a.id}>
-                      <td className="nhsuk-table__cell">
-                        <Link to={`/apprenticeships/${a.id}`}>{a.apprentice.name}</Link>
-                      </td>
-                      <td className="nhsuk-table__cell">{a.employer.name} ({a.mentor.name})</td>
-                      <td className="nhsuk-table__cell">{a.provider.name} ({a.tutor.name})</td>
-                      <td className="nhsuk-table__cell">
-                        {formatDate(a.start_date)} to {formatDate(a.expected_end_date)}
-                      </td>
+            <>
+              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="apprenticeships-caption">
+                <table className="nhsuk-table" data-testid="apprenticeships">
+                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="apprenticeships-caption">
+                    {page.total} apprenticeship{page.total === 1 ? '' : 's'}
+                  </caption>
+                  <thead className="nhsuk-table__head">
+                    <tr className="nhsuk-table__row">
+                      <th className="nhsuk-table__header" scope="col">Apprentice</th>
+                      <th className="nhsuk-table__header" scope="col">Employer (mentor)</th>
+                      <th className="nhsuk-table__header" scope="col">Provider (tutor)</th>
+                      <th className="nhsuk-table__header" scope="col">Dates</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody className="nhsuk-table__body">
+                    {page.items.map((a) => (
+                      <tr className="nhsuk-table__row" key={a.id}>
+                        <td className="nhsuk-table__cell">
+                          <Link to={`/apprenticeships/${a.id}`}>{nameOf(a.apprentice)}</Link>
+                        </td>
+                        <td className="nhsuk-table__cell">{nameOf(a.employer)} ({nameOf(a.mentor)})</td>
+                        <td className="nhsuk-table__cell">{nameOf(a.provider)} ({nameOf(a.tutor)})</td>
+                        <td className="nhsuk-table__cell">
+                          {formatDate(a.start_date)} to {formatDate(a.expected_end_date)}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
+            </>
           )
         }
       </QueryView>

@@ -26,7 +26,7 @@ export default function UsersPage() {
   const [local, setLocal] = useState<SummaryItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   const orgOptions = (orgs.data?.items ?? []).map((o) => ({ value: o.id, label: `${o.name} (${o.kind})` }));
-  const orgName = (id: string | null) => orgs.data?.items.find((o) => o.id === id)?.name ?? (id === null ? 'None' : 'Unknown');
+  const orgName = (id: string | null | undefined) => orgs.data?.items.find((o) => o.id === id)?.name ?? (id == null ? 'None' : 'Unknown');
 
   const create = useMutation({
     mutationFn: () =>
@@ -69,7 +69,7 @@ export default function UsersPage() {
 
   return (
     <>
-      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error} fieldIds={IDS} />}
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error} fieldIds={IDS} fieldLabels={{ organisation_id: 'Organisation' }} />}
       <PageHeading title="Users" />
       {notice && (
         <div className="nhsuk-inset-text" role="status">
@@ -109,7 +109,7 @@ export default function UsersPage() {
                         <td className="nhsuk-table__cell">{ROLE_LABELS[u.role]}</td>
                         <td className="nhsuk-table__cell">{orgName(u.organisation_id)}</td>
                         <td className="nhsuk-table__cell">
-                          {u.active === false ? (
+                          {!u.active ? (
                             'Deactivated'
                           ) : (
                             <button type="button" className="app-button-as-link" onClick={() => deactivate.mutate(u.id)} disabled={deactivate.isPending}>

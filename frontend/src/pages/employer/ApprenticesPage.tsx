@@ -1,21 +1,18 @@
-/** Employer (and provider/admin): apprentices in scope with their overall progress. */
-import { useQueries } from '@tanstack/react-query';
+/**
+ * Employer (and provider/admin): apprentices in scope with their overall progress. The caseload
+ * endpoint is open to every role and scoped to the caller, so one request brings every
+ * apprentice with their totals (no coverage request per apprentice).
+ */
 import { Link } from 'react-router';
-import { getCoverage } from '../../api/apprenticeships';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { keys, useApprenticeships } from '../../hooks/queries';
+import { useCaseload } from '../../hooks/queries';
+import { sortCaseload } from '../../lib/caseload';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { formatDate } from '../../lib/format';
 
 export default function ApprenticesPage() {
-  const query = useApprenticeships({ limit: 100 });
-  const ids = query.data?.items.map((a) => a.id) ?? [];
-  // One coverage request per apprentice: an employer has a handful, and /caseload is the
-  // provider's aggregated view.
-  const coverages = useQueries({
-    queries: ids.map((id) => ({ queryKey: keys.coverage(id), queryFn: () => getCoverage(id) })),
-  });
+  const query = useCaseload('progress');
   return (
     <>
       <PageHeading title="My apprentices" />
@@ -42,24 +39,19 @@ export default function ApprenticesPage() {
                   </tr>
                 </thead>
                 <tbody className="nhsuk-table__body">
-                  {page.items.map((a, i) => {
-                    const c = coverages[i];
-                    const totals = c?.data?.totals;
-                    const pending = c?.isPending ?? true;
-                    return (
-                      <tr className="nhsuk-table__row" key={a.id}>
-                        <th className="nhsuk-table__header" scope="row">
-                          <Link to={`/apprenticeships/${a.id}`}>{a.apprentice.name}</Link>
-                        </th>
-                        <td className="nhsuk-table__cell app-nowrap">{formatDate(a.start_date)}</td>
-                        <td className="nhsuk-table__cell app-nowrap">{formatDate(a.expected_end_date)}</td>
-                        <td className="nhsuk-table__cell">
-                          {totals ? `${totals.signed_off} of ${totals.ksbs} (${overallSignedOff(totals)}%)` : pending ? 'Loading…' : 'Not available'}
-                        </td>
-                        <td className="nhsuk-table__cell">{totals ? `${overallEvidenced(totals)}%` : pending ? 'Loading…' : 'Not available'}</td>
-                      </tr>
-                    );
-                  })}
+                  {sortCaseload(page.items, 'name', 'ascending').map((a) => (
+                    <tr className="nhsuk-table__row" key={a.apprenticeship_id}>
+                      <th className="nhsuk-table__header" scope="row">
+                        <Link to={`/apprenticeships/${a.apprenticeship_id}`}>{a.apprentice.name}</Link>
+                      </th>
+                      <td className="nhsuk-table__cell app-nowrap">{formatDate(a.start_date)}</td>
+                      <td className="nhsuk-table__cell app-nowrap">{formatDate(a.expected_end_date)}</td>
+                      <td className="nhsuk-table__cell">
+                        {a.totals.signed_off} of {a.totals.ksbs} ({overallSignedOff(a.totals)}%)
+                      </td>
+                      <td className="nhsuk-table__cell">{overallEvidenced(a.totals)}%</td>
+                    </tr>
+                  ))}
                 </tbody>
               </table>
             </div>

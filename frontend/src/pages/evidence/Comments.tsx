@@ -6,7 +6,7 @@ import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useComments } from '../../hooks/queries';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, ROLE_LABELS } from '../../lib/format';
 
 export function Comments({ evidenceId }: { evidenceId: string }) {
   const query = useComments(evidenceId);
@@ -38,7 +38,7 @@ export function Comments({ evidenceId }: { evidenceId: string }) {
             <ul className="nhsuk-list">
               {comments.map((c) => (
                 <li key={c.id} className="nhsuk-u-margin-bottom-4">
-                  <strong>{c.author.name}</strong>, {formatDateTime(c.created_at)}
+                  <strong>{c.author.name}</strong> ({ROLE_LABELS[c.author.role]}), {formatDateTime(c.created_at)}
                   <p className="app-pre-wrap nhsuk-u-margin-bottom-0">{c.body}</p>
                 </li>
               ))}
@@ -49,7 +49,7 @@ export function Comments({ evidenceId }: { evidenceId: string }) {
       {empty ? (
         <ErrorSummary items={[{ href: '#comment-body', message: 'Enter a comment' }]} />
       ) : (
-        <ErrorSummary error={add.error} fieldIds={{ body: 'comment-body' }} />
+        <ErrorSummary error={add.error} fieldIds={{ body: 'comment-body' }} fieldLabels={{ body: 'Comment' }} />
       )}
       <form onSubmit={handle} noValidate>
         <Textarea

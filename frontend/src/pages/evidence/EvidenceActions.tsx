@@ -55,6 +55,8 @@ export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: 
   }
 
   const editable = evidence.status === 'draft' || evidence.status === 'changes_requested';
+  // The server lets the apprentice withdraw anything that has left draft and is not withdrawn.
+  const withdrawable = evidence.status !== 'draft' && evidence.status !== 'withdrawn';
   const summary =
     local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={error} fieldIds={{ reason: 'withdraw-reason' }} />;
 
@@ -107,12 +109,13 @@ export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: 
             </button>
           </p>
         ))}
-      {evidence.status === 'submitted' &&
+      {withdrawable &&
         (withdrawing ? (
           <form onSubmit={handleWithdraw} noValidate>
             <Textarea
               id="withdraw-reason"
               label="Why are you withdrawing it?"
+              hint={evidence.status === 'accepted' ? 'Withdrawn evidence no longer counts towards its KSBs.' : undefined}
               rows={3}
               value={reason}
               onChange={(e) => setReason(e.target.value)}

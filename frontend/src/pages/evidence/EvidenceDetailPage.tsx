@@ -90,6 +90,21 @@ export default function EvidenceDetailPage() {
           <dt className="nhsuk-summary-list__key">Description</dt>
           <dd className="nhsuk-summary-list__value app-pre-wrap">{evidence.description}</dd>
         </div>
+        {evidence.submitted_at && (
+          <div className="nhsuk-summary-list__row">
+            <dt className="nhsuk-summary-list__key">Submitted</dt>
+            <dd className="nhsuk-summary-list__value">{formatDateTime(evidence.submitted_at)}</dd>
+          </div>
+        )}
+        {evidence.status === 'withdrawn' && (
+          <div className="nhsuk-summary-list__row" data-testid="withdrawn">
+            <dt className="nhsuk-summary-list__key">Withdrawn</dt>
+            <dd className="nhsuk-summary-list__value app-pre-wrap">
+              {formatDateTime(evidence.withdrawn_at)}
+              {evidence.withdrawn_reason ? `: ${evidence.withdrawn_reason}` : ''}
+            </dd>
+          </div>
+        )}
         <div className="nhsuk-summary-list__row">
           <dt className="nhsuk-summary-list__key">Last changed</dt>
           <dd className="nhsuk-summary-list__value">{formatDateTime(evidence.updated_at)}</dd>

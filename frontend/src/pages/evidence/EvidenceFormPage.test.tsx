@@ -2,13 +2,14 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
+import type { Evidence } from '../../api/types';
 import { App } from '../../App';
 import { json, makeStandard, problem, tokens } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { validateEvidence } from './validate';
 
-const created = {
+const created: Evidence = {
   id: 'e9',
   apprenticeship_id: 'a1',
   title: 'Daily QC on the blood gas analyser',
@@ -17,6 +18,7 @@ const created = {
   occurred_on: '2026-01-10',
   ksbs: ['S7'],
   status: 'draft',
+  version: 1,
   created_at: '2026-01-10T09:00:00Z',
   updated_at: '2026-01-10T09:00:00Z',
   reviews: [],
@@ -59,8 +61,8 @@ describe('add evidence', () => {
       'POST /apprenticeships/a1/evidence': () => json(created, 201),
       'POST /evidence/e9/submit': () => json({ ...created, status: 'submitted' }),
       'GET /evidence/e9': () => json({ ...created, status: 'submitted' }, 200, { etag: '"v2"' }),
-      'GET /evidence/e9/attachments': () => json([]),
-      'GET /evidence/e9/comments': () => json({ items: [], total: 0, limit: 50, offset: 0 }),
+      'GET /evidence/e9/attachments': () => json({ items: [] }),
+      'GET /evidence/e9/comments': () => json({ items: [] }),
     });
     renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
     await fillForm(user);
@@ -83,11 +85,14 @@ describe('add evidence', () => {
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
       'POST /apprenticeships/a1/evidence': () =>
+        // The server's answer, as ksbfolio sends it.
         problem(422, {
-          code: 'nhs_number_detected',
-          title: 'Unprocessable content',
-          detail: 'The description contains what looks like an NHS number. Remove it before saving.',
-          errors: [{ field: 'description', message: 'Remove the NHS number' }],
+          type: 'urn:ksbfolio:problem:validation_failed',
+          title: 'Unprocessable Entity',
+          code: 'validation_failed',
+          detail:
+            'description contain(s) what looks like an NHS number (10 digits with a valid check digit). Evidence must never carry patient data.',
+          errors: [{ field: 'description', message: 'contains an NHS number; portfolios must never hold patient identifiers' }],
         }),
     });
     renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
@@ -95,7 +100,7 @@ describe('add evidence', () => {
     await user.click(screen.getByRole('button', { name: 'Save as draft' }));
     const summary = await screen.findByRole('alert');
     expect(summary).toHaveTextContent('looks like an NHS number');
-    expect(within(summary).getByRole('link', { name: 'Remove the NHS number' })).toHaveAttribute('href', '#evidence-description');
+    expect(within(summary).getByRole('link', { name: /^Description contains an NHS number/ })).toHaveAttribute('href', '#evidence-description');
     await waitFor(() => expect(screen.getByLabelText(/What did you do/)).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getByLabelText('Title')).toHaveValue(created.title);
   });

@@ -9,14 +9,14 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { createEvidence, submitEvidence, updateEvidence } from '../../api/evidence';
 import { EVIDENCE_KINDS, type EvidenceInput } from '../../api/types';
-import { ErrorSummary, type SummaryItem } from '../../components/ErrorSummary';
+import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, Textarea, TextInput } from '../../components/Fields';
 import { KsbPicker } from '../../components/KsbPicker';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/QueryState';
 import { useEvidence, useStandard } from '../../hooks/queries';
 import { KIND_LABELS } from '../../lib/format';
-import { EVIDENCE_FIELD_IDS, todayIso, validateEvidence, type EvidenceDraft } from './validate';
+import { EVIDENCE_FIELD_IDS, EVIDENCE_FIELD_LABELS, todayIso, validateEvidence, type EvidenceDraft } from './validate';
 
 /** Thrown when the save worked but the submit did not: the page shows the saved draft. */
 class SavedButNotSubmitted extends Error {
@@ -170,7 +170,7 @@ function EvidenceForm({
   const server = mutation.error;
   const stale = server instanceof ApiError && (server.status === 412 || server.status === 428);
   const message = (field: keyof EvidenceInput) =>
-    local[field] ?? (server instanceof ApiError ? server.fieldMessage(field) : undefined);
+    local[field] ?? fieldError(server, field);
 
   if (standard.error) return <ErrorState error={standard.error} retry={() => void standard.refetch()} />;
   if (!standard.data) return <Loading label="Loading the standard" />;
@@ -192,7 +192,7 @@ function EvidenceForm({
           ]}
         />
       ) : (
-        <ErrorSummary error={server} fieldIds={EVIDENCE_FIELD_IDS} />
+        <ErrorSummary error={server} fieldIds={EVIDENCE_FIELD_IDS} fieldLabels={EVIDENCE_FIELD_LABELS} />
       )}
       {stale && reload && (
         <button type="button" className="nhsuk-button nhsuk-button--secondary" onClick={reload}>

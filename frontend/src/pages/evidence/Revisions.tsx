@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useRevisions } from '../../hooks/queries';
-import { EVIDENCE_STATUS_LABELS, formatDateTime } from '../../lib/format';
+import { EVIDENCE_STATUS_LABELS, formatDateTime, kindLabel } from '../../lib/format';
 
 export function Revisions({ evidenceId }: { evidenceId: string }) {
   const [open, setOpen] = useState(false);
@@ -19,14 +19,11 @@ export function Revisions({ evidenceId }: { evidenceId: string }) {
               revisions.length === 0 ? (
                 <EmptyState>No earlier versions.</EmptyState>
               ) : (
-                <ol className="nhsuk-list nhsuk-list--number">
-                  {revisions.map((r, i) => (
-                    <li key={r.id ?? `${r.created_at}-${i}`}>
-                      {formatDateTime(r.created_at)}
-                      {r.author ? ` by ${r.author.name}` : ''}
-                      {r.status ? ` (${EVIDENCE_STATUS_LABELS[r.status]})` : ''}
-                      {r.title ? `: ${r.title}` : ''}
-                      {r.ksbs ? ` – KSBs ${r.ksbs.join(', ')}` : ''}
+                <ol className="nhsuk-list" data-testid="revisions">
+                  {revisions.map((r) => (
+                    <li key={r.version}>
+                      <strong>Version {r.version}</strong>, {formatDateTime(r.created_at)} by {r.author.name} (
+                      {EVIDENCE_STATUS_LABELS[r.status]}): {r.title} – {kindLabel(r.kind)}, KSBs {r.ksbs.join(', ')}
                     </li>
                   ))}
                 </ol>

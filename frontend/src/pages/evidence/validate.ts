@@ -1,7 +1,11 @@
 /** Client-side checks on evidence before it goes to the server (which checks again). */
 import type { EvidenceInput } from '../../api/types';
 
-export type EvidenceDraft = Omit<EvidenceInput, 'kind'> & { kind: EvidenceInput['kind'] | '' };
+/** The form's state: every field present, the kind possibly not chosen yet. */
+export type EvidenceDraft = Omit<EvidenceInput, 'kind' | 'description'> & {
+  kind: EvidenceInput['kind'] | '';
+  description: string;
+};
 
 export const EVIDENCE_FIELD_IDS: Record<string, string> = {
   title: 'evidence-title',
@@ -9,6 +13,15 @@ export const EVIDENCE_FIELD_IDS: Record<string, string> = {
   kind: 'evidence-kind',
   occurred_on: 'evidence-occurred-on',
   ksbs: 'evidence-ksbs',
+};
+
+/** The form's words for each field, for server messages shown in the error summary. */
+export const EVIDENCE_FIELD_LABELS: Record<string, string> = {
+  title: 'Title',
+  description: 'Description',
+  kind: 'Type of evidence',
+  occurred_on: 'Date it happened',
+  ksbs: 'KSBs',
 };
 
 export function validateEvidence(draft: EvidenceDraft, today: string): Partial<Record<keyof EvidenceInput, string>> {

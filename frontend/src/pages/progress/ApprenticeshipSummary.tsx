@@ -1,12 +1,12 @@
 import type { Apprenticeship } from '../../api/types';
-import { formatDate } from '../../lib/format';
+import { formatDate, nameOf } from '../../lib/format';
 
 export function ApprenticeshipSummary({ apprenticeship }: { apprenticeship: Apprenticeship }) {
   const rows: [string, string][] = [
-    ['Apprentice', apprenticeship.apprentice.name],
-    ['Standard', apprenticeship.standard],
-    ['Employer', `${apprenticeship.employer.name} (mentor: ${apprenticeship.mentor.name})`],
-    ['Training provider', `${apprenticeship.provider.name} (tutor: ${apprenticeship.tutor.name})`],
+    ['Apprentice', nameOf(apprenticeship.apprentice)],
+    ['Standard', `${apprenticeship.standard} version ${apprenticeship.standard_version}`],
+    ['Employer', `${nameOf(apprenticeship.employer)} (mentor: ${nameOf(apprenticeship.mentor)})`],
+    ['Training provider', `${nameOf(apprenticeship.provider)} (tutor: ${nameOf(apprenticeship.tutor)})`],
     ['Planned period', `${formatDate(apprenticeship.start_date)} to ${formatDate(apprenticeship.expected_end_date)}`],
   ];
   return (

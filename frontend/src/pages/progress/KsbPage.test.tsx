@@ -22,7 +22,7 @@ const accepted = {
   reviews: [],
 };
 
-beforeEach(() => session.start(tokens({ user: { id: 'm', email: 'm@x', name: 'Mo Mentor', role: 'employer', organisation_id: 'o' } })));
+beforeEach(() => session.start(tokens({ user: { id: 'm', email: 'm@x', name: 'Mo Mentor', role: 'employer', organisation_id: 'o', active: true, created_at: '2026-01-01T00:00:00Z' } })));
 afterEach(() => vi.unstubAllGlobals());
 
 describe('KSB page for the workplace mentor', () => {
@@ -33,7 +33,7 @@ describe('KSB page for the workplace mentor', () => {
       'GET /standards/ST0220': () => json(makeStandard()),
       'GET /apprenticeships/a1/coverage': () => json(makeCoverage({ S7: signoffs.length ? 'signed_off' : 'evidenced' })),
       'GET /apprenticeships/a1/evidence': () => json({ items: [accepted], total: 1, limit: 100, offset: 0 }),
-      'GET /apprenticeships/a1/signoffs': () => json({ items: signoffs, total: signoffs.length, limit: 200, offset: 0 }),
+      'GET /apprenticeships/a1/signoffs': () => json({ items: signoffs }),
       'POST /apprenticeships/a1/signoffs': (req) => {
         const s: Signoff = { id: 's1', ksb: 'S7', comment: (req.body as { comment: string }).comment, signed_off_by: { id: 'm', name: 'Mo Mentor' }, created_at: '2026-02-01T10:00:00Z', revoked_at: null, revoked_reason: null };
         signoffs.push(s);

@@ -11,6 +11,7 @@ import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { ErrorState, Loading } from '../../components/QueryState';
 import { useApprenticeship, useCoverage, useStandard } from '../../hooks/queries';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
+import { nameOf } from '../../lib/format';
 import { ApprenticeshipSummary } from './ApprenticeshipSummary';
 
 export default function ProgressPage() {
@@ -20,7 +21,7 @@ export default function ProgressPage() {
   const coverage = useCoverage(apprenticeshipId);
   const standard = useStandard();
   const own = user.role === 'apprentice';
-  const title = own ? 'My progress' : `Portfolio: ${apprenticeship.data?.apprentice.name ?? 'apprentice'}`;
+  const title = own ? 'My progress' : `Portfolio: ${nameOf(apprenticeship.data?.apprentice, 'apprentice')}`;
 
   const failed = apprenticeship.error ?? coverage.error ?? standard.error;
   return (

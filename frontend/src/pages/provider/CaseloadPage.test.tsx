@@ -11,29 +11,31 @@ import { renderApp } from '../../test/render';
 const day = 86_400_000;
 const iso = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString().slice(0, 10);
 
-function row(name: string, signedOff: number, lastActivityDaysAgo: number | null): CaseloadItem {
+function row(name: string, signedOff: number, lastActivityDaysAgo: number): CaseloadItem {
   return {
     apprenticeship_id: `a-${name}`,
     apprentice: { id: `p-${name}`, name },
     start_date: iso(-365),
     expected_end_date: iso(365), // half the period has elapsed
     totals: { ksbs: 94, signed_off: signedOff, evidenced: 0, in_progress: 0, not_started: 94 - signedOff },
+    percent_evidenced: (signedOff / 94) * 100,
+    percent_signed_off: (signedOff / 94) * 100,
     duties: [
       { code: 'D1', percent_evidenced: 80, percent_signed_off: 60 },
       { code: 'D2', percent_evidenced: 30, percent_signed_off: 7.69 },
     ],
-    last_activity_at: lastActivityDaysAgo === null ? null : new Date(Date.now() - lastActivityDaysAgo * day).toISOString(),
+    last_activity_at: new Date(Date.now() - lastActivityDaysAgo * day).toISOString(),
   };
 }
 
-beforeEach(() => session.start(tokens({ user: { id: 't', email: 't@x', name: 'Tess Tutor', role: 'provider', organisation_id: 'o' } })));
+beforeEach(() => session.start(tokens({ user: { id: 't', email: 't@x', name: 'Tess Tutor', role: 'provider', organisation_id: 'o', active: true, created_at: '2026-01-01T00:00:00Z' } })));
 afterEach(() => vi.unstubAllGlobals());
 
 describe('caseload', () => {
   it('prints the per-duty numbers in the heatmap and flags in words', async () => {
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
-      'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), row('Behind Ben', 5, 45)], total: 2, limit: 500, offset: 0 }),
+      'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), row('Behind Ben', 5, 45)], total: 2, limit: 200, offset: 0 }),
     });
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });
@@ -51,7 +53,7 @@ describe('caseload', () => {
     const user = userEvent.setup();
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
-      'GET /caseload': () => json({ items: [row('Cara', 10, 1), row('Amy', 60, 1), row('Ben', 5, 1)], total: 3, limit: 500, offset: 0 }),
+      'GET /caseload': () => json({ items: [row('Cara', 10, 1), row('Amy', 60, 1), row('Ben', 5, 1)], total: 3, limit: 200, offset: 0 }),
     });
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });

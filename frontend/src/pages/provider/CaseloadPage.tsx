@@ -154,7 +154,7 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       })}
       <td className="nhsuk-table__cell app-nowrap">{formatDate(item.expected_end_date)}</td>
       <td className="nhsuk-table__cell app-nowrap">
-        {item.last_activity_at ? `${formatDate(item.last_activity_at)} (${daysSinceActivity(item, today)} days ago)` : 'None yet'}
+        {formatDate(item.last_activity_at)} ({ago(daysSinceActivity(item, today))})
       </td>
       <td className="nhsuk-table__cell">
         {behind && <strong className="nhsuk-tag nhsuk-tag--red">Behind plan</strong>} {inactive && <strong className="nhsuk-tag nhsuk-tag--orange">No recent activity</strong>}
@@ -162,4 +162,9 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       </td>
     </tr>
   );
+}
+
+function ago(days: number): string {
+  if (days <= 0) return 'today';
+  return days === 1 ? '1 day ago' : `${days} days ago`;
 }
