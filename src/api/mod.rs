@@ -140,6 +140,13 @@ pub fn app(
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
+        // Security: no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
+        .wrap(
+            actix_web::middleware::DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Referrer-Policy", "no-referrer")),
+        )
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))

@@ -8,6 +8,8 @@ async fn healthz_answers_ok_with_a_request_id() {
     let response = app.get("/healthz").await;
     assert_eq!(response.status().as_u16(), 200);
     assert!(response.headers().contains_key("x-request-id"));
+    assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
     let body: serde_json::Value = response.json().await.expect("json");
     assert_eq!(body["status"], "ok");
 }
