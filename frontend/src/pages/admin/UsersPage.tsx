@@ -62,6 +62,7 @@ export default function UsersPage() {
       problems.push({ href: `#${IDS.organisation_id}`, message: 'Choose the organisation this person belongs to' });
     }
     if (form.password.length < 12) problems.push({ href: `#${IDS.password}`, message: 'Enter a password of at least 12 characters' });
+    else if (form.password.length > 256) problems.push({ href: `#${IDS.password}`, message: 'Enter a password of 256 characters or fewer' });
     setLocal(problems);
     if (problems.length === 0) create.mutate();
   }
@@ -133,7 +134,7 @@ export default function UsersPage() {
         <TextInput id={IDS.email} name="email" label="Email address" type="email" autoComplete="off" spellCheck={false} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={err('email')} />
         <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
         <Select id={IDS.organisation_id} name="organisation_id" label="Organisation" hint="Apprentices and mentors belong to an employer; tutors to a training provider." value={form.organisation_id} onChange={(e) => setForm({ ...form, organisation_id: e.target.value })} options={[{ value: '', label: 'None (administrators only)' }, ...orgOptions]} error={err('organisation_id')} />
-        <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="At least 12 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
+        <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="12 to 256 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
         <button className="nhsuk-button" type="submit" disabled={create.isPending}>
           Add user
         </button>
