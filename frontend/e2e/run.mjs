@@ -16,6 +16,7 @@
 //     items in the portfolio (seeded through the API);
 //  3. accessibility: axe found no WCAG 2.2 A/AA violation on any page the others visited.
 // The last line of output is "N passed, N failed", alone, for CI to count.
+import { mkdirSync, rmSync } from 'node:fs';
 import { assertNoViolations, ARTIFACTS, launch, pagesAudited } from './browser.mjs';
 import { seedStory } from './api.mjs';
 import { BUDGET_MS, measureProgress } from './performance.mjs';
@@ -39,6 +40,10 @@ if (!adminEmail || !adminPassword) {
   console.error('KSBFOLIO_E2E_ADMIN_EMAIL and KSBFOLIO_E2E_ADMIN_PASSWORD must name the seeded admin login.');
   process.exit(2);
 }
+
+// Screenshots of this run only: an old one must not pass for a page this run never reached.
+rmSync(ARTIFACTS, { recursive: true, force: true });
+mkdirSync(ARTIFACTS, { recursive: true });
 
 let browser;
 const getBrowser = async () => (browser ??= await launch());
