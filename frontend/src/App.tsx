@@ -50,7 +50,7 @@ export function App() {
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/evidence/:evidenceId" element={<Private><EvidenceDetailPage /></Private>} />
           <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
-          <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider', 'admin']}><ReviewPage /></Private>} />
+          <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider']}><ReviewPage /></Private>} />
 
           <Route path="/review-queue" element={<Private roles={['provider', 'admin']}><ReviewQueuePage /></Private>} />
           <Route path="/caseload" element={<Private roles={['provider', 'admin']}><CaseloadPage /></Private>} />

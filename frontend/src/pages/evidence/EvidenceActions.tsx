@@ -60,7 +60,8 @@ export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: 
   const summary =
     local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={error} fieldIds={{ reason: 'withdraw-reason' }} />;
 
-  if (role === 'provider' || role === 'admin') {
+  // Only the apprenticeship's training provider staff may review; the server refuses others.
+  if (role === 'provider') {
     return evidence.status === 'submitted' ? (
       <p>
         <Link className="nhsuk-button" to={`/evidence/${evidence.id}/review`}>

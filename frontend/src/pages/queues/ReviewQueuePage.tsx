@@ -1,6 +1,7 @@
 /** Provider: submitted evidence waiting for review, oldest first. */
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -13,11 +14,14 @@ const LIMIT = 25;
 export default function ReviewQueuePage() {
   const [offset, setOffset] = useState(0);
   const query = useReviewQueue({ limit: LIMIT, offset });
+  // Administrators see the queue but only the provider's staff may review (the server answers
+  // 403), so for them each row opens the evidence instead.
+  const canReview = useUser().role === 'provider';
   return (
     <>
       <Flash />
       <PageHeading title="Review queue" />
-      <p>Submitted evidence waiting for your review, oldest first.</p>
+      <p>Submitted evidence waiting for {canReview ? 'your review' : 'review by the training provider'}, oldest first.</p>
       <QueryView query={query} label="Loading the review queue">
         {(page) =>
           page.items.length === 0 ? (
@@ -46,7 +50,11 @@ export default function ReviewQueuePage() {
                           <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
                         </td>
                         <td className="nhsuk-table__cell">
-                          <Link to={`/evidence/${item.evidence_id}/review`}>Review: {item.title}</Link>
+                          {canReview ? (
+                            <Link to={`/evidence/${item.evidence_id}/review`}>Review: {item.title}</Link>
+                          ) : (
+                            <Link to={`/evidence/${item.evidence_id}`}>{item.title}</Link>
+                          )}
                         </td>
                         <td className="nhsuk-table__cell">{kindLabel(item.kind)}</td>
                         <td className="nhsuk-table__cell">{item.ksbs.join(', ')}</td>

@@ -1,6 +1,7 @@
 /** Employer: KSBs with accepted evidence that are waiting for workplace sign-off. */
 import { useState } from 'react';
 import { Link } from 'react-router';
+import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -11,6 +12,8 @@ const LIMIT = 25;
 export default function SignoffQueuePage() {
   const [offset, setOffset] = useState(0);
   const query = useSignoffQueue({ limit: LIMIT, offset });
+  // Administrators see the queue; only the apprentice's employer may sign off (403 otherwise).
+  const canSignOff = useUser().role === 'employer';
   return (
     <>
       <PageHeading title="Sign-off queue" />
@@ -30,7 +33,7 @@ export default function SignoffQueuePage() {
                     <ul className="nhsuk-list app-inline-actions" aria-label={`KSBs to sign off for ${item.apprentice.name}`}>
                       {item.ksbs.map((code) => (
                         <li key={code}>
-                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>Sign off {code}</Link>
+                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>{canSignOff ? `Sign off ${code}` : code}</Link>
                         </li>
                       ))}
                     </ul>

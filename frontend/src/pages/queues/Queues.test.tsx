@@ -1,0 +1,80 @@
+import { screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { session } from '../../api/session';
+import type { CaseloadItem, ReviewQueueItem, Role, SignoffQueueItem } from '../../api/types';
+import { App } from '../../App';
+import { json, tokens } from '../../test/fixtures';
+import { mockApi } from '../../test/mockApi';
+import { renderApp } from '../../test/render';
+
+function signInAs(role: Role) {
+  session.start(tokens({ user: { id: 'u', email: 'u@x', name: 'Someone', role, organisation_id: role === 'admin' ? null : 'o', active: true, created_at: '2026-01-01T00:00:00Z' } }));
+}
+
+const waiting: ReviewQueueItem = {
+  evidence_id: 'e1',
+  title: 'QC run',
+  kind: 'observation',
+  ksbs: ['S7'],
+  submitted_at: '2026-02-01T10:00:00Z',
+  apprenticeship_id: 'a1',
+  apprentice: { id: 'p1', name: 'Ada Apprentice' },
+};
+const ready: SignoffQueueItem = { apprenticeship_id: 'a1', apprentice: { id: 'p1', name: 'Ada Apprentice' }, ksbs: ['K5', 'S7'] };
+const page = (items: unknown[]) => json({ items, total: items.length, limit: 25, offset: 0 });
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('work queues', () => {
+  it('a tutor reviews from the review queue', async () => {
+    signInAs('provider');
+    mockApi({ 'GET /review-queue': () => page([waiting]) });
+    renderApp(<App />, { url: '/review-queue' });
+    expect(await screen.findByRole('link', { name: 'Review: QC run' })).toHaveAttribute('href', '/evidence/e1/review');
+  });
+
+  it('an administrator sees the review queue but opens the evidence, since only the provider may review', async () => {
+    signInAs('admin');
+    mockApi({ 'GET /review-queue': () => page([waiting]) });
+    renderApp(<App />, { url: '/review-queue' });
+    expect(await screen.findByRole('link', { name: 'QC run' })).toHaveAttribute('href', '/evidence/e1');
+    expect(screen.queryByRole('link', { name: /^Review:/ })).toBeNull();
+  });
+
+  it('the mentor is offered to sign off each ready KSB; an administrator only to look', async () => {
+    signInAs('employer');
+    mockApi({ 'GET /signoff-queue': () => page([ready]) });
+    const { unmount } = renderApp(<App />, { url: '/signoff-queue' });
+    expect(await screen.findByRole('link', { name: 'Sign off S7' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
+    unmount();
+    signInAs('admin');
+    mockApi({ 'GET /signoff-queue': () => page([ready]) });
+    renderApp(<App />, { url: '/signoff-queue' });
+    expect(await screen.findByRole('link', { name: 'S7' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
+  });
+});
+
+describe('my apprentices', () => {
+  it('reads the scoped caseload once and lists apprentices by name with their totals', async () => {
+    signInAs('employer');
+    const item = (name: string, signedOff: number): CaseloadItem => ({
+      apprenticeship_id: `a-${name}`,
+      apprentice: { id: `p-${name}`, name },
+      start_date: '2026-01-01',
+      expected_end_date: '2027-06-30',
+      totals: { ksbs: 94, signed_off: signedOff, evidenced: 2, in_progress: 0, not_started: 92 - signedOff },
+      percent_evidenced: ((signedOff + 2) / 94) * 100,
+      percent_signed_off: (signedOff / 94) * 100,
+      duties: [],
+      last_activity_at: '2026-02-01T10:00:00Z',
+    });
+    const api = mockApi({ 'GET /caseload': () => json({ items: [item('Zoe', 1), item('Ben', 47)], total: 2, limit: 200, offset: 0 }) });
+    renderApp(<App />, { url: '/apprentices' });
+    const table = await screen.findByRole('table', { name: '2 apprentices' });
+    const names = within(table).getAllByRole('rowheader').map((h) => h.textContent);
+    expect(names).toEqual(['Ben', 'Zoe']);
+    expect(within(within(table).getByRole('row', { name: /Ben/ })).getAllByRole('cell')[2]).toHaveTextContent('47 of 94 (50%)');
+    expect(api.calls.filter((c) => c.path.endsWith('/coverage'))).toHaveLength(0);
+    expect(api.calls.find((c) => c.path === '/caseload')?.query.get('limit')).toBe('200');
+  });
+});
