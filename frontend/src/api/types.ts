@@ -63,13 +63,6 @@ export type OrganisationKind = Schemas['OrganisationKind'];
 export type Organisation = Schemas['OrganisationResponse'];
 export type NewOrganisation = Schemas['CreateOrganisationRequest'];
 export type NewUser = Schemas['CreateUserRequest'];
-export type UserUpdate = Schemas['UpdateUserRequest'];
-
-/** A person with their email (apprenticeship parties). */
-export type PersonRef = Schemas['PersonRef'];
-/** A person by name only (reviewers, authors, queue rows). */
-export type PersonName = Schemas['PersonName'];
-export type OrganisationRef = Schemas['OrganisationRef'];
 
 export type Apprenticeship = Schemas['ApprenticeshipResponse'];
 export type NewApprenticeship = Schemas['CreateApprenticeshipRequest'];
@@ -97,7 +90,6 @@ export type ReviewDecision = Schemas['Decision'];
 export type Review = Schemas['ReviewResponse'];
 
 export type Evidence = Schemas['EvidenceResponse'];
-export type EvidenceSummary = Evidence;
 export type EvidenceInput = Schemas['CreateEvidenceRequest'];
 export type EvidenceUpdate = Schemas['UpdateEvidenceRequest'];
 
