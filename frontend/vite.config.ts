@@ -43,5 +43,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // See src/test/setup.ts: generous limits for a loaded two-core machine.
+    testTimeout: 30_000,
   },
 });
