@@ -51,3 +51,6 @@ test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABA
 	  if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$bin/pg_ctl -D $$dir -m fast stop; \
 	  else $$bin/pg_ctl -D $$dir -m fast stop; fi; \
 	else echo "test cluster is not running"; fi
+
+bench: ## Load benchmark on loopback (about 25 min): seeds 1,000 and 10,000 apprenticeships, wrk + pgbench (see docs/BENCHMARKS.md)
+	bench/run.sh

@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# The ksbfolio load benchmark (`make bench`). Loopback only; every run has a fixed length, and
+# everything it starts is stopped on exit, also on failure or Ctrl+C.
+#
+#   1. builds the release binary, starts a private PostgreSQL cluster on 127.0.0.1:$BENCH_PG_PORT
+#      (its own data folder under target/bench; the machine's shared cluster is not touched);
+#   2. for each size N in $BENCH_SIZES: seeds N apprenticeships (`ksbfolio demo seed`), records
+#      the exact SQL the coverage and caseload endpoints run (log_statement = all on a scratch
+#      pass), turns it into pgbench scripts, saves EXPLAIN (ANALYZE, BUFFERS) plans, starts the
+#      server and drives it with wrk at each concurrency in $BENCH_CONNECTIONS, then pgbench with
+#      the endpoint's SQL at the same concurrency (the database ceiling);
+#   3. at N = $BENCH_FULL_AT also: evidence creation, review decisions and sign-in;
+#   4. prints the results table; raw output stays in target/bench/.
+#
+# Settings (environment): BENCH_SIZES="1000 10000" BENCH_FULL_AT=10000 BENCH_SEED=7
+# BENCH_SECONDS=20 BENCH_WARMUP=5 BENCH_CONNECTIONS="16 64" BENCH_READ_CONNECTIONS="1 16 64"
+# BENCH_CASES="coverage caseload create review login" BENCH_THREADS=2 BENCH_PG_PORT=54329
+# BENCH_APP_PORT=18080 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
+# The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=${BENCH_OUT:-$ROOT/target/bench}
+SIZES=${BENCH_SIZES:-"1000 10000"}
+FULL_AT=${BENCH_FULL_AT:-10000}
+SEED=${BENCH_SEED:-7}
+RUN_SECONDS=${BENCH_SECONDS:-20}
+WARMUP=${BENCH_WARMUP:-5}
+CONNS=${BENCH_CONNECTIONS:-"16 64"}
+# Reads also run with one client: the latency of a request on an otherwise idle machine.
+READ_CONNS=${BENCH_READ_CONNECTIONS:-"1 $CONNS"}
+CASES=${BENCH_CASES:-"coverage caseload create review login"}
+THREADS=${BENCH_THREADS:-2}
+PG_PORT=${BENCH_PG_PORT:-54329}
+APP_PORT=${BENCH_APP_PORT:-18080}
+KEEP=${BENCH_KEEP_DATA:-0}
+BIN=$ROOT/target/release/ksbfolio
+PY="python3 $ROOT/bench/bench.py"
+PGDATA_DIR=$OUT/pg/data
+PGLOG=$OUT/pg/server.log
+TAG=$(printf '%04x-%04x' $(((SEED >> 16) & 0xffff)) $((SEED & 0xffff)))
+export KSBFOLIO_JWT_SECRET="bench-only-secret-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+
+say() { printf '\n== %s\n' "$*" >&2; }
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# --- tools ---------------------------------------------------------------------------------
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get install -y wrk >/dev/null; fi
+fi
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install -y wrk" >&2; exit 1; }
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$PGBIN" ] || PGBIN=$(dirname "$(command -v pg_ctl)")
+PGBENCH=$PGBIN/pgbench; [ -x "$PGBENCH" ] || PGBENCH=$(command -v pgbench)
+for tool in python3 psql curl; do command -v $tool >/dev/null || { echo "$tool is needed" >&2; exit 1; }; done
+
+say "building the release binary"
+cargo build --release --locked --quiet
+
+# --- the private cluster ---------------------------------------------------------------------
+APP_PID=""
+cleanup() {
+  if [ -n "$APP_PID" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+  if [ -f "$PGDATA_DIR/postmaster.pid" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+mkdir -p "$OUT"
+if [ "$KEEP" != 1 ] || [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+  say "initialising a private PostgreSQL cluster in $OUT/pg"
+  rm -rf "$OUT/pg"
+  mkdir -p "$OUT/pg/run"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$OUT/pg"
+  as_pg "$PGBIN/initdb" -D "$PGDATA_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+fi
+# Sized for a machine with a few GB to spare; synchronous_commit stays on (writes are durable).
+as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGLOG" -w -o "-c listen_addresses=127.0.0.1 -p $PG_PORT \
+  -k $OUT/pg/run -c max_connections=200 -c shared_buffers=1GB -c effective_cache_size=8GB \
+  -c work_mem=16MB -c max_wal_size=8GB -c checkpoint_timeout=30min -c log_line_prefix='%m [%p] '" start >/dev/null
+PGURL="postgres://postgres@127.0.0.1:$PG_PORT"
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src migrations || echo ' (with uncommitted changes in src/ or migrations/)')"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), nproc $(nproc)"
+  echo "memory: $(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+  echo "kernel: $(uname -r)"
+  echo "postgres: $("$PGBIN/postgres" --version)"
+  echo "wrk: $(wrk -v 2>&1 | head -1)"
+  echo "settings: seconds=$RUN_SECONDS warmup=$WARMUP connections=[$CONNS] threads=$THREADS seed=$SEED"
+} | tee "$OUT/machine.txt" >&2
+: > "$OUT/results.jsonl"
+
+start_server() { # $1 = database url, $2 = log file
+  DATABASE_URL=$1 KSBFOLIO_BIND=127.0.0.1:$APP_PORT KSBFOLIO_DATA_DIR=$OUT/app-data \
+    KSBFOLIO_STATIC_DIR=$OUT/no-frontend "$BIN" serve >"$2" 2>&1 &
+  APP_PID=$!
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$APP_PORT/readyz" >/dev/null 2>&1 && return 0
+    kill -0 "$APP_PID" 2>/dev/null || { cat "$2" >&2; echo "the server stopped" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "the server did not become ready" >&2; exit 1
+}
+
+stop_server() {
+  kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
+}
+
+first_request() { # $1 = lua data file: method, path, auth, body of its first request (k = 1)
+  python3 - "$1" <<'EOF'
+import re, sys
+line = open(sys.argv[1]).read().split("\n")[1]
+print("\t".join(re.findall(r"\[==\[(.*?)\]==\]", line)[:4]))
+EOF
+}
+
+send() { # method path auth [body]
+  local args=(-fsS -o /dev/null -X "$1" "http://127.0.0.1:$APP_PORT$2" -H "Authorization: $3")
+  [ -n "${4:-}" ] && args+=(-H "Content-Type: application/json" --data "$4")
+  curl "${args[@]}"
+}
+
+capture() { # case data-file out.json: warm the pool, then log exactly one request
+  local method path auth body
+  IFS=$'\t' read -r method path auth body < <(first_request "$2")
+  for _ in 1 2 3; do send GET "$path" "$auth" >/dev/null 2>&1 || true; done
+  [ "$method" = POST ] && send "$method" "$path" "$auth" "$body"
+  sleep 0.3
+  local offset; offset=$(stat -c %s "$PGLOG")
+  send "$method" "$path" "$auth" "$body"
+  sleep 0.5
+  $PY capture --log "$PGLOG" --offset "$offset" --out "$3"
+}
+
+record() { # json fields … appended to results.jsonl
+  python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1])))' "$1" >> "$OUT/results.jsonl"
+}
+
+postmaster() { head -1 "$PGDATA_DIR/postmaster.pid"; }
+
+merge() { # json-a json-b -> one object (b's keys added to a)
+  python3 -c 'import json,sys; a=json.loads(sys.argv[1]); a.update(json.loads(sys.argv[2])); print(json.dumps(a))' "$1" "$2"
+}
+
+run_wrk() { # n case conns data-file
+  local n=$1 case=$2 c=$3 data=$4 out=$OUT/n$1/wrk-$2-$3.txt
+  local THREADS=$((c < THREADS ? c : THREADS))
+  # Warm-up (not recorded). Review decisions skip it: each piece of evidence is reviewed once.
+  if [ "$case" != review ]; then
+    BENCH_DATA=$data BENCH_THREADS=$THREADS wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" --timeout 10s \
+      -s bench/wrk/requests.lua "http://127.0.0.1:$APP_PORT" >/dev/null
+  fi
+  echo 5 > "/proc/$APP_PID/clear_refs" # reset the peak RSS (VmHWM) to now
+  local cpu; cpu=$(BENCH_DATA=$data BENCH_THREADS=$THREADS $PY measure --server "$APP_PID" --postmaster "$(postmaster)" \
+    --out "$out" -- wrk -t"$THREADS" -c"$c" -d"${RUN_SECONDS}s" --timeout 10s --latency \
+    -s bench/wrk/requests.lua "http://127.0.0.1:$APP_PORT")
+  local hwm; hwm=$(awk '/VmHWM/{print $2}' "/proc/$APP_PID/status")
+  local result; result=$(sed -n 's/^BENCH_RESULT //p' "$out")
+  record "$(merge "$(python3 -c '
+import json, sys
+r = json.loads(sys.argv[1]); n, case, c, hwm, items = sys.argv[2:7]
+errors = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_status"] + r["errors_timeout"]
+print(json.dumps({"n": int(n), "case": case, "conns": int(c), "tool": "wrk", "requests": r["requests"],
+  "rps": r["requests"] / (r["duration_us"] / 1e6), "p50_us": r["p50_us"], "p99_us": r["p99_us"],
+  "mean_us": r["mean_us"], "errors": errors, "non_2xx": r["errors_status"], "rss_hwm_kb": int(hwm),
+  "distinct_requests": int(items)}))' "$result" "$n" "$case" "$c" "$hwm" "$(grep -c '^{' "$data")")" "$cpu")"
+  tail -1 "$OUT/results.jsonl" >&2
+}
+
+run_pgbench() { # n case conns
+  local n=$1 case=$2 c=$3 dir=$OUT/n$1
+  local THREADS=$((c < THREADS ? c : THREADS))
+  local script=$dir/pgbench-$case.sql defines
+  mapfile -t defines < "$script.defines"
+  "$PGBENCH" -n -M prepared -c "$c" -j "$THREADS" -T "$WARMUP" -f "$script" "${defines[@]}" "$DB" >/dev/null 2>&1
+  rm -f "$dir"/pgb-"$case"-"$c".*
+  local cpu; cpu=$($PY measure --postmaster "$(postmaster)" --out "$dir/pgbench-$case-$c.txt" -- \
+    "$PGBENCH" -n -M prepared -c "$c" -j "$THREADS" -T "$RUN_SECONDS" -f "$script" "${defines[@]}" \
+    -l --log-prefix="$dir/pgb-$case-$c" "$DB")
+  local tps; tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$dir/pgbench-$case-$c.txt" | tail -1)
+  local failed; failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench-$case-$c.txt")
+  local lat; lat=$($PY pglat "$dir"/pgb-"$case"-"$c".*)
+  rm -f "$dir"/pgb-"$case"-"$c".*
+  record "$(merge "$(python3 -c '
+import json, sys
+lat = json.loads(sys.argv[1]); n, case, c, tps, failed = sys.argv[2:7]
+print(json.dumps({"n": int(n), "case": case, "conns": int(c), "tool": "pgbench", "requests": lat["transactions"],
+  "rps": float(tps), "p50_us": lat["p50_us"], "p99_us": lat["p99_us"], "mean_us": lat["mean_us"],
+  "errors": int(failed or 0)}))' "$lat" "$n" "$case" "$c" "$tps" "$failed")" "$cpu")"
+  tail -1 "$OUT/results.jsonl" >&2
+}
+
+wanted() { [[ " $CASES " == *" $1 "* ]]; }
+
+for N in $SIZES; do
+  DIR=$OUT/n$N; mkdir -p "$DIR"
+  DBNAME=ksbfolio_bench_$N
+  DB=$PGURL/$DBNAME
+  if [ "$KEEP" = 1 ] && psql "$PGURL/postgres" -XAtc "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'" | grep -q 1; then
+    say "N = $N: reusing $DBNAME"
+  else
+    say "N = $N: seeding $DBNAME"
+    psql "$PGURL/postgres" -Xq -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME"
+    start=$(date +%s%N)
+    DATABASE_URL=$DB "$BIN" --log warn demo seed --apprenticeships "$N" --seed "$SEED" | tee "$DIR/seed.txt" >&2
+    ms=$((($(date +%s%N) - start) / 1000000))
+    record "{\"n\": $N, \"case\": \"seed\", \"ms\": $ms, \"db_bytes\": $(psql "$DB" -XAtc 'SELECT pg_database_size(current_database())')}"
+    psql "$DB" -Xq -v seedtag="$TAG" -f bench/prepare.sql
+  fi
+  PROVIDERS=$(psql "$DB" -XAtc "SELECT count(*) FROM organisations WHERE kind = 'provider' AND substr(id::text, 5, 9) = '$TAG'")
+
+  say "N = $N: recording the SQL each endpoint runs"
+  psql "$DB" -Xq -c "ALTER DATABASE $DBNAME SET log_statement = 'all'"
+  start_server "$DB" "$DIR/server-capture.log"
+  $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$DIR/coverage.lua"
+  $PY data caseload --db "$DB" --seed-tag "$TAG" --out "$DIR/caseload.lua"
+  capture coverage "$DIR/coverage.lua" "$DIR/captured-coverage.json"
+  capture caseload "$DIR/caseload.lua" "$DIR/captured-caseload.json"
+  if [ "$N" = "$FULL_AT" ]; then
+    $PY data create --db "$DB" --seed-tag "$TAG" --out "$DIR/create.lua"
+    capture create "$DIR/create.lua" "$DIR/captured-create.json"
+  fi
+  stop_server
+  psql "$DB" -Xq -c "ALTER DATABASE $DBNAME RESET log_statement"
+  $PY pgscript coverage --captured "$DIR/captured-coverage.json" --seed-tag "$TAG" --k 1 \
+    --apprenticeships "$N" --out "$DIR/pgbench-coverage.sql"
+  $PY pgscript caseload --captured "$DIR/captured-caseload.json" --seed-tag "$TAG" --provider 1 --tutor 1001 \
+    --apprenticeships "$N" --providers "$PROVIDERS" --out "$DIR/pgbench-caseload.sql"
+  $PY explain "$DIR"/captured-*.json > "$DIR/plans.sql"
+  psql "$DB" -X -f "$DIR/plans.sql" > "$DIR/plans.txt" 2>&1
+
+  say "N = $N: load"
+  start_server "$DB" "$DIR/server.log"
+  for CASE in coverage caseload; do
+    wanted "$CASE" || continue
+    for C in $READ_CONNS; do
+      $PY data "$CASE" --db "$DB" --seed-tag "$TAG" --out "$DIR/$CASE.lua"
+      run_wrk "$N" "$CASE" "$C" "$DIR/$CASE.lua"
+      run_pgbench "$N" "$CASE" "$C"
+    done
+  done
+  if [ "$N" = "$FULL_AT" ]; then
+    for CASE in create review login; do
+      wanted "$CASE" || continue
+      for C in $CONNS; do
+        $PY data "$CASE" --db "$DB" --seed-tag "$TAG" --out "$DIR/$CASE.lua"
+        run_wrk "$N" "$CASE" "$C" "$DIR/$CASE.lua"
+      done
+    done
+  fi
+  stop_server
+done
+
+say "results (also in $OUT/results.jsonl, raw output in $OUT/n*/)"
+cat "$OUT/machine.txt"
+echo
+$PY report "$OUT/results.jsonl" | tee "$OUT/results.md"

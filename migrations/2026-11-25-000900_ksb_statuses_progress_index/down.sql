@@ -1,0 +1,1 @@
+DROP INDEX ksb_statuses_progress_idx;
