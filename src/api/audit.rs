@@ -48,7 +48,11 @@ pub struct AuditQuery {
     pub entity_type: Option<String>,
     /// Only rows about this entity.
     pub entity_id: Option<String>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

@@ -140,6 +140,7 @@ pub fn app(
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
+        .wrap(actix_web::middleware::from_fn(spa::cache_headers))
         // Security: no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
         .wrap(
             actix_web::middleware::DefaultHeaders::new()

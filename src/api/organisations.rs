@@ -101,7 +101,11 @@ pub async fn create_organisation(
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     pub kind: Option<OrganisationKind>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

@@ -165,17 +165,33 @@ pub async fn signoff_queue(
     Ok(web::Json(Paginated::new(items, total, page)))
 }
 
+/// The caseload's sort orders.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum CaseloadSortParam {
+    #[serde(rename = "progress")]
+    Progress,
+    #[serde(rename = "-progress")]
+    ProgressDescending,
+    #[serde(rename = "last_activity")]
+    LastActivity,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseloadQuery {
     /// `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
     /// without activity first).
-    pub sort: Option<String>,
+    #[param(inline)]
+    pub sort: Option<CaseloadSortParam>,
     /// Only apprenticeships without activity for this many days.
     pub inactive_days: Option<i32>,
     /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
     pub behind_plan: Option<bool>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -218,16 +234,10 @@ pub async fn get_caseload(
         offset: query.offset,
     }
     .page()?;
-    let sort = match query.sort.as_deref().unwrap_or("progress") {
-        "progress" => CaseloadSort::ProgressAscending,
-        "-progress" => CaseloadSort::ProgressDescending,
-        "last_activity" => CaseloadSort::LastActivityAscending,
-        other => {
-            return Err(AppError::invalid(
-                "sort",
-                format!("`{other}` is not one of progress, -progress, last_activity"),
-            ));
-        }
+    let sort = match query.sort.unwrap_or(CaseloadSortParam::Progress) {
+        CaseloadSortParam::Progress => CaseloadSort::ProgressAscending,
+        CaseloadSortParam::ProgressDescending => CaseloadSort::ProgressDescending,
+        CaseloadSortParam::LastActivity => CaseloadSort::LastActivityAscending,
     };
     if query.inactive_days.is_some_and(|d| d < 0) {
         return Err(AppError::invalid("inactive_days", "must not be negative"));

@@ -1,5 +1,7 @@
 //! Serving the built frontend at `/`: files as they are, and `index.html` for any other non-API
-//! path so the browser's router can take it. Without a build, `/` answers a problem saying how to
+//! path without a file extension, so the browser's router can take it. A missing file (an old
+//! hashed asset after a redeploy) is a 404, not the app's HTML. Hashed assets are cached for a
+//! year; everything else is revalidated. Without a build, `/` answers a problem saying how to
 //! build one.
 
 use std::path::Path;
@@ -23,12 +25,47 @@ where
         .default_handler(web::to(move |req: actix_web::HttpRequest| {
             let index = index.clone();
             async move {
+                if looks_like_a_file(req.path()) {
+                    return Err(AppError::NotFound("There is no such file.".into()));
+                }
                 actix_files::NamedFile::open(index)
                     .map(|file| file.into_response(&req))
                     .map_err(AppError::internal)
             }
         }));
     app.service(files)
+}
+
+/// A path whose last segment has an extension names a file, never a page of the app.
+fn looks_like_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+/// Cache headers for the frontend: Vite's hashed `/assets/*` never change; the rest may.
+pub async fn cache_headers(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+    let immutable = req.path().starts_with("/assets/");
+    let api = req.path().starts_with("/api/");
+    let mut response = next.call(req).await?;
+    let value = if immutable && response.status().is_success() {
+        "public, max-age=31536000, immutable"
+    } else if api {
+        // Personal data: never kept by shared caches or the browser's disk cache.
+        "no-store"
+    } else {
+        "no-cache"
+    };
+    if !response.headers().contains_key(CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    Ok(response)
 }
 
 async fn no_frontend(

@@ -19,6 +19,16 @@ use crate::domain::scope::may_create_role;
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
 use crate::state::AppState;
 
+/// "an apprentice", "a provider".
+fn with_article(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UserResponse {
     pub id: Uuid,
@@ -102,9 +112,9 @@ pub async fn create_user(
             Some(org) if org.kind != kind.as_str() => errors.push(FieldError::new(
                 "organisation_id",
                 format!(
-                    "a {} user must belong to a {} organisation",
-                    body.role.as_str(),
-                    kind.as_str()
+                    "{} user must belong to {} organisation",
+                    with_article(body.role.as_str()),
+                    with_article(kind.as_str())
                 ),
             )),
             Some(_) => {}
@@ -169,7 +179,11 @@ pub async fn create_user(
 pub struct UserQuery {
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

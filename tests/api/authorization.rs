@@ -390,7 +390,7 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         for (i, expected) in c.expect.iter().enumerate() {
             let mut request = app
                 .request(c.method.clone(), &c.path)
-                .header("if-match", "*");
+                .header("if-match", "\"1\"");
             let who = match people.get(i) {
                 Some((name, person)) => {
                     request = request.bearer_auth(&person.token);

@@ -137,3 +137,33 @@ async fn errors_never_carry_sql_or_internal_causes() {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
 }
+
+#[tokio::test]
+async fn the_frontend_is_served_with_a_fallback_for_pages_but_not_for_files() {
+    let app = spawn_app_on(TestDatabase::new().await, |s| {
+        let dir = s.data_dir.join("dist");
+        std::fs::create_dir_all(dir.join("assets")).expect("dir");
+        std::fs::write(
+            dir.join("index.html"),
+            "<!doctype html><title>ksbfolio</title>",
+        )
+        .expect("index");
+        std::fs::write(dir.join("assets/app-1234.js"), "console.log(1)").expect("asset");
+        s.static_dir = dir;
+    })
+    .await;
+    let page = app.get("/progress/ksb/S7").await;
+    assert_eq!(page.status().as_u16(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+    assert!(page.text().await.expect("html").contains("<title>ksbfolio"));
+    let asset = app.get("/assets/app-1234.js").await;
+    assert_eq!(asset.status().as_u16(), 200);
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_problem(app.get("/assets/app-0000.js").await, 404).await;
+    assert_problem(app.get("/api/v1/nothing-here").await, 404).await;
+    let api = app.get("/api/v1/standards").await;
+    assert_eq!(api.headers()["cache-control"], "no-store");
+}

@@ -485,3 +485,34 @@ async fn the_evidence_list_filters_by_status_ksb_and_kind() {
     assert_eq!(list("kind=work_product").await.0, 0);
     assert_eq!(list("limit=1").await.1.len(), 1);
 }
+
+#[tokio::test]
+async fn weak_or_wildcard_etags_do_not_pass_for_the_current_version() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let me = &w.a.apprentice.token;
+    let e = id(&log(&app, me, &w.a.apprenticeship, "Title", &["S7"]).await);
+    assert_problem(
+        patch(&app, me, &e, Some("W/\"1\""), json!({ "title": "Weak" })).await,
+        412,
+    )
+    .await;
+    assert_problem(
+        patch(&app, me, &e, Some("*"), json!({ "title": "Any" })).await,
+        428,
+    )
+    .await;
+    let ok = patch(
+        &app,
+        me,
+        &e,
+        Some("\"7\", \"1\""),
+        json!({ "title": "Listed" }),
+    )
+    .await;
+    assert_eq!(
+        ok.status().as_u16(),
+        200,
+        "one of several listed tags matches"
+    );
+}

@@ -141,7 +141,8 @@ fn the_frontend_types_come_from_the_current_openapi_document() {
     // frontend/src/api/schema.d.ts is generated from frontend/openapi.json (a vitest test checks
     // that step); this checks frontend/openapi.json is the server's document of today.
     let current = ksbfolio::api::openapi_json().expect("document");
-    let committed = std::fs::read_to_string("frontend/openapi.json").expect("frontend/openapi.json");
+    let committed =
+        std::fs::read_to_string("frontend/openapi.json").expect("frontend/openapi.json");
     assert!(
         current.trim() == committed.trim(),
         "frontend/openapi.json is stale: run `make openapi` and commit the result"

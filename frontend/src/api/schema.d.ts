@@ -1129,7 +1129,7 @@ export interface components {
         ReviewResponse: {
             /** Format: date-time */
             created_at: string;
-            decision: string;
+            decision: components["schemas"]["Decision"];
             feedback: string;
             reviewer: components["schemas"]["PersonName"];
         };
@@ -1397,7 +1397,9 @@ export interface operations {
                 kind?: components["schemas"]["EvidenceKind"];
                 /** @description A KSB code, e.g. `S7`. */
                 ksb?: string;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
+                /** @description Items to skip (default 0). */
                 offset?: number;
                 status?: components["schemas"]["EvidenceStatus"];
             };
@@ -1593,7 +1595,9 @@ export interface operations {
                 entity_id?: string;
                 /** @description Only rows about this kind of entity (`user`, `organisation`, `apprenticeship`, `evidence` …). */
                 entity_type?: string;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
+                /** @description Items to skip (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -1721,13 +1725,15 @@ export interface operations {
                 behind_plan?: boolean;
                 /** @description Only apprenticeships without activity for this many days. */
                 inactive_days?: number;
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
+                /** @description Items to skip (default 0). */
                 offset?: number;
                 /**
                  * @description `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
                  *     without activity first).
                  */
-                sort?: string;
+                sort?: "progress" | "-progress" | "last_activity";
             };
             header?: never;
             path?: never;
@@ -2222,7 +2228,9 @@ export interface operations {
         parameters: {
             query?: {
                 kind?: components["schemas"]["OrganisationKind"];
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
+                /** @description Items to skip (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -2412,7 +2420,9 @@ export interface operations {
     list_users: {
         parameters: {
             query?: {
+                /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
+                /** @description Items to skip (default 0). */
                 offset?: number;
                 organisation_id?: string;
                 role?: components["schemas"]["Role"];

@@ -102,7 +102,11 @@ pub struct EvidenceQuery {
     /// A KSB code, e.g. `S7`.
     pub ksb: Option<String>,
     pub kind: Option<EvidenceKind>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
+    /// Items to skip (default 0).
+    #[param(minimum = 0, default = 0)]
     pub offset: Option<i64>,
 }
 

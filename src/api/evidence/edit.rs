@@ -54,24 +54,27 @@ pub struct UpdateEvidenceRequest {
     pub ksbs: Option<Vec<String>>,
 }
 
-/// The version a client says it is editing, from `If-Match`.
-fn expected_version(req: &HttpRequest) -> AppResult<Option<i32>> {
-    let Some(value) = req.headers().get(header::IF_MATCH) else {
-        return Err(AppError::PreconditionRequired(
-            "Send `If-Match` with the ETag from GET, so that edits cannot overwrite each other."
-                .into(),
-        ));
-    };
-    let value = value.to_str().unwrap_or_default().trim();
-    if value == "*" {
-        return Ok(None);
-    }
-    let version = value
-        .trim_start_matches("W/")
-        .trim_matches('"')
-        .parse::<i32>()
-        .map_err(|_| stale())?;
-    Ok(Some(version))
+/// The versions a client says it is editing, from `If-Match`: one or more strong ETags. `*`
+/// is refused with 428 too: it would skip the lost-update check this header exists for. Weak
+/// tags (`W/"1"`) never match (RFC 9110 §13.1.1), so they answer 412.
+fn expected_versions(req: &HttpRequest) -> AppResult<Vec<i32>> {
+    let value = req
+        .headers()
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != "*")
+        .ok_or_else(|| {
+            AppError::PreconditionRequired(
+                "Send `If-Match` with the ETag from GET, so that edits cannot overwrite each other."
+                    .into(),
+            )
+        })?;
+    Ok(value
+        .split(',')
+        .map(str::trim)
+        .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok())
+        .collect())
 }
 
 fn stale() -> AppError {
@@ -107,10 +110,10 @@ pub async fn update_evidence(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
-    let expected = expected_version(&req)?;
+    let expected = expected_versions(&req)?;
     transition(status_of(&row), Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
-    if expected.is_some_and(|v| v != row.version) {
+    if !expected.contains(&row.version) {
         return Err(stale());
     }
     let current_codes = db_evidence::ksb_codes(&mut conn, &[row.id])

@@ -21,7 +21,7 @@ use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::evidence::{self as db_evidence, Content, Evidence};
 use crate::db::{audit, catalogue, evidence_activity, ksb_statuses};
-use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -33,7 +33,7 @@ pub struct PersonName {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewResponse {
-    pub decision: String,
+    pub decision: Decision,
     pub feedback: String,
     pub reviewer: PersonName,
     pub created_at: DateTime<Utc>,
@@ -87,7 +87,11 @@ pub async fn responses(
             .entry(r.evidence_id)
             .or_default()
             .push(ReviewResponse {
-                decision: r.decision,
+                decision: if r.decision == "accepted" {
+                    Decision::Accepted
+                } else {
+                    Decision::ChangesRequested
+                },
                 feedback: r.feedback,
                 reviewer: PersonName {
                     id: r.reviewer_id,
