@@ -8,9 +8,10 @@
 # `npm --prefix frontend run e2e` (which ends with "N passed, N failed"), then stops the server
 # and drops the database, also when something fails. Exits with the e2e result.
 #
-# DATABASE_URL defaults to postgres://postgres@127.0.0.1:5432/postgres; only its server is
-# used (the database named in it is where `CREATE DATABASE` runs). CARGO and CARGO_TARGET_DIR
-# are honoured.
+# With DATABASE_URL set, only its server is used (the database named in it is where
+# `CREATE DATABASE` runs). Without it, the server runs on its embedded default (its own
+# PostgreSQL cluster in the temporary data dir), exactly as `make run` does. CARGO and
+# CARGO_TARGET_DIR are honoured.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,7 +21,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 need node "Node.js >= 20 (https://nodejs.org/)"
 need npm "Node.js >= 20 with npm"
-need psql "the PostgreSQL client (apt-get install -y postgresql-client)"
+if [ -n "${DATABASE_URL:-}" ]; then
+  need psql "the PostgreSQL client (apt-get install -y postgresql-client)"
+fi
 
 # ---- Chromium: Debian's package, installed once --------------------------------------------
 chromium_bin="${KSBFOLIO_E2E_CHROMIUM:-/usr/bin/chromium}"
@@ -42,16 +45,21 @@ log "building the frontend"
 npm --prefix frontend run build --silent
 
 # ---- A fresh database, dropped at the end -----------------------------------------------------
-admin_url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+admin_url="${DATABASE_URL:-}"
 db="ksbfolio_e2e_$(node -e "process.stdout.write(require('node:crypto').randomBytes(6).toString('hex'))")"
 # Swap the database name in the URL, keeping user, host, port and any ?parameters.
-e2e_url="$(node -e '
-  const url = new URL(process.argv[1]);
-  url.pathname = "/" + process.argv[2];
-  process.stdout.write(url.toString());
-' "$admin_url" "$db")"
+e2e_url=""
+if [ -n "$admin_url" ]; then
+  e2e_url="$(node -e '
+    const url = new URL(process.argv[1]);
+    url.pathname = "/" + process.argv[2];
+    process.stdout.write(url.toString());
+  ' "$admin_url" "$db")"
+fi
 
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/ksbfolio-e2e.XXXXXX")"
+# Under /tmp and world-traversable: as root, the embedded cluster runs as the postgres user.
+tmp="$(mktemp -d /tmp/ksbfolio-e2e.XXXXXX)"
+chmod 755 "$tmp"
 server_pid=""
 db_created=""
 
@@ -76,9 +84,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "creating database $db"
-psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
-db_created=1
+if [ -n "$admin_url" ]; then
+  log "creating database $db"
+  psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$db\"" >/dev/null
+  db_created=1
+  export DATABASE_URL="$e2e_url"
+else
+  log "using the embedded default database in $tmp/data"
+fi
 
 # ---- The server, on a free loopback port -------------------------------------------------------
 port="$(node -e '
@@ -86,7 +99,6 @@ port="$(node -e '
   s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });
 ')"
 base="http://127.0.0.1:$port"
-export DATABASE_URL="$e2e_url"
 export KSBFOLIO_DATA_DIR="$tmp/data"
 mkdir -p "$KSBFOLIO_DATA_DIR"
 
