@@ -8,7 +8,7 @@ RUN npm run build
 
 FROM rust:1-bookworm AS server
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY migrations ./migrations
 COPY data/standards ./data/standards

@@ -96,6 +96,8 @@ pub async fn login(
     }
 
     let found = users::find_with_hash_by_email(&mut conn, &email).await?;
+    // Hashing is slow on purpose: do not hold a pooled connection meanwhile.
+    drop(conn);
     let params = state.settings.password_hashing;
     let (user, verified) = match found {
         Some((user, hash)) => {
@@ -109,6 +111,7 @@ pub async fn login(
             (None, Verified::No)
         }
     };
+    let mut conn = db_conn(&state).await?;
     let user = match (user, &verified) {
         (Some(user), Verified::Yes | Verified::YesRehashed(_)) if user.active => user,
         _ => {

@@ -74,8 +74,18 @@ pub fn verify(password: &str, phc: &str, params: HashingParams) -> anyhow::Resul
     }
 }
 
+/// At most one Argon2 computation per core at a time. Each takes `memory_kib` of RAM (19 MiB by
+/// default), so without a bound a burst of sign-ins would take gigabytes; with it, extra
+/// sign-ins wait their turn instead.
+static HASHING_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+        tokio::sync::Semaphore::new(cores)
+    });
+
 /// [`hash`] on the blocking pool.
 pub async fn hash_blocking(password: String, params: HashingParams) -> anyhow::Result<String> {
+    let _slot = HASHING_SLOTS.acquire().await?;
     tokio::task::spawn_blocking(move || hash(&password, params)).await?
 }
 
@@ -85,6 +95,7 @@ pub async fn verify_blocking(
     phc: String,
     params: HashingParams,
 ) -> anyhow::Result<Verified> {
+    let _slot = HASHING_SLOTS.acquire().await?;
     tokio::task::spawn_blocking(move || verify(&password, &phc, params)).await?
 }
 
