@@ -1,7 +1,7 @@
 //! The workflow verbs: submit, withdraw (apprentice) and review (provider staff).
 
 use actix_web::{HttpResponse, post, web};
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -14,9 +14,11 @@ use crate::api::db_conn;
 use crate::api::extract::Json;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::auth::Authenticated;
+use crate::db::apprenticeships::Apprenticeship;
 use crate::db::evidence as db_evidence;
+use crate::db::evidence::Evidence;
 use crate::db::evidence_activity;
-use crate::domain::evidence::{Action, Decision, transition};
+use crate::domain::evidence::{Action, Decision, EvidenceStatus, transition};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -29,6 +31,63 @@ fn raced() -> AppError {
         "transition_not_allowed",
         "This evidence changed status meanwhile; reload it and try again.",
     )
+}
+
+/// One workflow move, applied in one transaction: the conditional status update (so racing
+/// requests cannot both apply), the review row when it is a review, and `after_change`.
+struct Move<'a> {
+    from: EvidenceStatus,
+    to: EvidenceStatus,
+    withdrawn_reason: Option<&'a str>,
+    review: Option<(Decision, &'a str)>,
+    action: &'a str,
+    summary: serde_json::Value,
+}
+
+async fn apply(
+    conn: &mut AsyncPgConnection,
+    auth: &Authenticated,
+    apprenticeship: &Apprenticeship,
+    row: &Evidence,
+    step: Move<'_>,
+) -> AppResult<HttpResponse> {
+    let updated = conn
+        .transaction(async |conn| {
+            let updated = db_evidence::set_status(
+                conn,
+                row.id,
+                step.from.as_str(),
+                step.to.as_str(),
+                step.withdrawn_reason,
+            )
+            .await?
+            .ok_or_else(raced)?;
+            if let Some((decision, feedback)) = step.review {
+                evidence_activity::add_review(
+                    conn,
+                    row.id,
+                    auth.actor.user_id,
+                    decision.as_str(),
+                    feedback,
+                )
+                .await?;
+            }
+            after_change(
+                conn,
+                auth,
+                apprenticeship,
+                &updated,
+                step.action,
+                step.summary,
+            )
+            .await?;
+            Ok::<_, AppError>(updated)
+        })
+        .await?;
+    let tag = etag_header(&updated);
+    Ok(HttpResponse::Ok()
+        .insert_header(tag)
+        .json(response(conn, updated).await?))
 }
 
 /// Submit a draft (or evidence sent back for changes) for review.
@@ -51,27 +110,16 @@ pub async fn submit_evidence(
     require_apprentice(&auth.actor, &apprenticeship)?;
     let from = status_of(&row);
     let to = transition(from, Action::Submit).map_err(conflict)?;
-    let updated = conn
-        .transaction(async |conn| {
-            let updated = db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), None)
-                .await?
-                .ok_or_else(raced)?;
-            after_change(
-                conn,
-                &auth,
-                &apprenticeship,
-                &updated,
-                "evidence.submitted",
-                serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
-            )
-            .await?;
-            Ok::<_, AppError>(updated)
-        })
-        .await?;
-    let tag = etag_header(&updated);
-    Ok(HttpResponse::Ok()
-        .insert_header(tag)
-        .json(response(&mut conn, updated).await?))
+    let summary = serde_json::json!({ "from": from.as_str(), "to": to.as_str() });
+    let step = Move {
+        from,
+        to,
+        withdrawn_reason: None,
+        review: None,
+        action: "evidence.submitted",
+        summary,
+    };
+    apply(&mut conn, &auth, &apprenticeship, &row, step).await
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -118,28 +166,16 @@ pub async fn withdraw_evidence(
     require_apprentice(&auth.actor, &apprenticeship)?;
     let from = status_of(&row);
     let to = transition(from, Action::Withdraw).map_err(conflict)?;
-    let updated = conn
-        .transaction(async |conn| {
-            let updated =
-                db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), Some(&reason))
-                    .await?
-                    .ok_or_else(raced)?;
-            after_change(
-                conn,
-                &auth,
-                &apprenticeship,
-                &updated,
-                "evidence.withdrawn",
-                serde_json::json!({ "from": from.as_str(), "reason": reason }),
-            )
-            .await?;
-            Ok::<_, AppError>(updated)
-        })
-        .await?;
-    let tag = etag_header(&updated);
-    Ok(HttpResponse::Ok()
-        .insert_header(tag)
-        .json(response(&mut conn, updated).await?))
+    let summary = serde_json::json!({ "from": from.as_str(), "reason": reason });
+    let step = Move {
+        from,
+        to,
+        withdrawn_reason: Some(&reason),
+        review: None,
+        action: "evidence.withdrawn",
+        summary,
+    };
+    apply(&mut conn, &auth, &apprenticeship, &row, step).await
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -194,33 +230,14 @@ pub async fn review_evidence(
     }
     let from = status_of(&row);
     let to = transition(from, Action::Review(decision)).map_err(conflict)?;
-    let updated = conn
-        .transaction(async |conn| {
-            let updated = db_evidence::set_status(conn, row.id, from.as_str(), to.as_str(), None)
-                .await?
-                .ok_or_else(raced)?;
-            evidence_activity::add_review(
-                conn,
-                row.id,
-                auth.actor.user_id,
-                decision.as_str(),
-                &feedback,
-            )
-            .await?;
-            after_change(
-                conn,
-                &auth,
-                &apprenticeship,
-                &updated,
-                "evidence.reviewed",
-                serde_json::json!({ "decision": decision.as_str(), "feedback": feedback }),
-            )
-            .await?;
-            Ok::<_, AppError>(updated)
-        })
-        .await?;
-    let tag = etag_header(&updated);
-    Ok(HttpResponse::Ok()
-        .insert_header(tag)
-        .json(response(&mut conn, updated).await?))
+    let summary = serde_json::json!({ "decision": decision.as_str(), "feedback": feedback });
+    let step = Move {
+        from,
+        to,
+        withdrawn_reason: None,
+        review: Some((decision, &feedback)),
+        action: "evidence.reviewed",
+        summary,
+    };
+    apply(&mut conn, &auth, &apprenticeship, &row, step).await
 }
