@@ -137,7 +137,7 @@ pub async fn create_signoff(
                 return Ok::<_, AppError>(replay);
             }
             // Read the raw rows inside the transaction: the precondition holds when we write.
-            let accepted = ksb_statuses::compute(conn, apprenticeship.id, apprenticeship.standard_id)
+            let accepted = ksb_statuses::compute(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Which::Only(&[ksb_id]))
                 .await?
                 .into_iter()
                 .find(|(k, ..)| *k == ksb_id)
@@ -157,7 +157,7 @@ pub async fn create_signoff(
                     ),
                     _ => e.into(),
                 })?;
-            ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id).await?;
+            ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Which::Only(&[ksb_id])).await?;
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,
@@ -227,7 +227,13 @@ pub async fn revoke_signoff(
                 .ok_or_else(|| {
                     AppError::conflict("already_revoked", "This sign-off is already revoked.")
                 })?;
-            ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id).await?;
+            ksb_statuses::refresh(
+                conn,
+                apprenticeship.id,
+                apprenticeship.standard_id,
+                ksb_statuses::Which::Only(&[revoked.ksb_id]),
+            )
+            .await?;
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,

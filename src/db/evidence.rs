@@ -158,6 +158,15 @@ pub async fn set_ksbs(
         .map(drop)
 }
 
+/// The KSB rows a piece of evidence is mapped to.
+pub async fn ksb_ids(conn: &mut AsyncPgConnection, evidence_id: Uuid) -> QueryResult<Vec<Uuid>> {
+    evidence_ksbs::table
+        .filter(evidence_ksbs::evidence_id.eq(evidence_id))
+        .select(evidence_ksbs::ksb_id)
+        .load(conn)
+        .await
+}
+
 /// KSB codes of each piece of evidence, in standard order, in one query.
 pub async fn ksb_codes(
     conn: &mut AsyncPgConnection,

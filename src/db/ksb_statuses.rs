@@ -27,29 +27,46 @@ pub struct KsbState {
     pub signed_off_by_name: Option<String>,
 }
 
+/// Which KSBs of an apprenticeship to recompute.
+#[derive(Debug, Clone, Copy)]
+pub enum Which<'a> {
+    /// Every KSB of the standard (a new apprenticeship, a consistency check).
+    All,
+    /// Only these KSB rows: the ones a change touched. Keeps each write's upsert small.
+    Only(&'a [Uuid]),
+}
+
+/// A KSB row id, its status, its evidence counts, and its active sign-off (when, by whom).
+pub type Computed = (
+    Uuid,
+    KsbStatus,
+    EvidenceCounts,
+    Option<(DateTime<Utc>, Uuid)>,
+);
+
 /// Statuses computed from the raw rows (not written): the rule applied to what is stored.
 pub async fn compute(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
-) -> QueryResult<
-    Vec<(
-        Uuid,
-        KsbStatus,
-        EvidenceCounts,
-        Option<(DateTime<Utc>, Uuid)>,
-    )>,
-> {
-    let all_ksbs: Vec<Uuid> = ksbs::table
-        .filter(ksbs::standard_id.eq(standard_id))
-        .order(ksbs::position)
-        .select(ksbs::id)
-        .load(conn)
-        .await?;
+    which: Which<'_>,
+) -> QueryResult<Vec<Computed>> {
+    let all_ksbs: Vec<Uuid> = match which {
+        Which::All => {
+            ksbs::table
+                .filter(ksbs::standard_id.eq(standard_id))
+                .order(ksbs::position)
+                .select(ksbs::id)
+                .load(conn)
+                .await?
+        }
+        Which::Only(ids) => ids.to_vec(),
+    };
     let counted: Vec<(Uuid, String, i64)> = evidence::table
         .inner_join(evidence_ksbs::table)
         .filter(evidence::apprenticeship_id.eq(apprenticeship_id))
         .filter(evidence::status.ne("withdrawn"))
+        .filter(evidence_ksbs::ksb_id.eq_any(&all_ksbs))
         .group_by((evidence_ksbs::ksb_id, evidence::status))
         .select((
             evidence_ksbs::ksb_id,
@@ -61,6 +78,7 @@ pub async fn compute(
     let signed: HashMap<Uuid, (DateTime<Utc>, Uuid)> = signoffs::table
         .filter(signoffs::apprenticeship_id.eq(apprenticeship_id))
         .filter(signoffs::revoked_at.is_null())
+        .filter(signoffs::ksb_id.eq_any(&all_ksbs))
         .select((
             signoffs::ksb_id,
             signoffs::created_at,
@@ -90,13 +108,17 @@ pub async fn compute(
         .collect())
 }
 
-/// Recomputes and stores every KSB status of one apprenticeship.
+/// Recomputes and stores the status of the chosen KSBs of one apprenticeship.
 pub async fn refresh(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
+    which: Which<'_>,
 ) -> QueryResult<()> {
-    let rows: Vec<_> = compute(conn, apprenticeship_id, standard_id)
+    if let Which::Only([]) = which {
+        return Ok(());
+    }
+    let rows: Vec<_> = compute(conn, apprenticeship_id, standard_id, which)
         .await?
         .into_iter()
         .map(|(ksb, status, c, signoff)| {

@@ -209,18 +209,23 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
         .expect("apprenticeships");
     assert_eq!(all.len(), 12);
     for (id, standard) in all {
-        let recomputed: Vec<Kept> = crate::db::ksb_statuses::compute(&mut db, id, standard)
-            .await
-            .expect("compute")
-            .into_iter()
-            .map(|(ksb, status, c, signoff)| Kept {
-                ksb_id: ksb,
-                status: status.as_str().to_string(),
-                counts: (c.draft, c.submitted, c.accepted, c.changes_requested),
-                signed_off_at: signoff.map(|s| s.0),
-                signed_off_by: signoff.map(|s| s.1),
-            })
-            .collect();
+        let recomputed: Vec<Kept> = crate::db::ksb_statuses::compute(
+            &mut db,
+            id,
+            standard,
+            crate::db::ksb_statuses::Which::All,
+        )
+        .await
+        .expect("compute")
+        .into_iter()
+        .map(|(ksb, status, c, signoff)| Kept {
+            ksb_id: ksb,
+            status: status.as_str().to_string(),
+            counts: (c.draft, c.submitted, c.accepted, c.changes_requested),
+            signed_off_at: signoff.map(|s| s.0),
+            signed_off_by: signoff.map(|s| s.1),
+        })
+        .collect();
         let order: HashMap<Uuid, usize> = recomputed
             .iter()
             .enumerate()

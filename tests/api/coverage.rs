@@ -145,6 +145,36 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
     let app = spawn_app().await;
     let w = World::build(&app).await;
     scripted(&app, &w).await;
+    // Edits that move evidence between KSBs, and a deleted draft, must leave nothing stale.
+    let (me, a) = (&w.a.apprentice.token, &w.a.apprenticeship);
+    let moved = id(&log(&app, me, a, "Moved", &["K40", "K41"]).await);
+    let response = app
+        .as_user(
+            me,
+            reqwest::Method::PATCH,
+            &format!("/api/v1/evidence/{moved}"),
+        )
+        .header("if-match", "\"1\"")
+        .json(&json!({ "ksbs": ["K42"] }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    let gone = id(&log(&app, me, a, "Gone", &["K43"]).await);
+    let response = app
+        .as_user(
+            me,
+            reqwest::Method::DELETE,
+            &format!("/api/v1/evidence/{gone}"),
+        )
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 204);
+    let body = coverage(&app, me, a).await;
+    assert_eq!(ksb(&body, "K40")["status"], "not_started");
+    assert_eq!(ksb(&body, "K42")["status"], "in_progress");
+    assert_eq!(ksb(&body, "K43")["status"], "not_started");
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
     use ksbfolio::db::schema::{apprenticeships, ksb_statuses};
@@ -156,13 +186,17 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         .expect("apprenticeships");
     assert_eq!(ids.len(), 2);
     for (apprenticeship, standard) in ids {
-        let mut recomputed: Vec<(uuid::Uuid, String)> =
-            ksbfolio::db::ksb_statuses::compute(&mut conn, apprenticeship, standard)
-                .await
-                .expect("compute")
-                .into_iter()
-                .map(|(ksb, status, ..)| (ksb, status.as_str().to_string()))
-                .collect();
+        let mut recomputed: Vec<(uuid::Uuid, String)> = ksbfolio::db::ksb_statuses::compute(
+            &mut conn,
+            apprenticeship,
+            standard,
+            ksbfolio::db::ksb_statuses::Which::All,
+        )
+        .await
+        .expect("compute")
+        .into_iter()
+        .map(|(ksb, status, ..)| (ksb, status.as_str().to_string()))
+        .collect();
         let mut kept: Vec<(uuid::Uuid, String)> = ksb_statuses::table
             .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship))
             .select((ksb_statuses::ksb_id, ksb_statuses::status))

@@ -84,6 +84,7 @@ pub async fn create_evidence(
                 &auth,
                 &apprenticeship,
                 &row,
+                &[],
                 "evidence.created",
                 serde_json::json!({ "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes }),
             )

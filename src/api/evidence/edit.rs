@@ -141,7 +141,10 @@ pub async fn update_evidence(
             let updated = db_evidence::update_content(conn, row.id, row.version, &valid.content)
                 .await?
                 .ok_or_else(stale)?;
+            // KSBs the evidence leaves need their status recomputed too.
+            let mut left = Vec::new();
             if body.ksbs.is_some() {
+                left = db_evidence::ksb_ids(conn, row.id).await?;
                 db_evidence::set_ksbs(conn, row.id, &valid.ksb_ids).await?;
             }
             after_change(
@@ -149,6 +152,7 @@ pub async fn update_evidence(
                 &auth,
                 &apprenticeship,
                 &updated,
+                &left,
                 "evidence.updated",
                 serde_json::json!({ "version": updated.version, "ksbs": valid.ksb_codes }),
             )
@@ -184,13 +188,20 @@ pub async fn delete_evidence(
     let storage_keys = conn
         .transaction(async |conn| {
             let keys = crate::db::attachments::storage_keys(conn, row.id).await?;
+            let touched = db_evidence::ksb_ids(conn, row.id).await?;
             if !db_evidence::delete_draft(conn, row.id).await? {
                 return Err(AppError::conflict(
                     "evidence_not_deletable",
                     "This evidence was submitted meanwhile; withdraw it instead.",
                 ));
             }
-            ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id).await?;
+            ksb_statuses::refresh(
+                conn,
+                apprenticeship.id,
+                apprenticeship.standard_id,
+                ksb_statuses::Which::Only(&touched),
+            )
+            .await?;
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,

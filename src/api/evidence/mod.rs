@@ -244,12 +244,14 @@ pub async fn validate(
 }
 
 /// What every change to evidence does in its transaction: keep a revision of the new version,
-/// refresh the apprenticeship's KSB statuses, mark activity, and write the audit row.
+/// refresh the status of the KSBs it touches (its own, and `also`: KSBs an edit removed), mark
+/// activity, and write the audit row.
 pub async fn after_change(
     conn: &mut AsyncPgConnection,
     auth: &Authenticated,
     apprenticeship: &Apprenticeship,
     row: &Evidence,
+    also: &[Uuid],
     action: &str,
     summary: serde_json::Value,
 ) -> AppResult<()> {
@@ -258,7 +260,17 @@ pub async fn after_change(
         .remove(&row.id)
         .unwrap_or_default();
     db_evidence::add_revision(conn, row, &codes, auth.actor.user_id).await?;
-    ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id).await?;
+    let mut touched = db_evidence::ksb_ids(conn, row.id).await?;
+    touched.extend_from_slice(also);
+    touched.sort();
+    touched.dedup();
+    ksb_statuses::refresh(
+        conn,
+        apprenticeship.id,
+        apprenticeship.standard_id,
+        ksb_statuses::Which::Only(&touched),
+    )
+    .await?;
     apprenticeships::touch(conn, apprenticeship.id).await?;
     audit::record(
         conn,

@@ -77,6 +77,7 @@ async fn apply(
                 auth,
                 apprenticeship,
                 &updated,
+                &[],
                 step.action,
                 step.summary,
             )
