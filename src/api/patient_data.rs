@@ -29,3 +29,20 @@ pub fn refuse_nhs_numbers(fields: &[(&str, &str)]) -> Result<(), AppError> {
         errors,
     })
 }
+
+/// A required reason (withdrawal, revocation): trimmed, 1–2,000 characters, no NHS number.
+/// `missing` says what the reason must explain.
+pub fn required_reason(raw: &str, missing: &str) -> Result<String, AppError> {
+    let reason = raw.trim().to_string();
+    match reason.chars().count() {
+        0 => Err(AppError::invalid("reason", missing)),
+        1..=2000 => {
+            refuse_nhs_numbers(&[("reason", &reason)])?;
+            Ok(reason)
+        }
+        _ => Err(AppError::invalid(
+            "reason",
+            "must be at most 2,000 characters",
+        )),
+    }
+}

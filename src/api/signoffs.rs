@@ -14,7 +14,7 @@ use super::db_conn;
 use super::evidence::PersonName;
 use super::extract::Json;
 use super::idempotency::IdempotencyKey;
-use super::patient_data::refuse_nhs_numbers;
+use super::patient_data::{refuse_nhs_numbers, required_reason};
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::{audit, catalogue, ksb_statuses, signoffs, users};
@@ -199,20 +199,7 @@ pub async fn revoke_signoff(
     body: Json<RevokeRequest>,
 ) -> AppResult<web::Json<SignoffResponse>> {
     let (id, signoff_id) = path.into_inner();
-    let reason = body.0.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "must say why the sign-off is revoked",
-        ));
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "reason",
-            "must be at most 2,000 characters",
-        ));
-    }
-    refuse_nhs_numbers(&[("reason", &reason)])?;
+    let reason = required_reason(&body.0.reason, "must say why the sign-off is revoked")?;
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, id).await?;
     let response = conn

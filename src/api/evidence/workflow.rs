@@ -12,7 +12,7 @@ use super::{
 };
 use crate::api::db_conn;
 use crate::api::extract::Json;
-use crate::api::patient_data::refuse_nhs_numbers;
+use crate::api::patient_data::{refuse_nhs_numbers, required_reason};
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::evidence as db_evidence;
@@ -148,20 +148,7 @@ pub async fn withdraw_evidence(
     id: web::Path<Uuid>,
     body: Json<WithdrawRequest>,
 ) -> AppResult<HttpResponse> {
-    let reason = body.0.reason.trim().to_string();
-    if reason.is_empty() {
-        return Err(AppError::invalid(
-            "reason",
-            "must say why the evidence is withdrawn",
-        ));
-    }
-    if reason.chars().count() > 2000 {
-        return Err(AppError::invalid(
-            "reason",
-            "must be at most 2,000 characters",
-        ));
-    }
-    refuse_nhs_numbers(&[("reason", &reason)])?;
+    let reason = required_reason(&body.0.reason, "must say why the evidence is withdrawn")?;
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
