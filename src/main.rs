@@ -7,6 +7,12 @@ use ksbfolio::cli::{Cli, Command, DemoCommand, StandardsCommand, UsersCommand};
 use ksbfolio::config::Settings;
 use ksbfolio::startup::{self, Application, OpenDatabase};
 
+/// jemalloc gives memory back to the system; with glibc's per-thread arenas the 19 MiB Argon2
+/// buffers of concurrent sign-ins stayed allocated (docs/BENCHMARKS.md: 0.7–0.9 GiB peak).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
