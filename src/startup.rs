@@ -48,6 +48,7 @@ impl Application {
             expected_migrations: Arc::new(db::expected_migration_versions()),
             jwt: crate::auth::jwt::JwtKeys::new(&secret),
             storage: crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?,
+            catalogue: Default::default(),
             dummy_password_hash: Arc::new(crate::auth::password::hash(
                 &dummy_password,
                 settings.password_hashing,

@@ -17,4 +17,6 @@ pub struct AppState {
     /// and a wrong password take the same time.
     pub dummy_password_hash: Arc<String>,
     pub storage: crate::storage::Storage,
+    /// Standards as the busy endpoints read them; each entry is checked per use.
+    pub catalogue: crate::db::catalogue::cache::CatalogueCache,
 }

@@ -155,6 +155,23 @@ pub fn app(
     (app, document)
 }
 
+/// The catalogue of an apprenticeship's standard, from the in-process cache when it is current.
+pub async fn standard_of(
+    state: &AppState,
+    conn: &mut diesel_async::AsyncPgConnection,
+    apprenticeship: &crate::db::apprenticeships::Apprenticeship,
+) -> Result<std::sync::Arc<crate::db::catalogue::cache::CachedStandard>, AppError> {
+    state
+        .catalogue
+        .standard(
+            conn,
+            apprenticeship.standard_id,
+            apprenticeship.catalogue_stamp,
+        )
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("apprenticeship without standard")))
+}
+
 /// A pooled connection, or 503 when the database cannot be reached.
 pub async fn db_conn(state: &AppState) -> Result<DbConn, AppError> {
     match tokio::time::timeout(Duration::from_secs(5), state.pool.get()).await {

@@ -1,5 +1,6 @@
 //! Work queues and the caseload: `GET /api/v1/review-queue`, `/signoff-queue`, `/caseload`. Each
-//! answers with a fixed number of SQL statements whatever the page size.
+//! answers with a fixed number of SQL statements whatever the page size (the caseload: one for
+//! the page, one for its duties).
 
 use std::collections::HashMap;
 
@@ -10,7 +11,6 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::coverage::coverage_of;
 use super::db_conn;
 use super::evidence::PersonName;
 use super::extract::Query;
@@ -18,7 +18,7 @@ use super::pagination::{Page, PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
 use crate::db::{evidence as db_evidence, users};
-use crate::domain::coverage::Totals;
+use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
 use crate::domain::identity::Role;
 use crate::error::{AppError, AppResult};
@@ -256,30 +256,48 @@ pub async fn get_caseload(
             .first()
             .map_or(0, |r| r.total),
     };
-    let keys: Vec<(Uuid, Uuid)> = rows.iter().map(|r| (r.id, r.standard_id)).collect();
-    let mut coverage = coverage_of(&mut conn, &keys).await?;
-    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
-    let names = names(&mut conn, &people).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
+    for d in caseload::duty_progress(&mut conn, &ids).await? {
+        let (ksbs, evidenced, signed_off) = (
+            d.ksbs.unwrap_or(0),
+            d.evidenced.unwrap_or(0),
+            d.signed_off.unwrap_or(0),
+        );
+        duties
+            .entry(d.apprenticeship_id)
+            .or_default()
+            .push(DutyProgress {
+                code: d.code,
+                percent_evidenced: percent(evidenced + signed_off, ksbs),
+                percent_signed_off: percent(signed_off, ksbs),
+            });
+    }
     let items = rows
         .into_iter()
         .map(|r| {
-            let (_, totals, duties) = coverage.remove(&r.id).unwrap_or_default();
+            let totals = Totals {
+                ksbs: r.ksbs_total,
+                not_started: r.ksbs_total
+                    - r.ksbs_in_progress
+                    - r.ksbs_evidenced
+                    - r.ksbs_signed_off,
+                in_progress: r.ksbs_in_progress,
+                evidenced: r.ksbs_evidenced,
+                signed_off: r.ksbs_signed_off,
+            };
             CaseloadItem {
                 apprenticeship_id: r.id,
-                apprentice: person(&names, r.apprentice_id),
+                apprentice: PersonName {
+                    id: r.apprentice_id,
+                    name: r.apprentice_name,
+                },
                 start_date: r.start_date,
                 expected_end_date: r.expected_end_date,
                 percent_evidenced: totals.percent_evidenced(),
                 percent_signed_off: totals.percent_signed_off(),
                 totals,
-                duties: duties
-                    .into_iter()
-                    .map(|d| DutyProgress {
-                        code: d.code,
-                        percent_evidenced: d.percent_evidenced,
-                        percent_signed_off: d.percent_signed_off,
-                    })
-                    .collect(),
+                duties: duties.remove(&r.id).unwrap_or_default(),
                 last_activity_at: r.last_activity_at,
             }
         })

@@ -10,14 +10,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::apprenticeships::find_visible;
-use super::db_conn;
 use super::evidence::PersonName;
 use super::extract::Json;
 use super::idempotency::IdempotencyKey;
 use super::patient_data::{refuse_nhs_numbers, required_reason};
+use super::{db_conn, standard_of};
 use crate::auth::Authenticated;
-use crate::db::apprenticeships::{self, Apprenticeship};
-use crate::db::{audit, catalogue, ksb_statuses, signoffs, users};
+use crate::db::apprenticeships::Apprenticeship;
+use crate::db::{audit, ksb_statuses, signoffs, users};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::state::AppState;
@@ -123,14 +123,11 @@ pub async fn create_signoff(
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
     require_employer(&auth.actor, &apprenticeship)?;
-    let ksb_id = *catalogue::ksb_ids(
-        &mut conn,
-        apprenticeship.standard_id,
-        std::slice::from_ref(&code),
-    )
-    .await?
-    .get(&code)
-    .ok_or_else(|| AppError::invalid("ksb", format!("{code} is not a KSB of this standard")))?;
+    let ksb_id = standard_of(&state, &mut conn, &apprenticeship)
+        .await?
+        .ksb_by_code(&code)
+        .map(|k| k.id)
+        .ok_or_else(|| AppError::invalid("ksb", format!("{code} is not a KSB of this standard")))?;
     let created = conn
         .transaction(async |conn| {
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
@@ -158,7 +155,6 @@ pub async fn create_signoff(
                     _ => e.into(),
                 })?;
             ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Which::Only(&[ksb_id])).await?;
-            apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,
                 super::audit::entry(
@@ -221,7 +217,6 @@ pub async fn revoke_signoff(
                 ksb_statuses::Which::Only(&[revoked.ksb_id]),
             )
             .await?;
-            apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,
                 super::audit::entry(

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::schema::apprenticeships;
+use super::schema::{apprenticeships, standards};
 use crate::domain::scope::{ApprenticeshipParties, ApprenticeshipScope};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -23,6 +23,11 @@ pub struct Apprenticeship {
     pub expected_end_date: NaiveDate,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The standard's `mapping_updated_at`: checks the in-process catalogue cache
+    /// ([`crate::db::catalogue::cache`]). Every query of this struct joins `standards`.
+    #[diesel(select_expression = standards::mapping_updated_at)]
+    #[diesel(select_expression_type = standards::mapping_updated_at)]
+    pub catalogue_stamp: DateTime<Utc>,
 }
 
 impl Apprenticeship {
@@ -52,25 +57,35 @@ pub async fn insert(
     conn: &mut AsyncPgConnection,
     new: &NewApprenticeship,
 ) -> QueryResult<Apprenticeship> {
-    diesel::insert_into(apprenticeships::table)
+    let id: Uuid = diesel::insert_into(apprenticeships::table)
         .values(new)
-        .returning(Apprenticeship::as_returning())
+        .returning(apprenticeships::id)
         .get_result(conn)
-        .await
+        .await?;
+    find(conn, id).await?.ok_or(diesel::result::Error::NotFound)
 }
 
 pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Apprenticeship>> {
     apprenticeships::table
-        .find(id)
+        .inner_join(standards::table)
+        .filter(apprenticeships::id.eq(id))
         .select(Apprenticeship::as_select())
         .first(conn)
         .await
         .optional()
 }
 
-/// The SQL form of an [`ApprenticeshipScope`].
-pub fn scoped(scope: ApprenticeshipScope) -> apprenticeships::BoxedQuery<'static, Pg> {
-    let query = apprenticeships::table.into_boxed();
+/// The SQL form of an [`ApprenticeshipScope`] (with the standard, for the catalogue stamp).
+fn scoped(
+    scope: ApprenticeshipScope,
+) -> diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<apprenticeships::table, standards::table>,
+    Pg,
+> {
+    let query = apprenticeships::table
+        .inner_join(standards::table)
+        .into_boxed();
     match scope {
         ApprenticeshipScope::All => query,
         ApprenticeshipScope::Apprentice(id) => query.filter(apprenticeships::apprentice_id.eq(id)),

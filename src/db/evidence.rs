@@ -142,6 +142,15 @@ pub async fn set_ksbs(
     diesel::delete(evidence_ksbs::table.filter(evidence_ksbs::evidence_id.eq(evidence_id)))
         .execute(conn)
         .await?;
+    add_ksbs(conn, evidence_id, ksb_ids).await
+}
+
+/// Links new evidence (which has no links yet) to these KSB rows.
+pub async fn add_ksbs(
+    conn: &mut AsyncPgConnection,
+    evidence_id: Uuid,
+    ksb_ids: &[Uuid],
+) -> QueryResult<()> {
     let rows: Vec<_> = ksb_ids
         .iter()
         .map(|k| {
@@ -156,6 +165,21 @@ pub async fn set_ksbs(
         .execute(conn)
         .await
         .map(drop)
+}
+
+/// The KSBs a piece of evidence is mapped to: row ids and codes, in standard order.
+pub async fn ksbs(
+    conn: &mut AsyncPgConnection,
+    evidence_id: Uuid,
+) -> QueryResult<(Vec<Uuid>, Vec<String>)> {
+    let rows: Vec<(Uuid, String)> = evidence_ksbs::table
+        .inner_join(ksbs::table)
+        .filter(evidence_ksbs::evidence_id.eq(evidence_id))
+        .order(ksbs::position)
+        .select((ksbs::id, ksbs::code))
+        .load(conn)
+        .await?;
+    Ok(rows.into_iter().unzip())
 }
 
 /// The KSB rows a piece of evidence is mapped to.

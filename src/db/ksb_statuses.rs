@@ -10,6 +10,7 @@ use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::progress::{self, Whose};
 use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs, users};
 use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
 use crate::domain::evidence::EvidenceStatus;
@@ -17,9 +18,7 @@ use crate::domain::evidence::EvidenceStatus;
 /// One KSB's kept status, with what the coverage endpoint shows of it.
 #[derive(Debug, Clone, Queryable)]
 pub struct KsbState {
-    pub apprenticeship_id: Uuid,
-    pub code: String,
-    pub kind: String,
+    pub ksb_id: Uuid,
     pub status: String,
     pub counts: (i32, i32, i32, i32),
     pub signed_off_at: Option<DateTime<Utc>>,
@@ -108,16 +107,27 @@ pub async fn compute(
         .collect())
 }
 
-/// Recomputes and stores the status of the chosen KSBs of one apprenticeship.
+/// Recomputes and stores the status of the chosen KSBs of one apprenticeship, then its kept
+/// progress ([`progress::refresh`]), and marks activity on it now: what every change to a
+/// portfolio does, in the change's transaction.
 pub async fn refresh(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
     which: Which<'_>,
 ) -> QueryResult<()> {
-    if let Which::Only([]) = which {
-        return Ok(());
+    if !matches!(which, Which::Only([])) {
+        store(conn, apprenticeship_id, standard_id, which).await?;
     }
+    progress::refresh(conn, Whose::Apprenticeships(&[apprenticeship_id]), true).await
+}
+
+async fn store(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    standard_id: Uuid,
+    which: Which<'_>,
+) -> QueryResult<()> {
     let rows: Vec<_> = compute(conn, apprenticeship_id, standard_id, which)
         .await?
         .into_iter()
@@ -153,20 +163,16 @@ pub async fn refresh(
         .map(drop)
 }
 
-/// The kept statuses of several apprenticeships, in KSB order, in one query.
-pub async fn for_apprenticeships(
+/// The kept statuses of one apprenticeship's KSBs (in no particular order), in one query.
+pub async fn of_apprenticeship(
     conn: &mut AsyncPgConnection,
-    apprenticeship_ids: &[Uuid],
+    apprenticeship_id: Uuid,
 ) -> QueryResult<Vec<KsbState>> {
     ksb_statuses::table
-        .inner_join(ksbs::table)
         .left_join(users::table)
-        .filter(ksb_statuses::apprenticeship_id.eq_any(apprenticeship_ids))
-        .order((ksb_statuses::apprenticeship_id, ksbs::position))
+        .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship_id))
         .select((
-            ksb_statuses::apprenticeship_id,
-            ksbs::code,
-            ksbs::kind,
+            ksb_statuses::ksb_id,
             ksb_statuses::status,
             (
                 ksb_statuses::draft,

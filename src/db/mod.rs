@@ -12,6 +12,7 @@ pub mod idempotency;
 pub mod ksb_statuses;
 pub mod login_failures;
 pub mod organisations;
+pub mod progress;
 pub mod query_count;
 pub mod schema;
 pub mod sessions;

@@ -14,6 +14,12 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         last_activity_at -> Timestamptz,
+        ksbs_total -> Int4,
+        ksbs_in_progress -> Int4,
+        ksbs_evidenced -> Int4,
+        ksbs_signed_off -> Int4,
+        progress -> Float8,
+        signed_off_share -> Float8,
     }
 }
 
@@ -59,6 +65,16 @@ diesel::table! {
     duty_ksbs (duty_id, ksb_id) {
         duty_id -> Uuid,
         ksb_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    duty_progress (apprenticeship_id, duty_id) {
+        apprenticeship_id -> Uuid,
+        duty_id -> Uuid,
+        ksbs -> Int4,
+        evidenced -> Int4,
+        signed_off -> Int4,
     }
 }
 
@@ -252,6 +268,8 @@ diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(duties -> standards (standard_id));
 diesel::joinable!(duty_ksbs -> duties (duty_id));
 diesel::joinable!(duty_ksbs -> ksbs (ksb_id));
+diesel::joinable!(duty_progress -> apprenticeships (apprenticeship_id));
+diesel::joinable!(duty_progress -> duties (duty_id));
 diesel::joinable!(evidence -> apprenticeships (apprenticeship_id));
 diesel::joinable!(evidence -> users (created_by));
 diesel::joinable!(evidence_comments -> evidence (evidence_id));
@@ -278,6 +296,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     duties,
     duty_ksbs,
+    duty_progress,
     evidence,
     evidence_comments,
     evidence_ksbs,

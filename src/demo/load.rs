@@ -176,6 +176,13 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
             report_at += n / 10;
         }
     }
+    // The kept progress of what was loaded (and of anything already there: it is idempotent).
+    client
+        .execute(
+            "SELECT refresh_progress(ARRAY(SELECT id FROM apprenticeships), false)",
+            &[],
+        )
+        .await?;
     let summary = serde_json::json!({ "seed": options.seed, "apprenticeships": n }).to_string();
     client
         .execute(
@@ -190,7 +197,10 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
     let vacuumed = Instant::now();
     if options.vacuum {
         client
-            .batch_execute(&format!("VACUUM (ANALYZE) {}", TABLES.join(", ")))
+            .batch_execute(&format!(
+                "VACUUM (ANALYZE) {}, duty_progress",
+                TABLES.join(", ")
+            ))
             .await?;
     }
     Ok(Summary {

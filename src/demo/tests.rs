@@ -252,6 +252,20 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
         assert_eq!(kept, recomputed, "apprenticeship {id}");
     }
 
+    // The loader computed the kept progress: every KSB counted, one row per duty.
+    let counted: Vec<i32> = apprenticeships::table
+        .select(apprenticeships::ksbs_total)
+        .load(&mut db)
+        .await
+        .expect("progress");
+    assert_eq!(counted, vec![94; 12]);
+    let duty_rows: i64 = crate::db::schema::duty_progress::table
+        .count()
+        .get_result(&mut db)
+        .await
+        .expect("duty progress");
+    assert_eq!(duty_rows, 12 * 10);
+
     // One revision per version, the newest matching the evidence row, as the app writes them.
     #[derive(QueryableByName)]
     struct Broken {

@@ -207,7 +207,97 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         kept.sort();
         assert_eq!(kept.len(), 94);
         assert_eq!(kept, recomputed);
+        assert_progress_is_recomputed(&mut conn, apprenticeship, standard, &recomputed).await;
     }
+}
+
+/// The kept progress (per apprenticeship and per duty) equals what the domain rules give for
+/// the recomputed statuses.
+async fn assert_progress_is_recomputed(
+    conn: &mut diesel_async::AsyncPgConnection,
+    apprenticeship: uuid::Uuid,
+    standard: uuid::Uuid,
+    statuses: &[(uuid::Uuid, String)],
+) {
+    use diesel::prelude::*;
+    use diesel_async::RunQueryDsl;
+    use ksbfolio::db::schema::{apprenticeships, duties, duty_progress, ksbs};
+    use ksbfolio::domain::coverage::{KsbStatus, Totals};
+    let codes: std::collections::HashMap<uuid::Uuid, String> = ksbs::table
+        .filter(ksbs::standard_id.eq(standard))
+        .select((ksbs::id, ksbs::code))
+        .load(conn)
+        .await
+        .expect("ksbs")
+        .into_iter()
+        .collect();
+    let by_code: std::collections::HashMap<String, KsbStatus> = statuses
+        .iter()
+        .map(|(id, s)| (codes[id].clone(), KsbStatus::parse(s).expect("status")))
+        .collect();
+    let totals = Totals::count(by_code.values());
+    let kept: (i32, i32, i32, i32) = apprenticeships::table
+        .find(apprenticeship)
+        .select((
+            apprenticeships::ksbs_total,
+            apprenticeships::ksbs_in_progress,
+            apprenticeships::ksbs_evidenced,
+            apprenticeships::ksbs_signed_off,
+        ))
+        .first(conn)
+        .await
+        .expect("kept totals");
+    assert_eq!(
+        kept,
+        (
+            totals.ksbs,
+            totals.in_progress,
+            totals.evidenced,
+            totals.signed_off
+        )
+    );
+    let content = ksbfolio::db::catalogue::find_by_id(conn, standard)
+        .await
+        .expect("standard")
+        .expect("exists");
+    let content = ksbfolio::db::catalogue::load_content(conn, content)
+        .await
+        .expect("content");
+    let defs: Vec<ksbfolio::domain::coverage::DutyDef> = content
+        .duties
+        .iter()
+        .map(|d| ksbfolio::domain::coverage::DutyDef {
+            code: d.code.clone(),
+            text: d.text.clone(),
+            ksbs: content
+                .links
+                .iter()
+                .filter(|(duty, _)| *duty == d.code)
+                .map(|(_, k)| k.clone())
+                .collect(),
+        })
+        .collect();
+    let mut expected: Vec<(String, i32, i32, i32)> =
+        ksbfolio::domain::coverage::duty_coverage(&defs, &by_code)
+            .into_iter()
+            .map(|d| (d.code, d.ksbs, d.evidenced, d.signed_off))
+            .collect();
+    let mut kept: Vec<(String, i32, i32, i32)> = duty_progress::table
+        .inner_join(duties::table)
+        .filter(duty_progress::apprenticeship_id.eq(apprenticeship))
+        .select((
+            duties::code,
+            duty_progress::ksbs,
+            duty_progress::evidenced,
+            duty_progress::signed_off,
+        ))
+        .load(conn)
+        .await
+        .expect("kept duties");
+    expected.sort();
+    kept.sort();
+    assert_eq!(kept.len(), 10);
+    assert_eq!(kept, expected);
 }
 
 #[tokio::test]
@@ -253,4 +343,37 @@ async fn new_official_links_move_duty_coverage_without_losing_evidence() {
     assert_eq!(duty(&after, "D3")["evidenced"].as_i64(), Some(1));
     assert_eq!(ksb(&after, "S7")["status"], "evidenced");
     assert_eq!(after["totals"], before["totals"]);
+    // The caseload's kept duty progress follows the new links too.
+    let caseload: Value = app
+        .as_user(&w.a.tutor.token, reqwest::Method::GET, "/api/v1/caseload")
+        .send()
+        .await
+        .expect("sent")
+        .json()
+        .await
+        .expect("json");
+    let row = caseload["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["apprenticeship_id"] == w.a.apprenticeship.as_str())
+        .expect("in the caseload");
+    let percent = |code: &str| {
+        row["duties"]
+            .as_array()
+            .expect("duties")
+            .iter()
+            .find(|d| d["code"] == code)
+            .expect("duty")["percent_evidenced"]
+            .as_f64()
+    };
+    assert_eq!(
+        percent("D2"),
+        duty(&after, "D2")["percent_evidenced"].as_f64()
+    );
+    assert_eq!(
+        percent("D3"),
+        duty(&after, "D3")["percent_evidenced"].as_f64()
+    );
+    assert!(percent("D3") > Some(0.0));
 }

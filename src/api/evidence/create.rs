@@ -8,14 +8,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::{EvidenceResponse, after_change, require_apprentice, response, responses, validate};
+use super::{
+    EvidenceResponse, Mapped, after_change, created_response, require_apprentice, responses,
+    validate,
+};
 use crate::api::apprenticeships::find_visible;
-use crate::api::db_conn;
 use crate::api::extract::{Json, Query};
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::pagination::{PageParams, Paginated};
+use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
-use crate::db::catalogue;
 use crate::db::evidence::{self as db_evidence, EvidenceFilter};
 use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
 use crate::error::{AppError, AppResult};
@@ -61,16 +63,16 @@ pub async fn create_evidence(
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
+    let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
     let valid = validate(
-        &mut conn,
+        &standard,
         &apprenticeship,
         &body.title,
         &body.description,
         body.kind,
         body.occurred_on,
         &body.ksbs,
-    )
-    .await?;
+    )?;
     let created = conn
         .transaction(async |conn| {
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
@@ -78,18 +80,23 @@ pub async fn create_evidence(
             }
             let row =
                 db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;
-            db_evidence::set_ksbs(conn, row.id, &valid.ksb_ids).await?;
+            db_evidence::add_ksbs(conn, row.id, &valid.ksb_ids).await?;
+            let mapped = Mapped::Set {
+                ids: &valid.ksb_ids,
+                codes: &valid.ksb_codes,
+                left: &[],
+            };
             after_change(
                 conn,
                 &auth,
                 &apprenticeship,
                 &row,
-                &[],
+                mapped,
                 "evidence.created",
                 serde_json::json!({ "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes }),
             )
             .await?;
-            let dto = response(conn, row).await?;
+            let dto = created_response(row, valid.ksb_codes.clone());
             idempotency.store(conn, &auth, StatusCode::CREATED, &dto).await
         })
         .await?;
@@ -140,15 +147,11 @@ pub async fn list_evidence(
         None => None,
         Some(code) => {
             let code = code.trim().to_uppercase();
-            let ids = catalogue::ksb_ids(
-                &mut conn,
-                apprenticeship.standard_id,
-                std::slice::from_ref(&code),
-            )
-            .await?;
-            Some(*ids.get(&code).ok_or_else(|| {
+            let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
+            let ksb = standard.ksb_by_code(&code).ok_or_else(|| {
                 AppError::invalid("ksb", format!("{code} is not a KSB of this standard"))
-            })?)
+            })?;
+            Some(ksb.id)
         }
     };
     let filter = EvidenceFilter {

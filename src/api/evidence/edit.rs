@@ -10,14 +10,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    EvidenceResponse, after_change, etag_header, load_visible, require_apprentice, response,
-    status_of, validate,
+    EvidenceResponse, Mapped, after_change, etag_header, load_visible, require_apprentice,
+    response, status_of, validate,
 };
-use crate::api::db_conn;
 use crate::api::extract::Json;
+use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
 use crate::db::evidence as db_evidence;
-use crate::db::{apprenticeships, audit, ksb_statuses};
+use crate::db::{audit, ksb_statuses};
 use crate::domain::evidence::{Action, EvidenceKind, transition};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -124,16 +124,16 @@ pub async fn update_evidence(
         Some(kind) => kind,
         None => EvidenceKind::parse(&row.kind).unwrap_or(EvidenceKind::Other),
     };
+    let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
     let valid = validate(
-        &mut conn,
+        &standard,
         &apprenticeship,
         body.title.as_deref().unwrap_or(&row.title),
         body.description.as_deref().unwrap_or(&row.description),
         kind,
         body.occurred_on.unwrap_or(row.occurred_on),
         body.ksbs.as_deref().unwrap_or(&current_codes),
-    )
-    .await?;
+    )?;
     let updated = conn
         .transaction(async |conn| {
             // The version check and the write are one statement: of two racing edits with the
@@ -142,17 +142,24 @@ pub async fn update_evidence(
                 .await?
                 .ok_or_else(stale)?;
             // KSBs the evidence leaves need their status recomputed too.
-            let mut left = Vec::new();
-            if body.ksbs.is_some() {
+            let left;
+            let mapped = if body.ksbs.is_some() {
                 left = db_evidence::ksb_ids(conn, row.id).await?;
                 db_evidence::set_ksbs(conn, row.id, &valid.ksb_ids).await?;
-            }
+                Mapped::Set {
+                    ids: &valid.ksb_ids,
+                    codes: &valid.ksb_codes,
+                    left: &left,
+                }
+            } else {
+                Mapped::Stored
+            };
             after_change(
                 conn,
                 &auth,
                 &apprenticeship,
                 &updated,
-                &left,
+                mapped,
                 "evidence.updated",
                 serde_json::json!({ "version": updated.version, "ksbs": valid.ksb_codes }),
             )
@@ -202,7 +209,6 @@ pub async fn delete_evidence(
                 ksb_statuses::Which::Only(&touched),
             )
             .await?;
-            apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,
                 crate::api::audit::entry(

@@ -19,8 +19,9 @@ use uuid::Uuid;
 use super::patient_data::refuse_nhs_numbers;
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship};
+use crate::db::catalogue::cache::{CachedKsb, CachedStandard};
 use crate::db::evidence::{self as db_evidence, Content, Evidence};
-use crate::db::{audit, catalogue, evidence_activity, ksb_statuses};
+use crate::db::{audit, evidence_activity, ksb_statuses};
 use crate::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
@@ -103,30 +104,40 @@ pub async fn responses(
     Ok(rows
         .into_iter()
         .map(|row| {
+            let codes = codes.remove(&row.id).unwrap_or_default();
             let reviews = reviews.remove(&row.id).unwrap_or_default();
-            EvidenceResponse {
-                ksbs: codes.remove(&row.id).unwrap_or_default(),
-                feedback: reviews
-                    .last()
-                    .map(|r| r.feedback.clone())
-                    .filter(|f| !f.is_empty()),
-                reviews,
-                kind: EvidenceKind::parse(&row.kind).unwrap_or(EvidenceKind::Other),
-                status: EvidenceStatus::parse(&row.status).unwrap_or(EvidenceStatus::Draft),
-                id: row.id,
-                apprenticeship_id: row.apprenticeship_id,
-                title: row.title,
-                description: row.description,
-                occurred_on: row.occurred_on,
-                version: row.version,
-                submitted_at: row.submitted_at,
-                withdrawn_at: row.withdrawn_at,
-                withdrawn_reason: row.withdrawn_reason,
-                created_at: row.created_at,
-                updated_at: row.updated_at,
-            }
+            build(row, codes, reviews)
         })
         .collect())
+}
+
+/// The response for evidence just created: its codes are known and it has no reviews yet.
+pub fn created_response(row: Evidence, codes: Vec<String>) -> EvidenceResponse {
+    build(row, codes, Vec::new())
+}
+
+fn build(row: Evidence, codes: Vec<String>, reviews: Vec<ReviewResponse>) -> EvidenceResponse {
+    EvidenceResponse {
+        ksbs: codes,
+        feedback: reviews
+            .last()
+            .map(|r| r.feedback.clone())
+            .filter(|f| !f.is_empty()),
+        reviews,
+        kind: EvidenceKind::parse(&row.kind).unwrap_or(EvidenceKind::Other),
+        status: EvidenceStatus::parse(&row.status).unwrap_or(EvidenceStatus::Draft),
+        id: row.id,
+        apprenticeship_id: row.apprenticeship_id,
+        title: row.title,
+        description: row.description,
+        occurred_on: row.occurred_on,
+        version: row.version,
+        submitted_at: row.submitted_at,
+        withdrawn_at: row.withdrawn_at,
+        withdrawn_reason: row.withdrawn_reason,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    }
 }
 
 pub async fn response(conn: &mut AsyncPgConnection, row: Evidence) -> AppResult<EvidenceResponse> {
@@ -169,13 +180,14 @@ pub fn status_of(row: &Evidence) -> EvidenceStatus {
 /// Validated content and KSB ids of a piece of evidence.
 pub struct Validated {
     pub content: Content,
+    /// In standard order, as are the ids.
     pub ksb_codes: Vec<String>,
     pub ksb_ids: Vec<Uuid>,
 }
 
 /// Checks content against the apprenticeship and the standard; every failure names its field.
-pub async fn validate(
-    conn: &mut AsyncPgConnection,
+pub fn validate(
+    standard: &CachedStandard,
     apprenticeship: &Apprenticeship,
     title: &str,
     description: &str,
@@ -212,10 +224,9 @@ pub async fn validate(
     if codes.is_empty() {
         errors.push(FieldError::new("ksbs", "must name at least one KSB"));
     }
-    let known = catalogue::ksb_ids(conn, apprenticeship.standard_id, &codes).await?;
     let mut seen = std::collections::HashSet::new();
     for (i, code) in codes.iter().enumerate() {
-        if !known.contains_key(code) {
+        if standard.ksb_by_code(code).is_none() {
             errors.push(FieldError::new(
                 format!("ksbs[{i}]"),
                 format!("{code} is not a KSB of this apprenticeship's standard"),
@@ -231,9 +242,16 @@ pub async fn validate(
         return Err(AppError::invalid_fields(errors));
     }
     refuse_nhs_numbers(&[("title", &title), ("description", description)])?;
+    let mut mapped: Vec<(usize, &CachedKsb)> = codes
+        .iter()
+        .filter_map(|c| standard.ksb_by_code(c))
+        .filter_map(|k| standard.ksb_by_id(k.id))
+        .collect();
+    mapped.sort_unstable_by_key(|(position, _)| *position);
+    let mapped: Vec<&CachedKsb> = mapped.into_iter().map(|(_, k)| k).collect();
     Ok(Validated {
-        ksb_ids: codes.iter().filter_map(|c| known.get(c).copied()).collect(),
-        ksb_codes: codes,
+        ksb_ids: mapped.iter().map(|k| k.id).collect(),
+        ksb_codes: mapped.iter().map(|k| k.code.clone()).collect(),
         content: Content {
             title,
             description: description.to_string(),
@@ -243,25 +261,41 @@ pub async fn validate(
     })
 }
 
-/// What every change to evidence does in its transaction: keep a revision of the new version,
-/// refresh the status of the KSBs it touches (its own, and `also`: KSBs an edit removed), mark
-/// activity, and write the audit row.
+/// The KSBs of a piece of evidence after a change.
+pub enum Mapped<'a> {
+    /// Not changed by this change: read from the database.
+    Stored,
+    /// Set by this change: row ids and codes in standard order, and the KSB rows it no longer
+    /// maps to (their statuses change too).
+    Set {
+        ids: &'a [Uuid],
+        codes: &'a [String],
+        left: &'a [Uuid],
+    },
+}
+
+/// What every change to a piece of evidence does, in its transaction: a revision snapshot, the
+/// kept status of each KSB it touches (and the apprenticeship's progress and last activity), and
+/// the audit row.
 pub async fn after_change(
     conn: &mut AsyncPgConnection,
     auth: &Authenticated,
     apprenticeship: &Apprenticeship,
     row: &Evidence,
-    also: &[Uuid],
+    mapped: Mapped<'_>,
     action: &str,
     summary: serde_json::Value,
 ) -> AppResult<()> {
-    let codes = db_evidence::ksb_codes(conn, &[row.id])
-        .await?
-        .remove(&row.id)
-        .unwrap_or_default();
-    db_evidence::add_revision(conn, row, &codes, auth.actor.user_id).await?;
-    let mut touched = db_evidence::ksb_ids(conn, row.id).await?;
-    touched.extend_from_slice(also);
+    let stored;
+    let (ids, codes, left): (&[Uuid], &[String], &[Uuid]) = match mapped {
+        Mapped::Stored => {
+            stored = db_evidence::ksbs(conn, row.id).await?;
+            (&stored.0, &stored.1, &[])
+        }
+        Mapped::Set { ids, codes, left } => (ids, codes, left),
+    };
+    db_evidence::add_revision(conn, row, codes, auth.actor.user_id).await?;
+    let mut touched: Vec<Uuid> = ids.iter().chain(left).copied().collect();
     touched.sort();
     touched.dedup();
     ksb_statuses::refresh(
@@ -271,7 +305,6 @@ pub async fn after_change(
         ksb_statuses::Which::Only(&touched),
     )
     .await?;
-    apprenticeships::touch(conn, apprenticeship.id).await?;
     audit::record(
         conn,
         super::audit::entry(

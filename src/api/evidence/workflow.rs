@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    EvidenceResponse, after_change, etag_header, load_visible, require_apprentice, response,
-    status_of,
+    EvidenceResponse, Mapped, after_change, etag_header, load_visible, require_apprentice,
+    response, status_of,
 };
 use crate::api::db_conn;
 use crate::api::extract::Json;
@@ -77,7 +77,7 @@ async fn apply(
                 auth,
                 apprenticeship,
                 &updated,
-                &[],
+                Mapped::Stored,
                 step.action,
                 step.summary,
             )

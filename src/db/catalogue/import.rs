@@ -227,6 +227,13 @@ async fn replace_links(
         .execute(conn)
         .await?;
     insert_duties_and_links(conn, standard.id, doc).await?;
+    // The new links regroup the same KSB statuses into duties.
+    crate::db::progress::refresh(
+        conn,
+        crate::db::progress::Whose::Standard(standard.id),
+        false,
+    )
+    .await?;
     diesel::update(standards::table.find(standard.id))
         .set((
             standards::mapping_status.eq(doc.mapping.status.as_str()),

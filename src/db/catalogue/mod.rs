@@ -1,10 +1,9 @@
 //! The standards catalogue: reading standards back; storing them is in [`import`].
 
+pub mod cache;
 mod import;
 
 pub use import::{ImportError, ImportOutcome, ensure_present, import};
-
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -132,59 +131,6 @@ impl Ksb {
     pub fn kind(&self) -> KsbKind {
         KsbKind::parse(&self.kind).unwrap_or(KsbKind::Knowledge)
     }
-}
-
-/// KSB row ids of a standard by code, for the given codes (unknown codes are absent).
-pub async fn ksb_ids(
-    conn: &mut AsyncPgConnection,
-    standard_id: Uuid,
-    codes: &[String],
-) -> QueryResult<HashMap<String, Uuid>> {
-    Ok(ksbs::table
-        .filter(ksbs::standard_id.eq(standard_id))
-        .filter(ksbs::code.eq_any(codes))
-        .select((ksbs::code, ksbs::id))
-        .load::<(String, Uuid)>(conn)
-        .await?
-        .into_iter()
-        .collect())
-}
-
-/// The duties of several standards with their KSB codes, in two queries.
-pub async fn duty_defs(
-    conn: &mut AsyncPgConnection,
-    standard_ids: &[Uuid],
-) -> QueryResult<HashMap<Uuid, Vec<crate::domain::coverage::DutyDef>>> {
-    let rows: Vec<(Uuid, Uuid, String, String)> = duties::table
-        .filter(duties::standard_id.eq_any(standard_ids))
-        .order((duties::standard_id, duties::position))
-        .select((duties::standard_id, duties::id, duties::code, duties::text))
-        .load(conn)
-        .await?;
-    let duty_ids: Vec<Uuid> = rows.iter().map(|r| r.1).collect();
-    let links: Vec<(Uuid, String)> = duty_ksbs::table
-        .inner_join(ksbs::table)
-        .filter(duty_ksbs::duty_id.eq_any(&duty_ids))
-        .order(ksbs::position)
-        .select((duty_ksbs::duty_id, ksbs::code))
-        .load(conn)
-        .await?;
-    let mut by_duty: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (duty, code) in links {
-        by_duty.entry(duty).or_default().push(code);
-    }
-    let mut result: HashMap<Uuid, Vec<crate::domain::coverage::DutyDef>> = HashMap::new();
-    for (standard, duty, code, text) in rows {
-        result
-            .entry(standard)
-            .or_default()
-            .push(crate::domain::coverage::DutyDef {
-                code,
-                text,
-                ksbs: by_duty.remove(&duty).unwrap_or_default(),
-            });
-    }
-    Ok(result)
 }
 
 pub async fn find_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Standard>> {
