@@ -202,12 +202,14 @@ def cmd_pgscript(a):
 
     for index, st in enumerate(captured):
         sql, params = st["sql"], st["params"]
-        if a.case == "caseload" and "AS apprentice_name" in sql:
-            # The page query: pgbench keeps its ids for the statement that follows (as the app does).
+        if a.case == "caseload" and sql.startswith('SELECT "apprenticeships"."id"') and " LIMIT " in sql:
+            # The page query: pgbench keeps its ids for the statements that follow (as the app does).
             ids = next(s for s in captured[index + 1:] if '"duty_progress"' in s["sql"])["params"]["1"]
-            page_arrays[ids] = "ids"
+            people = next(s for s in captured[index + 1:] if s["sql"].startswith('SELECT "users"'))["params"]["1"]
+            page_arrays.update({ids: "ids", people: "people"})
             inner = substitute(sql, params, index)
-            lines.append(f"SELECT array_agg(id) AS ids FROM ({inner}) page \\gset")
+            lines.append("SELECT array_agg(id) AS ids, array_agg(apprentice_id) AS people "
+                         f"FROM ({inner}) page \\gset")
             continue
         lines.append(substitute(sql, params, index) + ";")
     with open(a.out, "w") as f:

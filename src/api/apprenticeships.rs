@@ -268,13 +268,7 @@ pub async fn create_apprenticeship(
             )
             .await?;
             // Every KSB starts as not started in the kept status table.
-            crate::db::ksb_statuses::refresh(
-                conn,
-                created.id,
-                created.standard_id,
-                crate::db::ksb_statuses::Which::All,
-            )
-            .await?;
+            crate::db::ksb_statuses::initialise(conn, created.id, created.standard_id).await?;
             audit::record(
                 conn,
                 entry(

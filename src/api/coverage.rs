@@ -14,7 +14,7 @@ use super::apprenticeships::find_visible;
 use super::evidence::PersonName;
 use super::{db_conn, standard_of};
 use crate::auth::Authenticated;
-use crate::db::ksb_statuses;
+use crate::db::{ksb_statuses, users};
 use crate::domain::coverage::{DutyCoverage, EvidenceCounts, KsbStatus, Totals, duty_coverage};
 use crate::domain::standard::{KsbKind, MappingStatus};
 use crate::error::AppResult;
@@ -70,33 +70,38 @@ pub async fn get_coverage(
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
     let catalogue = standard_of(&state, &mut conn, &apprenticeship).await?;
-    let mut kept: Vec<(usize, KsbCoverage)> =
-        ksb_statuses::of_apprenticeship(&mut conn, apprenticeship.id)
-            .await?
-            .into_iter()
-            .filter_map(|r| {
-                let (position, ksb) = catalogue.ksb_by_id(r.ksb_id)?;
-                Some((
-                    position,
-                    KsbCoverage {
-                        code: ksb.code.clone(),
-                        kind: ksb.kind,
-                        status: KsbStatus::parse(&r.status).unwrap_or(KsbStatus::NotStarted),
-                        evidence: EvidenceCounts {
-                            draft: r.counts.0,
-                            submitted: r.counts.1,
-                            accepted: r.counts.2,
-                            changes_requested: r.counts.3,
-                        },
-                        signed_off_at: r.signed_off_at,
-                        signed_off_by: r.signed_off_by.map(|id| PersonName {
-                            id,
-                            name: r.signed_off_by_name.unwrap_or_default(),
-                        }),
+    let rows = ksb_statuses::of_apprenticeship(&mut conn, apprenticeship.id).await?;
+    let signers: Vec<Uuid> = rows.iter().filter_map(|r| r.signed_off_by).collect();
+    let names = if signers.is_empty() {
+        HashMap::new()
+    } else {
+        users::names(&mut conn, &signers).await?
+    };
+    let mut kept: Vec<(usize, KsbCoverage)> = rows
+        .into_iter()
+        .filter_map(|r| {
+            let (position, ksb) = catalogue.ksb_by_id(r.ksb_id)?;
+            Some((
+                position,
+                KsbCoverage {
+                    code: ksb.code.clone(),
+                    kind: ksb.kind,
+                    status: KsbStatus::parse(&r.status).unwrap_or(KsbStatus::NotStarted),
+                    evidence: EvidenceCounts {
+                        draft: r.counts.0,
+                        submitted: r.counts.1,
+                        accepted: r.counts.2,
+                        changes_requested: r.counts.3,
                     },
-                ))
-            })
-            .collect();
+                    signed_off_at: r.signed_off_at,
+                    signed_off_by: r.signed_off_by.map(|id| PersonName {
+                        id,
+                        name: names.get(&id).cloned().unwrap_or_default(),
+                    }),
+                },
+            ))
+        })
+        .collect();
     kept.sort_unstable_by_key(|(position, _)| *position);
     let ksbs: Vec<KsbCoverage> = kept.into_iter().map(|(_, k)| k).collect();
     let statuses: HashMap<String, KsbStatus> =

@@ -1,6 +1,6 @@
 //! Work queues and the caseload: `GET /api/v1/review-queue`, `/signoff-queue`, `/caseload`. Each
-//! answers with a fixed number of SQL statements whatever the page size (the caseload: one for
-//! the page, one for its duties).
+//! answers with a fixed number of SQL statements whatever the page size (the caseload: the page,
+//! the total when the page does not tell it, the duties, the names).
 
 use std::collections::HashMap;
 
@@ -25,11 +25,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 async fn names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
-    Ok(users::find_many(conn, ids)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.name))
-        .collect())
+    Ok(users::names(conn, ids).await?)
 }
 
 fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
@@ -248,50 +244,36 @@ pub async fn get_caseload(
     };
     let scope = auth.actor.apprenticeship_scope();
     let mut conn = db_conn(&state).await?;
-    let rows = caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
-    let total = match total_of(rows.first().map(|r| r.total), page) {
-        Some(total) => total,
-        None => caseload::page(&mut conn, scope, filter, sort, 1, 0)
-            .await?
-            .first()
-            .map_or(0, |r| r.total),
-    };
+    let (rows, total) =
+        caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
     for d in caseload::duty_progress(&mut conn, &ids).await? {
-        let (ksbs, evidenced, signed_off) = (
-            d.ksbs.unwrap_or(0),
-            d.evidenced.unwrap_or(0),
-            d.signed_off.unwrap_or(0),
-        );
         duties
             .entry(d.apprenticeship_id)
             .or_default()
             .push(DutyProgress {
                 code: d.code,
-                percent_evidenced: percent(evidenced + signed_off, ksbs),
-                percent_signed_off: percent(signed_off, ksbs),
+                percent_evidenced: percent(d.evidenced + d.signed_off, d.ksbs),
+                percent_signed_off: percent(d.signed_off, d.ksbs),
             });
     }
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    let names = names(&mut conn, &people).await?;
     let items = rows
         .into_iter()
         .map(|r| {
+            let (ksbs, in_progress, evidenced, signed_off) = r.counts;
             let totals = Totals {
-                ksbs: r.ksbs_total,
-                not_started: r.ksbs_total
-                    - r.ksbs_in_progress
-                    - r.ksbs_evidenced
-                    - r.ksbs_signed_off,
-                in_progress: r.ksbs_in_progress,
-                evidenced: r.ksbs_evidenced,
-                signed_off: r.ksbs_signed_off,
+                ksbs,
+                not_started: ksbs - in_progress - evidenced - signed_off,
+                in_progress,
+                evidenced,
+                signed_off,
             };
             CaseloadItem {
                 apprenticeship_id: r.id,
-                apprentice: PersonName {
-                    id: r.apprentice_id,
-                    name: r.apprentice_name,
-                },
+                apprentice: person(&names, r.apprentice_id),
                 start_date: r.start_date,
                 expected_end_date: r.expected_end_date,
                 percent_evidenced: totals.percent_evidenced(),

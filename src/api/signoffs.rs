@@ -154,7 +154,8 @@ pub async fn create_signoff(
                     ),
                     _ => e.into(),
                 })?;
-            ksb_statuses::refresh(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Which::Only(&[ksb_id])).await?;
+            let active = Some((signoff.created_at, signoff.signed_off_by));
+            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksb: ksb_id, active }).await?;
             audit::record(
                 conn,
                 super::audit::entry(
@@ -210,11 +211,14 @@ pub async fn revoke_signoff(
                 .ok_or_else(|| {
                     AppError::conflict("already_revoked", "This sign-off is already revoked.")
                 })?;
-            ksb_statuses::refresh(
+            ksb_statuses::apply(
                 conn,
                 apprenticeship.id,
                 apprenticeship.standard_id,
-                ksb_statuses::Which::Only(&[revoked.ksb_id]),
+                ksb_statuses::Change::SignOff {
+                    ksb: revoked.ksb_id,
+                    active: None,
+                },
             )
             .await?;
             audit::record(

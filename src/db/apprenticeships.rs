@@ -95,6 +95,18 @@ fn scoped(
     }
 }
 
+/// The apprenticeships of a scope, without the standard (for lists that do not need the stamp).
+pub fn in_scope(scope: ApprenticeshipScope) -> apprenticeships::BoxedQuery<'static, Pg> {
+    let query = apprenticeships::table.into_boxed();
+    match scope {
+        ApprenticeshipScope::All => query,
+        ApprenticeshipScope::Apprentice(id) => query.filter(apprenticeships::apprentice_id.eq(id)),
+        ApprenticeshipScope::Employer(org) => query.filter(apprenticeships::employer_id.eq(org)),
+        ApprenticeshipScope::Provider(org) => query.filter(apprenticeships::provider_id.eq(org)),
+        ApprenticeshipScope::Nothing => query.filter(apprenticeships::id.is_null()),
+    }
+}
+
 /// Newest first.
 pub async fn list(
     conn: &mut AsyncPgConnection,

@@ -3,13 +3,13 @@
 //! row.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::{
-    Array, BigInt, Date, Integer, Nullable, Text, Timestamptz, Uuid as SqlUuid,
-};
+use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::apprenticeships::in_scope;
 use super::schema::{apprenticeships, duties, duty_progress};
 use crate::domain::scope::ApprenticeshipScope;
 
@@ -42,35 +42,44 @@ pub struct CaseloadFilter {
     pub behind_plan: bool,
 }
 
-#[derive(Debug, Clone, diesel::QueryableByName)]
-pub struct CaseloadRow {
-    #[diesel(sql_type = SqlUuid)]
-    pub id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    pub apprentice_id: Uuid,
-    #[diesel(sql_type = Text)]
-    pub apprentice_name: String,
-    #[diesel(sql_type = Date)]
-    pub start_date: NaiveDate,
-    #[diesel(sql_type = Date)]
-    pub expected_end_date: NaiveDate,
-    #[diesel(sql_type = Timestamptz)]
-    pub last_activity_at: DateTime<Utc>,
-    #[diesel(sql_type = Integer)]
-    pub ksbs_total: i32,
-    #[diesel(sql_type = Integer)]
-    pub ksbs_in_progress: i32,
-    #[diesel(sql_type = Integer)]
-    pub ksbs_evidenced: i32,
-    #[diesel(sql_type = Integer)]
-    pub ksbs_signed_off: i32,
-    /// How many apprenticeships match, over all pages.
-    #[diesel(sql_type = BigInt)]
-    pub total: i64,
+diesel::define_sql_function! {
+    /// The share of the planned time between these dates that has passed today, 0 to 1
+    /// (migration `000901_kept_progress`).
+    fn elapsed_share(start_date: Date, expected_end_date: Date) -> Double;
 }
 
-/// One page of the caseload with the apprentices' names and the total count, in one statement
-/// over the kept progress (sorted by the `(provider_id, progress)` index).
+#[derive(Debug, Clone, Queryable)]
+pub struct CaseloadRow {
+    pub id: Uuid,
+    pub apprentice_id: Uuid,
+    pub start_date: NaiveDate,
+    pub expected_end_date: NaiveDate,
+    pub last_activity_at: DateTime<Utc>,
+    /// KSBs: all, in progress, evidenced, signed off.
+    pub counts: (i32, i32, i32, i32),
+}
+
+/// The apprenticeships of a scope that pass the filter.
+fn matching(
+    scope: ApprenticeshipScope,
+    filter: CaseloadFilter,
+) -> apprenticeships::BoxedQuery<'static, Pg> {
+    let mut query = in_scope(scope);
+    if let Some(days) = filter.inactive_days {
+        let cutoff = Utc::now() - chrono::Duration::days(i64::from(days));
+        query = query.filter(apprenticeships::last_activity_at.lt(cutoff));
+    }
+    if filter.behind_plan {
+        query = query.filter(apprenticeships::signed_off_share.lt(elapsed_share(
+            apprenticeships::start_date,
+            apprenticeships::expected_end_date,
+        )));
+    }
+    query
+}
+
+/// One page of the caseload over the kept progress (sorted by the `(provider_id, progress)`
+/// index), and how many match in all: counted only when the page does not tell.
 pub async fn page(
     conn: &mut AsyncPgConnection,
     scope: ApprenticeshipScope,
@@ -78,36 +87,44 @@ pub async fn page(
     sort: CaseloadSort,
     limit: i64,
     offset: i64,
-) -> diesel::QueryResult<Vec<CaseloadRow>> {
-    let (condition, bound) = scope_sql(scope);
-    let order = match sort {
-        CaseloadSort::ProgressAscending => "a.progress ASC, a.last_activity_at ASC, a.id",
-        CaseloadSort::ProgressDescending => "a.progress DESC, a.last_activity_at ASC, a.id",
-        CaseloadSort::LastActivityAscending => "a.last_activity_at ASC, a.id",
+) -> diesel::QueryResult<(Vec<CaseloadRow>, i64)> {
+    use apprenticeships::{id, last_activity_at, progress};
+    let query = matching(scope, filter);
+    let query = match sort {
+        CaseloadSort::ProgressAscending => {
+            query.order((progress.asc(), last_activity_at.asc(), id.asc()))
+        }
+        CaseloadSort::ProgressDescending => {
+            query.order((progress.desc(), last_activity_at.asc(), id.asc()))
+        }
+        CaseloadSort::LastActivityAscending => query.order((last_activity_at.asc(), id.asc())),
     };
-    let matches = format!(
-        "{condition} \
-         AND ($2::int IS NULL OR a.last_activity_at < now() - make_interval(days => $2)) \
-         AND (NOT $3 OR a.signed_off_share < least(1.0, greatest(0.0, \
-              (current_date - a.start_date)::float8 / greatest(a.expected_end_date - a.start_date, 1))))"
-    );
-    let sql = format!(
-        "SELECT a.id, a.apprentice_id, u.name AS apprentice_name, a.start_date, \
-                a.expected_end_date, a.last_activity_at, a.ksbs_total, a.ksbs_in_progress, \
-                a.ksbs_evidenced, a.ksbs_signed_off, \
-                (SELECT count(*) FROM apprenticeships a WHERE {matches}) AS total \
-         FROM apprenticeships a JOIN users u ON u.id = a.apprentice_id \
-         WHERE {matches} \
-         ORDER BY {order} LIMIT $4 OFFSET $5"
-    );
-    diesel::sql_query(sql)
-        .bind::<Nullable<SqlUuid>, _>(bound)
-        .bind::<Nullable<Integer>, _>(filter.inactive_days)
-        .bind::<diesel::sql_types::Bool, _>(filter.behind_plan)
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
+    let rows: Vec<CaseloadRow> = query
+        .limit(limit)
+        .offset(offset)
+        .select((
+            apprenticeships::id,
+            apprenticeships::apprentice_id,
+            apprenticeships::start_date,
+            apprenticeships::expected_end_date,
+            apprenticeships::last_activity_at,
+            (
+                apprenticeships::ksbs_total,
+                apprenticeships::ksbs_in_progress,
+                apprenticeships::ksbs_evidenced,
+                apprenticeships::ksbs_signed_off,
+            ),
+        ))
         .load(conn)
-        .await
+        .await?;
+    let seen = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let total = if seen < limit && (seen > 0 || offset == 0) {
+        // The last page: everything before it and on it.
+        offset + seen
+    } else {
+        matching(scope, filter).count().get_result(conn).await?
+    };
+    Ok((rows, total))
 }
 
 /// One duty's kept progress on one apprenticeship.
@@ -115,32 +132,26 @@ pub async fn page(
 pub struct DutyProgressRow {
     pub apprenticeship_id: Uuid,
     pub code: String,
-    pub ksbs: Option<i32>,
-    pub evidenced: Option<i32>,
-    pub signed_off: Option<i32>,
+    pub ksbs: i32,
+    pub evidenced: i32,
+    pub signed_off: i32,
 }
 
-/// The kept progress of every duty of these apprenticeships, in duty order (a duty without
-/// KSBs has no kept row and comes back empty).
+/// The kept progress of every duty of these apprenticeships, in duty order.
 pub async fn duty_progress(
     conn: &mut AsyncPgConnection,
     apprenticeship_ids: &[Uuid],
 ) -> diesel::QueryResult<Vec<DutyProgressRow>> {
-    apprenticeships::table
-        .inner_join(duties::table.on(duties::standard_id.eq(apprenticeships::standard_id)))
-        .left_join(
-            duty_progress::table.on(duty_progress::apprenticeship_id
-                .eq(apprenticeships::id)
-                .and(duty_progress::duty_id.eq(duties::id))),
-        )
-        .filter(apprenticeships::id.eq_any(apprenticeship_ids))
-        .order((apprenticeships::id, duties::position))
+    duty_progress::table
+        .inner_join(duties::table)
+        .filter(duty_progress::apprenticeship_id.eq_any(apprenticeship_ids))
+        .order((duty_progress::apprenticeship_id, duties::position))
         .select((
-            apprenticeships::id,
+            duty_progress::apprenticeship_id,
             duties::code,
-            duty_progress::ksbs.nullable(),
-            duty_progress::evidenced.nullable(),
-            duty_progress::signed_off.nullable(),
+            duty_progress::ksbs,
+            duty_progress::evidenced,
+            duty_progress::signed_off,
         ))
         .load(conn)
         .await

@@ -1,6 +1,10 @@
-//! The kept status of every KSB of an apprenticeship. [`refresh`] recomputes one apprenticeship
-//! from its raw evidence and sign-off rows with the domain rule; every change calls it in its
-//! own transaction, so the table always equals a recomputation.
+//! The kept status of every KSB of an apprenticeship, with its evidence counts. A new
+//! apprenticeship's rows are computed from the raw rows ([`initialise`]); every later change
+//! moves the counts of the KSBs it touches by its own delta under row locks ([`apply`]), so two
+//! changes at once cannot lose one another, and recomputes their status with the domain rule.
+//! The apprenticeship's and its duties' kept progress move by the same delta in the same
+//! transaction. A test checks the kept rows always equal a recomputation from the raw rows
+//! ([`compute`]).
 
 use std::collections::HashMap;
 
@@ -11,7 +15,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::progress::{self, Whose};
-use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs, users};
+use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs};
 use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
 use crate::domain::evidence::EvidenceStatus;
 
@@ -23,7 +27,6 @@ pub struct KsbState {
     pub counts: (i32, i32, i32, i32),
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signed_off_by: Option<Uuid>,
-    pub signed_off_by_name: Option<String>,
 }
 
 /// Which KSBs of an apprenticeship to recompute.
@@ -107,34 +110,151 @@ pub async fn compute(
         .collect())
 }
 
-/// Recomputes and stores the status of the chosen KSBs of one apprenticeship, then its kept
-/// progress ([`progress::refresh`]), and marks activity on it now: what every change to a
-/// portfolio does, in the change's transaction.
-pub async fn refresh(
+/// Computes and stores every KSB status of an apprenticeship from the raw rows, then its kept
+/// progress: for a new apprenticeship, and to repair counts a delta could not apply to.
+pub async fn initialise(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
-    which: Which<'_>,
 ) -> QueryResult<()> {
-    if !matches!(which, Which::Only([])) {
-        store(conn, apprenticeship_id, standard_id, which).await?;
-    }
+    let rows = compute(conn, apprenticeship_id, standard_id, Which::All).await?;
+    write(conn, apprenticeship_id, &rows).await?;
     progress::refresh(conn, Whose::Apprenticeships(&[apprenticeship_id]), true).await
 }
 
-async fn store(
+/// What a change did to the KSBs of one apprenticeship.
+#[derive(Debug, Clone, Copy)]
+pub enum Change<'a> {
+    /// A piece of evidence went from `before` to `after` (its status and KSB rows); `None`
+    /// before: it is new; `None` after: it is deleted.
+    Evidence {
+        before: Option<(EvidenceStatus, &'a [Uuid])>,
+        after: Option<(EvidenceStatus, &'a [Uuid])>,
+    },
+    /// A KSB's active sign-off was made (`Some`: when, by whom) or revoked (`None`).
+    SignOff {
+        ksb: Uuid,
+        active: Option<(DateTime<Utc>, Uuid)>,
+    },
+}
+
+/// Applies a change to the kept statuses of the KSBs it touches and to the kept progress, and
+/// marks activity on the apprenticeship: what every change to a portfolio does, in its
+/// transaction.
+pub async fn apply(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
-    which: Which<'_>,
+    change: Change<'_>,
 ) -> QueryResult<()> {
-    let rows: Vec<_> = compute(conn, apprenticeship_id, standard_id, which)
-        .await?
-        .into_iter()
+    let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
+    let mut signoff = None;
+    match change {
+        Change::Evidence { before, after } => {
+            for (status, ksbs, n) in [(before, -1), (after, 1)]
+                .into_iter()
+                .filter_map(|(side, n)| side.map(|(status, ksbs)| (status, ksbs, n)))
+            {
+                for ksb in ksbs {
+                    deltas.entry(*ksb).or_default().add(status, n);
+                }
+            }
+            deltas.retain(|_, delta| *delta != EvidenceCounts::default());
+        }
+        Change::SignOff { ksb, active } => signoff = Some((ksb, active)),
+    }
+    let mut touched: Vec<Uuid> = deltas.keys().copied().chain(signoff.map(|s| s.0)).collect();
+    touched.sort();
+    touched.dedup();
+    let mut moved = Moved::default();
+    if !touched.is_empty() {
+        // Locked, so a concurrent change to the same KSBs waits and then sees these counts.
+        let kept: Vec<KsbState> = ksb_statuses::table
+            .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship_id))
+            .filter(ksb_statuses::ksb_id.eq_any(&touched))
+            .select((
+                ksb_statuses::ksb_id,
+                ksb_statuses::status,
+                (
+                    ksb_statuses::draft,
+                    ksb_statuses::submitted,
+                    ksb_statuses::accepted,
+                    ksb_statuses::changes_requested,
+                ),
+                ksb_statuses::signed_off_at,
+                ksb_statuses::signed_off_by,
+            ))
+            .for_update()
+            .load(conn)
+            .await?;
+        let mut rows: Vec<Computed> = Vec::with_capacity(kept.len());
+        for row in &kept {
+            let (draft, submitted, accepted, changes_requested) = row.counts;
+            let ksb = &row.ksb_id;
+            let mut counts = EvidenceCounts {
+                draft,
+                submitted,
+                accepted,
+                changes_requested,
+            };
+            if let Some(delta) = deltas.get(ksb) {
+                counts.merge(delta);
+            }
+            let active = match signoff {
+                Some((k, active)) if k == *ksb => active,
+                _ => row.signed_off_at.zip(row.signed_off_by),
+            };
+            let old = KsbStatus::parse(&row.status).unwrap_or(KsbStatus::NotStarted);
+            let new = ksb_status(&counts, active.is_some());
+            moved.record(*ksb, old, new);
+            rows.push((*ksb, new, counts, active));
+        }
+        if kept.len() != touched.len() || rows.iter().any(|(_, _, c, _)| !c.is_possible()) {
+            // Kept rows missing or counts that cannot be: recompute from the raw rows instead.
+            return initialise(conn, apprenticeship_id, standard_id).await;
+        }
+        write(conn, apprenticeship_id, &rows).await?;
+    }
+    progress::apply(conn, apprenticeship_id, &moved).await
+}
+
+/// How a change moved KSB statuses: for the apprenticeship's and its duties' kept progress.
+#[derive(Debug, Default)]
+pub struct Moved {
+    /// Change in the number of KSBs in progress, evidenced and signed off.
+    pub in_progress: i32,
+    pub evidenced: i32,
+    pub signed_off: i32,
+    /// Per KSB row whose status moved: change in (evidenced, signed off).
+    pub ksbs: Vec<(Uuid, i32, i32)>,
+}
+
+impl Moved {
+    fn record(&mut self, ksb: Uuid, old: KsbStatus, new: KsbStatus) {
+        if old == new {
+            return;
+        }
+        let step = |status: KsbStatus| i32::from(new == status) - i32::from(old == status);
+        self.in_progress += step(KsbStatus::InProgress);
+        self.evidenced += step(KsbStatus::Evidenced);
+        self.signed_off += step(KsbStatus::SignedOff);
+        self.ksbs
+            .push((ksb, step(KsbStatus::Evidenced), step(KsbStatus::SignedOff)));
+    }
+}
+
+/// Stores these statuses (insert or replace).
+async fn write(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    computed: &[Computed],
+) -> QueryResult<()> {
+    let rows: Vec<_> = computed
+        .iter()
         .map(|(ksb, status, c, signoff)| {
             (
                 ksb_statuses::apprenticeship_id.eq(apprenticeship_id),
-                ksb_statuses::ksb_id.eq(ksb),
+                ksb_statuses::ksb_id.eq(*ksb),
                 ksb_statuses::status.eq(status.as_str()),
                 ksb_statuses::draft.eq(c.draft),
                 ksb_statuses::submitted.eq(c.submitted),
@@ -163,13 +283,13 @@ async fn store(
         .map(drop)
 }
 
-/// The kept statuses of one apprenticeship's KSBs (in no particular order), in one query.
+/// The kept statuses of one apprenticeship's KSBs (in no particular order), in one query that
+/// reads the covering primary key only.
 pub async fn of_apprenticeship(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
 ) -> QueryResult<Vec<KsbState>> {
     ksb_statuses::table
-        .left_join(users::table)
         .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship_id))
         .select((
             ksb_statuses::ksb_id,
@@ -182,7 +302,6 @@ pub async fn of_apprenticeship(
             ),
             ksb_statuses::signed_off_at,
             ksb_statuses::signed_off_by,
-            users::name.nullable(),
         ))
         .load(conn)
         .await

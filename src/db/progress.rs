@@ -1,16 +1,17 @@
 //! Kept progress: per apprenticeship, how many KSBs are in each status (and the shares the
 //! caseload sorts and filters by, `progress` and `signed_off_share`); per duty, how many of its
-//! KSBs are evidenced or signed off (`duty_progress`). Derived from the kept `ksb_statuses`
-//! alone by the SQL function `refresh_progress` (migration `000901_kept_progress`), which every
-//! change that refreshes a status calls in its transaction ([`super::ksb_statuses::refresh`]),
-//! as does an import that rebuilds a standard's duty links — so, like the statuses, the figures
-//! always equal a recomputation.
+//! KSBs are evidenced or signed off (`duty_progress`). A change moves them by the statuses it
+//! moved ([`apply`], called by [`super::ksb_statuses::apply`] in the change's transaction); a new
+//! apprenticeship, an import that rebuilds a standard's duty links and the demo loader compute
+//! them whole from the kept statuses with the SQL function `refresh_progress` (migration
+//! `000901_kept_progress`). A test checks they always equal a recomputation.
 
 use diesel::prelude::*;
 use diesel::sql_types::{Array, Bool, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::ksb_statuses::Moved;
 use super::schema::apprenticeships;
 
 diesel::define_sql_function! {
@@ -50,4 +51,50 @@ pub async fn refresh(
         .get_result::<i32>(conn)
         .await
         .map(drop)
+}
+
+/// Moves an apprenticeship's kept progress by what a change moved, and marks activity on it now:
+/// one statement, plus one for its duties when a status moved.
+pub async fn apply(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    moved: &Moved,
+) -> QueryResult<()> {
+    use apprenticeships::{ksbs_evidenced, ksbs_in_progress, ksbs_signed_off, last_activity_at};
+    diesel::update(apprenticeships::table.find(apprenticeship_id))
+        .set((
+            last_activity_at.eq(diesel::dsl::now),
+            ksbs_in_progress.eq(ksbs_in_progress + moved.in_progress),
+            ksbs_evidenced.eq(ksbs_evidenced + moved.evidenced),
+            ksbs_signed_off.eq(ksbs_signed_off + moved.signed_off),
+        ))
+        .execute(conn)
+        .await?;
+    if moved.ksbs.is_empty() {
+        return Ok(());
+    }
+    let (ksbs, (evidenced, signed_off)): (Vec<Uuid>, (Vec<i32>, Vec<i32>)) = moved
+        .ksbs
+        .iter()
+        .map(|(ksb, e, s)| (*ksb, (*e, *s)))
+        .unzip();
+    diesel::sql_query(
+        "UPDATE duty_progress dp \
+         SET evidenced = dp.evidenced + d.evidenced, signed_off = dp.signed_off + d.signed_off \
+         FROM ( \
+             SELECT dk.duty_id, sum(m.evidenced)::int AS evidenced, \
+                    sum(m.signed_off)::int AS signed_off \
+             FROM unnest($2::uuid[], $3::int[], $4::int[]) AS m (ksb_id, evidenced, signed_off) \
+             JOIN duty_ksbs dk ON dk.ksb_id = m.ksb_id \
+             GROUP BY dk.duty_id \
+         ) d \
+         WHERE dp.apprenticeship_id = $1 AND dp.duty_id = d.duty_id",
+    )
+    .bind::<SqlUuid, _>(apprenticeship_id)
+    .bind::<Array<SqlUuid>, _>(ksbs)
+    .bind::<Array<diesel::sql_types::Integer>, _>(evidenced)
+    .bind::<Array<diesel::sql_types::Integer>, _>(signed_off)
+    .execute(conn)
+    .await
+    .map(drop)
 }

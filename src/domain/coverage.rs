@@ -59,6 +59,19 @@ impl EvidenceCounts {
         }
     }
 
+    /// Adds another set of counts (which may be negative: a change's delta).
+    pub fn merge(&mut self, other: &Self) {
+        self.draft += other.draft;
+        self.submitted += other.submitted;
+        self.accepted += other.accepted;
+        self.changes_requested += other.changes_requested;
+    }
+
+    /// Whether no count is below zero (a delta applied to counts it did not come from is not).
+    pub fn is_possible(&self) -> bool {
+        self.draft >= 0 && self.submitted >= 0 && self.accepted >= 0 && self.changes_requested >= 0
+    }
+
     fn any(&self) -> bool {
         self.draft + self.submitted + self.accepted + self.changes_requested > 0
     }
@@ -202,6 +215,19 @@ mod tests {
             ksb_status(&counts(0, 0, 0, 0), false),
             KsbStatus::NotStarted
         );
+    }
+
+    #[test]
+    fn a_delta_moves_counts_and_an_impossible_one_shows() {
+        let mut kept = counts(1, 0, 0, 0);
+        let mut delta = EvidenceCounts::default();
+        delta.add(EvidenceStatus::Draft, -1);
+        delta.add(EvidenceStatus::Submitted, 1);
+        kept.merge(&delta);
+        assert_eq!(kept, counts(0, 1, 0, 0));
+        assert!(kept.is_possible());
+        kept.merge(&delta);
+        assert!(!kept.is_possible());
     }
 
     #[test]

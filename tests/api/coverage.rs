@@ -211,6 +211,35 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
     }
 }
 
+#[tokio::test]
+async fn concurrent_changes_to_one_ksb_are_all_counted() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (me, tutor, a) = (&w.a.apprentice.token, &w.a.tutor.token, &w.a.apprenticeship);
+    // Two pieces of evidence already submitted on K1, then, all at once: six new drafts on K1
+    // and both submitted pieces accepted.
+    let first = id(&log(&app, me, a, "First", &["K1", "K2"]).await);
+    let second = id(&log(&app, me, a, "Second", &["K1"]).await);
+    assert_eq!(submit(&app, me, &first).await.0, 200);
+    assert_eq!(submit(&app, me, &second).await.0, 200);
+    let titles: Vec<String> = (0..6).map(|i| format!("Draft {i}")).collect();
+    let drafts = titles.iter().map(|t| log(&app, me, a, t, &["K1"]));
+    let reviews = [&first, &second].map(|e| review(&app, tutor, e, "accepted", "Good."));
+    let (_, statuses) = tokio::join!(
+        futures_util::future::join_all(drafts),
+        futures_util::future::join_all(reviews)
+    );
+    assert!(statuses.iter().all(|(s, _)| *s == 200), "{statuses:?}");
+    let body = coverage(&app, me, a).await;
+    assert_eq!(
+        ksb(&body, "K1")["evidence"],
+        json!({ "draft": 6, "submitted": 0, "accepted": 2, "changes_requested": 0 })
+    );
+    assert_eq!(ksb(&body, "K1")["status"], "evidenced");
+    assert_eq!(ksb(&body, "K2")["status"], "evidenced");
+    assert_eq!(body["totals"]["evidenced"].as_i64(), Some(2));
+}
+
 /// The kept progress (per apprenticeship and per duty) equals what the domain rules give for
 /// the recomputed statuses.
 async fn assert_progress_is_recomputed(

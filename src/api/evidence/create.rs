@@ -9,8 +9,8 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    EvidenceResponse, Mapped, after_change, created_response, require_apprentice, responses,
-    validate,
+    EvidenceChange, EvidenceResponse, Mapped, after_change, created_response, require_apprentice,
+    responses, validate,
 };
 use crate::api::apprenticeships::find_visible;
 use crate::api::extract::{Json, Query};
@@ -81,17 +81,20 @@ pub async fn create_evidence(
             let row =
                 db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;
             db_evidence::add_ksbs(conn, row.id, &valid.ksb_ids).await?;
-            let mapped = Mapped::Set {
-                ids: &valid.ksb_ids,
-                codes: &valid.ksb_codes,
-                left: &[],
+            let change = EvidenceChange {
+                row: &row,
+                was: None,
+                ksbs: Mapped::Set {
+                    ids: &valid.ksb_ids,
+                    codes: &valid.ksb_codes,
+                    before: &[],
+                },
             };
             after_change(
                 conn,
                 &auth,
                 &apprenticeship,
-                &row,
-                mapped,
+                change,
                 "evidence.created",
                 serde_json::json!({ "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes }),
             )

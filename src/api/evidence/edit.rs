@@ -10,8 +10,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    EvidenceResponse, Mapped, after_change, etag_header, load_visible, require_apprentice,
-    response, status_of, validate,
+    EvidenceChange, EvidenceResponse, Mapped, after_change, etag_header, load_visible,
+    require_apprentice, response, status_of, validate,
 };
 use crate::api::extract::Json;
 use crate::api::{db_conn, standard_of};
@@ -142,24 +142,28 @@ pub async fn update_evidence(
                 .await?
                 .ok_or_else(stale)?;
             // KSBs the evidence leaves need their status recomputed too.
-            let left;
-            let mapped = if body.ksbs.is_some() {
-                left = db_evidence::ksb_ids(conn, row.id).await?;
+            let before;
+            let ksbs = if body.ksbs.is_some() {
+                before = db_evidence::ksb_ids(conn, row.id).await?;
                 db_evidence::set_ksbs(conn, row.id, &valid.ksb_ids).await?;
                 Mapped::Set {
                     ids: &valid.ksb_ids,
                     codes: &valid.ksb_codes,
-                    left: &left,
+                    before: &before,
                 }
             } else {
                 Mapped::Stored
+            };
+            let change = EvidenceChange {
+                row: &updated,
+                was: Some(status_of(&row)),
+                ksbs,
             };
             after_change(
                 conn,
                 &auth,
                 &apprenticeship,
-                &updated,
-                mapped,
+                change,
                 "evidence.updated",
                 serde_json::json!({ "version": updated.version, "ksbs": valid.ksb_codes }),
             )
@@ -202,11 +206,14 @@ pub async fn delete_evidence(
                     "This evidence was submitted meanwhile; withdraw it instead.",
                 ));
             }
-            ksb_statuses::refresh(
+            ksb_statuses::apply(
                 conn,
                 apprenticeship.id,
                 apprenticeship.standard_id,
-                ksb_statuses::Which::Only(&touched),
+                ksb_statuses::Change::Evidence {
+                    before: Some((status_of(&row), &touched)),
+                    after: None,
+                },
             )
             .await?;
             audit::record(

@@ -265,13 +265,22 @@ pub fn validate(
 pub enum Mapped<'a> {
     /// Not changed by this change: read from the database.
     Stored,
-    /// Set by this change: row ids and codes in standard order, and the KSB rows it no longer
-    /// maps to (their statuses change too).
+    /// Set by this change: row ids and codes in standard order, and the KSB rows it was mapped
+    /// to before (none for new evidence).
     Set {
         ids: &'a [Uuid],
         codes: &'a [String],
-        left: &'a [Uuid],
+        before: &'a [Uuid],
     },
+}
+
+/// A change to a piece of evidence, as [`after_change`] records it.
+pub struct EvidenceChange<'a> {
+    /// The evidence as it is now.
+    pub row: &'a Evidence,
+    /// Its status before the change; `None`: it is new.
+    pub was: Option<EvidenceStatus>,
+    pub ksbs: Mapped<'a>,
 }
 
 /// What every change to a piece of evidence does, in its transaction: a revision snapshot, the
@@ -281,28 +290,28 @@ pub async fn after_change(
     conn: &mut AsyncPgConnection,
     auth: &Authenticated,
     apprenticeship: &Apprenticeship,
-    row: &Evidence,
-    mapped: Mapped<'_>,
+    change: EvidenceChange<'_>,
     action: &str,
     summary: serde_json::Value,
 ) -> AppResult<()> {
+    let row = change.row;
     let stored;
-    let (ids, codes, left): (&[Uuid], &[String], &[Uuid]) = match mapped {
+    let (ids, codes, before): (&[Uuid], &[String], &[Uuid]) = match change.ksbs {
         Mapped::Stored => {
             stored = db_evidence::ksbs(conn, row.id).await?;
-            (&stored.0, &stored.1, &[])
+            (&stored.0, &stored.1, &stored.0)
         }
-        Mapped::Set { ids, codes, left } => (ids, codes, left),
+        Mapped::Set { ids, codes, before } => (ids, codes, before),
     };
     db_evidence::add_revision(conn, row, codes, auth.actor.user_id).await?;
-    let mut touched: Vec<Uuid> = ids.iter().chain(left).copied().collect();
-    touched.sort();
-    touched.dedup();
-    ksb_statuses::refresh(
+    ksb_statuses::apply(
         conn,
         apprenticeship.id,
         apprenticeship.standard_id,
-        ksb_statuses::Which::Only(&touched),
+        ksb_statuses::Change::Evidence {
+            before: change.was.map(|status| (status, before)),
+            after: Some((status_of(row), ids)),
+        },
     )
     .await?;
     audit::record(

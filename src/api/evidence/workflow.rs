@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{
-    EvidenceResponse, Mapped, after_change, etag_header, load_visible, require_apprentice,
-    response, status_of,
+    EvidenceChange, EvidenceResponse, Mapped, after_change, etag_header, load_visible,
+    require_apprentice, response, status_of,
 };
 use crate::api::db_conn;
 use crate::api::extract::Json;
@@ -72,12 +72,16 @@ async fn apply(
                 )
                 .await?;
             }
+            let change = EvidenceChange {
+                row: &updated,
+                was: Some(step.from),
+                ksbs: Mapped::Stored,
+            };
             after_change(
                 conn,
                 auth,
                 apprenticeship,
-                &updated,
-                Mapped::Stored,
+                change,
                 step.action,
                 step.summary,
             )

@@ -222,6 +222,11 @@ async fn replace_links(
         return Ok(ImportOutcome::Unchanged);
     }
 
+    // Changes to portfolios move duty progress by delta: let those in flight finish, and hold
+    // new ones until the new links and the progress recomputed from them are committed.
+    diesel::sql_query("LOCK TABLE ksb_statuses IN SHARE MODE")
+        .execute(conn)
+        .await?;
     // Duties carry no evidence, so they are rebuilt whole; KSB rows (and all evidence) stay.
     diesel::delete(duties::table.filter(duties::standard_id.eq(standard.id)))
         .execute(conn)
