@@ -10,14 +10,13 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::apprenticeships::find_visible;
 use super::evidence::PersonName;
 use super::{db_conn, standard_of};
 use crate::auth::Authenticated;
-use crate::db::{ksb_statuses, users};
+use crate::db::{apprenticeships, ksb_statuses, users};
 use crate::domain::coverage::{DutyCoverage, EvidenceCounts, KsbStatus, Totals, duty_coverage};
 use crate::domain::standard::{KsbKind, MappingStatus};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -68,15 +67,17 @@ pub async fn get_coverage(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<CoverageResponse>> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    // One round trip: the three reads are pipelined; what is outside the caller's scope is
+    // thrown away unread below (404).
+    let (found, rows, names) = futures_util::try_join!(
+        apprenticeships::find(&conn, *id),
+        ksb_statuses::of_apprenticeship(&conn, *id),
+        users::signers_of(&conn, *id),
+    )?;
+    let apprenticeship = found
+        .filter(|a| auth.actor.can_see_apprenticeship(&a.parties()))
+        .ok_or_else(|| AppError::not_found("apprenticeship"))?;
     let catalogue = standard_of(&state, &mut conn, &apprenticeship).await?;
-    let rows = ksb_statuses::of_apprenticeship(&mut conn, apprenticeship.id).await?;
-    let signers: Vec<Uuid> = rows.iter().filter_map(|r| r.signed_off_by).collect();
-    let names = if signers.is_empty() {
-        HashMap::new()
-    } else {
-        users::names(&mut conn, &signers).await?
-    };
     let mut kept: Vec<(usize, KsbCoverage)> = rows
         .into_iter()
         .filter_map(|r| {

@@ -244,11 +244,24 @@ pub async fn get_caseload(
     };
     let scope = auth.actor.apprenticeship_scope();
     let mut conn = db_conn(&state).await?;
-    let (rows, total) =
+    let (rows, known_total) =
         caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    // The rest in one round trip (pipelined).
+    let total = async {
+        match known_total {
+            Some(total) => Ok(total),
+            None => caseload::count(&conn, scope, filter).await,
+        }
+    };
+    let (total, duty_rows, names) = futures_util::try_join!(
+        total,
+        caseload::duty_progress(&conn, &ids),
+        users::names(&conn, &people),
+    )?;
     let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
-    for d in caseload::duty_progress(&mut conn, &ids).await? {
+    for d in duty_rows {
         duties
             .entry(d.apprenticeship_id)
             .or_default()
@@ -258,8 +271,6 @@ pub async fn get_caseload(
                 percent_signed_off: percent(d.signed_off, d.ksbs),
             });
     }
-    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
-    let names = names(&mut conn, &people).await?;
     let items = rows
         .into_iter()
         .map(|r| {

@@ -65,12 +65,13 @@ pub async fn insert(
     find(conn, id).await?.ok_or(diesel::result::Error::NotFound)
 }
 
-pub async fn find(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<Option<Apprenticeship>> {
+/// Takes a shared connection, so it can run pipelined with other reads (`futures::try_join!`).
+pub async fn find(mut conn: &AsyncPgConnection, id: Uuid) -> QueryResult<Option<Apprenticeship>> {
     apprenticeships::table
         .inner_join(standards::table)
         .filter(apprenticeships::id.eq(id))
         .select(Apprenticeship::as_select())
-        .first(conn)
+        .first(&mut conn)
         .await
         .optional()
 }

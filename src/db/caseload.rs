@@ -79,7 +79,7 @@ fn matching(
 }
 
 /// One page of the caseload over the kept progress (sorted by the `(provider_id, progress)`
-/// index), and how many match in all: counted only when the page does not tell.
+/// index), and how many match in all when the page tells (a last page); else see [`count`].
 pub async fn page(
     conn: &mut AsyncPgConnection,
     scope: ApprenticeshipScope,
@@ -87,7 +87,7 @@ pub async fn page(
     sort: CaseloadSort,
     limit: i64,
     offset: i64,
-) -> diesel::QueryResult<(Vec<CaseloadRow>, i64)> {
+) -> diesel::QueryResult<(Vec<CaseloadRow>, Option<i64>)> {
     use apprenticeships::{id, last_activity_at, progress};
     let query = matching(scope, filter);
     let query = match sort {
@@ -118,13 +118,19 @@ pub async fn page(
         .load(conn)
         .await?;
     let seen = i64::try_from(rows.len()).unwrap_or(i64::MAX);
-    let total = if seen < limit && (seen > 0 || offset == 0) {
-        // The last page: everything before it and on it.
-        offset + seen
-    } else {
-        matching(scope, filter).count().get_result(conn).await?
-    };
+    // A page that is not full is the last one: the total is everything before it and on it.
+    let total = (seen < limit && (seen > 0 || offset == 0)).then_some(offset + seen);
     Ok((rows, total))
+}
+
+/// How many apprenticeships of the scope pass the filter. Takes a shared connection
+/// (pipelining).
+pub async fn count(
+    mut conn: &AsyncPgConnection,
+    scope: ApprenticeshipScope,
+    filter: CaseloadFilter,
+) -> diesel::QueryResult<i64> {
+    matching(scope, filter).count().get_result(&mut conn).await
 }
 
 /// One duty's kept progress on one apprenticeship.
@@ -137,9 +143,10 @@ pub struct DutyProgressRow {
     pub signed_off: i32,
 }
 
-/// The kept progress of every duty of these apprenticeships, in duty order.
+/// The kept progress of every duty of these apprenticeships, in duty order. Takes a shared
+/// connection (pipelining).
 pub async fn duty_progress(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_ids: &[Uuid],
 ) -> diesel::QueryResult<Vec<DutyProgressRow>> {
     duty_progress::table
@@ -153,7 +160,7 @@ pub async fn duty_progress(
             duty_progress::evidenced,
             duty_progress::signed_off,
         ))
-        .load(conn)
+        .load(&mut conn)
         .await
 }
 

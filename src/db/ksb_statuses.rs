@@ -284,9 +284,9 @@ async fn write(
 }
 
 /// The kept statuses of one apprenticeship's KSBs (in no particular order), in one query that
-/// reads the covering primary key only.
+/// reads the covering primary key only. Takes a shared connection (pipelining).
 pub async fn of_apprenticeship(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
 ) -> QueryResult<Vec<KsbState>> {
     ksb_statuses::table
@@ -303,6 +303,6 @@ pub async fn of_apprenticeship(
             ksb_statuses::signed_off_at,
             ksb_statuses::signed_off_by,
         ))
-        .load(conn)
+        .load(&mut conn)
         .await
 }

@@ -82,15 +82,34 @@ pub async fn find_many(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> QueryResul
         .await
 }
 
-/// The names of these users, by id.
+/// The names of these users, by id. Takes a shared connection (pipelining).
 pub async fn names(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     ids: &[Uuid],
 ) -> QueryResult<std::collections::HashMap<Uuid, String>> {
     Ok(users::table
         .filter(users::id.eq_any(ids))
         .select((users::id, users::name))
-        .load::<(Uuid, String)>(conn)
+        .load::<(Uuid, String)>(&mut conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// The names of the people who signed off KSBs of an apprenticeship (active sign-offs), by id.
+/// Takes a shared connection (pipelining).
+pub async fn signers_of(
+    mut conn: &AsyncPgConnection,
+    apprenticeship_id: Uuid,
+) -> QueryResult<std::collections::HashMap<Uuid, String>> {
+    use super::schema::ksb_statuses;
+    let signers = ksb_statuses::table
+        .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship_id))
+        .select(ksb_statuses::signed_off_by.assume_not_null());
+    Ok(users::table
+        .filter(users::id.eq_any(signers))
+        .select((users::id, users::name))
+        .load::<(Uuid, String)>(&mut conn)
         .await?
         .into_iter()
         .collect())
