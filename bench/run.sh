@@ -200,7 +200,8 @@ for N in $SIZES; do
   DBNAME=ksbfolio_bench_$N
   DB=$PGURL/$DBNAME
   if [ "$KEEP" = 1 ] && psql "$PGURL/postgres" -XAtc "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'" | grep -q 1; then
-    say "N = $N: reusing $DBNAME"
+    say "N = $N: reusing $DBNAME (vacuumed first: earlier write cases leave dead rows behind)"
+    psql "$DB" -Xq -c "VACUUM (ANALYZE)"
   else
     say "N = $N: seeding $DBNAME"
     psql "$PGURL/postgres" -Xq -c "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" -c "CREATE DATABASE $DBNAME"

@@ -23,7 +23,7 @@ pub struct AuditEntry<'a> {
     pub summary: serde_json::Value,
 }
 
-pub async fn record(conn: &mut AsyncPgConnection, entry: AuditEntry<'_>) -> QueryResult<()> {
+pub async fn record(mut conn: &AsyncPgConnection, entry: AuditEntry<'_>) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((
             audit_log::actor_id.eq(entry.actor_id),
@@ -34,7 +34,7 @@ pub async fn record(conn: &mut AsyncPgConnection, entry: AuditEntry<'_>) -> Quer
             audit_log::organisation_ids.eq(entry.organisation_ids),
             audit_log::summary.eq(entry.summary),
         ))
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

@@ -147,7 +147,7 @@ pub async fn set_ksbs(
 
 /// Links new evidence (which has no links yet) to these KSB rows.
 pub async fn add_ksbs(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     evidence_id: Uuid,
     ksb_ids: &[Uuid],
 ) -> QueryResult<()> {
@@ -162,14 +162,14 @@ pub async fn add_ksbs(
         .collect();
     diesel::insert_into(evidence_ksbs::table)
         .values(&rows)
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }
 
 /// The KSBs a piece of evidence is mapped to: row ids and codes, in standard order.
 pub async fn ksbs(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     evidence_id: Uuid,
 ) -> QueryResult<(Vec<Uuid>, Vec<String>)> {
     let rows: Vec<(Uuid, String)> = evidence_ksbs::table
@@ -177,7 +177,7 @@ pub async fn ksbs(
         .filter(evidence_ksbs::evidence_id.eq(evidence_id))
         .order(ksbs::position)
         .select((ksbs::id, ksbs::code))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     Ok(rows.into_iter().unzip())
 }
@@ -279,7 +279,7 @@ pub struct Revision {
 
 /// Keeps a snapshot of the evidence as it is now.
 pub async fn add_revision(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     row: &Evidence,
     ksb_codes: &[String],
     edited_by: Uuid,
@@ -297,7 +297,7 @@ pub async fn add_revision(
             evidence_revisions::status.eq(&row.status),
             evidence_revisions::edited_by.eq(edited_by),
         ))
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

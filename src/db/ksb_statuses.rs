@@ -48,7 +48,7 @@ pub type Computed = (
 
 /// Statuses computed from the raw rows (not written): the rule applied to what is stored.
 pub async fn compute(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
     which: Which<'_>,
@@ -59,7 +59,7 @@ pub async fn compute(
                 .filter(ksbs::standard_id.eq(standard_id))
                 .order(ksbs::position)
                 .select(ksbs::id)
-                .load(conn)
+                .load(&mut conn)
                 .await?
         }
         Which::Only(ids) => ids.to_vec(),
@@ -75,7 +75,7 @@ pub async fn compute(
             evidence::status,
             diesel::dsl::count_star(),
         ))
-        .load(conn)
+        .load(&mut conn)
         .await?;
     let signed: HashMap<Uuid, (DateTime<Utc>, Uuid)> = signoffs::table
         .filter(signoffs::apprenticeship_id.eq(apprenticeship_id))
@@ -86,7 +86,7 @@ pub async fn compute(
             signoffs::created_at,
             signoffs::signed_off_by,
         ))
-        .load::<(Uuid, DateTime<Utc>, Uuid)>(conn)
+        .load::<(Uuid, DateTime<Utc>, Uuid)>(&mut conn)
         .await?
         .into_iter()
         .map(|(k, at, by)| (k, (at, by)))
@@ -113,7 +113,7 @@ pub async fn compute(
 /// Computes and stores every KSB status of an apprenticeship from the raw rows, then its kept
 /// progress: for a new apprenticeship, and to repair counts a delta could not apply to.
 pub async fn initialise(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
 ) -> QueryResult<()> {
@@ -142,7 +142,7 @@ pub enum Change<'a> {
 /// marks activity on the apprenticeship: what every change to a portfolio does, in its
 /// transaction.
 pub async fn apply(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
     change: Change<'_>,
@@ -185,7 +185,7 @@ pub async fn apply(
                 ksb_statuses::signed_off_by,
             ))
             .for_update()
-            .load(conn)
+            .load(&mut conn)
             .await?;
         let mut rows: Vec<Computed> = Vec::with_capacity(kept.len());
         for row in &kept {
@@ -213,7 +213,12 @@ pub async fn apply(
             // Kept rows missing or counts that cannot be: recompute from the raw rows instead.
             return initialise(conn, apprenticeship_id, standard_id).await;
         }
-        write(conn, apprenticeship_id, &rows).await?;
+        // Pipelined: the statuses and the progress they moved in one round trip.
+        futures_util::try_join!(
+            write(conn, apprenticeship_id, &rows),
+            progress::apply(conn, apprenticeship_id, &moved)
+        )?;
+        return Ok(());
     }
     progress::apply(conn, apprenticeship_id, &moved).await
 }
@@ -245,7 +250,7 @@ impl Moved {
 
 /// Stores these statuses (insert or replace).
 async fn write(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     computed: &[Computed],
 ) -> QueryResult<()> {
@@ -278,7 +283,7 @@ async fn write(
             ksb_statuses::signed_off_at.eq(excluded(ksb_statuses::signed_off_at)),
             ksb_statuses::signed_off_by.eq(excluded(ksb_statuses::signed_off_by)),
         ))
-        .execute(conn)
+        .execute(&mut conn)
         .await
         .map(drop)
 }

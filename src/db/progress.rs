@@ -32,7 +32,7 @@ pub enum Whose<'a> {
 /// Recomputes the kept progress of `whose` from their KSB statuses. With `touch`, also marks
 /// activity on them now (the caseload's "last activity"), in the same statement.
 pub async fn refresh(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     whose: Whose<'_>,
     touch: bool,
 ) -> QueryResult<()> {
@@ -43,12 +43,12 @@ pub async fn refresh(
             apprenticeships::table
                 .filter(apprenticeships::standard_id.eq(standard))
                 .select(apprenticeships::id)
-                .load(conn)
+                .load(&mut conn)
                 .await?
         }
     };
     diesel::select(refresh_progress(ids, touch))
-        .get_result::<i32>(conn)
+        .get_result::<i32>(&mut conn)
         .await
         .map(drop)
 }
@@ -56,29 +56,28 @@ pub async fn refresh(
 /// Moves an apprenticeship's kept progress by what a change moved, and marks activity on it now:
 /// one statement, plus one for its duties when a status moved.
 pub async fn apply(
-    conn: &mut AsyncPgConnection,
+    mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     moved: &Moved,
 ) -> QueryResult<()> {
     use apprenticeships::{ksbs_evidenced, ksbs_in_progress, ksbs_signed_off, last_activity_at};
-    diesel::update(apprenticeships::table.find(apprenticeship_id))
+    let apprenticeship = diesel::update(apprenticeships::table.find(apprenticeship_id))
         .set((
             last_activity_at.eq(diesel::dsl::now),
             ksbs_in_progress.eq(ksbs_in_progress + moved.in_progress),
             ksbs_evidenced.eq(ksbs_evidenced + moved.evidenced),
             ksbs_signed_off.eq(ksbs_signed_off + moved.signed_off),
         ))
-        .execute(conn)
-        .await?;
+        .execute(&mut conn);
     if moved.ksbs.is_empty() {
-        return Ok(());
+        return apprenticeship.await.map(drop);
     }
     let (ksbs, (evidenced, signed_off)): (Vec<Uuid>, (Vec<i32>, Vec<i32>)) = moved
         .ksbs
         .iter()
         .map(|(ksb, e, s)| (*ksb, (*e, *s)))
         .unzip();
-    diesel::sql_query(
+    let duties = diesel::sql_query(
         "UPDATE duty_progress dp \
          SET evidenced = dp.evidenced + d.evidenced, signed_off = dp.signed_off + d.signed_off \
          FROM ( \
@@ -94,7 +93,7 @@ pub async fn apply(
     .bind::<Array<SqlUuid>, _>(ksbs)
     .bind::<Array<diesel::sql_types::Integer>, _>(evidenced)
     .bind::<Array<diesel::sql_types::Integer>, _>(signed_off)
-    .execute(conn)
-    .await
-    .map(drop)
+    .execute(&mut conn);
+    // Pipelined: both in one round trip.
+    futures_util::try_join!(apprenticeship, duties).map(drop)
 }

@@ -210,7 +210,7 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
     assert_eq!(all.len(), 12);
     for (id, standard) in all {
         let recomputed: Vec<Kept> = crate::db::ksb_statuses::compute(
-            &mut db,
+            &db,
             id,
             standard,
             crate::db::ksb_statuses::Which::All,

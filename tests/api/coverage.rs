@@ -187,7 +187,7 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
     assert_eq!(ids.len(), 2);
     for (apprenticeship, standard) in ids {
         let mut recomputed: Vec<(uuid::Uuid, String)> = ksbfolio::db::ksb_statuses::compute(
-            &mut conn,
+            &conn,
             apprenticeship,
             standard,
             ksbfolio::db::ksb_statuses::Which::All,

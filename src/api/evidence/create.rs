@@ -3,7 +3,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::NaiveDate;
-use diesel_async::AsyncConnection;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -80,7 +80,6 @@ pub async fn create_evidence(
             }
             let row =
                 db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;
-            db_evidence::add_ksbs(conn, row.id, &valid.ksb_ids).await?;
             let change = EvidenceChange {
                 row: &row,
                 was: None,
@@ -90,15 +89,23 @@ pub async fn create_evidence(
                     before: &[],
                 },
             };
-            after_change(
-                conn,
+            // Pipelined with the KSB links: the statuses do not read them.
+            let shared: &AsyncPgConnection = conn;
+            futures_util::try_join!(
+                async {
+                    db_evidence::add_ksbs(shared, row.id, &valid.ksb_ids)
+                        .await
+                        .map_err(AppError::from)
+                },
+                after_change(
+                shared,
                 &auth,
                 &apprenticeship,
                 change,
                 "evidence.created",
                 serde_json::json!({ "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes }),
-            )
-            .await?;
+            ),
+            )?;
             let dto = created_response(row, valid.ksb_codes.clone());
             idempotency.store(conn, &auth, StatusCode::CREATED, &dto).await
         })

@@ -287,7 +287,7 @@ pub struct EvidenceChange<'a> {
 /// kept status of each KSB it touches (and the apprenticeship's progress and last activity), and
 /// the audit row.
 pub async fn after_change(
-    conn: &mut AsyncPgConnection,
+    conn: &AsyncPgConnection,
     auth: &Authenticated,
     apprenticeship: &Apprenticeship,
     change: EvidenceChange<'_>,
@@ -303,28 +303,28 @@ pub async fn after_change(
         }
         Mapped::Set { ids, codes, before } => (ids, codes, before),
     };
-    db_evidence::add_revision(conn, row, codes, auth.actor.user_id).await?;
-    ksb_statuses::apply(
-        conn,
-        apprenticeship.id,
-        apprenticeship.standard_id,
-        ksb_statuses::Change::Evidence {
-            before: change.was.map(|status| (status, before)),
-            after: Some((status_of(row), ids)),
-        },
-    )
-    .await?;
-    audit::record(
-        conn,
-        super::audit::entry(
-            auth,
-            action,
-            "evidence",
-            row.id,
-            vec![apprenticeship.employer_id, apprenticeship.provider_id],
-            summary,
+    let entry = super::audit::entry(
+        auth,
+        action,
+        "evidence",
+        row.id,
+        vec![apprenticeship.employer_id, apprenticeship.provider_id],
+        summary,
+    );
+    // Pipelined: the revision, the kept statuses and the audit row in as few round trips as
+    // the statuses need.
+    futures_util::try_join!(
+        db_evidence::add_revision(conn, row, codes, auth.actor.user_id),
+        ksb_statuses::apply(
+            conn,
+            apprenticeship.id,
+            apprenticeship.standard_id,
+            ksb_statuses::Change::Evidence {
+                before: change.was.map(|status| (status, before)),
+                after: Some((status_of(row), ids)),
+            },
         ),
-    )
-    .await?;
+        audit::record(conn, entry),
+    )?;
     Ok(())
 }
