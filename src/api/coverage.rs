@@ -81,9 +81,9 @@ pub async fn get_coverage(
     let mut kept: Vec<(usize, KsbCoverage)> = rows
         .into_iter()
         .filter_map(|r| {
-            let (position, ksb) = catalogue.ksb_by_id(r.ksb_id)?;
+            let ksb = catalogue.ksb_by_id(r.ksb_id)?;
             Some((
-                position,
+                ksb.position,
                 KsbCoverage {
                     code: ksb.code.clone(),
                     kind: ksb.kind,

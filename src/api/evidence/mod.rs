@@ -242,13 +242,11 @@ pub fn validate(
         return Err(AppError::invalid_fields(errors));
     }
     refuse_nhs_numbers(&[("title", &title), ("description", description)])?;
-    let mut mapped: Vec<(usize, &CachedKsb)> = codes
+    let mut mapped: Vec<&CachedKsb> = codes
         .iter()
         .filter_map(|c| standard.ksb_by_code(c))
-        .filter_map(|k| standard.ksb_by_id(k.id))
         .collect();
-    mapped.sort_unstable_by_key(|(position, _)| *position);
-    let mapped: Vec<&CachedKsb> = mapped.into_iter().map(|(_, k)| k).collect();
+    mapped.sort_unstable_by_key(|k| k.position);
     Ok(Validated {
         ksb_ids: mapped.iter().map(|k| k.id).collect(),
         ksb_codes: mapped.iter().map(|k| k.code.clone()).collect(),

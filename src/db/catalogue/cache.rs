@@ -23,6 +23,8 @@ use crate::domain::standard::KsbKind;
 /// One KSB of a cached standard.
 #[derive(Debug, Clone)]
 pub struct CachedKsb {
+    /// Place in the standard's order (0 for the first).
+    pub position: usize,
     pub id: Uuid,
     pub code: String,
     pub kind: KsbKind,
@@ -44,9 +46,9 @@ impl CachedStandard {
         self.by_code.get(code).map(|&i| &self.ksbs[i])
     }
 
-    /// The KSB row with this id and its place in the standard's order.
-    pub fn ksb_by_id(&self, id: Uuid) -> Option<(usize, &CachedKsb)> {
-        self.by_id.get(&id).map(|&i| (i, &self.ksbs[i]))
+    /// The KSB row with this id.
+    pub fn ksb_by_id(&self, id: Uuid) -> Option<&CachedKsb> {
+        self.by_id.get(&id).map(|&i| &self.ksbs[i])
     }
 }
 
@@ -100,7 +102,9 @@ fn build(content: super::StandardWithContent) -> CachedStandard {
     let ksbs: Vec<CachedKsb> = content
         .ksbs
         .iter()
-        .map(|k| CachedKsb {
+        .enumerate()
+        .map(|(position, k)| CachedKsb {
+            position,
             id: k.id,
             code: k.code.clone(),
             kind: k.kind(),
