@@ -30,7 +30,8 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // No source maps in the release build: the server would otherwise hand out the source.
+    sourcemap: false,
     // Writes .vite/manifest.json: scripts/size.mjs reads it to find the initial chunks.
     manifest: true,
     // The NHS Sass takes most of the build; the timing notice about it is noise.

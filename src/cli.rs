@@ -87,6 +87,9 @@ pub struct ConfigArgs {
     /// Report each request's SQL statement count in an `X-Db-Queries` header (benchmarks).
     #[arg(long, env = "KSBFOLIO_EXPOSE_QUERY_COUNT", global = true)]
     pub expose_query_count: bool,
+    /// Send `Strict-Transport-Security` (only where HTTPS is terminated in front of the app).
+    #[arg(long, env = "KSBFOLIO_HSTS", global = true)]
+    pub hsts: bool,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

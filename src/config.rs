@@ -29,6 +29,8 @@ pub struct Settings {
     pub storage: String,
     /// Report each request's SQL statement count in `X-Db-Queries` (tests and benchmarks).
     pub expose_query_count: bool,
+    /// Send `Strict-Transport-Security` (deployments behind HTTPS).
+    pub hsts: bool,
 }
 
 impl Settings {
@@ -47,6 +49,7 @@ impl Settings {
             attachment_limit: 25 * 1024 * 1024,
             storage: "local".into(),
             expose_query_count: false,
+            hsts: false,
         }
     }
 
@@ -67,6 +70,7 @@ impl Settings {
             attachment_limit: args.attachment_limit,
             storage: args.storage.clone(),
             expose_query_count: args.expose_query_count,
+            hsts: args.hsts,
         }
     }
 }

@@ -172,7 +172,9 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         if let Self::Internal(cause) = self {
-            tracing::error!(error = ?cause, "request failed with an internal error");
+            // The cause chain in one line (`{:#}`), never a backtrace: an expected database error
+            // (a constraint, a lost connection) says what happened without pages of frames.
+            tracing::error!(error = %format!("{cause:#}"), "request failed with an internal error");
         }
         let problem = Problem::new(status, self.code(), self.detail()).with_errors(match self {
             Self::Validation { errors, .. } => Some(errors.clone()),
@@ -223,6 +225,13 @@ impl Problem {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// A policy refusal is a 403 with the policy's own sentence.
+impl From<crate::domain::policy::Denied> for AppError {
+    fn from(denied: crate::domain::policy::Denied) -> Self {
+        Self::Forbidden(denied.0)
+    }
+}
 
 /// Database failures that reach the edge unhandled are internal; expected ones (a unique
 /// violation, a missing row) are mapped where they are caught.

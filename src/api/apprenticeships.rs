@@ -17,6 +17,7 @@ use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship, NewApprenticeship};
 use crate::db::{audit, catalogue, organisations, users};
 use crate::domain::identity::Role;
+use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
@@ -225,7 +226,8 @@ async fn validate(
     }
 }
 
-/// Enrol an apprentice (admins, or provider staff for their own provider).
+/// Enrol an apprentice (admins, or provider staff for their own provider, with an apprentice
+/// and a mentor who are not enrolled with another provider: `domain::policy::enrol`).
 #[utoipa::path(
     tag = "apprenticeships",
     security(("bearer" = [])),
@@ -243,13 +245,11 @@ pub async fn create_apprenticeship(
     body: Json<CreateApprenticeshipRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
-    if !(auth.actor.is_admin() || auth.actor.is_staff_of(body.provider_id)) {
-        return Err(AppError::Forbidden(
-            "Apprentices are enrolled by administrators or by staff of their training provider."
-                .into(),
-        ));
-    }
     let mut conn = db_conn(&state).await?;
+    let mut standings = users::standings(&mut conn, &[body.apprentice_id, body.mentor_id]).await?;
+    let mut standing_of = |id| standings.remove(&id).unwrap_or_default();
+    let (apprentice, mentor) = (standing_of(body.apprentice_id), standing_of(body.mentor_id));
+    policy::enrol(&auth.actor, body.provider_id, &apprentice, &mentor)?;
     let standard_id = validate(&mut conn, &body).await?;
     let created = conn
         .transaction(async |conn| {

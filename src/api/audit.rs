@@ -13,7 +13,8 @@ use super::pagination::{PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::db::audit::{self, AuditEntry, AuditFilter};
 use crate::domain::identity::Role;
-use crate::error::{AppError, AppResult};
+use crate::domain::policy;
+use crate::error::AppResult;
 use crate::state::AppState;
 
 /// The id of this request, for the audit row.
@@ -51,8 +52,8 @@ pub struct AuditQuery {
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -91,14 +92,10 @@ pub async fn list_audit(
         offset: query.offset,
     }
     .page()?;
+    policy::read_audit(&auth.actor)?;
     let organisation = match auth.actor.role {
         Role::Admin => None,
-        Role::Provider => auth.actor.organisation_id,
-        Role::Employer | Role::Apprentice => {
-            return Err(AppError::Forbidden(
-                "The audit trail is open to administrators and training provider staff.".into(),
-            ));
-        }
+        _ => auth.actor.organisation_id,
     };
     let filter = AuditFilter {
         organisation,

@@ -1,9 +1,10 @@
 //! Sign-in, token refresh, sign-out and `GET /api/v1/me`.
 //!
 //! Security decisions made here: a wrong password and an unknown e-mail give the same 401 and
-//! take the same time (an unknown e-mail still verifies a dummy hash); failures are counted per
-//! account and per client address and throttled with 429 + Retry-After before any hash is
-//! checked; refresh tokens rotate on every use and a reused one revokes its whole session.
+//! take the same time (an unknown e-mail still verifies a dummy hash); every attempt is counted
+//! per account and per client address before any hash is checked, and refused with 429 +
+//! Retry-After past the limits (`auth::throttle`); failed sign-ins and refreshes are audited;
+//! refresh tokens rotate on every use and a reused one revokes its whole session.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
@@ -14,12 +15,12 @@ use uuid::Uuid;
 
 use super::extract::Json;
 use super::users::UserResponse;
-use super::{audit, db_conn};
+use super::{audit, db_conn, sign_in_throttle};
 use crate::auth::jwt::ACCESS_TOKEN_SECONDS;
 use crate::auth::password::{self, Verified};
 use crate::auth::{Authenticated, tokens};
 use crate::db::audit::{self as db_audit, AuditEntry};
-use crate::db::{login_failures, sessions, users};
+use crate::db::{sessions, users};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -42,7 +43,8 @@ pub struct TokenResponse {
     /// Always `Bearer`.
     pub token_type: &'static str,
     pub expires_in: i64,
-    /// Opaque; exchange it at `/auth/refresh` for new tokens. Valid 30 days, single use.
+    /// Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
+    /// past the session's end 30 days after sign-in.
     pub refresh_token: String,
     pub user: UserResponse,
 }
@@ -77,24 +79,11 @@ pub async fn login(
     let email = email.trim().to_string();
     let addr = client_addr(&req);
     let policy = state.settings.login_throttle;
+    let request_id = audit::request_id(&req);
     let mut conn = db_conn(&state).await?;
 
-    let (account, address) =
-        login_failures::recent(&mut conn, &email, &addr, Utc::now() - policy.window).await?;
-    let now = Utc::now();
-    if let Some(wait) = policy
-        .retry_after(account, policy.per_account, now)
-        .or_else(|| policy.retry_after(address, policy.per_address, now))
-    {
-        return Err(AppError::TooManyRequests {
-            detail: format!(
-                "Too many failed sign-in attempts. Try again in {} minute(s), or reset your password with your administrator.",
-                wait.div_ceil(60)
-            ),
-            retry_after_secs: wait,
-        });
-    }
-
+    // Counted before any hash is checked: concurrent guesses check at most the limit.
+    let attempt = sign_in_throttle::admit(&mut conn, policy, &email, &addr).await?;
     let found = users::find_with_hash_by_email(&mut conn, &email).await?;
     // Hashing is slow on purpose: do not hold a pooled connection meanwhile.
     drop(conn);
@@ -114,19 +103,43 @@ pub async fn login(
     let mut conn = db_conn(&state).await?;
     let user = match (user, &verified) {
         (Some(user), Verified::Yes | Verified::YesRehashed(_)) if user.active => user,
-        _ => {
-            login_failures::record(&mut conn, &email, &addr).await?;
+        (user, _) => {
+            sign_in_throttle::failed(&mut conn, policy, &email, attempt).await?;
+            let reason = match &user {
+                None => "unknown_account",
+                Some(u) if !u.active => "deactivated",
+                Some(_) => "wrong_password",
+            };
+            // Unknown e-mails are not written down: people type passwords into the e-mail box.
+            db_audit::record(
+                &conn,
+                AuditEntry {
+                    actor_id: user.as_ref().map(|u| u.id),
+                    request_id: request_id.as_deref(),
+                    action: "auth.login_failed",
+                    entity_type: "user",
+                    entity_id: user
+                        .as_ref()
+                        .map_or_else(|| "unknown".to_string(), |u| u.id.to_string()),
+                    organisation_ids: user
+                        .as_ref()
+                        .and_then(|u| u.organisation_id)
+                        .into_iter()
+                        .collect(),
+                    summary: serde_json::json!({ "reason": reason, "client_addr": addr }),
+                },
+            )
+            .await?;
             return Err(bad_credentials());
         }
     };
 
-    let request_id = audit::request_id(&req);
     let response = conn
         .transaction(async |conn| {
             if let Verified::YesRehashed(new_hash) = &verified {
                 users::set_password_hash(conn, user.id, new_hash).await?;
             }
-            login_failures::clear(conn, &email, &addr).await?;
+            sign_in_throttle::succeeded(conn, &email, attempt).await?;
             let session_id = sessions::create(conn, user.id).await?;
             let response = issue_tokens(&state, conn, &user, session_id).await?;
             db_audit::record(
@@ -190,9 +203,10 @@ pub async fn refresh(
 ) -> AppResult<HttpResponse> {
     let hash = tokens::hash_token(body.0.refresh_token.trim());
     let request_id = audit::request_id(&req);
+    let addr = client_addr(&req);
     let mut conn = db_conn(&state).await?;
-    // The reuse branch must commit its revocation and still answer 401, so the transaction
-    // returns an outcome rather than an error.
+    // The refusals must commit their audit row (and reuse its revocation) and still answer 401,
+    // so the transaction returns an outcome rather than an error.
     enum Outcome {
         Issued(Box<TokenResponse>),
         Refused,
@@ -200,30 +214,51 @@ pub async fn refresh(
     let outcome = conn
         .transaction(async |conn| {
             let Some(token) = sessions::find_token_for_update(conn, &hash).await? else {
+                // Not audited: anyone can send random strings, and the trail must not fill
+                // with them. Logged instead.
+                tracing::warn!(client_addr = %addr, "refresh with an unknown token");
                 return Ok::<_, AppError>(Outcome::Refused);
             };
-            if token.session_revoked_at.is_some() || token.expires_at <= Utc::now() {
-                return Ok(Outcome::Refused);
-            }
-            if token.used_at.is_some() {
+            let user = users::find(conn, token.user_id).await?;
+            let refusal = if !token.is_live(Utc::now()) {
+                Some("session_ended_or_token_expired")
+            } else if token.used_at.is_some() {
                 sessions::revoke(conn, token.session_id, "refresh token reused").await?;
-                db_audit::record(
-                    conn,
-                    AuditEntry {
-                        actor_id: Some(token.user_id),
-                        request_id: request_id.as_deref(),
-                        action: "auth.refresh_token_reused",
-                        entity_type: "session",
-                        entity_id: token.session_id.to_string(),
-                        organisation_ids: Vec::new(),
-                        summary: serde_json::json!({ "revoked": true }),
-                    },
-                )
-                .await?;
-                return Ok(Outcome::Refused);
-            }
-            let Some(user) = users::find(conn, token.user_id).await?.filter(|u| u.active) else {
-                return Ok(Outcome::Refused);
+                Some("refresh_token_reused")
+            } else if !user.as_ref().is_some_and(|u| u.active) {
+                Some("user_inactive")
+            } else {
+                None
+            };
+            let user = match (refusal, user) {
+                (None, Some(user)) => user,
+                (refusal, user) => {
+                    db_audit::record(
+                        conn,
+                        AuditEntry {
+                            actor_id: Some(token.user_id),
+                            request_id: request_id.as_deref(),
+                            action: if refusal == Some("refresh_token_reused") {
+                                "auth.refresh_token_reused"
+                            } else {
+                                "auth.refresh_failed"
+                            },
+                            entity_type: "session",
+                            entity_id: token.session_id.to_string(),
+                            organisation_ids: user
+                                .and_then(|u| u.organisation_id)
+                                .into_iter()
+                                .collect(),
+                            summary: serde_json::json!({
+                                "reason": refusal,
+                                "revoked": refusal == Some("refresh_token_reused"),
+                                "client_addr": addr,
+                            }),
+                        },
+                    )
+                    .await?;
+                    return Ok(Outcome::Refused);
+                }
             };
             sessions::mark_used(conn, token.token_id).await?;
             let response = issue_tokens(&state, conn, &user, token.session_id).await?;

@@ -1,5 +1,6 @@
 //! Extractors that turn malformed input into precise problems: malformed JSON → 400, a wrong
-//! field → 422 naming it, wrong content type → 415, too large → 413.
+//! field → 422 naming it, a control character in any string or query parameter → 422 naming it,
+//! wrong content type → 415, too large → 413.
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
@@ -8,6 +9,7 @@ use actix_web::{FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
+use crate::domain::text;
 use crate::error::AppError;
 
 /// A JSON body, read with the configured size limit and deserialised with the failing field's
@@ -52,14 +54,36 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     }
 }
 
-/// Deserialises JSON: a syntax error is 400, a type or missing-field error is 422 on that field.
+/// Deserialises JSON: a syntax error is 400, a type or missing-field error is 422 on that field,
+/// and so is a string holding a control character (`domain::text`), escaped or not.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Only an escape (`\u0000`) can put a control character into a valid JSON string; the
+    // whole-body walk runs only then.
+    if bytes.windows(2).any(|pair| pair == b"\\u")
+        && let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes)
+        && let Some((field, found)) = control_in(&value, String::new())
+    {
+        return Err(AppError::invalid(field, text::control_message(found)));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(value) => Ok(value),
         Err(error) => {
             let path = error.path().to_string();
             let inner = error.into_inner();
+            // An unescaped control character inside a string is a syntax error to serde_json,
+            // but to the person it is a field with a character it may not hold.
+            if inner.to_string().starts_with("control character") {
+                let field = if path == "." {
+                    "body".to_string()
+                } else {
+                    path
+                };
+                return Err(AppError::invalid(
+                    field,
+                    "must not contain control characters; only tab and line breaks are allowed",
+                ));
+            }
             match inner.classify() {
                 serde_json::error::Category::Data => {
                     let message = inner.to_string();
@@ -85,6 +109,38 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     }
 }
 
+/// The path (`ksbs[2]`, `user.name`, as serde_path_to_error writes it) of the first string, key
+/// or value, holding a forbidden control character.
+fn control_in(value: &serde_json::Value, path: String) -> Option<(String, char)> {
+    use serde_json::Value;
+    let name = |path: &str| {
+        if path.is_empty() {
+            "body".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match value {
+        Value::String(s) => text::forbidden_control(s).map(|c| (name(&path), c)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| control_in(item, format!("{path}[{i}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let field = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            match text::forbidden_control(key) {
+                Some(c) => Some((field, c)),
+                None => control_in(item, field),
+            }
+        }),
+        _ => None,
+    }
+}
+
 fn missing_field(message: &str) -> Option<&str> {
     message
         .strip_prefix("missing field `")
@@ -100,6 +156,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for Query<T> {
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        if let Some((key, found)) = form_urlencoded_parse(req.query_string()).find_map(|(k, v)| {
+            text::forbidden_control(&k)
+                .or(text::forbidden_control(&v))
+                .map(|c| (k, c))
+        }) {
+            let key = if text::forbidden_control(&key).is_some() {
+                "query".to_string()
+            } else {
+                key.into_owned()
+            };
+            return std::future::ready(Err(AppError::invalid(key, text::control_message(found))));
+        }
         let parsed = serde_urlencoded::Deserializer::new(form_urlencoded_parse(req.query_string()));
         let result = serde_path_to_error::deserialize(parsed)
             .map(Query)

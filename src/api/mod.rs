@@ -16,6 +16,8 @@ pub mod organisations;
 pub mod pagination;
 pub mod patient_data;
 pub mod queues;
+pub mod security_headers;
+pub mod sign_in_throttle;
 pub mod signoffs;
 pub mod standards;
 pub mod users;
@@ -119,6 +121,7 @@ pub fn app(
         .split_for_parts();
     let document = openapi::finish(document);
     let app = app
+        .app_data(web::Data::new(security_headers::Hsts(settings.hsts)))
         .app_data(web::Data::new(fallback::RouteIndex::from_document(
             &document,
         )))
@@ -141,13 +144,10 @@ pub fn app(
     let app = spa::mount(app, &settings.static_dir)
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
         .wrap(actix_web::middleware::from_fn(spa::cache_headers))
-        // Security: no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
-        .wrap(
-            actix_web::middleware::DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("X-Frame-Options", "DENY"))
-                .add(("Referrer-Policy", "no-referrer")),
-        )
+        // Security: CSP, no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
+        .wrap(actix_web::middleware::from_fn(
+            security_headers::security_headers,
+        ))
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))

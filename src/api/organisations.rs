@@ -14,6 +14,7 @@ use super::pagination::{PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::db::{audit, organisations};
 use crate::domain::identity::{self, OrganisationKind, Role};
+use crate::domain::policy;
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::state::AppState;
 
@@ -60,11 +61,7 @@ pub async fn create_organisation(
     auth: Authenticated,
     body: Json<CreateOrganisationRequest>,
 ) -> AppResult<HttpResponse> {
-    if !auth.actor.is_admin() {
-        return Err(AppError::Forbidden(
-            "Only administrators create organisations.".into(),
-        ));
-    }
+    policy::create_organisation(&auth.actor)?;
     let name = identity::parse_name(&body.0.name).map_err(|m| AppError::invalid("name", m))?;
     let kind = body.0.kind;
     let mut conn = db_conn(&state).await?;
@@ -104,8 +101,8 @@ pub struct OrganisationQuery {
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -133,14 +130,10 @@ pub async fn list_organisations(
     }
     .page()?;
     let mut conn = db_conn(&state).await?;
+    policy::list_organisations(&auth.actor)?;
     let provider_view = match auth.actor.role {
         Role::Admin => None,
-        Role::Provider => Some(auth.actor.organisation_id.unwrap_or_default()),
-        Role::Employer | Role::Apprentice => {
-            return Err(AppError::Forbidden(
-                "Organisations are listed for administrators and training provider staff.".into(),
-            ));
-        }
+        _ => Some(auth.actor.organisation_id.unwrap_or_default()),
     };
     let kind = query.kind.map(|k| k.as_str());
     let (items, total) =

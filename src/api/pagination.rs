@@ -7,6 +7,8 @@ use crate::error::AppError;
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 200;
+/// Deeper than any real list; bounds the work an absurd offset could ask of the database.
+pub const MAX_OFFSET: i64 = 1_000_000;
 
 /// Query parameters shared by every list endpoint.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
@@ -15,8 +17,8 @@ pub struct PageParams {
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -36,8 +38,11 @@ impl PageParams {
             ));
         }
         let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(AppError::invalid("offset", "must not be negative"));
+        if !(0..=MAX_OFFSET).contains(&offset) {
+            return Err(AppError::invalid(
+                "offset",
+                format!("must be between 0 and {MAX_OFFSET}"),
+            ));
         }
         Ok(Page { limit, offset })
     }

@@ -20,7 +20,7 @@ use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
 use crate::db::{evidence as db_evidence, users};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
-use crate::domain::identity::Role;
+use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -72,11 +72,7 @@ pub async fn review_queue(
     auth: Authenticated,
     query: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<ReviewQueueItem>>> {
-    if !matches!(auth.actor.role, Role::Provider | Role::Admin) {
-        return Err(AppError::Forbidden(
-            "The review queue is for training provider staff.".into(),
-        ));
-    }
+    policy::read_review_queue(&auth.actor)?;
     let page = query.0.page()?;
     let scope = auth.actor.apprenticeship_scope();
     let mut conn = db_conn(&state).await?;
@@ -132,11 +128,7 @@ pub async fn signoff_queue(
     auth: Authenticated,
     query: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<SignoffQueueItem>>> {
-    if !matches!(auth.actor.role, Role::Employer | Role::Admin) {
-        return Err(AppError::Forbidden(
-            "The sign-off queue is for employer users.".into(),
-        ));
-    }
+    policy::read_signoff_queue(&auth.actor)?;
     let page = query.0.page()?;
     let scope = auth.actor.apprenticeship_scope();
     let mut conn = db_conn(&state).await?;
@@ -179,15 +171,16 @@ pub struct CaseloadQuery {
     /// without activity first).
     #[param(inline)]
     pub sort: Option<CaseloadSortParam>,
-    /// Only apprenticeships without activity for this many days.
+    /// Only apprenticeships without activity for this many days (1–3650).
+    #[param(minimum = 1, maximum = 3650)]
     pub inactive_days: Option<i32>,
     /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
     pub behind_plan: Option<bool>,
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -235,8 +228,14 @@ pub async fn get_caseload(
         CaseloadSortParam::ProgressDescending => CaseloadSort::ProgressDescending,
         CaseloadSortParam::LastActivity => CaseloadSort::LastActivityAscending,
     };
-    if query.inactive_days.is_some_and(|d| d < 0) {
-        return Err(AppError::invalid("inactive_days", "must not be negative"));
+    if query
+        .inactive_days
+        .is_some_and(|d| !(1..=3650).contains(&d))
+    {
+        return Err(AppError::invalid(
+            "inactive_days",
+            "must be between 1 and 3650 (ten years)",
+        ));
     }
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,

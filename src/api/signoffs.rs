@@ -18,6 +18,7 @@ use super::{db_conn, standard_of};
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::{audit, ksb_statuses, signoffs, users};
+use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::state::AppState;
@@ -48,13 +49,7 @@ pub struct RevokeRequest {
 }
 
 fn require_employer(actor: &Actor, apprenticeship: &Apprenticeship) -> AppResult<()> {
-    if actor.is_employer_of(apprenticeship.employer_id) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Skills are signed off by employer users of the apprentice's employer.".into(),
-        ))
-    }
+    Ok(policy::sign_off(actor, &apprenticeship.parties())?)
 }
 
 async fn responses(

@@ -21,6 +21,7 @@ where
     }
     let files = actix_files::Files::new("/", static_dir)
         .index_file("index.html")
+        .path_filter(|path, _| path.extension().is_none_or(|ext| ext != "map"))
         .prefer_utf8(true)
         .default_handler(web::to(move |req: actix_web::HttpRequest| {
             let index = index.clone();
@@ -37,6 +38,8 @@ where
 }
 
 /// A path whose last segment has an extension names a file, never a page of the app.
+/// Source maps are never served, even when a build left some in the folder: they would hand
+/// out the app's source to anyone.
 fn looks_like_a_file(path: &str) -> bool {
     path.rsplit('/')
         .next()

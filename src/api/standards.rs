@@ -98,6 +98,7 @@ pub async fn list_standards(state: web::Data<AppState>) -> AppResult<web::Json<S
     responses(
         (status = 200, body = StandardDetail),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "a control character in the reference", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/standards/{reference}")]
@@ -105,6 +106,12 @@ pub async fn get_standard(
     state: web::Data<AppState>,
     reference: web::Path<String>,
 ) -> AppResult<web::Json<StandardDetail>> {
+    if let Some(found) = crate::domain::text::forbidden_control(&reference) {
+        return Err(AppError::invalid(
+            "reference",
+            crate::domain::text::control_message(found),
+        ));
+    }
     let mut conn = db_conn(&state).await?;
     let found = catalogue::find_latest(&mut conn, &reference.to_uppercase())
         .await

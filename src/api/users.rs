@@ -13,9 +13,10 @@ use super::extract::{Json, Query};
 use super::pagination::{PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::auth::password;
+use crate::db::sessions;
 use crate::db::{audit, organisations, users};
 use crate::domain::identity::{self, Email, Role};
-use crate::domain::scope::may_create_role;
+use crate::domain::policy::{self, TargetUser, UserChange};
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
 use crate::state::AppState;
 
@@ -65,7 +66,8 @@ pub struct CreateUserRequest {
     pub password: String,
 }
 
-/// Create a user. Admins create any role; provider staff create apprentices and employer users.
+/// Create a user. Admins create any role; provider staff create apprentices only (403 for any
+/// other role: employer users are created by an administrator).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -84,12 +86,7 @@ pub async fn create_user(
     body: Json<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
-    if !may_create_role(&auth.actor, body.role) {
-        return Err(AppError::Forbidden(format!(
-            "Your role may not create {} users.",
-            body.role.as_str()
-        )));
-    }
+    policy::create_user(&auth.actor, body.role)?;
     let mut errors = Vec::new();
     let email = Email::parse(&body.email)
         .map_err(|m| errors.push(FieldError::new("email", m)))
@@ -182,8 +179,8 @@ pub struct UserQuery {
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
-    /// Items to skip (default 0).
-    #[param(minimum = 0, default = 0)]
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
     pub offset: Option<i64>,
 }
 
@@ -251,7 +248,8 @@ pub struct UpdateUserRequest {
 }
 
 /// Deactivate, reactivate or rename a user. Admins may change anyone but themselves; provider
-/// staff the apprentices and employer users in their scope.
+/// staff the apprentices of their own provider (see `domain::policy::change_user`).
+/// Deactivation revokes every session of the user at once.
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
@@ -281,20 +279,56 @@ pub async fn update_user(
     let target = users::visible(&mut conn, &auth.actor, *id)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    let target_role = Role::parse(&target.role).unwrap_or(Role::Apprentice);
-    let allowed = match auth.actor.role {
-        Role::Admin => target.id != auth.actor.user_id,
-        Role::Provider => matches!(target_role, Role::Apprentice | Role::Employer),
-        Role::Employer | Role::Apprentice => false,
+    let target_role = Role::parse(&target.role).ok_or_else(|| {
+        AppError::internal(anyhow::anyhow!(
+            "user {} has unknown role {}",
+            target.id,
+            target.role
+        ))
+    })?;
+    let standing = users::standings(&mut conn, &[target.id])
+        .await?
+        .remove(&target.id)
+        .unwrap_or_default();
+    let deactivated_by = match target.deactivated_by {
+        Some(by) => users::find(&mut conn, by)
+            .await?
+            .and_then(|u| Role::parse(&u.role)),
+        None => None,
     };
-    if !allowed {
-        return Err(AppError::Forbidden(
-            "Your role may not change this user.".into(),
-        ));
-    }
+    let change = UserChange {
+        renames: name.is_some(),
+        deactivates: target.active && body.active == Some(false),
+        reactivates: !target.active && body.active == Some(true),
+        changes_role_or_organisation: false,
+    };
+    policy::change_user(
+        &auth.actor,
+        &TargetUser {
+            id: target.id,
+            role: target_role,
+            standing,
+            deactivated_by,
+        },
+        &change,
+    )?;
     let updated = conn
         .transaction(async |conn| {
-            let updated = users::update(conn, target.id, name.as_deref(), body.active).await?;
+            let updated = users::update(
+                conn,
+                target.id,
+                name.as_deref(),
+                body.active,
+                auth.actor.user_id,
+            )
+            .await?;
+            // Deactivation ends every session at once; reactivation revives none of them, so
+            // the person signs in again.
+            let revoked_sessions = if change.deactivates {
+                sessions::revoke_all_for_user(conn, target.id, "user deactivated").await?
+            } else {
+                0
+            };
             let action = match (target.active, updated.active) {
                 (true, false) => "user.deactivated",
                 (false, true) => "user.reactivated",
@@ -311,6 +345,7 @@ pub async fn update_user(
                     serde_json::json!({
                         "active": { "from": target.active, "to": updated.active },
                         "name": { "from": target.name, "to": updated.name },
+                        "revoked_sessions": revoked_sessions,
                     }),
                 ),
             )

@@ -77,10 +77,19 @@ impl JwtKeys {
     }
 
     /// The claims of a valid token, or `None` for anything else.
+    ///
+    /// Security: a correctly signed token that claims to live longer than
+    /// [`ACCESS_TOKEN_SECONDS`], or that was issued in the future, is refused too: this server
+    /// never issues one, so it was minted with a leaked secret or by a misconfigured node.
     pub fn verify(&self, token: &str) -> Option<Claims> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .map(|data| data.claims)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()?
+            .claims;
+        let now = chrono::Utc::now().timestamp();
+        let lifetime_ok = claims.exp - claims.iat <= ACCESS_TOKEN_SECONDS;
+        // A minute of clock difference between nodes is tolerated.
+        let issued_ok = claims.iat <= now + 60;
+        (lifetime_ok && issued_ok).then_some(claims)
     }
 }
 
@@ -145,5 +154,43 @@ mod tests {
         let payload = token.split('.').nth(1).expect("payload");
         let header = engine.encode(r#"{"alg":"none","typ":"JWT"}"#);
         assert!(keys.verify(&format!("{header}.{payload}.")).is_none());
+    }
+
+    fn signed(keys: &JwtKeys, iat: i64, exp: i64) -> String {
+        let claims = Claims {
+            sub: Uuid::from_u128(1),
+            role: "apprentice".into(),
+            org: None,
+            sid: Uuid::from_u128(3),
+            iat,
+            exp,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+            jti: Uuid::new_v4(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding)
+            .expect("encoded")
+    }
+
+    #[test]
+    fn a_correctly_signed_token_living_longer_than_fifteen_minutes_is_refused() {
+        let keys = JwtKeys::new(SECRET);
+        let now = chrono::Utc::now().timestamp();
+        assert!(
+            keys.verify(&signed(&keys, now, now + ACCESS_TOKEN_SECONDS))
+                .is_some()
+        );
+        assert!(
+            keys.verify(&signed(&keys, now, now + ACCESS_TOKEN_SECONDS + 1))
+                .is_none()
+        );
+        assert!(keys.verify(&signed(&keys, now, now + 86_400)).is_none());
+    }
+
+    #[test]
+    fn a_token_issued_in_the_future_is_refused() {
+        let keys = JwtKeys::new(SECRET);
+        let later = chrono::Utc::now().timestamp() + 600;
+        assert!(keys.verify(&signed(&keys, later, later + 60)).is_none());
     }
 }

@@ -10,12 +10,12 @@ pub mod evidence;
 pub mod evidence_activity;
 pub mod idempotency;
 pub mod ksb_statuses;
-pub mod login_failures;
 pub mod organisations;
 pub mod progress;
 pub mod query_count;
 pub mod schema;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod signoffs;
 pub mod users;
 

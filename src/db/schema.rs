@@ -213,6 +213,17 @@ diesel::table! {
         created_at -> Timestamptz,
         revoked_at -> Nullable<Timestamptz>,
         revoked_reason -> Nullable<Text>,
+        expires_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    sign_in_throttle (email) {
+        email -> Text,
+        attempts -> Int4,
+        lockouts -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        last_attempt_at -> Timestamptz,
     }
 }
 
@@ -258,6 +269,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        deactivated_at -> Nullable<Timestamptz>,
+        deactivated_by -> Nullable<Uuid>,
     }
 }
 
@@ -309,6 +322,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisations,
     refresh_tokens,
     sessions,
+    sign_in_throttle,
     signoffs,
     standards,
     users,

@@ -7,8 +7,11 @@ use uuid::Uuid;
 
 use super::schema::{refresh_tokens, sessions};
 
-/// Refresh tokens live 30 days.
-pub const REFRESH_TOKEN_DAYS: i64 = 30;
+/// A refresh token lives 14 days: a session unused that long ends (the sliding lifetime).
+pub const REFRESH_TOKEN_DAYS: i64 = 14;
+/// A session ends 30 days after its sign-in whatever its use (the absolute lifetime; the
+/// column default in the `sessions` table says the same).
+pub const SESSION_DAYS: i64 = 30;
 
 pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Uuid> {
     diesel::insert_into(sessions::table)
@@ -42,6 +45,14 @@ pub struct PresentedToken {
     pub expires_at: DateTime<Utc>,
     pub used_at: Option<DateTime<Utc>>,
     pub session_revoked_at: Option<DateTime<Utc>>,
+    pub session_expires_at: DateTime<Utc>,
+}
+
+impl PresentedToken {
+    /// Whether the token may still be exchanged (reuse is judged apart).
+    pub fn is_live(&self, now: DateTime<Utc>) -> bool {
+        self.session_revoked_at.is_none() && self.expires_at > now && self.session_expires_at > now
+    }
 }
 
 /// The token with this hash and its session, locked for the rest of the transaction so two
@@ -60,6 +71,7 @@ pub async fn find_token_for_update(
             refresh_tokens::expires_at,
             refresh_tokens::used_at,
             sessions::revoked_at,
+            sessions::expires_at,
         ))
         .for_update()
         .first(conn)
@@ -93,4 +105,24 @@ pub async fn revoke(
     .execute(conn)
     .await
     .map(drop)
+}
+
+/// Ends every open session of a user (deactivation, a password change): all their refresh and
+/// access tokens stop working at once. Returns how many sessions were ended.
+pub async fn revoke_all_for_user(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
 }

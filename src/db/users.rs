@@ -7,7 +7,10 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{apprenticeships, sessions, users};
+use std::collections::HashMap;
+
 use crate::domain::identity::Role;
+use crate::domain::policy::PersonStanding;
 use crate::domain::scope::Actor;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,7 +21,9 @@ pub struct User {
     pub name: String,
     pub role: String,
     pub organisation_id: Option<Uuid>,
+    pub created_by_organisation_id: Option<Uuid>,
     pub active: bool,
+    pub deactivated_by: Option<Uuid>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -45,6 +50,7 @@ pub async fn find_for_session(
         .filter(users::active.eq(true))
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
+        .filter(sessions::expires_at.gt(diesel::dsl::now))
         .select(User::as_select())
         .first(conn)
         .await
@@ -138,11 +144,15 @@ pub async fn set_password_hash(
         .map(drop)
 }
 
+/// Renames a user and/or changes whether they may sign in. Deactivation records when and by
+/// whom (the policy lets only an administrator undo an administrator's deactivation);
+/// reactivation clears it.
 pub async fn update(
     conn: &mut AsyncPgConnection,
     id: Uuid,
     name: Option<&str>,
     active: Option<bool>,
+    changed_by: Uuid,
 ) -> QueryResult<User> {
     let current = users::table
         .find(id)
@@ -150,15 +160,84 @@ pub async fn update(
         .for_update()
         .get_result(conn)
         .await?;
+    let active_now = active.unwrap_or(current.active);
+    // Only a change of state moves the deactivation record; renaming a deactivated user keeps it.
+    let deactivation = match (current.active, active_now) {
+        (true, false) => Some((Some(Utc::now()), Some(changed_by))),
+        (false, true) => Some((None, None)),
+        _ => None,
+    };
+    let (deactivated_at, deactivated_by) = deactivation.unwrap_or_default();
+    let record_deactivation = deactivation.is_some();
     diesel::update(users::table.find(id))
         .set((
             users::name.eq(name.unwrap_or(&current.name)),
-            users::active.eq(active.unwrap_or(current.active)),
+            users::active.eq(active_now),
             users::updated_at.eq(diesel::dsl::now),
         ))
-        .returning(User::as_returning())
+        .execute(conn)
+        .await?;
+    if record_deactivation {
+        diesel::update(users::table.find(id))
+            .set((
+                users::deactivated_at.eq(deactivated_at),
+                users::deactivated_by.eq(deactivated_by),
+            ))
+            .execute(conn)
+            .await?;
+    }
+    users::table
+        .find(id)
+        .select(User::as_select())
         .get_result(conn)
         .await
+}
+
+/// Where each of these people stands for the policy: who created them and the providers of the
+/// apprenticeships they take part in (as apprentice or mentor). Two queries whatever the count.
+pub async fn standings(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> QueryResult<HashMap<Uuid, PersonStanding>> {
+    let mut standings: HashMap<Uuid, PersonStanding> = users::table
+        .filter(users::id.eq_any(ids))
+        .select((users::id, users::created_by_organisation_id))
+        .load::<(Uuid, Option<Uuid>)>(conn)
+        .await?
+        .into_iter()
+        .map(|(id, created_by)| {
+            (
+                id,
+                PersonStanding {
+                    created_by_organisation_id: created_by,
+                    enrolled_with_providers: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    let links: Vec<(Uuid, Uuid, Uuid)> = apprenticeships::table
+        .filter(
+            apprenticeships::apprentice_id
+                .eq_any(ids)
+                .or(apprenticeships::mentor_id.eq_any(ids)),
+        )
+        .select((
+            apprenticeships::apprentice_id,
+            apprenticeships::mentor_id,
+            apprenticeships::provider_id,
+        ))
+        .load(conn)
+        .await?;
+    for (apprentice, mentor, provider) in links {
+        for person in [apprentice, mentor] {
+            if let Some(standing) = standings.get_mut(&person)
+                && !standing.enrolled_with_providers.contains(&provider)
+            {
+                standing.enrolled_with_providers.push(provider);
+            }
+        }
+    }
+    Ok(standings)
 }
 
 /// Filters for the user list.

@@ -5,6 +5,8 @@ pub mod coverage;
 pub mod evidence;
 pub mod identity;
 pub mod nhs_number;
+pub mod policy;
 pub mod scope;
 pub mod standard;
 pub mod standard_formats;
+pub mod text;

@@ -13,6 +13,8 @@ pub struct Actor {
     pub user_id: Uuid,
     pub role: Role,
     pub organisation_id: Option<Uuid>,
+    /// The provider organisation whose staff created this user, if any (see `domain::policy`).
+    pub created_by_organisation_id: Option<Uuid>,
 }
 
 /// The parties of one apprenticeship, enough to decide who may see it.
@@ -70,15 +72,6 @@ impl Actor {
     }
 }
 
-/// Which roles a caller may create users with.
-pub fn may_create_role(actor: &Actor, role: Role) -> bool {
-    match actor.role {
-        Role::Admin => true,
-        Role::Provider => matches!(role, Role::Apprentice | Role::Employer),
-        Role::Employer | Role::Apprentice => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +81,7 @@ mod tests {
             user_id: Uuid::from_u128(1),
             role,
             organisation_id: org,
+            created_by_organisation_id: None,
         }
     }
 
@@ -119,18 +113,5 @@ mod tests {
                 "{who:?}"
             );
         }
-    }
-
-    #[test]
-    fn provider_staff_create_only_apprentices_and_employer_users() {
-        let staff = actor(Role::Provider, Some(Uuid::from_u128(20)));
-        assert!(may_create_role(&staff, Role::Apprentice));
-        assert!(may_create_role(&staff, Role::Employer));
-        assert!(!may_create_role(&staff, Role::Provider));
-        assert!(!may_create_role(&staff, Role::Admin));
-        assert!(!may_create_role(
-            &actor(Role::Employer, Some(Uuid::from_u128(10))),
-            Role::Apprentice
-        ));
     }
 }

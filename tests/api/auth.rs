@@ -77,7 +77,7 @@ fn forge(token: &str, edit: impl FnOnce(&mut Value, &mut Value)) -> String {
     )
 }
 
-fn sign(claims: &Value, secret: &[u8], alg: jsonwebtoken::Algorithm) -> String {
+pub(crate) fn sign(claims: &Value, secret: &[u8], alg: jsonwebtoken::Algorithm) -> String {
     jsonwebtoken::encode(
         &jsonwebtoken::Header::new(alg),
         claims,

@@ -2,11 +2,12 @@
 //! with the exact status expected. Outside scope is 404 (ids leak nothing); inside scope but not
 //! allowed is 403; no token is 401.
 
+use diesel_async::AsyncConnection;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::spawn_app;
 use crate::helpers::world::{PASSWORD, World};
+use crate::helpers::{TestApp, spawn_app};
 
 /// Expected statuses, in the order of `World::people()`:
 /// admin, tutor A, mentor A, apprentice A, tutor B, mentor B, apprentice B; then anonymous.
@@ -95,6 +96,21 @@ async fn every_endpoint_answers_every_role_with_the_exact_status() {
             [200, 200, 403, 403, 404, 404, 404, 401],
         ),
         case(
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(json!({
+                "email": "mentor@ksbfolio.test", "name": "New Mentor", "role": "employer",
+                "organisation_id": a.employer_org, "password": PASSWORD,
+            })),
+            [201, 403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/users/{}", a.mentor.id),
+            Some(json!({"name": "Mentor A"})),
+            [200, 403, 403, 404, 404, 404, 404, 401],
+        ),
+        case(
             Method::GET,
             format!("/api/v1/users/{}", a.tutor.id),
             None,
@@ -147,7 +163,7 @@ async fn every_endpoint_answers_every_role_with_the_exact_status() {
                 // A fresh e-mail each time, so a 201 for one caller does not make a 409 for the next.
                 let mut body = body.clone();
                 if body.get("password").is_some() {
-                    body = new_user(&i.to_string());
+                    body["email"] = new_user(&i.to_string())["email"].clone();
                 }
                 if body.get("kind").is_some() {
                     body["name"] = format!("Org {i}").into();
@@ -416,4 +432,174 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+async fn status_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn patch_user(app: &TestApp, token: &str, id: &str, body: Value) -> (u16, Value) {
+    status_of(
+        app.as_user(token, Method::PATCH, &format!("/api/v1/users/{id}"))
+            .json(&body)
+            .send()
+            .await
+            .expect("sent"),
+    )
+    .await
+}
+
+/// The attacks a hostile tutor tried on a release build, each refused (403 inside scope, 404
+/// outside it).
+#[tokio::test]
+async fn a_tutor_cannot_mint_mentors_or_pull_in_another_providers_people() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let tutor = &w.a.tutor.token;
+
+    // A mentor with a password the tutor picks, in any employer: refused.
+    for employer in [&w.a.employer_org, &w.b.employer_org] {
+        let (status, body) = status_of(
+            app.post_as(
+                tutor,
+                "/api/v1/users",
+                &json!({
+                    "email": format!("planted-{}@ksbfolio.test", uuid::Uuid::new_v4().simple()),
+                    "name": "Planted Mentor", "role": "employer",
+                    "organisation_id": employer, "password": PASSWORD,
+                }),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("administrator"))
+        );
+    }
+
+    // Enrolling provider B's apprentice, or B's mentor, by id: refused.
+    let enrol = |apprentice: &str, employer: &str, mentor: &str| {
+        json!({
+            "apprentice_id": apprentice, "standard": "ST0220",
+            "employer_id": employer, "provider_id": w.a.provider_org,
+            "mentor_id": mentor, "tutor_id": w.a.tutor.id,
+            "start_date": "2026-01-05", "expected_end_date": "2028-01-05",
+        })
+    };
+    let b = &w.b;
+    let (status, body) = status_of(
+        app.post_as(
+            tutor,
+            "/api/v1/apprenticeships",
+            &enrol(&b.apprentice.id, &b.employer_org, &b.mentor.id),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    let fresh = crate::helpers::world::user(
+        &app,
+        &w.admin.token,
+        "apprentice",
+        &b.employer_org,
+        "Fresh Apprentice",
+    )
+    .await;
+    let (status, body) = status_of(
+        app.post_as(
+            tutor,
+            "/api/v1/apprenticeships",
+            &enrol(&fresh.id, &b.employer_org, &b.mentor.id),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, 403, "another provider's mentor: {body}");
+
+    // Provider B's apprentice stays out of reach: rename, deactivate, reactivate are 404.
+    for change in [
+        json!({"name": "Renamed"}),
+        json!({"active": false}),
+        json!({"active": true}),
+    ] {
+        let (status, _) = patch_user(&app, tutor, &b.apprentice.id, change).await;
+        assert_eq!(status, 404);
+    }
+    // And their own provider's mentor is not theirs to change.
+    let (status, _) = patch_user(&app, tutor, &w.a.mentor.id, json!({"active": false})).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn only_an_admin_reactivates_a_user_an_admin_deactivated() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let apprentice = &w.a.apprentice.id;
+    let (status, _) = patch_user(&app, &w.admin.token, apprentice, json!({"active": false})).await;
+    assert_eq!(status, 200);
+    let (status, body) =
+        patch_user(&app, &w.a.tutor.token, apprentice, json!({"active": true})).await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) =
+        patch_user(&app, &w.admin.token, apprentice, json!({"active": true})).await;
+    assert_eq!((status, body["active"].as_bool()), (200, Some(true)));
+
+    // A tutor's own deactivation the tutor may undo.
+    let (status, _) =
+        patch_user(&app, &w.a.tutor.token, apprentice, json!({"active": false})).await;
+    assert_eq!(status, 200);
+    let (status, _) = patch_user(&app, &w.a.tutor.token, apprentice, json!({"active": true})).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn a_user_a_provider_created_never_signs_off_that_providers_evidence() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    // An employer user created by provider A's staff before the rule existed (a factory row:
+    // the API no longer lets a provider create one).
+    let email = format!(
+        "legacy-mentor-{}@ksbfolio.test",
+        uuid::Uuid::new_v4().simple()
+    );
+    let hash =
+        ksbfolio::auth::password::hash(PASSWORD, crate::helpers::app::TEST_HASHING).expect("hash");
+    let mut conn = diesel_async::AsyncPgConnection::establish(&app.db.url)
+        .await
+        .expect("connect");
+    let employer = uuid::Uuid::parse_str(&w.a.employer_org).expect("uuid");
+    let provider = uuid::Uuid::parse_str(&w.a.provider_org).expect("uuid");
+    ksbfolio::db::users::insert(
+        &mut conn,
+        &ksbfolio::db::users::NewUser {
+            email: &email,
+            name: "Legacy Mentor",
+            role: "employer",
+            organisation_id: Some(employer),
+            created_by_organisation_id: Some(provider),
+            password_hash: &hash,
+        },
+    )
+    .await
+    .expect("row");
+    let planted = app.token(&email, PASSWORD).await;
+    crate::helpers::portfolio::accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S1"],
+    )
+    .await;
+    let (status, body) =
+        crate::helpers::portfolio::sign_off(&app, &planted, &w.a.apprenticeship, "S1").await;
+    assert_eq!(status, 403, "{body}");
+    let (status, body) =
+        crate::helpers::portfolio::sign_off(&app, &w.a.mentor.token, &w.a.apprenticeship, "S1")
+            .await;
+    assert_eq!(status, 201, "{body}");
 }

@@ -14,7 +14,10 @@ export interface paths {
         /** Apprenticeships in the caller's scope, newest first. */
         get: operations["list_apprenticeships"];
         put?: never;
-        /** Enrol an apprentice (admins, or provider staff for their own provider). */
+        /**
+         * Enrol an apprentice (admins, or provider staff for their own provider, with an apprentice
+         *     and a mentor who are not enrolled with another provider: `domain::policy::enrol`).
+         */
         post: operations["create_apprenticeship"];
         delete?: never;
         options?: never;
@@ -491,7 +494,10 @@ export interface paths {
         /** Users in the caller's scope, oldest first. */
         get: operations["list_users"];
         put?: never;
-        /** Create a user. Admins create any role; provider staff create apprentices and employer users. */
+        /**
+         * Create a user. Admins create any role; provider staff create apprentices only (403 for any
+         *     other role: employer users are created by an administrator).
+         */
         post: operations["create_user"];
         delete?: never;
         options?: never;
@@ -515,7 +521,8 @@ export interface paths {
         head?: never;
         /**
          * Deactivate, reactivate or rename a user. Admins may change anyone but themselves; provider
-         *     staff the apprentices and employer users in their scope.
+         *     staff the apprentices of their own provider (see `domain::policy::change_user`).
+         *     Deactivation revokes every session of the user at once.
          */
         patch: operations["update_user"];
         trace?: never;
@@ -1208,7 +1215,10 @@ export interface components {
             access_token: string;
             /** Format: int64 */
             expires_in: number;
-            /** @description Opaque; exchange it at `/auth/refresh` for new tokens. Valid 30 days, single use. */
+            /**
+             * @description Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
+             *     past the session's end 30 days after sign-in.
+             */
             refresh_token: string;
             /** @description Always `Bearer`. */
             token_type: string;
@@ -1275,7 +1285,7 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -1399,7 +1409,7 @@ export interface operations {
                 ksb?: string;
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
                 status?: components["schemas"]["EvidenceStatus"];
             };
@@ -1597,7 +1607,7 @@ export interface operations {
                 entity_type?: string;
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -1723,11 +1733,11 @@ export interface operations {
             query?: {
                 /** @description Only apprenticeships whose signed-off share is below the share of their time elapsed. */
                 behind_plan?: boolean;
-                /** @description Only apprenticeships without activity for this many days. */
+                /** @description Only apprenticeships without activity for this many days (1–3650). */
                 inactive_days?: number;
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
                 /**
                  * @description `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
@@ -2230,7 +2240,7 @@ export interface operations {
                 kind?: components["schemas"]["OrganisationKind"];
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -2309,7 +2319,7 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -2341,7 +2351,7 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
             };
             header?: never;
@@ -2415,6 +2425,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description a control character in the reference */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_users: {
@@ -2422,7 +2441,7 @@ export interface operations {
             query?: {
                 /** @description Items per page, 1–200 (default 50). */
                 limit?: number;
-                /** @description Items to skip (default 0). */
+                /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
                 organisation_id?: string;
                 role?: components["schemas"]["Role"];

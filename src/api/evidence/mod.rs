@@ -23,6 +23,7 @@ use crate::db::catalogue::cache::{CachedKsb, CachedStandard};
 use crate::db::evidence::{self as db_evidence, Content, Evidence};
 use crate::db::{audit, evidence_activity, ksb_statuses};
 use crate::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
+use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -164,13 +165,7 @@ pub async fn load_visible(
 
 /// Only the apprentice of the apprenticeship writes its evidence (403 for others in scope).
 pub fn require_apprentice(actor: &Actor, apprenticeship: &Apprenticeship) -> AppResult<()> {
-    if actor.user_id == apprenticeship.apprentice_id {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(
-            "Only the apprentice writes, submits and withdraws their own evidence.".into(),
-        ))
-    }
+    Ok(policy::write_evidence(actor, &apprenticeship.parties())?)
 }
 
 pub fn status_of(row: &Evidence) -> EvidenceStatus {

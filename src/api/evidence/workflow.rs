@@ -19,6 +19,7 @@ use crate::db::evidence as db_evidence;
 use crate::db::evidence::Evidence;
 use crate::db::evidence_activity;
 use crate::domain::evidence::{Action, Decision, EvidenceStatus, transition};
+use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -215,11 +216,7 @@ pub async fn review_evidence(
     refuse_nhs_numbers(&[("feedback", &feedback)])?;
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
-    if !auth.actor.is_staff_of(apprenticeship.provider_id) {
-        return Err(AppError::Forbidden(
-            "Evidence is reviewed by staff of the apprenticeship's training provider.".into(),
-        ));
-    }
+    policy::review_evidence(&auth.actor, &apprenticeship.parties())?;
     let from = status_of(&row);
     let to = transition(from, Action::Review(decision)).map_err(conflict)?;
     let summary = serde_json::json!({ "decision": decision.as_str(), "feedback": feedback });

@@ -2,6 +2,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { createUser, deactivateUser } from '../../api/admin';
+import { useUser } from '../../auth/AuthContext';
 import { ROLES, type Role } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, TextInput } from '../../components/Fields';
@@ -25,6 +26,9 @@ export default function UsersPage() {
   const [form, setForm] = useState(EMPTY);
   const [local, setLocal] = useState<SummaryItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
+  // The server's rule (domain::policy::create_user): training provider staff create apprentice
+  // accounts only; administrators create every role, mentors included.
+  const creatable: readonly Role[] = useUser().role === 'admin' ? ROLES : ['apprentice'];
   const orgOptions = (orgs.data?.items ?? []).map((o) => ({ value: o.id, label: `${o.name} (${o.kind})` }));
   const orgName = (id: string | null | undefined) => orgs.data?.items.find((o) => o.id === id)?.name ?? (id == null ? 'None' : 'Unknown');
 
@@ -132,7 +136,7 @@ export default function UsersPage() {
       <form onSubmit={handle} noValidate>
         <TextInput id={IDS.name} name="name" label="Full name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={err('name')} />
         <TextInput id={IDS.email} name="email" label="Email address" type="email" autoComplete="off" spellCheck={false} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={err('email')} />
-        <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
+        <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...creatable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
         <Select id={IDS.organisation_id} name="organisation_id" label="Organisation" hint="Apprentices and mentors belong to an employer; tutors to a training provider." value={form.organisation_id} onChange={(e) => setForm({ ...form, organisation_id: e.target.value })} options={[{ value: '', label: 'None (administrators only)' }, ...orgOptions]} error={err('organisation_id')} />
         <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="12 to 256 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
         <button className="nhsuk-button" type="submit" disabled={create.isPending}>
