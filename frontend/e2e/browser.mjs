@@ -57,6 +57,39 @@ export async function audit(page, name) {
   }
 }
 
+const policyViolations = [];
+const policiesSeen = [];
+
+/**
+ * Watch a page for Content-Security-Policy violations (Chromium reports each as a console error)
+ * and keep the policy its document was served with, so the runner can prove the policy was there
+ * and that nothing the app does breaks it.
+ */
+export function watchSecurityPolicy(page, name) {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+      policyViolations.push(`"${name}" (${page.url()}): ${message.text()}`);
+    }
+  });
+  page.on('response', (response) => {
+    if (response.request().resourceType() === 'document') {
+      // headers() leaves out security headers; allHeaders() has them all.
+      policiesSeen.push(response.allHeaders().then((h) => h['content-security-policy'] ?? '(none)'));
+    }
+  });
+}
+
+/** Throws unless every document came with a policy and no page broke it. */
+export async function assertSecurityPolicyHeld() {
+  if (policiesSeen.length === 0) throw new Error('no document was loaded under watch');
+  const policies = await Promise.all(policiesSeen);
+  const missing = policies.filter((p) => !p.includes("default-src 'self'"));
+  if (missing.length > 0) throw new Error(`documents without the app's policy: ${missing.join(', ')}`);
+  if (policyViolations.length > 0) {
+    throw new Error(`${policyViolations.length} Content-Security-Policy violation(s):\n${policyViolations.join('\n')}`);
+  }
+}
+
 export function pagesAudited() {
   return [...checked];
 }

@@ -17,7 +17,7 @@
 //  3. accessibility: axe found no WCAG 2.2 A/AA violation on any page the others visited.
 // The last line of output is "N passed, N failed", alone, for CI to count.
 import { mkdirSync, rmSync } from 'node:fs';
-import { assertNoViolations, ARTIFACTS, launch, pagesAudited } from './browser.mjs';
+import { assertNoViolations, assertSecurityPolicyHeld, ARTIFACTS, launch, pagesAudited } from './browser.mjs';
 import { seedStory } from './api.mjs';
 import { BUDGET_MS, measureProgress } from './performance.mjs';
 import { seedPortfolio } from './portfolio.mjs';
@@ -87,6 +87,12 @@ const tests = [
     run() {
       assertNoViolations();
       console.log(`e2e: axe checked ${pagesAudited().length} page(s): ${pagesAudited().join(', ')}`);
+    },
+  },
+  {
+    name: 'security: every page is served with the Content-Security-Policy and nothing breaks it',
+    async run() {
+      await assertSecurityPolicyHeld();
     },
   },
 ];

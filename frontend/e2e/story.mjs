@@ -1,5 +1,5 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
-import { ARTIFACTS, assertReflows, audit, settle } from './browser.mjs';
+import { ARTIFACTS, assertReflows, audit, settle, watchSecurityPolicy } from './browser.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -20,6 +20,7 @@ export async function signIn(browser, baseUrl, email, password, name) {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`  [${name} page error] ${error.message}`));
+  watchSecurityPolicy(page, name);
   await page.goto('/sign-in');
   await audit(page, `${name}-sign-in`);
   await page.getByLabel('Email address').fill(email);

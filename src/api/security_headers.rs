@@ -13,8 +13,10 @@ use actix_web::web;
 
 /// The app and the API: only its own origin, no plugins, no `<base>` rewriting, never framed,
 /// forms post only to itself. Scripts and styles come from the built bundle, never inline.
-pub const APP_POLICY: &str = "default-src 'self'; object-src 'none'; base-uri 'none'; \
-                              frame-ancestors 'none'; form-action 'self'";
+/// Images may also be data URIs: the NHS design system's stylesheet draws its form icons as
+/// inline SVG images, and an image cannot run script.
+pub const APP_POLICY: &str = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+                              base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 /// The API documentation (Swagger UI): its page starts itself with inline script and style and
 /// draws icons from data URIs; everything else as strict as the app.

@@ -244,8 +244,8 @@ async fn the_app_and_the_api_docs_carry_their_content_security_policies() {
         s.static_dir = dir;
     })
     .await;
-    let app_policy = "default-src 'self'; object-src 'none'; base-uri 'none'; \
-                      frame-ancestors 'none'; form-action 'self'";
+    let app_policy = "default-src 'self'; img-src 'self' data:; object-src 'none'; \
+                      base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     for path in ["/", "/progress", "/api/v1/standards", "/api/v1/nothing"] {
         let response = app.get(path).await;
         let headers = response.headers();
