@@ -21,6 +21,7 @@ use crate::db::{evidence as db_evidence, users};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
 use crate::domain::policy;
+use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -55,12 +56,38 @@ pub struct ReviewQueueItem {
     pub apprentice: PersonName,
 }
 
-/// Submitted evidence waiting for review, oldest first (provider staff: their provider's
-/// apprenticeships; admins: all).
+/// The parameters of both work queues.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+    /// `organisation` (everything of your organisation).
+    #[param(inline)]
+    pub scope: Option<ListScope>,
+    /// Items per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200, default = 50)]
+    pub limit: Option<i64>,
+    /// Items to skip, 0–1,000,000 (default 0).
+    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
+    pub offset: Option<i64>,
+}
+
+impl QueueQuery {
+    fn page(&self) -> AppResult<Page> {
+        PageParams {
+            limit: self.limit,
+            offset: self.offset,
+        }
+        .page()
+    }
+}
+
+/// Submitted evidence waiting for review, oldest first: by default of the apprenticeships you
+/// are the tutor of; `scope=organisation` for your whole provider (admins: all).
 #[utoipa::path(
     tag = "queues",
     security(("bearer" = [])),
-    params(PageParams),
+    params(QueueQuery),
     responses(
         (status = 200, body = Paginated<ReviewQueueItem>),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -70,11 +97,11 @@ pub struct ReviewQueueItem {
 pub async fn review_queue(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: Query<PageParams>,
+    query: Query<QueueQuery>,
 ) -> AppResult<web::Json<Paginated<ReviewQueueItem>>> {
     policy::read_review_queue(&auth.actor)?;
     let page = query.0.page()?;
-    let scope = auth.actor.apprenticeship_scope();
+    let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = caseload::review_queue(&mut conn, scope, page.limit, page.offset).await?;
     let total = match total_of(rows.first().map(|r| r.total), page) {
@@ -111,12 +138,12 @@ pub struct SignoffQueueItem {
     pub ksbs: Vec<String>,
 }
 
-/// Evidenced KSBs waiting for sign-off, per apprentice (employer users: their organisation's
-/// apprenticeships; admins: all).
+/// Evidenced KSBs waiting for sign-off, per apprentice: by default of the apprenticeships you
+/// are the mentor of; `scope=organisation` for your whole employer (admins: all).
 #[utoipa::path(
     tag = "queues",
     security(("bearer" = [])),
-    params(PageParams),
+    params(QueueQuery),
     responses(
         (status = 200, body = Paginated<SignoffQueueItem>),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -126,11 +153,11 @@ pub struct SignoffQueueItem {
 pub async fn signoff_queue(
     state: web::Data<AppState>,
     auth: Authenticated,
-    query: Query<PageParams>,
+    query: Query<QueueQuery>,
 ) -> AppResult<web::Json<Paginated<SignoffQueueItem>>> {
     policy::read_signoff_queue(&auth.actor)?;
     let page = query.0.page()?;
-    let scope = auth.actor.apprenticeship_scope();
+    let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = caseload::signoff_queue(&mut conn, scope, page.limit, page.offset).await?;
     let total = match total_of(rows.first().map(|r| r.total), page) {
@@ -167,6 +194,10 @@ pub enum CaseloadSortParam {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseloadQuery {
+    /// `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+    /// `organisation`.
+    #[param(inline)]
+    pub scope: Option<ListScope>,
     /// `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
     /// without activity first).
     #[param(inline)]
@@ -204,7 +235,8 @@ pub struct CaseloadItem {
     pub last_activity_at: DateTime<Utc>,
 }
 
-/// The apprenticeships in the caller's scope with their progress per duty.
+/// The apprenticeships in the caller's scope with their progress per duty: by default those you
+/// are the tutor or mentor of; `scope=organisation` for all of your organisation's.
 #[utoipa::path(
     tag = "queues",
     security(("bearer" = [])),
@@ -241,7 +273,7 @@ pub async fn get_caseload(
         inactive_days: query.inactive_days,
         behind_plan: query.behind_plan.unwrap_or(false),
     };
-    let scope = auth.actor.apprenticeship_scope();
+    let scope = auth.actor.list_scope(query.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let (rows, known_total) =
         caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;

@@ -48,8 +48,19 @@ pub struct RevokeRequest {
     pub reason: String,
 }
 
-fn require_employer(actor: &Actor, apprenticeship: &Apprenticeship) -> AppResult<()> {
-    Ok(policy::sign_off(actor, &apprenticeship.parties())?)
+/// 403 unless the caller is the apprenticeship's own mentor (the refusal names them).
+async fn require_mentor(
+    conn: &mut diesel_async::AsyncPgConnection,
+    actor: &Actor,
+    apprenticeship: &Apprenticeship,
+) -> AppResult<()> {
+    if actor.user_id == apprenticeship.mentor_id {
+        return Ok(policy::sign_off(actor, &apprenticeship.parties(), "")?);
+    }
+    let mentor = crate::db::users::find(conn, apprenticeship.mentor_id)
+        .await?
+        .map_or_else(|| "the assigned mentor".to_string(), |u| u.name);
+    Ok(policy::sign_off(actor, &apprenticeship.parties(), &mentor)?)
 }
 
 async fn responses(
@@ -117,7 +128,7 @@ pub async fn create_signoff(
     refuse_nhs_numbers(&[("comment", &comment)])?;
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
-    require_employer(&auth.actor, &apprenticeship)?;
+    require_mentor(&mut conn, &auth.actor, &apprenticeship).await?;
     let ksb_id = standard_of(&state, &mut conn, &apprenticeship)
         .await?
         .ksb_by_code(&code)
@@ -200,7 +211,7 @@ pub async fn revoke_signoff(
                 .await?
                 .filter(|s| s.apprenticeship_id == apprenticeship.id)
                 .ok_or_else(|| AppError::not_found("sign-off"))?;
-            require_employer(&auth.actor, &apprenticeship)?;
+            require_mentor(conn, &auth.actor, &apprenticeship).await?;
             let revoked = signoffs::revoke(conn, existing.id, auth.actor.user_id, &reason)
                 .await?
                 .ok_or_else(|| {

@@ -36,6 +36,8 @@ impl Apprenticeship {
             apprentice_id: self.apprentice_id,
             employer_id: self.employer_id,
             provider_id: self.provider_id,
+            mentor_id: self.mentor_id,
+            tutor_id: self.tutor_id,
         }
     }
 }
@@ -92,6 +94,8 @@ fn scoped(
         ApprenticeshipScope::Apprentice(id) => query.filter(apprenticeships::apprentice_id.eq(id)),
         ApprenticeshipScope::Employer(org) => query.filter(apprenticeships::employer_id.eq(org)),
         ApprenticeshipScope::Provider(org) => query.filter(apprenticeships::provider_id.eq(org)),
+        ApprenticeshipScope::TutoredBy(id) => query.filter(apprenticeships::tutor_id.eq(id)),
+        ApprenticeshipScope::MentoredBy(id) => query.filter(apprenticeships::mentor_id.eq(id)),
         ApprenticeshipScope::Nothing => query.filter(apprenticeships::id.is_null()),
     }
 }
@@ -104,6 +108,8 @@ pub fn in_scope(scope: ApprenticeshipScope) -> apprenticeships::BoxedQuery<'stat
         ApprenticeshipScope::Apprentice(id) => query.filter(apprenticeships::apprentice_id.eq(id)),
         ApprenticeshipScope::Employer(org) => query.filter(apprenticeships::employer_id.eq(org)),
         ApprenticeshipScope::Provider(org) => query.filter(apprenticeships::provider_id.eq(org)),
+        ApprenticeshipScope::TutoredBy(id) => query.filter(apprenticeships::tutor_id.eq(id)),
+        ApprenticeshipScope::MentoredBy(id) => query.filter(apprenticeships::mentor_id.eq(id)),
         ApprenticeshipScope::Nothing => query.filter(apprenticeships::id.is_null()),
     }
 }

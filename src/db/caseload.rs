@@ -21,6 +21,8 @@ fn scope_sql(scope: ApprenticeshipScope) -> (&'static str, Option<Uuid>) {
         ApprenticeshipScope::Apprentice(id) => ("a.apprentice_id = $1", Some(id)),
         ApprenticeshipScope::Employer(id) => ("a.employer_id = $1", Some(id)),
         ApprenticeshipScope::Provider(id) => ("a.provider_id = $1", Some(id)),
+        ApprenticeshipScope::TutoredBy(id) => ("a.tutor_id = $1", Some(id)),
+        ApprenticeshipScope::MentoredBy(id) => ("a.mentor_id = $1", Some(id)),
         ApprenticeshipScope::Nothing => ("a.id IS NULL AND $1::uuid IS NULL", None),
     }
 }

@@ -210,17 +210,30 @@ pub fn review_evidence(actor: &Actor, apprenticeship: &ApprenticeshipParties) ->
     )
 }
 
-/// Signing off a KSB, or revoking a sign-off.
-pub fn sign_off(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+/// Signing off a KSB, or revoking a sign-off: only the apprenticeship's own workplace mentor
+/// (`mentor_name` names them in the refusal; an administrator can reassign the mentor).
+pub fn sign_off(
+    actor: &Actor,
+    apprenticeship: &ApprenticeshipParties,
+    mentor_name: &str,
+) -> Decision {
     if !actor.is_employer_of(apprenticeship.employer_id) {
         return deny("Skills are signed off by employer users of the apprentice's employer.");
     }
     // A provider must never be able to sign off its own evidence through an account it made.
-    allow_if(
-        actor.created_by_organisation_id != Some(apprenticeship.provider_id),
-        "This account was created by the apprenticeship's training provider, so it cannot sign \
-         off that provider's apprentices; the employer's own mentor signs off.",
-    )
+    if actor.created_by_organisation_id == Some(apprenticeship.provider_id) {
+        return deny(
+            "This account was created by the apprenticeship's training provider, so it cannot \
+             sign off that provider's apprentices; the employer's own mentor signs off.",
+        );
+    }
+    if actor.user_id != apprenticeship.mentor_id {
+        return Err(Denied(format!(
+            "Only {mentor_name}, this apprenticeship's workplace mentor, signs off its KSBs. An \
+             administrator can make you the mentor."
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -230,6 +243,7 @@ mod tests {
     const PROVIDER: Uuid = Uuid::from_u128(20);
     const OTHER_PROVIDER: Uuid = Uuid::from_u128(21);
     const EMPLOYER: Uuid = Uuid::from_u128(10);
+    const MENTOR: Uuid = Uuid::from_u128(4);
 
     fn actor(role: Role, org: Option<Uuid>) -> Actor {
         Actor {
@@ -253,6 +267,8 @@ mod tests {
             apprentice_id: Uuid::from_u128(2),
             employer_id: EMPLOYER,
             provider_id: PROVIDER,
+            mentor_id: MENTOR,
+            tutor_id: Uuid::from_u128(1),
         }
     }
 
@@ -375,17 +391,26 @@ mod tests {
     }
 
     #[test]
-    fn only_the_employers_own_users_sign_off_and_never_one_the_provider_made() {
-        let mentor = actor(Role::Employer, Some(EMPLOYER));
-        assert_eq!(sign_off(&mentor, &parties()), Ok(()));
+    fn only_the_apprenticeships_own_mentor_signs_off_and_never_one_the_provider_made() {
+        let mentor = Actor {
+            user_id: MENTOR,
+            ..actor(Role::Employer, Some(EMPLOYER))
+        };
+        assert_eq!(sign_off(&mentor, &parties(), "Mo"), Ok(()));
+        let colleague = actor(Role::Employer, Some(EMPLOYER));
+        let refused = sign_off(&colleague, &parties(), "Mo Mentor").expect_err("refused");
+        assert!(refused.0.contains("Mo Mentor"), "{refused}");
         let planted = Actor {
             created_by_organisation_id: Some(PROVIDER),
             ..mentor
         };
-        assert!(sign_off(&planted, &parties()).is_err());
-        let other_employer = actor(Role::Employer, Some(Uuid::from_u128(11)));
-        assert!(sign_off(&other_employer, &parties()).is_err());
-        assert!(sign_off(&tutor(), &parties()).is_err());
+        assert!(sign_off(&planted, &parties(), "Mo").is_err());
+        let other_employer = Actor {
+            organisation_id: Some(Uuid::from_u128(11)),
+            ..mentor
+        };
+        assert!(sign_off(&other_employer, &parties(), "Mo").is_err());
+        assert!(sign_off(&tutor(), &parties(), "Mo").is_err());
     }
 
     #[test]

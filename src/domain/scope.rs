@@ -23,6 +23,10 @@ pub struct ApprenticeshipParties {
     pub apprentice_id: Uuid,
     pub employer_id: Uuid,
     pub provider_id: Uuid,
+    /// The workplace mentor responsible: the one person who signs off its KSBs.
+    pub mentor_id: Uuid,
+    /// The tutor responsible (any staff of the provider may still review: cover is normal).
+    pub tutor_id: Uuid,
 }
 
 /// Which apprenticeships a caller sees (also used to build the SQL filter).
@@ -32,8 +36,39 @@ pub enum ApprenticeshipScope {
     Apprentice(Uuid),
     Employer(Uuid),
     Provider(Uuid),
+    /// The apprenticeships this member of provider staff is the tutor of ("mine").
+    TutoredBy(Uuid),
+    /// The apprenticeships this employer user is the mentor of ("mine").
+    MentoredBy(Uuid),
     /// A user whose organisation is missing sees nothing (defensive: the schema forbids it).
     Nothing,
+}
+
+/// Which of the visible apprenticeships a list shows: the caller's own (where they are the
+/// tutor or the mentor), or their whole organisation's.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ListScope {
+    /// Where the caller is the tutor or the mentor (the default).
+    #[default]
+    Mine,
+    /// Everything of the caller's organisation.
+    Organisation,
+}
+
+impl ApprenticeshipScope {
+    /// Whether an apprenticeship with these parties is in the scope.
+    pub fn includes(self, parties: &ApprenticeshipParties) -> bool {
+        match self {
+            Self::All => true,
+            Self::Apprentice(id) => parties.apprentice_id == id,
+            Self::Employer(org) => parties.employer_id == org,
+            Self::Provider(org) => parties.provider_id == org,
+            Self::TutoredBy(id) => parties.tutor_id == id,
+            Self::MentoredBy(id) => parties.mentor_id == id,
+            Self::Nothing => false,
+        }
+    }
 }
 
 impl Actor {
@@ -47,14 +82,19 @@ impl Actor {
         }
     }
 
-    pub fn can_see_apprenticeship(&self, parties: &ApprenticeshipParties) -> bool {
-        match self.apprenticeship_scope() {
-            ApprenticeshipScope::All => true,
-            ApprenticeshipScope::Apprentice(id) => parties.apprentice_id == id,
-            ApprenticeshipScope::Employer(org) => parties.employer_id == org,
-            ApprenticeshipScope::Provider(org) => parties.provider_id == org,
-            ApprenticeshipScope::Nothing => false,
+    /// The apprenticeships a list shows for `which`. Tutors' and mentors' own are those they are
+    /// responsible for; administrators and apprentices have no narrower "mine" than what they
+    /// see.
+    pub fn list_scope(&self, which: ListScope) -> ApprenticeshipScope {
+        match (which, self.role) {
+            (ListScope::Mine, Role::Provider) => ApprenticeshipScope::TutoredBy(self.user_id),
+            (ListScope::Mine, Role::Employer) => ApprenticeshipScope::MentoredBy(self.user_id),
+            _ => self.apprenticeship_scope(),
         }
+    }
+
+    pub fn can_see_apprenticeship(&self, parties: &ApprenticeshipParties) -> bool {
+        self.apprenticeship_scope().includes(parties)
     }
 
     pub fn is_admin(&self) -> bool {
@@ -93,11 +133,15 @@ mod tests {
             apprentice_id: Uuid::from_u128(1),
             employer_id: employer,
             provider_id: provider,
+            mentor_id: Uuid::from_u128(3),
+            tutor_id: Uuid::from_u128(4),
         };
         let other = ApprenticeshipParties {
             apprentice_id: Uuid::from_u128(2),
             employer_id: Uuid::from_u128(11),
             provider_id: Uuid::from_u128(21),
+            mentor_id: Uuid::from_u128(5),
+            tutor_id: Uuid::from_u128(6),
         };
         for (who, sees_mine) in [
             (actor(Role::Admin, None), true),
@@ -113,5 +157,31 @@ mod tests {
                 "{who:?}"
             );
         }
+    }
+
+    #[test]
+    fn mine_is_where_the_caller_is_tutor_or_mentor_and_organisation_is_all_they_see() {
+        let provider = Uuid::from_u128(20);
+        let parties = |tutor, mentor| ApprenticeshipParties {
+            apprentice_id: Uuid::from_u128(2),
+            employer_id: Uuid::from_u128(10),
+            provider_id: provider,
+            mentor_id: Uuid::from_u128(mentor),
+            tutor_id: Uuid::from_u128(tutor),
+        };
+        let tutor = actor(Role::Provider, Some(provider));
+        let mine = tutor.list_scope(ListScope::Mine);
+        assert!(mine.includes(&parties(1, 9)));
+        assert!(!mine.includes(&parties(7, 9)));
+        assert!(
+            tutor
+                .list_scope(ListScope::Organisation)
+                .includes(&parties(7, 9))
+        );
+        let mentor = actor(Role::Employer, Some(Uuid::from_u128(10)));
+        assert!(mentor.list_scope(ListScope::Mine).includes(&parties(7, 1)));
+        assert!(!mentor.list_scope(ListScope::Mine).includes(&parties(7, 9)));
+        let admin = actor(Role::Admin, None);
+        assert_eq!(admin.list_scope(ListScope::Mine), ApprenticeshipScope::All);
     }
 }

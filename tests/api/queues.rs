@@ -4,9 +4,9 @@
 use serde_json::Value;
 
 use crate::helpers::TestApp;
-use crate::helpers::portfolio::{accepted, id, log, submit};
+use crate::helpers::portfolio::{accepted, id, log, sign_off, submit};
 use crate::helpers::spawn_app;
-use crate::helpers::world::World;
+use crate::helpers::world::{Person, World, created, user};
 
 async fn get(app: &TestApp, token: &str, path: &str) -> (Value, usize) {
     let response = app.get_as(token, path).await;
@@ -238,4 +238,158 @@ async fn list_endpoints_run_a_fixed_number_of_queries_whatever_the_page_size() {
             "{path}: {queries} statements with one row, {after} with many"
         );
     }
+}
+
+/// A second tutor, mentor and apprentice at side A's provider and employer, enrolled by the
+/// admin: side A's organisations now hold two apprenticeships with different people responsible.
+async fn colleagues(app: &TestApp, w: &World) -> (Person, Person, Person, String) {
+    let admin = &w.admin.token;
+    let tutor = user(app, admin, "provider", &w.a.provider_org, "Tutor A2").await;
+    let mentor = user(app, admin, "employer", &w.a.employer_org, "Mentor A2").await;
+    let apprentice = user(app, admin, "apprentice", &w.a.employer_org, "Apprentice A2").await;
+    let apprenticeship = id(&created(
+        app.post_as(
+            admin,
+            "/api/v1/apprenticeships",
+            &serde_json::json!({
+                "apprentice_id": apprentice.id, "standard": "ST0220",
+                "employer_id": w.a.employer_org, "provider_id": w.a.provider_org,
+                "mentor_id": mentor.id, "tutor_id": tutor.id,
+                "start_date": "2025-09-01", "expected_end_date": "2027-08-31",
+            }),
+        )
+        .await,
+    )
+    .await);
+    (tutor, mentor, apprentice, apprenticeship)
+}
+
+fn apprentices_of(body: &Value) -> Vec<String> {
+    let mut names: Vec<String> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["apprentice"]["name"].as_str().expect("name").to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn queues_and_caseload_show_your_own_apprentices_unless_you_ask_for_the_organisation() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (tutor2, mentor2, apprentice2, apprenticeship2) = colleagues(&app, &w).await;
+    for (token, apprenticeship) in [
+        (&w.a.apprentice.token, &w.a.apprenticeship),
+        (&apprentice2.token, &apprenticeship2),
+    ] {
+        let evidence = id(&log(&app, token, apprenticeship, "Submitted", &["K1"]).await);
+        submit(&app, token, &evidence).await;
+    }
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S1"],
+    )
+    .await;
+    accepted(
+        &app,
+        &apprentice2.token,
+        &tutor2.token,
+        &apprenticeship2,
+        &["S1"],
+    )
+    .await;
+
+    let both = vec!["Apprentice A".to_string(), "Apprentice A2".to_string()];
+    for (who, token, path, mine) in [
+        (
+            "tutor A",
+            &w.a.tutor.token,
+            "/api/v1/review-queue",
+            "Apprentice A",
+        ),
+        (
+            "tutor A2",
+            &tutor2.token,
+            "/api/v1/review-queue",
+            "Apprentice A2",
+        ),
+        (
+            "tutor A",
+            &w.a.tutor.token,
+            "/api/v1/caseload",
+            "Apprentice A",
+        ),
+        (
+            "mentor A",
+            &w.a.mentor.token,
+            "/api/v1/signoff-queue",
+            "Apprentice A",
+        ),
+        (
+            "mentor A2",
+            &mentor2.token,
+            "/api/v1/signoff-queue",
+            "Apprentice A2",
+        ),
+        (
+            "mentor A2",
+            &mentor2.token,
+            "/api/v1/caseload",
+            "Apprentice A2",
+        ),
+    ] {
+        let (default, default_queries) = get(&app, token, path).await;
+        let (explicit, _) = get(&app, token, &format!("{path}?scope=mine")).await;
+        let (organisation, organisation_queries) =
+            get(&app, token, &format!("{path}?scope=organisation")).await;
+        assert_eq!(
+            apprentices_of(&default),
+            vec![mine.to_string()],
+            "{who} {path}"
+        );
+        assert_eq!(default["total"], 1, "{who} {path}");
+        assert_eq!(
+            apprentices_of(&explicit),
+            vec![mine.to_string()],
+            "{who} {path}"
+        );
+        assert_eq!(apprentices_of(&organisation), both, "{who} {path}");
+        assert_eq!(default_queries, organisation_queries, "{who} {path}");
+    }
+    // An unknown scope names the parameter.
+    let response = app
+        .get_as(&w.a.tutor.token, "/api/v1/caseload?scope=everyone")
+        .await;
+    let body = crate::helpers::app::assert_problem(response, 422).await;
+    assert_eq!(body["errors"][0]["field"], "scope");
+}
+
+#[tokio::test]
+async fn only_the_apprenticeships_own_mentor_signs_off_and_the_refusal_names_them() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (_, mentor2, _, _) = colleagues(&app, &w).await;
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S1"],
+    )
+    .await;
+    let (status, body) = sign_off(&app, &mentor2.token, &w.a.apprenticeship, "S1").await;
+    assert_eq!(status, 403, "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("Mentor A")),
+        "{body}"
+    );
+    let (status, body) = sign_off(&app, &w.a.mentor.token, &w.a.apprenticeship, "S1").await;
+    assert_eq!(status, 201, "{body}");
 }

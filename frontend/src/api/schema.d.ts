@@ -199,7 +199,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The apprenticeships in the caller's scope with their progress per duty. */
+        /**
+         * The apprenticeships in the caller's scope with their progress per duty: by default those you
+         *     are the tutor or mentor of; `scope=organisation` for all of your organisation's.
+         */
         get: operations["get_caseload"];
         put?: never;
         post?: never;
@@ -418,8 +421,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Submitted evidence waiting for review, oldest first (provider staff: their provider's
-         *     apprenticeships; admins: all).
+         * Submitted evidence waiting for review, oldest first: by default of the apprenticeships you
+         *     are the tutor of; `scope=organisation` for your whole provider (admins: all).
          */
         get: operations["review_queue"];
         put?: never;
@@ -438,8 +441,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Evidenced KSBs waiting for sign-off, per apprentice (employer users: their organisation's
-         *     apprenticeships; admins: all).
+         * Evidenced KSBs waiting for sign-off, per apprentice: by default of the apprenticeships you
+         *     are the mentor of; `scope=organisation` for your whole employer (admins: all).
          */
         get: operations["signoff_queue"];
         put?: never;
@@ -1740,6 +1743,11 @@ export interface operations {
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
                 /**
+                 * @description `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+                 *     `organisation`.
+                 */
+                scope?: "mine" | "organisation";
+                /**
                  * @description `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
                  *     without activity first).
                  */
@@ -2321,6 +2329,11 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /**
+                 * @description `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+                 *     `organisation` (everything of your organisation).
+                 */
+                scope?: "mine" | "organisation";
             };
             header?: never;
             path?: never;
@@ -2353,6 +2366,11 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /**
+                 * @description `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+                 *     `organisation` (everything of your organisation).
+                 */
+                scope?: "mine" | "organisation";
             };
             header?: never;
             path?: never;
