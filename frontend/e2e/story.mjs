@@ -23,6 +23,9 @@ export async function signIn(browser, baseUrl, email, password, name) {
   watchSecurityPolicy(page, name);
   await page.goto('/sign-in');
   await audit(page, `${name}-sign-in`);
+  // The NHS font stack everywhere, never the browser's default serif.
+  const fonts = await page.evaluate(() => [document.documentElement, document.querySelector('button')].map((e) => (e ? getComputedStyle(e).fontFamily : '')));
+  expect(fonts.every((f) => /arial/i.test(f)), `the page and its buttons should use the NHS font stack, got ${fonts.join(' | ')}`);
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByLabel('Password').press('Enter'); // keyboard submit

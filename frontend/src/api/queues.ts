@@ -1,14 +1,14 @@
 /** Work queues: review (provider staff, admin), sign-off (employer, admin), caseload (everyone, scoped). */
 import { request, requestAll } from './client';
-import type { CaseloadItem, CaseloadQuery, Page, PageQuery, ReviewQueueItem, SignoffQueueItem } from './types';
+import type { CaseloadItem, CaseloadQuery, Page, QueueQuery, ReviewQueueItem, SignoffQueueItem } from './types';
 
 /** 403 for employer and apprentice users. */
-export function getReviewQueue(query: PageQuery = {}): Promise<Page<ReviewQueueItem>> {
+export function getReviewQueue(query: QueueQuery = {}): Promise<Page<ReviewQueueItem>> {
   return request<Page<ReviewQueueItem>>('/review-queue', { query: { ...query } });
 }
 
 /** 403 for provider staff and apprentices. */
-export function getSignoffQueue(query: PageQuery = {}): Promise<Page<SignoffQueueItem>> {
+export function getSignoffQueue(query: QueueQuery = {}): Promise<Page<SignoffQueueItem>> {
   return request<Page<SignoffQueueItem>>('/signoff-queue', { query: { ...query } });
 }
 

@@ -42,6 +42,13 @@ export interface PageQuery {
   offset?: number;
 }
 
+/** Whose apprenticeships a queue or the caseload shows (the server defaults to `mine`). */
+export type ListScope = NonNullable<NonNullable<operations['get_caseload']['parameters']['query']>['scope']>;
+
+export interface QueueQuery extends PageQuery {
+  scope?: ListScope;
+}
+
 /** Lists the server returns whole, without paging (`{items}` only). */
 export interface ItemList<T> {
   items: T[];

@@ -5,7 +5,7 @@ import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } fro
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getStandard, STANDARD_REFERENCE } from '../api/standards';
-import type { CaseloadSort, EvidenceFilters, PageQuery, Role } from '../api/types';
+import type { CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
 
 export const keys = {
   standard: (ref: string) => ['standard', ref] as const,
@@ -18,9 +18,9 @@ export const keys = {
   attachments: (id: string) => ['attachments', id] as const,
   comments: (id: string) => ['comments', id] as const,
   revisions: (id: string) => ['revisions', id] as const,
-  reviewQueue: (q: PageQuery) => ['review-queue', q] as const,
-  signoffQueue: (q: PageQuery) => ['signoff-queue', q] as const,
-  caseload: (sort: string) => ['caseload', sort] as const,
+  reviewQueue: (q: QueueQuery) => ['review-queue', q] as const,
+  signoffQueue: (q: QueueQuery) => ['signoff-queue', q] as const,
+  caseload: (sort: string, scope: ListScope) => ['caseload', sort, scope] as const,
   organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
@@ -67,18 +67,18 @@ export function useRevisions(id: string, enabled: boolean) {
   return useQuery({ queryKey: keys.revisions(id), queryFn: () => listRevisions(id), enabled });
 }
 
-export function useReviewQueue(query: PageQuery) {
+export function useReviewQueue(query: QueueQuery) {
   return useQuery({ queryKey: keys.reviewQueue(query), queryFn: () => getReviewQueue(query) });
 }
 
-export function useSignoffQueue(query: PageQuery) {
+export function useSignoffQueue(query: QueueQuery) {
   return useQuery({ queryKey: keys.signoffQueue(query), queryFn: () => getSignoffQueue(query) });
 }
 
-export function useCaseload(sort: CaseloadSort) {
+export function useCaseload(sort: CaseloadSort, scope: ListScope = 'mine') {
   // The whole caseload is fetched (a tutor's caseload is tens of apprentices) so that the
   // behind-plan and inactivity filters work across all of it, not just one page.
-  return useQuery({ queryKey: keys.caseload(sort), queryFn: () => getCaseload({ sort }) });
+  return useQuery({ queryKey: keys.caseload(sort, scope), queryFn: () => getCaseload({ sort, scope }) });
 }
 
 export function useOrganisations() {

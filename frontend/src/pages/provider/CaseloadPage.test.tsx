@@ -63,6 +63,6 @@ describe('caseload', () => {
     expect(within(table).getByRole('columnheader', { name: /Apprentice/ })).toHaveAttribute('aria-sort', 'ascending');
     await user.click(screen.getByLabelText('Behind plan only'));
     expect(names()).toEqual(['Ben', 'Cara']);
-    expect(screen.getByText('Showing 2 of 3 apprentices')).toBeInTheDocument();
+    expect(screen.getByText('Showing 2 of 3 of your apprentices')).toBeInTheDocument();
   });
 });

@@ -4,10 +4,11 @@
  */
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import type { CaseloadItem } from '../../api/types';
+import type { CaseloadItem, ListScope } from '../../api/types';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
+import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useCaseload, useStandard } from '../../hooks/queries';
 import {
@@ -51,7 +52,8 @@ function SortHeader({
 }
 
 export default function CaseloadPage() {
-  const query = useCaseload('progress');
+  const [scope, setScope] = useState<ListScope>('mine');
+  const query = useCaseload('progress', scope);
   const standard = useStandard();
   const [filter, setFilter] = useState({ behindPlan: false, inactive: false, name: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
@@ -66,6 +68,7 @@ export default function CaseloadPage() {
     <>
       <PageHeading title="Caseload" />
       <ProvisionalNotice mapping={standard.data?.mapping} />
+      <ScopeSwitch id="caseload-scope" value={scope} onChange={setScope} mineLabel="Apprentices I tutor" organisationLabel="Everyone at my provider" />
       <form className="app-filters" aria-label="Filter caseload" onSubmit={(e) => e.preventDefault()}>
         <TextInput id="caseload-name" label="Apprentice name" value={filter.name} onChange={(e) => setFilter({ ...filter, name: e.target.value })} />
         <Select
@@ -88,12 +91,14 @@ export default function CaseloadPage() {
       <QueryView query={query} label="Loading caseload">
         {(page) => {
           const rows = sortCaseload(filterCaseload(page.items, filter, today), sort.key, sort.direction);
-          if (page.items.length === 0) return <EmptyState>No apprentices are on your caseload.</EmptyState>;
+          if (page.items.length === 0) {
+            return <EmptyState>{scope === 'mine' ? 'You are not the tutor of any apprentice yet.' : 'Your provider has no apprentices yet.'}</EmptyState>;
+          }
           const dutyCodes = page.items[0]?.duties.map((d) => d.code) ?? [];
           return (
             <>
               <p className="nhsuk-body-s" aria-live="polite">
-                Showing {rows.length} of {page.items.length} apprentices
+                Showing {rows.length} of {whose(page.items.length, 'apprentices', scope)}
               </p>
               {rows.length === 0 ? (
                 <EmptyState>No apprentices match these filters.</EmptyState>

@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
 import type { CaseloadItem, ReviewQueueItem, Role, SignoffQueueItem } from '../../api/types';
@@ -31,6 +32,18 @@ describe('work queues', () => {
     mockApi({ 'GET /review-queue': () => page([waiting]) });
     renderApp(<App />, { url: '/review-queue' });
     expect(await screen.findByRole('link', { name: 'Review: QC run' })).toHaveAttribute('href', '/evidence/e1/review');
+  });
+
+  it('a tutor sees their own apprentices first and can switch to the whole provider', async () => {
+    signInAs('provider');
+    const { calls } = mockApi({
+      'GET /review-queue': (req) => page(req.query.get('scope') === 'organisation' ? [waiting, { ...waiting, evidence_id: 'e2', title: 'Cover item' }] : [waiting]),
+    });
+    renderApp(<App />, { url: '/review-queue' });
+    expect(await screen.findByText('1 waiting: from your apprentices')).toBeInTheDocument();
+    await userEvent.click(screen.getByLabelText('Everyone at my provider (cover)'));
+    expect(await screen.findByText('2 waiting: across your provider')).toBeInTheDocument();
+    expect(calls.map((c) => c.query.get('scope'))).toEqual(['mine', 'organisation']);
   });
 
   it('an administrator sees the review queue but opens the evidence, since only the provider may review', async () => {

@@ -1,9 +1,11 @@
 /** Provider: submitted evidence waiting for review, oldest first. */
 import { useState } from 'react';
+import type { ListScope } from '../../api/types';
 import { Link } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
+import { ScopeSwitch } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useReviewQueue } from '../../hooks/queries';
 import { formatDateTime, kindLabel } from '../../lib/format';
@@ -13,7 +15,8 @@ const LIMIT = 25;
 
 export default function ReviewQueuePage() {
   const [offset, setOffset] = useState(0);
-  const query = useReviewQueue({ limit: LIMIT, offset });
+  const [scope, setScope] = useState<ListScope>('mine');
+  const query = useReviewQueue({ scope, limit: LIMIT, offset });
   // Administrators see the queue but only the provider's staff may review (the server answers
   // 403), so for them each row opens the evidence instead.
   const canReview = useUser().role === 'provider';
@@ -22,16 +25,25 @@ export default function ReviewQueuePage() {
       <Flash />
       <PageHeading title="Review queue" />
       <p>Submitted evidence waiting for {canReview ? 'your review' : 'review by the training provider'}, oldest first.</p>
+      {canReview && (
+        <ScopeSwitch
+          id="review-scope"
+          value={scope}
+          onChange={(s) => { setScope(s); setOffset(0); }}
+          mineLabel="My apprentices"
+          organisationLabel="Everyone at my provider (cover)"
+        />
+      )}
       <QueryView query={query} label="Loading the review queue">
         {(page) =>
           page.items.length === 0 ? (
-            <EmptyState>Nothing is waiting for review.</EmptyState>
+            <EmptyState>{canReview && scope === 'mine' ? 'Nothing of your apprentices is waiting for review.' : 'Nothing is waiting for review.'}</EmptyState>
           ) : (
             <>
               <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="review-queue-caption">
                 <table className="nhsuk-table" data-testid="review-queue">
                   <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="review-queue-caption">
-                    {page.total} waiting
+                    {canReview ? `${page.total} waiting: ${scope === 'mine' ? 'from your apprentices' : 'across your provider'}` : `${page.total} waiting`}
                   </caption>
                   <thead className="nhsuk-table__head">
                     <tr className="nhsuk-table__row">
