@@ -66,6 +66,21 @@ export async function story(browser, baseUrl, seed, admin) {
   const before = await readProgress(apprentice);
   expect(before.s7 === 'not_started', `S7 should start not started, was ${before.s7}`);
 
+  step('a second tab of the same browser is signed in through the HttpOnly refresh cookie');
+  const cookies = await apprentice.context().cookies();
+  const refresh = cookies.find((c) => c.name === 'ksbfolio_refresh');
+  expect(refresh?.httpOnly === true && refresh.sameSite === 'Strict' && refresh.path === '/api/v1/auth', `refresh cookie should be HttpOnly, Strict, /api/v1/auth: ${JSON.stringify(refresh)}`);
+  expect(await apprentice.evaluate(() => document.cookie.includes('ksbfolio_refresh')) === false, 'scripts must not read the refresh cookie');
+  const secondTab = await apprentice.context().newPage();
+  watchSecurityPolicy(secondTab, 'apprentice-second-tab');
+  await secondTab.goto(progressPath);
+  await secondTab.getByTestId('duty-D2-figures').waitFor();
+  expect(!secondTab.url().includes('/sign-in'), `the second tab should be signed in, was at ${secondTab.url()}`);
+  // The cookie without the client header, as a forged request would carry it: refused.
+  const forged = await apprentice.context().request.post('/api/v1/auth/refresh', { data: {} });
+  expect(forged.status() === 401, `a refresh without the client header should be 401, was ${forged.status()}`);
+  await secondTab.close();
+
   step('apprentice adds S7 evidence and submits it');
   await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
   await audit(apprentice, 'apprentice-add-evidence');

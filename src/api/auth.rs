@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::extract::Json;
+use super::refresh_cookie::{self, Carrier};
 use super::users::UserResponse;
 use super::{audit, db_conn, sign_in_throttle};
 use crate::auth::jwt::ACCESS_TOKEN_SECONDS;
@@ -33,7 +34,10 @@ pub struct LoginRequest {
 
 #[derive(Deserialize, ToSchema)]
 pub struct RefreshRequest {
-    pub refresh_token: String,
+    /// The refresh token. The browser frontend sends none: its token is in the HttpOnly cookie,
+    /// used only with the `X-Ksbfolio-Client: browser` header (`api::refresh_cookie`).
+    #[serde(default)]
+    pub refresh_token: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -44,8 +48,10 @@ pub struct TokenResponse {
     pub token_type: &'static str,
     pub expires_in: i64,
     /// Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
-    /// past the session's end 30 days after sign-in.
-    pub refresh_token: String,
+    /// past the session's end 30 days after sign-in. Absent for the browser frontend
+    /// (`X-Ksbfolio-Client: browser`), which gets it as an HttpOnly cookie instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
     pub user: UserResponse,
 }
 
@@ -59,7 +65,8 @@ fn client_addr(req: &HttpRequest) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Sign in with e-mail and password.
+/// Sign in with e-mail and password. With `X-Ksbfolio-Client: browser` the refresh token comes
+/// as an `HttpOnly; Secure; SameSite=Strict` cookie for `/api/v1/auth`, not in the body.
 #[utoipa::path(
     tag = "auth",
     request_body = LoginRequest,
@@ -158,7 +165,22 @@ pub async fn login(
             Ok::<_, AppError>(response)
         })
         .await?;
-    Ok(HttpResponse::Ok().json(response))
+    respond(refresh_cookie::for_sign_in(&req), response)
+}
+
+/// The token answer, with the refresh token in the body or in the cookie.
+fn respond(carrier: Carrier, mut tokens: TokenResponse) -> AppResult<HttpResponse> {
+    match (carrier, tokens.refresh_token.take()) {
+        (Carrier::Cookie, Some(refresh_token)) => {
+            let mut response = HttpResponse::Ok().json(tokens);
+            refresh_cookie::set(&mut response, refresh_token)?;
+            Ok(response)
+        }
+        (_, refresh_token) => {
+            tokens.refresh_token = refresh_token;
+            Ok(HttpResponse::Ok().json(tokens))
+        }
+    }
 }
 
 async fn issue_tokens(
@@ -176,7 +198,7 @@ async fn issue_tokens(
         access_token,
         token_type: "Bearer",
         expires_in: ACCESS_TOKEN_SECONDS,
-        refresh_token,
+        refresh_token: Some(refresh_token),
         user: UserResponse::from(user.clone()),
     })
 }
@@ -186,7 +208,8 @@ fn invalid_refresh() -> AppError {
 }
 
 /// Exchange a refresh token for new tokens. Each refresh token works once; presenting one that
-/// was already exchanged revokes the whole session (it may have been stolen).
+/// was already exchanged revokes the whole session (it may have been stolen). The browser
+/// frontend sends no body token: its cookie counts with the `X-Ksbfolio-Client: browser` header.
 #[utoipa::path(
     tag = "auth",
     request_body = RefreshRequest,
@@ -201,7 +224,8 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> AppResult<HttpResponse> {
-    let hash = tokens::hash_token(body.0.refresh_token.trim());
+    let (presented, carrier) = refresh_cookie::presented(&req, body.0.refresh_token.as_deref())?;
+    let hash = tokens::hash_token(&presented);
     let request_id = audit::request_id(&req);
     let addr = client_addr(&req);
     let mut conn = db_conn(&state).await?;
@@ -266,7 +290,7 @@ pub async fn refresh(
         })
         .await?;
     match outcome {
-        Outcome::Issued(response) => Ok(HttpResponse::Ok().json(response)),
+        Outcome::Issued(response) => respond(carrier, *response),
         Outcome::Refused => Err(invalid_refresh()),
     }
 }
@@ -283,10 +307,14 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> AppResult<HttpResponse> {
-    let hash = tokens::hash_token(body.0.refresh_token.trim());
+    // Nothing to end (no token, or a cookie without the browser header) is still a sign-out.
+    let hash = refresh_cookie::presented(&req, body.0.refresh_token.as_deref())
+        .ok()
+        .map(|(token, _)| tokens::hash_token(&token));
     let request_id = audit::request_id(&req);
     let mut conn = db_conn(&state).await?;
     conn.transaction(async |conn| {
+        let Some(hash) = hash else { return Ok(()) };
         if let Some(token) = sessions::find_token_for_update(conn, &hash).await?
             && token.session_revoked_at.is_none()
         {
@@ -308,7 +336,9 @@ pub async fn logout(
         Ok::<_, AppError>(())
     })
     .await?;
-    Ok(HttpResponse::NoContent().finish())
+    let mut response = HttpResponse::NoContent().finish();
+    refresh_cookie::clear(&mut response)?;
+    Ok(response)
 }
 
 /// The signed-in user.

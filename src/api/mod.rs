@@ -16,6 +16,7 @@ pub mod organisations;
 pub mod pagination;
 pub mod patient_data;
 pub mod queues;
+pub mod refresh_cookie;
 pub mod security_headers;
 pub mod sign_in_throttle;
 pub mod signoffs;

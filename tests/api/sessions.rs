@@ -266,3 +266,89 @@ async fn a_session_ends_at_its_absolute_lifetime_however_it_is_used() {
     )
     .await;
 }
+
+/// The refresh token from a `Set-Cookie` answer, checking the cookie's protections.
+fn refresh_cookie(response: &reqwest::Response) -> String {
+    let set = response.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth"] {
+        assert!(set.contains(attribute), "{attribute} missing from {set}");
+    }
+    set.split(';')
+        .next()
+        .and_then(|pair| pair.strip_prefix("ksbfolio_refresh="))
+        .expect("the refresh cookie")
+        .to_string()
+}
+
+async fn refresh_with_cookie(app: &TestApp, cookie: &str, browser: bool) -> reqwest::Response {
+    let mut request = app
+        .request(Method::POST, "/api/v1/auth/refresh")
+        .header("Cookie", format!("ksbfolio_refresh={cookie}"))
+        .json(&json!({}));
+    if browser {
+        request = request.header("X-Ksbfolio-Client", "browser");
+    }
+    request.send().await.expect("sent")
+}
+
+#[tokio::test]
+async fn the_browser_keeps_its_refresh_token_in_an_http_only_cookie_that_needs_the_client_header() {
+    let app = spawn_app().await;
+    let email = admin(&app).await;
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login")
+        .header("X-Ksbfolio-Client", "browser")
+        .json(&json!({ "email": email, "password": PASSWORD }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    let first = refresh_cookie(&response);
+    let body: Value = response.json().await.expect("json");
+    assert!(
+        body.get("refresh_token").is_none(),
+        "no script may read it: {body}"
+    );
+    assert!(body["access_token"].as_str().is_some());
+
+    // The cookie alone, as a forged cross-site request would send it: refused, session intact.
+    assert_problem(refresh_with_cookie(&app, &first, false).await, 401).await;
+    let renewed = refresh_with_cookie(&app, &first, true).await;
+    assert_eq!(renewed.status().as_u16(), 200);
+    let second = refresh_cookie(&renewed);
+    assert_ne!(first, second, "rotated");
+
+    // Sign-out through the cookie ends the session and clears the cookie.
+    let out = app
+        .request(Method::POST, "/api/v1/auth/logout")
+        .header("Cookie", format!("ksbfolio_refresh={second}"))
+        .header("X-Ksbfolio-Client", "browser")
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(out.status().as_u16(), 204);
+    let cleared = out.headers()["set-cookie"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    assert!(cleared.contains("Max-Age=0"), "{cleared}");
+    assert_problem(refresh_with_cookie(&app, &second, true).await, 401).await;
+}
+
+#[tokio::test]
+async fn api_clients_still_get_and_send_the_refresh_token_in_the_body() {
+    let app = spawn_app().await;
+    let email = admin(&app).await;
+    let login = app.login(&email, PASSWORD).await;
+    let token = login["refresh_token"].as_str().expect("in the body");
+    let response = app
+        .post("/api/v1/auth/refresh", &json!({ "refresh_token": token }))
+        .await;
+    assert!(response.headers().get("set-cookie").is_none());
+    let body: Value = response.json().await.expect("json");
+    assert!(body["refresh_token"].as_str().is_some_and(|t| t != token));
+}

@@ -1,5 +1,5 @@
 /** /auth/* and /me. */
-import { request } from './client';
+import { CLIENT_HEADER, request } from './client';
 import { session } from './session';
 import type { TokenResponse, User } from './types';
 
@@ -8,23 +8,17 @@ export async function login(email: string, password: string): Promise<TokenRespo
   const tokens = await request<TokenResponse>('/auth/login', {
     method: 'POST',
     body: { email, password },
+    headers: { ...CLIENT_HEADER },
     auth: false,
   });
   session.start(tokens);
   return tokens;
 }
 
-/** POST /auth/logout → 204; the local session ends whatever the server says. */
+/** POST /auth/logout → 204 and the cookie cleared; the local session ends whatever the server says. */
 export async function logout(): Promise<void> {
-  const refreshToken = session.refreshToken();
   try {
-    if (refreshToken !== null) {
-      await request<undefined>('/auth/logout', {
-        method: 'POST',
-        body: { refresh_token: refreshToken },
-        auth: false,
-      });
-    }
+    await request<undefined>('/auth/logout', { method: 'POST', body: {}, headers: { ...CLIENT_HEADER }, auth: false });
   } finally {
     session.clear();
   }

@@ -112,9 +112,12 @@ describe('refresh on 401', () => {
     await expect(request('/me')).resolves.toEqual({ ok: true });
     expect(fetchMock).toHaveBeenCalledTimes(3);
     expect(fetchMock.mock.calls[1]?.[0]).toBe('/api/v1/auth/refresh');
-    expect(JSON.parse(fetchMock.mock.calls[1]?.[1]?.body as string)).toEqual({ refresh_token: 'refresh-1' });
+    // The refresh token is the HttpOnly cookie's: the body carries none, the header marks the browser.
+    expect(JSON.parse(fetchMock.mock.calls[1]?.[1]?.body as string)).toEqual({});
+    expect((fetchMock.mock.calls[1]?.[1]?.headers as Record<string, string>)['X-Ksbfolio-Client']).toBe('browser');
+    expect(fetchMock.mock.calls[1]?.[1]?.credentials).toBe('same-origin');
     expect(authHeader(fetchMock.mock.calls[2])).toBe('Bearer access-2');
-    expect(session.refreshToken()).toBe('refresh-2');
+    expect(session.mayResume()).toBe(true);
   });
 
   it('shares one refresh between requests that fail together', async () => {
@@ -146,7 +149,7 @@ describe('refresh on 401', () => {
     expect(fetchMock).toHaveBeenCalledTimes(2); // no retry without new tokens
     expect(expired).toHaveBeenCalledTimes(1);
     expect(session.accessToken()).toBeNull();
-    expect(session.refreshToken()).toBeNull();
+    expect(session.mayResume()).toBe(false);
   });
 
   it('does not loop: a second 401 after a successful refresh ends the session', async () => {

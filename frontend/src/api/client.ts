@@ -110,27 +110,37 @@ export function onSessionExpired(handler: ExpiredHandler): () => void {
 
 let refreshing: Promise<boolean> | null = null;
 
+/** Marks the browser frontend: the server then keeps the refresh token in its HttpOnly cookie. */
+export const CLIENT_HEADER = { 'X-Ksbfolio-Client': 'browser' } as const;
+
+async function exchangeCookie(): Promise<boolean> {
+  try {
+    const response = await fetch(`${API_BASE}/auth/refresh`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...CLIENT_HEADER },
+      body: '{}',
+    });
+    if (!response.ok) return false;
+    session.start((await response.json()) as TokenResponse);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Exchange the stored refresh token for new tokens. Concurrent callers share one request,
- * because the backend rotates refresh tokens: two parallel refreshes would revoke each other.
+ * Exchange the refresh cookie for new tokens. The backend rotates refresh tokens and treats a
+ * reused one as stolen, so two refreshes must never race: concurrent callers in this tab share
+ * one request, and tabs take turns through a Web Lock (every tab shares the cookie), so the
+ * second tab's refresh goes out with the cookie the first one received.
  */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
-    const refreshToken = session.refreshToken();
-    if (refreshToken === null) return false;
-    try {
-      const response = await fetch(`${API_BASE}/auth/refresh`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ refresh_token: refreshToken }),
-      });
-      if (!response.ok) return false;
-      session.start((await response.json()) as TokenResponse);
-      return true;
-    } catch {
-      return false;
-    }
-  })().finally(() => {
+  refreshing ??= (
+    typeof navigator !== 'undefined' && 'locks' in navigator
+      ? (async () => await navigator.locks.request('ksbfolio-refresh', exchangeCookie))()
+      : exchangeCookie()
+  ).finally(() => {
     refreshing = null;
   });
   return refreshing;

@@ -147,7 +147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Sign in with e-mail and password. */
+        /**
+         * Sign in with e-mail and password. With `X-Ksbfolio-Client: browser` the refresh token comes
+         *     as an `HttpOnly; Secure; SameSite=Strict` cookie for `/api/v1/auth`, not in the body.
+         */
         post: operations["login"];
         delete?: never;
         options?: never;
@@ -183,7 +186,8 @@ export interface paths {
         put?: never;
         /**
          * Exchange a refresh token for new tokens. Each refresh token works once; presenting one that
-         *     was already exchanged revokes the whole session (it may have been stolen).
+         *     was already exchanged revokes the whole session (it may have been stolen). The browser
+         *     frontend sends no body token: its cookie counts with the `X-Ksbfolio-Client: browser` header.
          */
         post: operations["refresh"];
         delete?: never;
@@ -1117,7 +1121,11 @@ export interface components {
             type: string;
         };
         RefreshRequest: {
-            refresh_token: string;
+            /**
+             * @description The refresh token. The browser frontend sends none: its token is in the HttpOnly cookie,
+             *     used only with the `X-Ksbfolio-Client: browser` header (`api::refresh_cookie`).
+             */
+            refresh_token?: string | null;
         };
         ReviewQueueItem: {
             apprentice: components["schemas"]["PersonName"];
@@ -1220,9 +1228,10 @@ export interface components {
             expires_in: number;
             /**
              * @description Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
-             *     past the session's end 30 days after sign-in.
+             *     past the session's end 30 days after sign-in. Absent for the browser frontend
+             *     (`X-Ksbfolio-Client: browser`), which gets it as an HttpOnly cookie instead.
              */
-            refresh_token: string;
+            refresh_token?: string | null;
             /** @description Always `Bearer`. */
             token_type: string;
             user: components["schemas"]["UserResponse"];

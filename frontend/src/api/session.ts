@@ -2,28 +2,26 @@
  * Where the tokens live.
  *
  * Security decision: the short-lived access token is kept only in memory (a module variable),
- * so it is never written anywhere a script or another tab could read it later, and it dies
- * with the page. The refresh token goes to sessionStorage, not localStorage and not memory:
- *  - memory alone would sign the user out on every reload, which loses unsaved context;
- *  - sessionStorage is scoped to this tab and cleared when the tab closes, so a shared
- *    NHS workstation does not keep a session alive after the browser window is shut,
- *    and a second tab does not silently share it;
- *  - unlike a cookie it is never sent automatically, so there is no CSRF surface.
- * The residual risk (an XSS payload can read sessionStorage) is the same as for any
- * bearer-token SPA; the backend limits it by rotating refresh tokens on every use and
- * revoking them on logout. An httpOnly cookie for the refresh token would remove that risk
- * and can replace this module without changing the client.
+ * so it is never written anywhere a script could read it later, and it dies with the page. The
+ * refresh token is never seen by scripts at all: the server keeps it in an `HttpOnly; Secure;
+ * SameSite=Strict` cookie scoped to `/api/v1/auth` (see the server's `api/refresh_cookie.rs`),
+ * which every tab of the browser shares, so a tab opened with Ctrl+click is signed in too.
+ * A refresh through the cookie needs the `X-Ksbfolio-Client: browser` header, which another
+ * site cannot send (CSRF defence besides SameSite).
+ *
+ * All this module keeps in storage is a hint, not a secret: whether this browser signed in, so
+ * that a fresh tab knows to try a quiet refresh instead of showing the sign-in page first.
  */
 import type { TokenResponse, User } from './types';
 
-const REFRESH_KEY = 'ksbfolio.refresh_token';
+const SIGNED_IN_HINT = 'ksbfolio.signed_in';
 
 let accessToken: string | null = null;
 let currentUser: User | null = null;
 
 function storage(): Storage | null {
   try {
-    return typeof window === 'undefined' ? null : window.sessionStorage;
+    return typeof window === 'undefined' ? null : window.localStorage;
   } catch {
     // Storage can be blocked by browser policy; the app still works for this page's life.
     return null;
@@ -34,8 +32,9 @@ export const session = {
   accessToken(): string | null {
     return accessToken;
   },
-  refreshToken(): string | null {
-    return storage()?.getItem(REFRESH_KEY) ?? null;
+  /** Whether this browser holds a sign-in worth resuming (the cookie itself is unreadable). */
+  mayResume(): boolean {
+    return storage()?.getItem(SIGNED_IN_HINT) === '1';
   },
   user(): User | null {
     return currentUser;
@@ -44,7 +43,7 @@ export const session = {
   start(tokens: TokenResponse): void {
     accessToken = tokens.access_token;
     currentUser = tokens.user;
-    storage()?.setItem(REFRESH_KEY, tokens.refresh_token);
+    storage()?.setItem(SIGNED_IN_HINT, '1');
   },
   setUser(user: User): void {
     currentUser = user;
@@ -53,6 +52,6 @@ export const session = {
   clear(): void {
     accessToken = null;
     currentUser = null;
-    storage()?.removeItem(REFRESH_KEY);
+    storage()?.removeItem(SIGNED_IN_HINT);
   },
 };

@@ -1,6 +1,6 @@
 /**
- * Holds who is signed in. At start-up a refresh token left in this tab's sessionStorage is
- * exchanged quietly, so a reload keeps the user signed in. When the API client cannot renew
+ * Holds who is signed in. At start-up, when this browser has signed in before, the refresh
+ * cookie is exchanged quietly, so a reload or a new tab keeps the user signed in. When the API client cannot renew
  * an expired session, the status becomes "expired" and <RequireAuth> sends the user to
  * /sign-in?next=<where they were>.
  */
@@ -15,7 +15,7 @@ import { AuthContext, type AuthState } from './AuthContext';
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(() => session.user());
   const [status, setStatus] = useState<AuthState['status']>(() =>
-    session.user() !== null ? 'signed_in' : session.refreshToken() !== null ? 'checking' : 'signed_out',
+    session.user() !== null ? 'signed_in' : session.mayResume() ? 'checking' : 'signed_out',
   );
   const queryClient = useQueryClient();
 

@@ -12,4 +12,5 @@ afterEach(() => {
   if (typeof window === 'undefined') return;
   cleanup();
   window.sessionStorage.clear();
+  window.localStorage.clear();
 });
