@@ -110,7 +110,11 @@ fn admin_password() -> anyhow::Result<String> {
 }
 
 async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
-    let pool = ksbfolio::db::build_pool(&database.url, settings.db_pool_size)?;
+    let pool = ksbfolio::db::build_pool_with_deadline(
+        &database.url,
+        settings.db_pool_size,
+        settings.db_deadline,
+    )?;
     let first_run = startup::has_no_users(&database.url).await?;
     let app = Application::build(settings, pool)?;
     let url = format!("http://{}/", app.address());

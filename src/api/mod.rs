@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod coverage;
+pub mod deadline;
 pub mod evidence;
 pub mod extract;
 pub mod health;
@@ -24,8 +25,6 @@ mod fallback;
 mod openapi;
 mod spa;
 
-use std::time::Duration;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::{App, web};
@@ -38,6 +37,14 @@ use crate::error::AppError;
 use crate::state::AppState;
 
 pub use openapi::openapi_json;
+
+/// Security: no MIME sniffing, no framing (clickjacking), no referrer leaking ids. On every
+/// response (also the deadline's 503, which `deadline` builds itself).
+pub const SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+];
 
 /// The `/api/v1` endpoints.
 fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
@@ -139,15 +146,13 @@ pub fn app(
         )
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
+        .wrap(actix_web::middleware::from_fn(deadline::db_deadline))
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
         .wrap(actix_web::middleware::from_fn(spa::cache_headers))
-        // Security: no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
-        .wrap(
-            actix_web::middleware::DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("X-Frame-Options", "DENY"))
-                .add(("Referrer-Policy", "no-referrer")),
-        )
+        .wrap(SECURITY_HEADERS.iter().fold(
+            actix_web::middleware::DefaultHeaders::new(),
+            |headers, h| headers.add(*h),
+        ))
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))
@@ -172,18 +177,20 @@ pub async fn standard_of(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("apprenticeship without standard")))
 }
 
-/// A pooled connection, or 503 when the database cannot be reached.
+/// A pooled connection, or 503 when the database cannot be reached. The wait and the time the
+/// connection is held count towards the request's database deadline (`api::deadline`).
 pub async fn db_conn(state: &AppState) -> Result<DbConn, AppError> {
-    match tokio::time::timeout(Duration::from_secs(5), state.pool.get()).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(error)) => {
+    use diesel_async::pooled_connection::deadpool::PoolError;
+    match crate::db::deadline::checkout(&state.pool).await {
+        Ok(conn) => Ok(conn),
+        Err(PoolError::Timeout(_)) => Err(AppError::Unavailable(
+            "The database is busy or not answering; please try again shortly.".into(),
+        )),
+        Err(error) => {
             tracing::error!(%error, "no database connection");
             Err(AppError::Unavailable(
                 "The database is not available right now; please try again shortly.".into(),
             ))
         }
-        Err(_) => Err(AppError::Unavailable(
-            "The database is busy; please try again shortly.".into(),
-        )),
     }
 }

@@ -17,4 +17,5 @@ mod identity;
 mod queues;
 mod serve;
 mod signoffs;
+mod stalled_database;
 mod standards;
