@@ -46,7 +46,7 @@ openapi: frontend-deps ## Regenerate frontend/openapi.json and the TypeScript ty
 
 test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABASE_URL is unset
 	@bin=$$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1); \
-	dir=target/tmp/test-cluster/postgres/pgdata; \
+	dir=$${CARGO_TARGET_DIR:-target}/tmp/test-cluster/postgres/pgdata; \
 	if [ -f $$dir/postmaster.pid ]; then \
 	  if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$bin/pg_ctl -D $$dir -m fast stop; \
 	  else $$bin/pg_ctl -D $$dir -m fast stop; fi; \

@@ -59,6 +59,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub db_pool_size: usize,
+    /// Seconds a request may spend waiting for or holding database connections before it is
+    /// answered 503 with Retry-After (also the statement, connect and pool timeouts).
+    #[arg(
+        long,
+        env = "KSBFOLIO_DB_DEADLINE_SECS",
+        default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub db_deadline_secs: u64,
     /// Secret for signing access tokens (at least 32 bytes). Unset: generated once and kept in
     /// KSBFOLIO_DATA_DIR/jwt-secret (mode 0600).
     #[arg(

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::auth::password::HashingParams;
 use crate::auth::throttle::ThrottlePolicy;
@@ -17,6 +18,9 @@ pub struct Settings {
     pub static_dir: PathBuf,
     pub json_limit: usize,
     pub db_pool_size: usize,
+    /// Longest a request may spend waiting for or holding database connections before it is
+    /// answered 503 (KSBFOLIO_DB_DEADLINE_SECS).
+    pub db_deadline: Duration,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
     /// KSBFOLIO_JWT_SECRET; unset: generated once and kept in the data folder.
@@ -42,6 +46,7 @@ impl Settings {
             data_dir,
             json_limit: 1024 * 1024,
             db_pool_size: 4,
+            db_deadline: crate::db::DEFAULT_DEADLINE,
             workers: None,
             jwt_secret: None,
             password_hashing: HashingParams::default(),
@@ -60,6 +65,7 @@ impl Settings {
             static_dir: args.static_dir.clone(),
             json_limit: args.json_limit,
             db_pool_size: args.db_pool_size,
+            db_deadline: Duration::from_secs(args.db_deadline_secs),
             workers: None,
             jwt_secret: args.jwt_secret.clone(),
             password_hashing: HashingParams::default(),

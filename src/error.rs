@@ -149,6 +149,9 @@ pub struct Problem {
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// `Retry-After` of every 503.
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 5;
+
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
@@ -190,6 +193,14 @@ impl ResponseError for AppError {
                 retry_after_secs, ..
             } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            Self::Unavailable(_) => {
+                // A database that did not answer or a pool that is full usually recovers within
+                // seconds; tell clients when to try again rather than have them hammer it.
+                response.insert_header((
+                    header::RETRY_AFTER,
+                    UNAVAILABLE_RETRY_AFTER_SECS.to_string(),
+                ));
             }
             _ => {}
         }

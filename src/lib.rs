@@ -11,6 +11,8 @@ pub mod auth;
 pub mod cli;
 /// Settings assembled from the command line and environment.
 pub mod config;
+/// Permissions of the data folder: private to the user running ksbfolio.
+pub mod data_dir;
 /// The database: pool, migrations, schema and query functions.
 pub mod db;
 /// Deterministic demo data (`ksbfolio demo seed`), also the benchmark's data set.

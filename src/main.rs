@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
 use ksbfolio::cli::{Cli, Command, DemoCommand, StandardsCommand, UsersCommand};
 use ksbfolio::config::Settings;
@@ -15,6 +16,9 @@ static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Security: before anything is written, so that attachments, secrets and the embedded
+    // cluster's files are private to this user (`data_dir`).
+    ksbfolio::data_dir::private_umask();
     let cli = Cli::parse();
     ksbfolio::telemetry::init(&cli.config.log_filter, cli.config.log_format);
     match run(cli).await {
@@ -28,7 +32,12 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_args(&cli.config);
-    match cli.command.unwrap_or(Command::Serve) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::Openapi) {
+        ksbfolio::data_dir::secure(&settings.data_dir)
+            .with_context(|| format!("cannot make {} private", settings.data_dir.display()))?;
+    }
+    match command {
         Command::Openapi => {
             println!("{}", ksbfolio::api::openapi_json()?);
             Ok(())
@@ -110,7 +119,11 @@ fn admin_password() -> anyhow::Result<String> {
 }
 
 async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
-    let pool = ksbfolio::db::build_pool(&database.url, settings.db_pool_size)?;
+    let pool = ksbfolio::db::build_pool_with_deadline(
+        &database.url,
+        settings.db_pool_size,
+        settings.db_deadline,
+    )?;
     let first_run = startup::has_no_users(&database.url).await?;
     let app = Application::build(settings, pool)?;
     let url = format!("http://{}/", app.address());

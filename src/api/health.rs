@@ -1,7 +1,6 @@
 //! Liveness and readiness probes.
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use actix_web::{HttpResponse, get, web};
 use diesel::sql_types::Text;
@@ -42,9 +41,10 @@ struct MigrationRow {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let unavailable = |why: &str| AppError::Unavailable(format!("Not ready: {why}."));
-    let mut conn = tokio::time::timeout(Duration::from_secs(3), state.pool.get())
+    // Under the request's database deadline (`api::deadline`) like every other endpoint, so a
+    // stalled database makes the probe answer 503 in time instead of hanging.
+    let mut conn = super::db_conn(&state)
         .await
-        .map_err(|_| unavailable("the database did not answer in time"))?
         .map_err(|_| unavailable("the database cannot be reached"))?;
     let applied: HashSet<String> =
         diesel::sql_query("SELECT version FROM __diesel_schema_migrations")

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod coverage;
+pub mod deadline;
 pub mod evidence;
 pub mod extract;
 pub mod health;
@@ -26,8 +27,6 @@ pub mod users;
 mod fallback;
 mod openapi;
 mod spa;
-
-use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -143,6 +142,7 @@ pub fn app(
         )
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
+        .wrap(actix_web::middleware::from_fn(deadline::db_deadline))
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
         .wrap(actix_web::middleware::from_fn(spa::cache_headers))
         // Security: CSP, no MIME sniffing, no framing (clickjacking), no referrer leaking ids.
@@ -173,18 +173,20 @@ pub async fn standard_of(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("apprenticeship without standard")))
 }
 
-/// A pooled connection, or 503 when the database cannot be reached.
+/// A pooled connection, or 503 when the database cannot be reached. The wait and the time the
+/// connection is held count towards the request's database deadline (`api::deadline`).
 pub async fn db_conn(state: &AppState) -> Result<DbConn, AppError> {
-    match tokio::time::timeout(Duration::from_secs(5), state.pool.get()).await {
-        Ok(Ok(conn)) => Ok(conn),
-        Ok(Err(error)) => {
+    use diesel_async::pooled_connection::deadpool::PoolError;
+    match crate::db::deadline::checkout(&state.pool).await {
+        Ok(conn) => Ok(conn),
+        Err(PoolError::Timeout(_)) => Err(AppError::Unavailable(
+            "The database is busy or not answering; please try again shortly.".into(),
+        )),
+        Err(error) => {
             tracing::error!(%error, "no database connection");
             Err(AppError::Unavailable(
                 "The database is not available right now; please try again shortly.".into(),
             ))
         }
-        Err(_) => Err(AppError::Unavailable(
-            "The database is busy; please try again shortly.".into(),
-        )),
     }
 }

@@ -5,7 +5,7 @@
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{
-    CONTENT_SECURITY_POLICY, HeaderName, HeaderValue, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    CONTENT_SECURITY_POLICY, HeaderMap, HeaderName, HeaderValue, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
     X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use actix_web::middleware::Next;
@@ -39,7 +39,13 @@ pub async fn security_headers(
         .app_data::<web::Data<Hsts>>()
         .is_some_and(|setting| setting.0);
     let mut response = next.call(req).await?;
-    let headers = response.headers_mut();
+    apply(response.headers_mut(), docs, hsts);
+    Ok(response)
+}
+
+/// Puts the headers on a response: also used by the database deadline, whose 503 bypasses this
+/// middleware (it leaves as an error carrying a finished response).
+pub fn apply(headers: &mut HeaderMap, docs: bool, hsts: bool) {
     let policy = if docs { DOCS_POLICY } else { APP_POLICY };
     let fixed: [(HeaderName, &'static str); 4] = [
         (CONTENT_SECURITY_POLICY, policy),
@@ -56,5 +62,4 @@ pub async fn security_headers(
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),
         );
     }
-    Ok(response)
 }

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod audit;
 pub mod caseload;
 pub mod catalogue;
+pub mod deadline;
 pub mod evidence;
 pub mod evidence_activity;
 pub mod idempotency;
@@ -23,7 +24,7 @@ use std::time::Duration;
 
 use diesel_async::AsyncPgConnection;
 use diesel_async::async_connection_wrapper::AsyncConnectionWrapper;
-use diesel_async::pooled_connection::deadpool::{Object, Pool};
+use diesel_async::pooled_connection::deadpool::Pool;
 use diesel_async::pooled_connection::{AsyncDieselConnectionManager, ManagerConfig};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -41,7 +42,7 @@ diesel::allow_columns_to_appear_in_same_group_by_clause!(
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
 pub type DbPool = Pool<AsyncPgConnection>;
-pub type DbConn = Object<AsyncPgConnection>;
+pub use deadline::DbConn;
 
 /// Errors of the database layer that callers may want to tell apart.
 #[derive(Debug, thiserror::Error)]
@@ -54,10 +55,27 @@ pub enum DbError {
     Migration(String),
 }
 
-/// Builds the connection pool. Every connection gets a `statement_timeout`, so a runaway query
-/// cannot hold a connection (and a request) for ever.
+/// How long a request's database work may take unless configured (`KSBFOLIO_DB_DEADLINE_SECS`).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
+
+/// [`build_pool_with_deadline`] with [`DEFAULT_DEADLINE`].
 pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError> {
-    let url = with_statement_timeout(database_url, Duration::from_secs(10));
+    build_pool_with_deadline(database_url, max_size, DEFAULT_DEADLINE)
+}
+
+/// Builds the connection pool. Nothing about the database may hold a request for longer than
+/// `deadline`: waiting for a free connection, connecting (the server may accept the socket and
+/// then never answer) and recycling each time out after it, every statement gets it as
+/// `statement_timeout`, and TCP connections get keepalives and `tcp_user_timeout` so a server
+/// that vanished from the network is noticed even on idle pooled connections. A server that
+/// stalls while its host stays up keeps TCP alive, which is why requests also run under
+/// `api::deadline`.
+pub fn build_pool_with_deadline(
+    database_url: &str,
+    max_size: usize,
+    deadline: Duration,
+) -> Result<DbPool, DbError> {
+    let url = connection_url(database_url, deadline);
     // `Fast` recycling: no `SELECT 1` on every checkout (it was a third of the coverage
     // endpoint's statements); a broken connection is still detected and replaced.
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
@@ -73,19 +91,51 @@ pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(max_size)
-        .wait_timeout(Some(Duration::from_secs(5)))
-        .create_timeout(Some(Duration::from_secs(5)))
+        .wait_timeout(Some(deadline))
+        .create_timeout(Some(deadline))
+        .recycle_timeout(Some(deadline))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
         .map_err(|e| DbError::Pool(e.to_string()))
 }
 
-fn with_statement_timeout(url: &str, timeout: Duration) -> String {
-    let separator = if url.contains('?') { '&' } else { '?' };
-    format!(
-        "{url}{separator}options=-c%20statement_timeout%3D{}",
-        timeout.as_millis()
-    )
+/// `url` with the per-connection settings added, unless the URL already sets them. tokio-postgres
+/// reads libpq's parameter names but takes `tcp_user_timeout` in seconds, not milliseconds.
+fn connection_url(url: &str, deadline: Duration) -> String {
+    let secs = deadline.as_secs().max(1).to_string();
+    let millis = deadline.as_millis().to_string();
+    let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
+    let statement_timeout = if is_url {
+        format!("-c%20statement_timeout%3D{millis}")
+    } else {
+        format!("'-c statement_timeout={millis}'")
+    };
+    let settings = [
+        ("options", statement_timeout.as_str()),
+        ("connect_timeout", secs.as_str()),
+        ("keepalives", "1"),
+        ("keepalives_idle", "10"),
+        ("keepalives_interval", "5"),
+        ("keepalives_retries", "3"),
+        ("tcp_user_timeout", secs.as_str()),
+    ];
+    let mut url = url.to_string();
+    for (key, value) in settings {
+        let already_set = url.starts_with(&format!("{key}="))
+            || ["?", "&", " "]
+                .iter()
+                .any(|before| url.contains(&format!("{before}{key}=")));
+        if already_set {
+            continue;
+        }
+        let separator = match (is_url, url.contains('?')) {
+            (true, true) => "&",
+            (true, false) => "?",
+            (false, _) => " ",
+        };
+        url = format!("{url}{separator}{key}={value}");
+    }
+    url
 }
 
 /// Runs pending migrations on a dedicated connection (the migration harness is synchronous, so it
@@ -144,4 +194,27 @@ pub async fn create_database_if_missing(admin_url: &str, name: &str) -> Result<(
             .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connection_urls_get_the_deadline_and_keepalives_but_keep_what_they_set() {
+        let url = connection_url(
+            "postgres://u@db:5432/app?keepalives_idle=60",
+            Duration::from_secs(4),
+        );
+        assert_eq!(
+            url,
+            "postgres://u@db:5432/app?keepalives_idle=60&options=-c%20statement_timeout%3D4000\
+             &connect_timeout=4&keepalives=1&keepalives_interval=5&keepalives_retries=3\
+             &tcp_user_timeout=4"
+        );
+        let kv = connection_url("host=/run/pg user=app", Duration::from_secs(10));
+        assert!(kv.starts_with("host=/run/pg user=app options='-c statement_timeout=10000' "));
+        assert!(kv.parse::<tokio_postgres::Config>().is_ok(), "{kv}");
+        assert!(url.parse::<tokio_postgres::Config>().is_ok(), "{url}");
+    }
 }

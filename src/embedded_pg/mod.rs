@@ -4,14 +4,19 @@
 //! with the server binaries already on the machine. It listens on a Unix socket inside that folder
 //! only (`listen_addresses = ''`), so it never clashes with a system PostgreSQL. PostgreSQL refuses
 //! to run as root, so under root the cluster's files and processes belong to the `postgres` OS user.
+//! Only the user running ksbfolio can connect, with a generated password (see `access`).
 //!
-//! Layout of `$KSBFOLIO_DATA_DIR/postgres`: `pgdata/` (the cluster), `run/` (the socket), `server.log`.
+//! Layout of `$KSBFOLIO_DATA_DIR/postgres`: `pgdata/` (the cluster), `run/` (the socket),
+//! `server.log`, `password` (the superuser's password, 0600).
 
+mod access;
 mod binaries;
 mod process;
 
 use std::path::{Path, PathBuf};
 
+pub use access::PASSWORD_FILE;
+use access::Password;
 pub use binaries::find_bindir;
 use process::{Runner, remove_stale_pid_file};
 
@@ -41,6 +46,11 @@ pub enum EmbeddedError {
         "The socket path {0} is longer than the 107 bytes a Unix socket allows; use a shorter KSBFOLIO_DATA_DIR."
     )]
     SocketPathTooLong(PathBuf),
+    #[error(
+        "The embedded cluster requires a password but its password file {0} is missing. Restore \
+         the file, or move the postgres folder aside to start with an empty database."
+    )]
+    PasswordMissing(PathBuf),
     #[error("{step} failed: {message} (see {log})")]
     Command {
         step: &'static str,
@@ -52,17 +62,20 @@ pub enum EmbeddedError {
 }
 
 /// A running embedded cluster. [`EmbeddedPostgres::stop`] stops it if this process started it.
+/// Its `Debug` output leaves the password out.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
     root: PathBuf,
     runner: Runner,
+    password: Password,
     started_here: bool,
 }
 
 impl EmbeddedPostgres {
     /// Initialises the cluster on first use and starts it unless it is already running.
-    /// Idempotent: a second call finds the running server. The application database is created
-    /// by the caller through [`EmbeddedPostgres::admin_url`].
+    /// Idempotent: a second call finds the running server. A cluster made by an earlier version,
+    /// which trusted every local connection, is given a password and made to require it. The
+    /// application database is created by the caller through [`EmbeddedPostgres::admin_url`].
     pub fn start(data_dir: &Path) -> Result<Self, EmbeddedError> {
         let bindir = find_bindir().ok_or(EmbeddedError::BinariesNotFound)?;
         std::fs::create_dir_all(data_dir)?;
@@ -73,38 +86,88 @@ impl EmbeddedPostgres {
         }
         let runner = Runner::new(bindir)?;
         std::fs::create_dir_all(root.join("run"))?;
-        runner.take_ownership(&root)?;
+        runner.make_private(data_dir, &root)?;
 
         let pgdata = root.join("pgdata");
-        if !pgdata.join("PG_VERSION").exists() {
-            tracing::info!(dir = %pgdata.display(), "initialising the embedded PostgreSQL cluster");
-            runner.run(
-                "initdb",
-                &[
-                    "-D".as_ref(),
-                    pgdata.as_os_str(),
-                    "-U".as_ref(),
-                    "postgres".as_ref(),
-                    "--auth=trust".as_ref(),
-                    "-E".as_ref(),
-                    "UTF8".as_ref(),
-                    "--locale=C.UTF-8".as_ref(),
-                ],
-                &root.join("server.log"),
-            )?;
-        }
+        let password = if !pgdata.join("PG_VERSION").exists() {
+            let password = Password::load_or_create(&root)?;
+            Self::initdb(&runner, &root, &password)?;
+            password
+        } else if access::hba_requires_password(&pgdata)? {
+            Password::load(&root)?
+                .ok_or_else(|| EmbeddedError::PasswordMissing(root.join(PASSWORD_FILE)))?
+        } else {
+            // An earlier version's trusting cluster: protected below, once it runs.
+            Password::load_or_create(&root)?
+        };
+        access::ensure_private_settings(&pgdata)?;
 
         let mut embedded = Self {
             root,
             runner,
+            password,
             started_here: false,
         };
         remove_stale_pid_file(&pgdata)?;
-        if !embedded.is_running() {
+        if embedded.is_running() {
+            // Possibly started by an earlier version, with its socket open to every user.
+            access::close_socket(&embedded.root.join("run"))?;
+        } else {
             embedded.pg_ctl_start()?;
             embedded.started_here = true;
         }
+        if !access::hba_requires_password(&pgdata)?
+            && let Err(error) = embedded.protect_trusted()
+        {
+            // Never leave a cluster running that this process started and could not protect.
+            if embedded.started_here {
+                let _ = embedded.pg_ctl(&["stop", "-m", "fast", "-w"]);
+            }
+            return Err(error);
+        }
         Ok(embedded)
+    }
+
+    fn initdb(runner: &Runner, root: &Path, password: &Password) -> Result<(), EmbeddedError> {
+        let pgdata = root.join("pgdata");
+        tracing::info!(dir = %pgdata.display(), "initialising the embedded PostgreSQL cluster");
+        let pwfile = access::InitdbPasswordFile::write(root, password, runner.owner())?;
+        runner.run(
+            "initdb",
+            &[
+                "-D".as_ref(),
+                pgdata.as_os_str(),
+                "-U".as_ref(),
+                "postgres".as_ref(),
+                "--auth=scram-sha-256".as_ref(),
+                "--pwfile".as_ref(),
+                pwfile.path().as_os_str(),
+                "-E".as_ref(),
+                "UTF8".as_ref(),
+                "--locale=C.UTF-8".as_ref(),
+            ],
+            &root.join("server.log"),
+        )
+    }
+
+    /// Gives a trusting cluster (an earlier version's) the kept password and makes it required.
+    fn protect_trusted(&self) -> Result<(), EmbeddedError> {
+        tracing::warn!(
+            dir = %self.root.display(),
+            "the embedded cluster let every local connection in (made by an earlier version); \
+             setting a password and requiring it"
+        );
+        let trusted_url = format!(
+            "postgresql:///postgres?user=postgres&host={}",
+            self.root.join("run").display()
+        );
+        access::protect_trusted(
+            &trusted_url,
+            &self.root.join("pgdata"),
+            &self.password,
+            self.runner.owner(),
+        )?;
+        self.pg_ctl(&["reload"])
     }
 
     /// The connection URL of the application database (Unix socket, no TCP).
@@ -117,12 +180,19 @@ impl EmbeddedPostgres {
         self.url_for("postgres")
     }
 
-    /// The connection URL of another database in the same cluster.
+    /// The connection URL of another database in the same cluster. It carries the password:
+    /// never log it.
     pub fn url_for(&self, database: &str) -> String {
         format!(
-            "postgresql:///{database}?user=postgres&host={}",
-            self.root.join("run").display()
+            "postgresql:///{database}?user=postgres&host={}&password={}",
+            self.root.join("run").display(),
+            self.password.as_str()
         )
+    }
+
+    /// The folder holding the socket (`$KSBFOLIO_DATA_DIR/postgres/run`).
+    pub fn socket_dir(&self) -> PathBuf {
+        self.root.join("run")
     }
 
     /// Stops the cluster (fast shutdown) when this process started it; otherwise leaves it be.
@@ -139,8 +209,10 @@ impl EmbeddedPostgres {
     }
 
     fn pg_ctl_start(&self) -> Result<(), EmbeddedError> {
+        // Also in postgresql.conf (`access`); given here too so that they hold whatever else
+        // the file says.
         let options = format!(
-            "-k {} -c listen_addresses='' -c max_connections=200",
+            "-k {} -c listen_addresses='' -c unix_socket_permissions=0700 -c max_connections=200",
             self.root.join("run").display()
         );
         let log = self.root.join("server.log");

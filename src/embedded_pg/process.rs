@@ -29,12 +29,40 @@ impl Runner {
         Ok(Self { bindir, run_as })
     }
 
-    /// Under root, hands the cluster's folder to the `postgres` user and checks it can reach it.
-    pub fn take_ownership(&self, root: &Path) -> Result<(), EmbeddedError> {
+    /// The `(uid, gid)` the cluster runs as when this process is root; `None`: as this process.
+    pub fn owner(&self) -> Option<(u32, u32)> {
+        self.run_as
+    }
+
+    /// Closes the data folder and the cluster's folders to other users and, under root, hands
+    /// the cluster's folder to the `postgres` user and checks it can reach it.
+    ///
+    /// Security: `data_dir` is changed only when this user owns it and it is not a shared folder
+    /// (sticky, like /tmp); the cluster's own folders are private in any case. Under root the
+    /// `postgres` group may pass through `data_dir` (0710) to reach its folder, nothing more.
+    /// The kept password stays with the user running ksbfolio.
+    pub fn make_private(&self, data_dir: &Path, root: &Path) -> Result<(), EmbeddedError> {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = std::fs::metadata(data_dir)?;
+        let ours = meta.uid() == nix::unistd::geteuid().as_raw();
+        let shared = meta.mode() & 0o1000 != 0;
+        if ours && !shared {
+            let mode = match self.run_as {
+                Some((_, gid)) => {
+                    std::os::unix::fs::chown(data_dir, None, Some(gid))?;
+                    0o710
+                }
+                None => 0o700,
+            };
+            std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(mode))?;
+        }
+        for dir in [root.to_path_buf(), root.join("run")] {
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+        }
         let Some((uid, gid)) = self.run_as else {
             return Ok(());
         };
-        chown_recursive(root, uid, gid)?;
+        chown_recursive(root, uid, gid, &root.join(super::access::PASSWORD_FILE))?;
         let reachable = self
             .command("test")
             .args([OsStr::new("-w"), root.as_os_str()])
@@ -83,11 +111,14 @@ impl Runner {
     }
 }
 
-fn chown_recursive(path: &Path, uid: u32, gid: u32) -> std::io::Result<()> {
+fn chown_recursive(path: &Path, uid: u32, gid: u32, except: &Path) -> std::io::Result<()> {
+    if path == except {
+        return Ok(());
+    }
     std::os::unix::fs::chown(path, Some(uid), Some(gid))?;
     if path.is_dir() && !path.is_symlink() {
         for entry in std::fs::read_dir(path)? {
-            chown_recursive(&entry?.path(), uid, gid)?;
+            chown_recursive(&entry?.path(), uid, gid, except)?;
         }
     }
     Ok(())

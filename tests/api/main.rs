@@ -19,4 +19,5 @@ mod queues;
 mod serve;
 mod sessions;
 mod signoffs;
+mod stalled_database;
 mod standards;

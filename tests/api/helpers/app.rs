@@ -39,7 +39,12 @@ pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) 
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(data_dir.path());
     adjust(&mut settings);
-    let pool = ksbfolio::db::build_pool(&db.url, settings.db_pool_size).expect("pool");
+    let pool = ksbfolio::db::build_pool_with_deadline(
+        &db.url,
+        settings.db_pool_size,
+        settings.db_deadline,
+    )
+    .expect("pool");
     let app = Application::build(&settings, pool).expect("app builds");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
