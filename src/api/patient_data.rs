@@ -7,7 +7,7 @@ use crate::error::{AppError, FieldError};
 pub fn refuse_nhs_numbers(fields: &[(&str, &str)]) -> Result<(), AppError> {
     let errors: Vec<FieldError> = fields
         .iter()
-        .filter(|(_, text)| nhs_number::find(text).is_some())
+        .filter(|(_, text)| nhs_number::contains(text))
         .map(|(field, _)| {
             FieldError::new(
                 *field,
