@@ -98,12 +98,14 @@ impl TextSink for Collected {
 }
 
 /// Feeds UTF-8 text from `source` to `sink` in chunks (invalid bytes read as U+FFFD, which
-/// ends a candidate number), reading at most `limit` bytes.
+/// ends a candidate number), reading at most `limit` bytes. Returns whether every byte was
+/// valid UTF-8.
 pub fn plain_text(
     source: impl Read,
     limit: u64,
     sink: &mut impl TextSink,
-) -> Result<(), ExtractError> {
+) -> Result<bool, ExtractError> {
+    let mut all_valid = true;
     let mut source = source.take(limit);
     let mut buffer = vec![0u8; 64 * 1024];
     let mut carried = 0; // bytes of a character cut at the end of the previous chunk
@@ -121,10 +123,11 @@ pub fn plain_text(
                     break;
                 }
                 Err(error) => {
-                    let (valid, rest) = chunk.split_at(error.valid_up_to());
-                    sink.text(std::str::from_utf8(valid).unwrap_or_default());
+                    let (good, rest) = chunk.split_at(error.valid_up_to());
+                    sink.text(std::str::from_utf8(good).unwrap_or_default());
                     match error.error_len() {
                         Some(bad) => {
+                            all_valid = false;
                             sink.text("\u{FFFD}");
                             chunk = &rest[bad..];
                         }
@@ -133,6 +136,7 @@ pub fn plain_text(
                             break;
                         }
                         None => {
+                            all_valid = false;
                             sink.text("\u{FFFD}");
                             break;
                         }
@@ -141,7 +145,7 @@ pub fn plain_text(
             }
         }
         if read == 0 || sink.satisfied() {
-            return Ok(());
+            return Ok(all_valid);
         }
         buffer.copy_within(filled - carried..filled, 0);
     }
@@ -192,7 +196,7 @@ mod tests {
     #[test]
     fn invalid_bytes_end_a_number() {
         let mut scanner = Scanner::new();
-        plain_text(&b"94347\xff65919"[..], u64::MAX, &mut scanner).expect("read");
+        assert!(!plain_text(&b"94347\xff65919"[..], u64::MAX, &mut scanner).expect("read"));
         assert_eq!(scanner.finish(), None);
         let mut collected = Collected::default();
         plain_text(&b"ok \xff\xfe end"[..], u64::MAX, &mut collected).expect("read");
