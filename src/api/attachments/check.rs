@@ -36,20 +36,26 @@ pub async fn check(uploads: &Uploads, file: &Finished) -> AppResult<&'static str
     {
         return Ok(content_type); // images carry no text we can read
     }
-    let permit = uploads
-        .checks
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(AppError::internal)?;
     let path: PathBuf = file.file.path().to_path_buf();
-    // The permit goes with the work: a check that overruns its deadline keeps its core until
-    // it ends, so overrunning checks cannot pile up.
-    let work = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
-        check_file(&path, sniffed)
-    });
-    let outcome = tokio::time::timeout(CHECK_DEADLINE, work).await;
+    let checks = uploads.checks.clone();
+    // The deadline covers the wait for a free core too. The permit goes with the work: a check
+    // that overruns its deadline keeps its core until it ends, so overrunning checks cannot
+    // pile up.
+    let work = async move {
+        let permit = checks.acquire_owned().await?;
+        Ok::<_, tokio::sync::AcquireError>(
+            tokio::task::spawn_blocking(move || {
+                let _permit = permit;
+                check_file(&path, sniffed)
+            })
+            .await,
+        )
+    };
+    let outcome = match tokio::time::timeout(CHECK_DEADLINE, work).await {
+        Ok(Err(closed)) => return Err(AppError::internal(closed)),
+        Ok(Ok(done)) => Ok(done),
+        Err(elapsed) => Err(elapsed),
+    };
     match outcome {
         Err(_) => Err(unchecked(&format!(
             "checking it took longer than {} seconds",
