@@ -94,6 +94,30 @@ pub struct ConfigArgs {
     /// (S3 or S3-compatible; credentials, region and endpoint from the usual AWS_* variables).
     #[arg(long, env = "KSBFOLIO_STORAGE", default_value = "local", global = true)]
     pub storage: String,
+    /// Seconds within which a whole attachment upload must arrive (408 after).
+    #[arg(
+        long,
+        env = "KSBFOLIO_UPLOAD_DEADLINE_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub upload_deadline_secs: u64,
+    /// Longest pause, in seconds, between two pieces of an upload's body (408 after).
+    #[arg(
+        long,
+        env = "KSBFOLIO_UPLOAD_IDLE_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub upload_idle_secs: u64,
+    /// Attachment uploads one user may have in progress at once, per server process (429 after).
+    #[arg(
+        long,
+        env = "KSBFOLIO_UPLOADS_PER_USER",
+        default_value_t = 3,
+        global = true
+    )]
+    pub uploads_per_user: usize,
     /// Report each request's SQL statement count in an `X-Db-Queries` header (benchmarks).
     #[arg(long, env = "KSBFOLIO_EXPOSE_QUERY_COUNT", global = true)]
     pub expose_query_count: bool,

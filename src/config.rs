@@ -31,6 +31,12 @@ pub struct Settings {
     pub attachment_limit: usize,
     /// `local` (files under the data folder) or `s3://BUCKET`.
     pub storage: String,
+    /// Seconds within which a whole upload must arrive.
+    pub upload_deadline_secs: u64,
+    /// Longest pause, in seconds, between two pieces of an upload.
+    pub upload_idle_secs: u64,
+    /// Uploads one user may have in progress at once (per server process).
+    pub uploads_per_user: usize,
     /// Report each request's SQL statement count in `X-Db-Queries` (tests and benchmarks).
     pub expose_query_count: bool,
     /// Send `Strict-Transport-Security` (deployments behind HTTPS).
@@ -53,6 +59,9 @@ impl Settings {
             login_throttle: ThrottlePolicy::default(),
             attachment_limit: 25 * 1024 * 1024,
             storage: "local".into(),
+            upload_deadline_secs: 300,
+            upload_idle_secs: 30,
+            uploads_per_user: 3,
             expose_query_count: false,
             hsts: false,
         }
@@ -75,6 +84,9 @@ impl Settings {
             },
             attachment_limit: args.attachment_limit,
             storage: args.storage.clone(),
+            upload_deadline_secs: args.upload_deadline_secs,
+            upload_idle_secs: args.upload_idle_secs,
+            uploads_per_user: args.uploads_per_user,
             expose_query_count: args.expose_query_count,
             hsts: args.hsts,
         }

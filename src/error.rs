@@ -47,6 +47,8 @@ pub enum AppError {
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
     #[error("{0}")]
+    RequestTimeout(String),
+    #[error("{0}")]
     PreconditionFailed(String),
     #[error("{0}")]
     PreconditionRequired(String),
@@ -61,6 +63,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     Unavailable(String),
+    /// The disk or object store is full (507).
+    #[error("{0}")]
+    InsufficientStorage(String),
     /// Anything unexpected. The cause is logged with the request id; the client sees a generic text.
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
@@ -111,12 +116,14 @@ impl AppError {
             Self::NotFound(_) => "not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::Conflict { code, .. } => code,
+            Self::RequestTimeout(_) => "request_timeout",
             Self::PreconditionFailed(_) => "precondition_failed",
             Self::PreconditionRequired(_) => "precondition_required",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType(_) => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
             Self::Unavailable(_) => "unavailable",
+            Self::InsufficientStorage(_) => "insufficient_storage",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -162,12 +169,14 @@ impl ResponseError for AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
             Self::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -42,12 +42,16 @@ impl Application {
             &settings.data_dir,
         )?;
         let dummy_password = uuid::Uuid::new_v4().to_string();
+        let storage = crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?;
+        let uploads = crate::api::attachments::Uploads::new(settings)?;
+        crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),
             expected_migrations: Arc::new(db::expected_migration_versions()),
             jwt: crate::auth::jwt::JwtKeys::new(&secret),
-            storage: crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?,
+            storage,
+            uploads,
             catalogue: Default::default(),
             dummy_password_hash: Arc::new(crate::auth::password::hash(
                 &dummy_password,

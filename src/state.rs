@@ -17,6 +17,8 @@ pub struct AppState {
     /// and a wrong password take the same time.
     pub dummy_password_hash: Arc<String>,
     pub storage: crate::storage::Storage,
+    /// The upload spool and the per-user and check caps.
+    pub uploads: crate::api::attachments::Uploads,
     /// Standards as the busy endpoints read them; each entry is checked per use.
     pub catalogue: crate::db::catalogue::cache::CatalogueCache,
 }

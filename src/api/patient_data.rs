@@ -5,21 +5,30 @@ use crate::error::{AppError, FieldError};
 
 /// 422 naming every field that contains an NHS number.
 pub fn refuse_nhs_numbers(fields: &[(&str, &str)]) -> Result<(), AppError> {
+    let found: Vec<&str> = fields
+        .iter()
+        .filter(|(_, text)| nhs_number::contains(text))
+        .map(|(field, _)| *field)
+        .collect();
+    if found.is_empty() {
+        return Ok(());
+    }
+    Err(nhs_numbers_in(&found))
+}
+
+/// The 422 for `fields` that were found to contain an NHS number (a form's texts, a file).
+pub fn nhs_numbers_in(fields: &[&str]) -> AppError {
     let errors: Vec<FieldError> = fields
         .iter()
-        .filter(|(_, text)| nhs_number::find(text).is_some())
-        .map(|(field, _)| {
+        .map(|field| {
             FieldError::new(
                 *field,
                 "contains an NHS number; portfolios must never hold patient-identifiable data",
             )
         })
         .collect();
-    if errors.is_empty() {
-        return Ok(());
-    }
     let names: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-    Err(AppError::Validation {
+    AppError::Validation {
         detail: format!(
             "{} contain(s) what looks like an NHS number (10 digits with a valid check digit). \
              Evidence must never carry patient data (confidentiality, K19/K20, duty D10): remove \
@@ -27,7 +36,7 @@ pub fn refuse_nhs_numbers(fields: &[(&str, &str)]) -> Result<(), AppError> {
             names.join(", ")
         ),
         errors,
-    })
+    }
 }
 
 /// A required reason (withdrawal, revocation): trimmed, 1–2,000 characters, no NHS number.

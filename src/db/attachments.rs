@@ -62,3 +62,15 @@ pub async fn storage_keys(
         .load(conn)
         .await
 }
+
+/// Which of `keys` belong to an attachment row (for the orphan sweep).
+pub async fn existing_keys(
+    conn: &mut AsyncPgConnection,
+    keys: &[String],
+) -> QueryResult<Vec<String>> {
+    attachments::table
+        .filter(attachments::storage_key.eq_any(keys))
+        .select(attachments::storage_key)
+        .load(conn)
+        .await
+}

@@ -17,27 +17,57 @@ pub const ALLOWED: &[&str] = &[
     "text/plain",
 ];
 
-/// The detected type when it is allowed; `Err(what it looks like)` otherwise.
-pub fn detect(bytes: &[u8]) -> Result<&'static str, String> {
-    if let Some(kind) = infer::get(bytes) {
+/// What the first bytes of a file say it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sniffed {
+    /// An accepted type with a signature of its own.
+    Known(&'static str),
+    /// A zip archive: Office and OpenDocument files are told apart by its central directory
+    /// (`document_text::office::document_type`), since a signature guess misreads some.
+    Archive,
+    /// Plain text so far: the rest of the file must be UTF-8 without control characters too.
+    Text,
+}
+
+const ARCHIVES: &[&str] = &["application/zip", "application/epub+zip"];
+
+/// Judges a file from its first bytes (a few KiB); `Err(what it looks like)` when not accepted.
+pub fn sniff(prefix: &[u8]) -> Result<Sniffed, String> {
+    if prefix.starts_with(b"PK\x03\x04") {
+        return Ok(Sniffed::Archive);
+    }
+    if let Some(kind) = infer::get(prefix) {
         let mime = kind.mime_type();
+        if ARCHIVES.contains(&mime) {
+            return Ok(Sniffed::Archive);
+        }
         return ALLOWED
             .iter()
             .find(|allowed| **allowed == mime)
-            .copied()
+            .map(|allowed| Sniffed::Known(allowed))
             .ok_or_else(|| mime.to_string());
     }
-    // No signature: plain text when it is UTF-8 without control bytes other than whitespace.
-    match std::str::from_utf8(bytes) {
-        Ok(text)
-            if !text
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) =>
-        {
-            Ok("text/plain")
+    // No signature: plain text when it is UTF-8 without control bytes other than whitespace; a
+    // character cut at the end of the prefix is fine.
+    let text = match std::str::from_utf8(prefix) {
+        Ok(text) => text,
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&prefix[..e.valid_up_to()]).unwrap_or_default()
         }
-        _ => Err("application/octet-stream".into()),
+        Err(_) => return Err("application/octet-stream".into()),
+    };
+    if is_text(text) {
+        Ok(Sniffed::Text)
+    } else {
+        Err("application/octet-stream".into())
     }
+}
+
+/// Whether `text` has no control characters other than line breaks and tabs.
+pub fn is_text(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
 /// A safe file name to keep and offer on download: the last path segment, without control
@@ -63,17 +93,25 @@ mod tests {
 
     #[test]
     fn types_come_from_the_bytes() {
-        assert_eq!(detect(b"%PDF-1.7\n..."), Ok("application/pdf"));
-        assert_eq!(detect(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok("image/png"));
         assert_eq!(
-            detect("Reflective notes\n— done".as_bytes()),
-            Ok("text/plain")
+            sniff(b"%PDF-1.7\n..."),
+            Ok(Sniffed::Known("application/pdf"))
         );
+        assert_eq!(
+            sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Ok(Sniffed::Known("image/png"))
+        );
+        assert_eq!(
+            sniff("Reflective notes\n— done".as_bytes()),
+            Ok(Sniffed::Text)
+        );
+        assert_eq!(sniff(&"— done".as_bytes()[..2]), Ok(Sniffed::Text));
+        assert_eq!(sniff(b"PK\x03\x04\x14\0"), Ok(Sniffed::Archive));
         assert!(
-            detect(b"MZ\x90\0\x03\0\0\0\x04\0\0\0").is_err(),
+            sniff(b"MZ\x90\0\x03\0\0\0\x04\0\0\0").is_err(),
             "a Windows executable"
         );
-        assert!(detect(b"\0\x01\x02binary").is_err());
+        assert!(sniff(b"\0\x01\x02binary").is_err());
     }
 
     #[test]

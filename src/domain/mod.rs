@@ -2,6 +2,7 @@
 
 pub mod attachment_type;
 pub mod coverage;
+pub mod document_text;
 pub mod evidence;
 pub mod identity;
 pub mod nhs_number;

@@ -1,14 +1,24 @@
 //! Attachment files behind one interface on the `object_store` crate: the local filesystem under
 //! the data folder by default, or S3-compatible object storage by configuration.
+//!
+//! Uploads arrive in a private spool file ([`spool`]) and are handed over whole: renamed into
+//! place on the local store (same filesystem, so no copy), streamed in parts to S3. Downloads
+//! stream too. [`sweep`] removes what a crash mid-upload can leave behind.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::stream::BoxStream;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
+use tokio::io::AsyncReadExt;
+
+pub mod spool;
+pub mod sweep;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -22,7 +32,22 @@ pub enum StorageError {
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
+    /// The local store's folder, where spooled files are renamed into place.
+    local: Option<Arc<LocalFileSystem>>,
     description: String,
+}
+
+impl StorageError {
+    /// Whether the disk (or the store behind it) is full.
+    pub fn is_full(&self) -> bool {
+        match self {
+            Self::Io(e) => spool::is_disk_full(e),
+            Self::Store(object_store::Error::Generic { source, .. }) => source
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(spool::is_disk_full),
+            Self::Store(_) => false,
+        }
+    }
 }
 
 impl std::fmt::Debug for Storage {
@@ -35,8 +60,10 @@ impl Storage {
     /// Files under `dir` (created if missing).
     pub fn local(dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(dir)?;
+        let store = Arc::new(LocalFileSystem::new_with_prefix(dir)?);
         Ok(Self {
-            store: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
+            store: store.clone(),
+            local: Some(store),
             description: format!("local files in {}", dir.display()),
         })
     }
@@ -49,6 +76,7 @@ impl Storage {
             .build()?;
         Ok(Self {
             store: Arc::new(store),
+            local: None,
             description: format!("S3 bucket {bucket}"),
         })
     }
@@ -68,6 +96,63 @@ impl Storage {
         Ok(())
     }
 
+    /// Stores a finished spool file under `key`, consuming it: a rename on the local store,
+    /// a multipart upload read from the file in 8 MiB parts elsewhere.
+    pub async fn put_file(&self, key: &str, file: spool::Spooled) -> Result<(), StorageError> {
+        let location = ObjectPath::from(key);
+        if let Some(store) = &self.local {
+            let target = store.path_to_filesystem(&location)?;
+            if let Some(parent) = target.parent() {
+                tokio::fs::create_dir_all(parent).await?;
+            }
+            match tokio::fs::rename(file.path(), &target).await {
+                Ok(()) => {
+                    file.disarm();
+                    return Ok(());
+                }
+                // Another filesystem after all: copy through the store below.
+                Err(e) if e.raw_os_error() == Some(nix::libc::EXDEV) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let mut reader = tokio::fs::File::open(file.path()).await?;
+        let mut upload = WriteMultipart::new_with_chunk_size(
+            self.store.put_multipart(&location).await?,
+            8 * 1024 * 1024,
+        );
+        let mut buffer = vec![0u8; 1024 * 1024];
+        loop {
+            let read = match reader.read(&mut buffer).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = upload.abort().await;
+                    return Err(e.into());
+                }
+            };
+            upload.wait_for_capacity(2).await?;
+            upload.write(&buffer[..read]);
+        }
+        upload.finish().await?;
+        Ok(())
+    }
+
+    /// The object's size and a stream of its bytes.
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> Result<(u64, BoxStream<'static, Result<Bytes, StorageError>>), StorageError> {
+        let result = self.store.get(&ObjectPath::from(key)).await?;
+        let size = result.meta.size;
+        Ok((
+            size,
+            result
+                .into_stream()
+                .map(|r| r.map_err(StorageError::from))
+                .boxed(),
+        ))
+    }
+
     pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
         Ok(self
             .store
@@ -75,6 +160,24 @@ impl Storage {
             .await?
             .bytes()
             .await?)
+    }
+
+    /// Keys under `prefix` last modified before `before`.
+    pub async fn keys_older_than(
+        &self,
+        prefix: &str,
+        before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<String>, StorageError> {
+        let prefix = ObjectPath::from(prefix);
+        let mut listing = self.store.list(Some(&prefix));
+        let mut keys = Vec::new();
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            if meta.last_modified < before {
+                keys.push(meta.location.to_string());
+            }
+        }
+        Ok(keys)
     }
 
     /// Removes an object; a missing one is not an error.

@@ -10,9 +10,9 @@ use crate::helpers::portfolio::{id, log, submit};
 use crate::helpers::spawn_app;
 use crate::helpers::world::World;
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xff\xff?\0\x05\xfe\x02\xfe\xa7\x35\x81\x84\0\0\0\0IEND\xaeB`\x82";
 
-async fn upload(
+pub async fn upload(
     app: &TestApp,
     token: &str,
     evidence: &str,
@@ -36,7 +36,7 @@ async fn upload(
 }
 
 /// Every file under the app's attachment folder.
-fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+pub fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         if let Ok(entries) = std::fs::read_dir(dir) {
             for entry in entries.flatten() {

@@ -4,6 +4,9 @@
 mod helpers;
 
 mod attachments;
+mod attachments_documents;
+mod attachments_memory;
+mod attachments_streaming;
 mod auth;
 mod authorization;
 mod cli_import;
