@@ -235,6 +235,7 @@ async fn validate(
     responses(
         (status = 201, body = ApprenticeshipResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "the apprentice is already enrolled on this standard", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -251,8 +252,22 @@ pub async fn create_apprenticeship(
     let (apprentice, mentor) = (standing_of(body.apprentice_id), standing_of(body.mentor_id));
     policy::enrol(&auth.actor, body.provider_id, &apprentice, &mentor)?;
     let standard_id = validate(&mut conn, &body).await?;
+    let reference = body.standard.trim().to_uppercase();
     let created = conn
         .transaction(async |conn| {
+            // An apprentice is enrolled once per standard: every enrolment stays active until a
+            // later capability records its end.
+            if let Some(existing) =
+                apprenticeships::enrolment_on_standard(conn, body.apprentice_id, &reference).await?
+            {
+                return Err(AppError::conflict(
+                    "already_enrolled",
+                    format!(
+                        "This apprentice is already enrolled on {reference} (apprenticeship \
+                         {existing}); an apprentice has one active enrolment per standard."
+                    ),
+                ));
+            }
             let created = apprenticeships::insert(
                 conn,
                 &NewApprenticeship {

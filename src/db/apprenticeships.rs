@@ -140,3 +140,29 @@ pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
         .await
         .map(drop)
 }
+
+/// The apprentice's existing enrolment on any version of the standard `reference`, if any.
+/// Locks the apprentice's user row first, so two concurrent enrolments of one apprentice queue
+/// here and the second sees the first.
+pub async fn enrolment_on_standard(
+    conn: &mut AsyncPgConnection,
+    apprentice_id: Uuid,
+    reference: &str,
+) -> QueryResult<Option<Uuid>> {
+    use super::schema::users;
+    users::table
+        .find(apprentice_id)
+        .select(users::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await
+        .optional()?;
+    apprenticeships::table
+        .inner_join(standards::table)
+        .filter(apprenticeships::apprentice_id.eq(apprentice_id))
+        .filter(standards::reference.eq(reference))
+        .select(apprenticeships::id)
+        .first(conn)
+        .await
+        .optional()
+}

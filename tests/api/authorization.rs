@@ -168,6 +168,18 @@ async fn every_endpoint_answers_every_role_with_the_exact_status() {
                 if body.get("kind").is_some() {
                     body["name"] = format!("Org {i}").into();
                 }
+                // A fresh apprentice each time: one enrolment per standard per apprentice.
+                if body.get("apprentice_id").is_some() {
+                    let fresh = crate::helpers::world::user(
+                        &app,
+                        &w.admin.token,
+                        "apprentice",
+                        &a.employer_org,
+                        "Fresh Apprentice",
+                    )
+                    .await;
+                    body["apprentice_id"] = fresh.id.into();
+                }
                 request = request.json(&body);
             }
             let status = request.send().await.expect("sent").status().as_u16();

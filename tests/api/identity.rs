@@ -324,3 +324,36 @@ async fn create_admin_reads_the_password_from_stdin_and_the_admin_can_sign_in() 
         login["user"]["id"].as_str().expect("id")
     );
 }
+
+#[tokio::test]
+async fn an_apprentice_is_enrolled_once_per_standard_and_the_conflict_names_the_enrolment() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let again = json!({
+        "apprentice_id": w.a.apprentice.id, "standard": "st0220",
+        "employer_id": w.a.employer_org, "provider_id": w.a.provider_org,
+        "mentor_id": w.a.mentor.id, "tutor_id": w.a.tutor.id,
+        "start_date": "2026-09-01", "expected_end_date": "2028-08-31",
+    });
+    for token in [&w.admin.token, &w.a.tutor.token] {
+        let body = assert_problem(
+            app.post_as(token, "/api/v1/apprenticeships", &again).await,
+            409,
+        )
+        .await;
+        assert_eq!(body["code"], "already_enrolled");
+        assert!(
+            body["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains(&w.a.apprenticeship)),
+            "{body}"
+        );
+    }
+    let listed: Value = app
+        .get_as(&w.admin.token, "/api/v1/apprenticeships")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["total"], 2, "nothing was written");
+}
