@@ -54,6 +54,21 @@ export async function story(browser, baseUrl, seed, admin) {
   // WCAG 2.4.3: after client-side navigation, focus lands on the new page's heading.
   const focused = await admin_.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`);
   expect(focused === 'H1:Users', `focus after navigation should be on the h1, was ${focused}`);
+  step('admin makes a password link for the mentor; the link page and the password page are accessible');
+  await admin_.getByRole('button', { name: `Password link for ${seed.mentor.name}` }).click();
+  const linkText = (await admin_.getByTestId('password-link').locator('code').textContent()) ?? '';
+  expect(linkText.includes('/set-password?token='), `a password link should be shown, got "${linkText}"`);
+  await audit(admin_, 'admin-users-password-link');
+  await admin_.getByRole('link', { name: 'Change password' }).click();
+  await audit(admin_, 'admin-change-password');
+  const linkPage = await (await browser.newContext({ baseURL: baseUrl })).newPage();
+  watchSecurityPolicy(linkPage, 'set-password');
+  await linkPage.goto(new URL(linkText).pathname + new URL(linkText).search);
+  await linkPage.getByLabel('New password').waitFor();
+  await audit(linkPage, 'set-password');
+  await linkPage.goto('/forgotten-password');
+  await audit(linkPage, 'forgotten-password');
+  await linkPage.context().close();
   await admin_.getByRole('link', { name: 'Apprenticeships', exact: true }).click();
   await audit(admin_, 'admin-apprenticeships');
   expect(await admin_.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'new apprenticeship not listed for admin');

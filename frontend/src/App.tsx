@@ -10,6 +10,9 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
 
 const AccessibilityPage = lazy(() => import('./pages/AccessibilityPage'));
+const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage'));
+const ForgottenPasswordPage = lazy(() => import('./pages/ForgottenPasswordPage'));
+const PasswordPage = lazy(() => import('./pages/account/PasswordPage'));
 const MyApprenticeship = lazy(() => import('./pages/apprentice/MyApprenticeship'));
 const ProgressPage = lazy(() => import('./pages/progress/ProgressPage'));
 const KsbPage = lazy(() => import('./pages/progress/KsbPage'));
@@ -38,6 +41,9 @@ export function App() {
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
           <Route path="/accessibility" element={<AccessibilityPage />} />
+          <Route path="/set-password" element={<SetPasswordPage />} />
+          <Route path="/forgotten-password" element={<ForgottenPasswordPage />} />
+          <Route path="/account/password" element={<Private><PasswordPage /></Private>} />
           <Route path="/" element={<Private><HomePage /></Private>} />
 
           <Route path="/progress" element={<Private roles={['apprentice']}><MyApprenticeship to="" /></Private>} />

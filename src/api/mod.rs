@@ -15,6 +15,7 @@ pub mod idempotency;
 pub mod middleware;
 pub mod organisations;
 pub mod pagination;
+pub mod passwords;
 pub mod patient_data;
 pub mod queues;
 pub mod refresh_cookie;
@@ -49,12 +50,15 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(auth::refresh)
         .service(auth::logout)
         .service(auth::me)
+        .service(passwords::change_password)
+        .service(passwords::redeem_password_link)
         .service(organisations::create_organisation)
         .service(organisations::list_organisations)
         .service(users::create_user)
         .service(users::list_users)
         .service(users::get_user)
         .service(users::update_user)
+        .service(passwords::create_password_link)
         .service(apprenticeships::create_apprenticeship)
         .service(apprenticeships::list_apprenticeships)
         .service(apprenticeships::get_apprenticeship)

@@ -20,6 +20,8 @@ use crate::state::AppState;
 #[derive(Debug, Clone)]
 pub struct Authenticated {
     pub actor: Actor,
+    /// The sign-in session of the token.
+    pub session_id: uuid::Uuid,
     pub request_id: Option<String>,
 }
 
@@ -68,6 +70,7 @@ impl FromRequest for Authenticated {
                     organisation_id: user.organisation_id,
                     created_by_organisation_id: user.created_by_organisation_id,
                 },
+                session_id: claims.sid,
                 request_id,
             })
         })

@@ -12,6 +12,7 @@ pub mod evidence_activity;
 pub mod idempotency;
 pub mod ksb_statuses;
 pub mod organisations;
+pub mod password_links;
 pub mod progress;
 pub mod query_count;
 pub mod schema;

@@ -196,6 +196,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    password_links (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Text,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         session_id -> Uuid,
@@ -320,6 +332,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ksbs,
     login_failures,
     organisations,
+    password_links,
     refresh_tokens,
     sessions,
     sign_in_throttle,

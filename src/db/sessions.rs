@@ -126,3 +126,25 @@ pub async fn revoke_all_for_user(
     .execute(conn)
     .await
 }
+
+/// Ends every open session of a user but `keep` (a password change keeps the session it was
+/// made in). Returns how many sessions were ended.
+pub async fn revoke_all_but(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    keep: Uuid,
+    reason: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::id.ne(keep))
+            .filter(sessions::revoked_at.is_null()),
+    )
+    .set((
+        sessions::revoked_at.eq(diesel::dsl::now),
+        sessions::revoked_reason.eq(reason),
+    ))
+    .execute(conn)
+    .await
+}

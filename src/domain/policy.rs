@@ -154,6 +154,15 @@ pub fn change_user(actor: &Actor, target: &TargetUser, change: &UserChange) -> D
     }
 }
 
+/// Making a password-set link for someone: administrators only (the link sets the password of
+/// any account, so it is never in a provider's hands).
+pub fn issue_password_link(actor: &Actor) -> Decision {
+    allow_if(
+        actor.is_admin(),
+        "Only administrators make password links; ask your administrator.",
+    )
+}
+
 /// Creating organisations.
 pub fn create_organisation(actor: &Actor) -> Decision {
     allow_if(
@@ -443,6 +452,8 @@ mod tests {
         assert_eq!(read_signoff_queue(&mentor), Ok(()));
         assert!(read_signoff_queue(&tutor()).is_err());
         assert!(create_organisation(&tutor()).is_err());
+        assert!(issue_password_link(&tutor()).is_err());
+        assert_eq!(issue_password_link(&admin()), Ok(()));
         assert_eq!(create_organisation(&admin()), Ok(()));
     }
 }

@@ -18,6 +18,7 @@ mod hardening;
 mod health;
 mod idempotency;
 mod identity;
+mod passwords;
 mod queues;
 mod serve;
 mod sessions;

@@ -1,6 +1,6 @@
 /** Organisations (admin and provider staff) and users (admin; others see their own scope). */
 import { request, requestAll } from './client';
-import type { NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, Role, User } from './types';
+import type { NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User } from './types';
 
 /** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
 export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
@@ -34,4 +34,9 @@ export function deactivateUser(userId: string): Promise<User> {
     method: 'PATCH',
     body: { active: false },
   });
+}
+
+/** POST /users/{id}/password-link → 201 {path, expires_at}, shown once (admins only). */
+export function createPasswordLink(userId: string): Promise<PasswordLink> {
+  return request<PasswordLink>(`/users/${encodeURIComponent(userId)}/password-link`, { method: 'POST' });
 }

@@ -27,3 +27,20 @@ export async function logout(): Promise<void> {
 export function fetchMe(): Promise<User> {
   return request<User>('/me');
 }
+
+/** POST /me/password → 204; 422 on `current_password` or `new_password`; 429 after five wrong guesses. */
+export function changePassword(currentPassword: string, newPassword: string): Promise<undefined> {
+  return request<undefined>('/me/password', {
+    method: 'POST',
+    body: { current_password: currentPassword, new_password: newPassword },
+  });
+}
+
+/** POST /auth/password-link/redeem → 204; 401 for a used, expired or unknown link. */
+export function redeemPasswordLink(token: string, newPassword: string): Promise<undefined> {
+  return request<undefined>('/auth/password-link/redeem', {
+    method: 'POST',
+    body: { token, new_password: newPassword },
+    auth: false,
+  });
+}

@@ -62,6 +62,8 @@ export type Duty = Schemas['DutyView'];
 /** Provenance of the duty ↔ KSB links: coverage carries this; the standard carries more. */
 export type MappingInfo = Schemas['MappingNote'];
 export type StandardSummary = Schemas['StandardSummary'];
+/** A password-set link, shown once to the administrator who made it. */
+export type PasswordLink = Schemas['PasswordLinkResponse'];
 export type Standard = Schemas['StandardDetail'];
 
 // ---- Organisations, users, apprenticeships ----------------------------------------------

@@ -84,6 +84,11 @@ export function Layout({ children }: { children: ReactNode }) {
                   {user.name} ({ROLE_LABELS[user.role]})
                 </li>
                 <li className="nhsuk-header__account-item">
+                  <Link className="nhsuk-header__account-link" to="/account/password">
+                    Change password
+                  </Link>
+                </li>
+                <li className="nhsuk-header__account-item">
                   <button
                     type="button"
                     className="nhsuk-header__account-button"

@@ -1,6 +1,6 @@
 /** Sign in, then return to where the user was going (?next=), or to their home page. */
 import { useState, type SubmitEvent } from 'react';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { safeNext } from '../auth/redirect';
@@ -96,6 +96,9 @@ export function SignInPage() {
             {busy ? 'Signing in…' : 'Sign in'}
           </button>
         </form>
+        <p>
+          <Link to="/forgotten-password">Forgotten your password?</Link>
+        </p>
       </div>
     </div>
   );

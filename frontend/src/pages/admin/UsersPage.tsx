@@ -1,7 +1,7 @@
 /** Admin: people, their role and organisation; add and deactivate. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { createUser, deactivateUser } from '../../api/admin';
+import { createPasswordLink, createUser, deactivateUser } from '../../api/admin';
 import { useUser } from '../../auth/AuthContext';
 import { ROLES, type Role } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
@@ -10,7 +10,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useOrganisations, useUsers } from '../../hooks/queries';
-import { ROLE_LABELS } from '../../lib/format';
+import { formatDateTime, ROLE_LABELS } from '../../lib/format';
 
 const IDS = { email: 'user-email', name: 'user-name', role: 'user-role', organisation_id: 'user-organisation', password: 'user-password' };
 const LIMIT = 50;
@@ -55,6 +55,16 @@ export default function UsersPage() {
     },
   });
 
+  // Shown once: the server keeps only the link's hash.
+  const [passwordLink, setPasswordLink] = useState<{ name: string; url: string; expiresAt: string } | null>(null);
+  const makeLink = useMutation({
+    mutationFn: (user: { id: string; name: string }) => createPasswordLink(user.id).then((link) => ({ link, user })),
+    onSuccess: ({ link, user }) => {
+      setNotice(null);
+      setPasswordLink({ name: user.name, url: `${window.location.origin}${link.path}`, expiresAt: link.expires_at });
+    },
+  });
+
   function handle(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     setNotice(null);
@@ -74,8 +84,19 @@ export default function UsersPage() {
 
   return (
     <>
-      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error} fieldIds={IDS} fieldLabels={{ organisation_id: 'Organisation' }} />}
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error ?? makeLink.error} fieldIds={IDS} fieldLabels={{ organisation_id: 'Organisation' }} />}
       <PageHeading title="Users" />
+      {passwordLink && (
+        <div className="nhsuk-inset-text" role="status" data-testid="password-link">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>
+            Password link for {passwordLink.name}. Give it to them securely: it works once, until {formatDateTime(passwordLink.expiresAt)}, and is not shown again.
+          </p>
+          <p className="app-break-anywhere">
+            <code>{passwordLink.url}</code>
+          </p>
+        </div>
+      )}
       {notice && (
         <div className="nhsuk-inset-text" role="status">
           <span className="nhsuk-u-visually-hidden">Information: </span>
@@ -117,9 +138,14 @@ export default function UsersPage() {
                           {!u.active ? (
                             'Deactivated'
                           ) : (
-                            <button type="button" className="app-button-as-link" onClick={() => deactivate.mutate(u.id)} disabled={deactivate.isPending}>
-                              Deactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
-                            </button>
+                            <>
+                              <button type="button" className="app-button-as-link" onClick={() => deactivate.mutate(u.id)} disabled={deactivate.isPending}>
+                                Deactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
+                              </button>{' '}
+                              <button type="button" className="app-button-as-link" onClick={() => makeLink.mutate({ id: u.id, name: u.name })} disabled={makeLink.isPending}>
+                                Password link<span className="nhsuk-u-visually-hidden"> for {u.name}</span>
+                              </button>
+                            </>
                           )}
                         </td>
                       </tr>
