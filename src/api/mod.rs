@@ -11,6 +11,7 @@ pub mod evidence;
 pub mod extract;
 pub mod health;
 pub mod idempotency;
+pub mod if_match;
 pub mod middleware;
 pub mod organisations;
 pub mod pagination;

@@ -4,6 +4,7 @@
 pub mod apprenticeships;
 pub mod attachments;
 pub mod audit;
+pub mod breaks;
 pub mod caseload;
 pub mod catalogue;
 pub mod evidence;
@@ -11,8 +12,10 @@ pub mod evidence_activity;
 pub mod idempotency;
 pub mod ksb_statuses;
 pub mod organisations;
+pub mod otj;
 pub mod progress;
 pub mod query_count;
+pub mod reviews;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_attempts;
