@@ -23,6 +23,11 @@ pub struct Apprenticeship {
     pub expected_end_date: NaiveDate,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Kept KSB counts (`db::progress`).
+    pub ksbs_total: i32,
+    pub ksbs_in_progress: i32,
+    pub ksbs_evidenced: i32,
+    pub ksbs_signed_off: i32,
     pub version: i32,
     pub planned_otj_hours: Option<i32>,
     pub rpl_reduction_hours: i32,
