@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod apprenticeship_changes;
 mod attachments;
 mod auth;
 mod authorization;
@@ -15,7 +16,9 @@ mod hardening;
 mod health;
 mod idempotency;
 mod identity;
+mod otj;
 mod queues;
+mod reviews;
 mod serve;
 mod sessions;
 mod signoffs;
