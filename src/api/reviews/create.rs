@@ -7,7 +7,7 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{ReviewInput, ReviewResponse, build, organisations, responses, validate};
+use super::{ProgressReviewResponse, ReviewInput, build, organisations, responses, validate};
 use crate::api::apprenticeships::find_visible;
 use crate::api::audit::entry;
 use crate::api::db_conn;
@@ -68,7 +68,7 @@ pub async fn snapshot(
     request_body = ReviewInput,
     params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: same key and body give the first response")),
     responses(
-        (status = 201, body = ReviewResponse),
+        (status = 201, body = ProgressReviewResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "an invalid field or an NHS number in the text", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -145,7 +145,7 @@ pub struct ReviewListQuery {
     security(("bearer" = [])),
     params(ReviewListQuery),
     responses(
-        (status = 200, body = Paginated<ReviewResponse>),
+        (status = 200, body = Paginated<ProgressReviewResponse>),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -155,7 +155,7 @@ pub async fn list_reviews(
     auth: Authenticated,
     id: web::Path<Uuid>,
     query: Query<ReviewListQuery>,
-) -> AppResult<web::Json<Paginated<ReviewResponse>>> {
+) -> AppResult<web::Json<Paginated<ProgressReviewResponse>>> {
     let page = PageParams {
         limit: query.0.limit,
         offset: query.0.offset,

@@ -6,8 +6,8 @@ use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
 use super::{
-    ReviewInput, ReviewResponse, etag_header, facts, load_visible, organisations, parse, response,
-    validate,
+    ProgressReviewResponse, ReviewInput, etag_header, facts, load_visible, organisations, parse,
+    response, validate,
 };
 use crate::api::audit::entry;
 use crate::api::db_conn;
@@ -26,7 +26,7 @@ use crate::state::AppState;
     tag = "reviews",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = ReviewResponse, headers(("ETag" = String, description = "the version to send in If-Match"))),
+        (status = 200, body = ProgressReviewResponse, headers(("ETag" = String, description = "the version to send in If-Match"))),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -57,7 +57,7 @@ fn stale() -> AppError {
     request_body = ReviewInput,
     params(("If-Match" = String, Header, description = "the ETag from GET")),
     responses(
-        (status = 200, body = ReviewResponse),
+        (status = 200, body = ProgressReviewResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "signed: frozen until reopened", body = crate::error::Problem, content_type = "application/problem+json"),

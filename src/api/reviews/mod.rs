@@ -43,7 +43,7 @@ pub struct SignatureResponse {
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReviewResponse {
+pub struct ProgressReviewResponse {
     pub id: Uuid,
     pub apprenticeship_id: Uuid,
     pub held_on: NaiveDate,
@@ -111,7 +111,7 @@ pub fn facts(signatures: &[Signature]) -> AppResult<Vec<SignatureFact>> {
         .collect()
 }
 
-pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ReviewResponse> {
+pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ProgressReviewResponse> {
     let parsed = parse(&row)?;
     let hash = content_sha256(&row, &parsed);
     let status = review::review_status(&facts(&signatures)?, &hash);
@@ -135,7 +135,7 @@ pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ReviewRespons
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
-    Ok(ReviewResponse {
+    Ok(ProgressReviewResponse {
         unsigned_overdue: review::unsigned_overdue(
             row.held_on,
             status == ReviewStatus::Signed,
@@ -163,7 +163,7 @@ pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ReviewRespons
 pub async fn responses(
     conn: &mut AsyncPgConnection,
     rows: Vec<Review>,
-) -> AppResult<Vec<ReviewResponse>> {
+) -> AppResult<Vec<ProgressReviewResponse>> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let mut signatures: HashMap<Uuid, Vec<Signature>> = db_reviews::signatures(conn, &ids).await?;
     rows.into_iter()
@@ -174,7 +174,10 @@ pub async fn responses(
         .collect()
 }
 
-pub async fn response(conn: &mut AsyncPgConnection, row: Review) -> AppResult<ReviewResponse> {
+pub async fn response(
+    conn: &mut AsyncPgConnection,
+    row: Review,
+) -> AppResult<ProgressReviewResponse> {
     responses(conn, vec![row])
         .await?
         .pop()

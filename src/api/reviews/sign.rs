@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{ReviewResponse, content_sha256, facts, load_visible, organisations, parse, response};
+use super::{
+    ProgressReviewResponse, content_sha256, facts, load_visible, organisations, parse, response,
+};
 use crate::api::audit::entry;
 use crate::api::db_conn;
 use crate::api::evidence::PersonName;
@@ -149,7 +151,7 @@ pub struct ReopenRequest {
     security(("bearer" = [])),
     request_body = ReopenRequest,
     responses(
-        (status = 200, body = ReviewResponse),
+        (status = 200, body = ProgressReviewResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "nothing signed to reopen", body = crate::error::Problem, content_type = "application/problem+json"),
