@@ -271,3 +271,10 @@ pub fn unique_violation(error: &diesel::result::Error) -> Option<&str> {
         _ => None,
     }
 }
+
+/// A stored name no enum variant carries is a broken invariant, never a default.
+impl From<crate::domain::labels::UnknownLabel> for AppError {
+    fn from(error: crate::domain::labels::UnknownLabel) -> Self {
+        Self::Internal(error.into())
+    }
+}

@@ -20,6 +20,8 @@ const EvidenceListPage = lazy(() => import('./pages/evidence/EvidenceListPage'))
 const EvidenceFormPage = lazy(() => import('./pages/evidence/EvidenceFormPage'));
 const EvidenceDetailPage = lazy(() => import('./pages/evidence/EvidenceDetailPage'));
 const ReviewPage = lazy(() => import('./pages/evidence/ReviewPage'));
+const OtjPage = lazy(() => import('./pages/otj/OtjPage'));
+const ProgressReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
 const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
 const ApprenticesPage = lazy(() => import('./pages/employer/ApprenticesPage'));
@@ -54,6 +56,8 @@ export function App() {
           <Route path="/apprenticeships/:apprenticeshipId/ksbs/:code" element={<Private><KsbPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence" element={<Private><EvidenceListPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/otj" element={<Private><OtjPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/reviews" element={<Private><ProgressReviewsPage /></Private>} />
           <Route path="/evidence/:evidenceId" element={<Private><EvidenceDetailPage /></Private>} />
           <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider']}><ReviewPage /></Private>} />

@@ -6,19 +6,23 @@ pub mod apprenticeships;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod breaks;
 pub mod coverage;
 pub mod deadline;
 pub mod evidence;
 pub mod extract;
 pub mod health;
 pub mod idempotency;
+pub mod if_match;
 pub mod middleware;
 pub mod organisations;
+pub mod otj;
 pub mod pagination;
 pub mod passwords;
 pub mod patient_data;
 pub mod queues;
 pub mod refresh_cookie;
+pub mod reviews;
 pub mod security_headers;
 pub mod sign_in_throttle;
 pub mod signoffs;
@@ -46,6 +50,7 @@ pub use openapi::openapi_json;
 fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(standards::list_standards)
         .service(standards::get_standard)
+        .service(standards::update_standard_version)
         .service(auth::login)
         .service(auth::refresh)
         .service(auth::logout)
@@ -62,6 +67,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(apprenticeships::create_apprenticeship)
         .service(apprenticeships::list_apprenticeships)
         .service(apprenticeships::get_apprenticeship)
+        .service(apprenticeships::edit::update_apprenticeship)
         .service(evidence::create::create_evidence)
         .service(evidence::create::list_evidence)
         .service(evidence::edit::get_evidence)
@@ -80,6 +86,22 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(signoffs::list_signoffs)
         .service(signoffs::revoke_signoff)
         .service(coverage::get_coverage)
+        .service(otj::create::create_otj)
+        .service(otj::list::list_otj)
+        .service(otj::summary::otj_summary)
+        .service(otj::edit::get_otj)
+        .service(otj::edit::update_otj)
+        .service(otj::edit::delete_otj)
+        .service(otj::review::review_otj)
+        .service(reviews::create::create_review)
+        .service(reviews::create::list_reviews)
+        .service(reviews::edit::get_review)
+        .service(reviews::edit::update_review)
+        .service(reviews::sign::sign_review)
+        .service(reviews::sign::reopen_review)
+        .service(breaks::list_breaks)
+        .service(breaks::start_break)
+        .service(breaks::end_break)
         .service(queues::review_queue)
         .service(queues::signoff_queue)
         .service(queues::get_caseload)

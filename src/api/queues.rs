@@ -1,6 +1,7 @@
 //! Work queues and the caseload: `GET /api/v1/review-queue`, `/signoff-queue`, `/caseload`. Each
 //! answers with a fixed number of SQL statements whatever the page size (the caseload: the page,
-//! the total when the page does not tell it, the duties, the names).
+//! the total when the page does not tell it, the duties, the names). Caseload rows carry their
+//! review standing from the apprenticeship's kept figures, and filter by it.
 
 use std::collections::HashMap;
 
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use super::apprenticeships::ReviewStanding;
 use super::db_conn;
 use super::evidence::PersonName;
 use super::extract::Query;
@@ -21,6 +23,7 @@ use crate::db::{evidence as db_evidence, users};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
 use crate::domain::policy;
+use crate::domain::review::{DueRange, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -207,6 +210,11 @@ pub struct CaseloadQuery {
     pub inactive_days: Option<i32>,
     /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
     pub behind_plan: Option<bool>,
+    /// Only apprenticeships in this state against their next review deadline.
+    #[param(inline)]
+    pub review_state: Option<ReviewState>,
+    /// `true`: only apprenticeships with a review not yet signed by all three parties.
+    pub unsigned: Option<bool>,
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -233,6 +241,8 @@ pub struct CaseloadItem {
     pub percent_signed_off: f64,
     pub duties: Vec<DutyProgress>,
     pub last_activity_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub reviews: ReviewStanding,
 }
 
 /// The apprenticeships in the caller's scope with their progress per duty: by default those you
@@ -269,9 +279,12 @@ pub async fn get_caseload(
             "must be between 1 and 3650 (ten years)",
         ));
     }
+    let today = Utc::now().date_naive();
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,
         behind_plan: query.behind_plan.unwrap_or(false),
+        review_due: query.review_state.map(|state| DueRange::of(state, today)),
+        unsigned: query.unsigned.unwrap_or(false),
     };
     let scope = auth.actor.list_scope(query.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
@@ -306,6 +319,7 @@ pub async fn get_caseload(
         .into_iter()
         .map(|r| {
             let (ksbs, in_progress, evidenced, signed_off) = r.counts;
+            let (last, due, unsigned, oldest_unsigned, on_break) = r.reviews;
             let totals = Totals {
                 ksbs,
                 not_started: ksbs - in_progress - evidenced - signed_off,
@@ -323,6 +337,7 @@ pub async fn get_caseload(
                 totals,
                 duties: duties.remove(&r.id).unwrap_or_default(),
                 last_activity_at: r.last_activity_at,
+                reviews: ReviewStanding::of(last, due, unsigned, oldest_unsigned, on_break, today),
             }
         })
         .collect();

@@ -1,8 +1,12 @@
-//! `GET /api/v1/standards` and `GET /api/v1/standards/{reference}`: the catalogue, read-only and
-//! public (it is published text). Duties always come with their mapping's provenance.
+//! `GET /api/v1/standards` and `GET /api/v1/standards/{reference}`: the catalogue, public (it is
+//! published text). Duties always come with their mapping's provenance. An administrator sets a
+//! version's published minimum of off-the-job hours with
+//! `PATCH /api/v1/standards/{reference}/versions/{version}` (an import that carries one sets it
+//! too).
 
-use actix_web::{get, web};
+use actix_web::{get, patch, web};
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -20,6 +24,9 @@ pub struct StandardSummary {
     pub level: i32,
     pub version: String,
     pub mapping_status: MappingStatus,
+    /// The published minimum of off-the-job training hours; `null`: none published (the
+    /// funded minimum of 187 hours applies).
+    pub minimum_otj_hours: Option<i32>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -57,6 +64,8 @@ pub struct StandardDetail {
     pub level: i32,
     pub version: String,
     pub source: Option<String>,
+    /// The published minimum of off-the-job training hours, if any.
+    pub minimum_otj_hours: Option<i32>,
     pub mapping: MappingProvenance,
     pub duties: Vec<DutyView>,
     pub ksbs: Vec<KsbView>,
@@ -86,6 +95,7 @@ pub async fn list_standards(state: web::Data<AppState>) -> AppResult<web::Json<S
             title: s.title,
             level: s.level,
             version: s.version,
+            minimum_otj_hours: s.minimum_otj_hours,
         })
         .collect();
     Ok(web::Json(StandardList { items }))
@@ -128,6 +138,7 @@ fn detail(content: StandardWithContent) -> StandardDetail {
         links,
     } = content;
     StandardDetail {
+        minimum_otj_hours: standard.minimum_otj_hours,
         mapping: MappingProvenance {
             status: mapping_status(&standard),
             note: standard.mapping_note,
@@ -165,4 +176,87 @@ fn detail(content: StandardWithContent) -> StandardDetail {
         version: standard.version,
         source: standard.source,
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStandardVersionRequest {
+    /// 1–20,000 hours, or `null` to record that none is published.
+    pub minimum_otj_hours: Option<i32>,
+}
+
+/// Set a standard version's published minimum of off-the-job hours (administrators). Plans
+/// made later are checked against it; existing plans are not changed.
+#[utoipa::path(
+    tag = "standards",
+    security(("bearer" = [])),
+    params(
+        ("reference" = String, Path, example = "ST0220"),
+        ("version" = String, Path, example = "1.1"),
+    ),
+    request_body = UpdateStandardVersionRequest,
+    responses(
+        (status = 200, body = StandardSummary),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/standards/{reference}/versions/{version}")]
+pub async fn update_standard_version(
+    state: web::Data<AppState>,
+    auth: crate::auth::Authenticated,
+    path: web::Path<(String, String)>,
+    body: crate::api::extract::Json<UpdateStandardVersionRequest>,
+) -> AppResult<web::Json<StandardSummary>> {
+    use diesel_async::AsyncConnection;
+    crate::domain::policy::set_standard_minimum(&auth.actor)?;
+    let (reference, version) = path.into_inner();
+    let hours = body.0.minimum_otj_hours;
+    let max = crate::domain::otj::MAX_PLAN_HOURS;
+    if hours.is_some_and(|h| !(1..=max).contains(&h)) {
+        return Err(AppError::invalid(
+            "minimum_otj_hours",
+            format!("must be between 1 and {max} hours, or null"),
+        ));
+    }
+    let mut conn = db_conn(&state).await?;
+    let found = catalogue::find_version(&mut conn, &reference.to_uppercase(), &version)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no version {version} of standard {reference}."
+            ))
+        })?;
+    let updated = conn
+        .transaction(async |conn| {
+            let updated = catalogue::set_minimum_otj_hours(conn, found.id, hours).await?;
+            crate::db::audit::record(
+                conn,
+                crate::api::audit::entry(
+                    &auth,
+                    "standard.updated",
+                    "standard",
+                    found.id,
+                    Vec::new(),
+                    serde_json::json!({
+                        "reference": found.reference,
+                        "version": found.version,
+                        "minimum_otj_hours": { "old": found.minimum_otj_hours, "new": hours },
+                    }),
+                ),
+            )
+            .await?;
+            Ok::<_, AppError>(updated)
+        })
+        .await?;
+    Ok(web::Json(StandardSummary {
+        mapping_status: mapping_status(&updated),
+        minimum_otj_hours: updated.minimum_otj_hours,
+        reference: updated.reference,
+        title: updated.title,
+        level: updated.level,
+        version: updated.version,
+    }))
 }

@@ -23,6 +23,27 @@ pub struct Apprenticeship {
     pub expected_end_date: NaiveDate,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Kept KSB counts (`db::progress`).
+    pub ksbs_total: i32,
+    pub ksbs_in_progress: i32,
+    pub ksbs_evidenced: i32,
+    pub ksbs_signed_off: i32,
+    pub version: i32,
+    pub planned_otj_hours: Option<i32>,
+    pub rpl_reduction_hours: i32,
+    /// Kept OTJ figures (`db::otj`).
+    pub otj_approved_minutes: i64,
+    pub otj_pending_minutes: i64,
+    /// Kept review figures (`db::reviews::refresh`).
+    pub last_review_on: Option<NaiveDate>,
+    pub next_review_due_by: Option<NaiveDate>,
+    pub unsigned_reviews: i32,
+    pub oldest_unsigned_review_on: Option<NaiveDate>,
+    pub on_break: bool,
+    /// The standard version's published minimum of OTJ hours, if any.
+    #[diesel(select_expression = standards::minimum_otj_hours)]
+    #[diesel(select_expression_type = standards::minimum_otj_hours)]
+    pub minimum_otj_hours: Option<i32>,
     /// The standard's `mapping_updated_at`: checks the in-process catalogue cache
     /// ([`crate::db::catalogue::cache`]). Every query of this struct joins `standards`.
     #[diesel(select_expression = standards::mapping_updated_at)]
@@ -53,6 +74,78 @@ pub struct NewApprenticeship {
     pub tutor_id: Uuid,
     pub start_date: NaiveDate,
     pub expected_end_date: NaiveDate,
+    pub planned_otj_hours: Option<i32>,
+    pub rpl_reduction_hours: i32,
+    /// The first review's deadline, from the start date (`domain::review`).
+    pub next_review_due_by: Option<NaiveDate>,
+}
+
+/// The editable fields of an apprenticeship (`PATCH`): every field is written.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = apprenticeships, treat_none_as_null = true)]
+pub struct ApprenticeshipEdit {
+    pub mentor_id: Uuid,
+    pub tutor_id: Uuid,
+    pub expected_end_date: NaiveDate,
+    pub planned_otj_hours: Option<i32>,
+    pub rpl_reduction_hours: i32,
+}
+
+/// Writes an edit if the row is still at `version`, bumping it; `None` when it is not (a
+/// concurrent edit won).
+pub async fn update_edit(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    version: i32,
+    edit: &ApprenticeshipEdit,
+) -> QueryResult<Option<Apprenticeship>> {
+    let updated = diesel::update(
+        apprenticeships::table
+            .filter(apprenticeships::id.eq(id))
+            .filter(apprenticeships::version.eq(version)),
+    )
+    .set((
+        edit,
+        apprenticeships::version.eq(apprenticeships::version + 1),
+        apprenticeships::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    if updated == 0 {
+        return Ok(None);
+    }
+    find(conn, id).await
+}
+
+/// Locks the apprenticeship's row until the transaction ends (`SELECT … FOR UPDATE` on this
+/// table only, never its standard's row, which every apprenticeship on the standard shares):
+/// the changes that check a rule across rows (the daily OTJ cap, overlapping breaks) or move
+/// kept figures run one at a time per apprenticeship.
+pub async fn lock(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
+    apprenticeships::table
+        .find(id)
+        .select(apprenticeships::id)
+        .for_update()
+        .first::<Uuid>(conn)
+        .await
+        .map(drop)
+}
+
+/// Moves the expected end date later (a break ended), bumping the version.
+pub async fn move_expected_end(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    expected_end_date: NaiveDate,
+) -> QueryResult<()> {
+    diesel::update(apprenticeships::table.find(id))
+        .set((
+            apprenticeships::expected_end_date.eq(expected_end_date),
+            apprenticeships::version.eq(apprenticeships::version + 1),
+            apprenticeships::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
 }
 
 pub async fn insert(

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::apprenticeships::in_scope;
 use super::schema::{apprenticeships, duties, duty_progress};
+use crate::domain::review::DueRange;
 use crate::domain::scope::ApprenticeshipScope;
 
 /// `(SQL condition on alias a, bound uuid)` for a scope. Column names come from this fixed list,
@@ -42,6 +43,11 @@ pub struct CaseloadFilter {
     pub inactive_days: Option<i32>,
     /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
     pub behind_plan: bool,
+    /// Only apprenticeships whose next review deadline is in this range
+    /// (`domain::review::DueRange`, so the state follows the domain's rule).
+    pub review_due: Option<DueRange>,
+    /// Only apprenticeships with a review not yet signed by all three.
+    pub unsigned: bool,
 }
 
 diesel::define_sql_function! {
@@ -59,6 +65,15 @@ pub struct CaseloadRow {
     pub last_activity_at: DateTime<Utc>,
     /// KSBs: all, in progress, evidenced, signed off.
     pub counts: (i32, i32, i32, i32),
+    /// Kept review figures: last review, next deadline, unsigned reviews, the oldest unsigned
+    /// one, on break.
+    pub reviews: (
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        i32,
+        Option<NaiveDate>,
+        bool,
+    ),
 }
 
 /// The apprenticeships of a scope that pass the filter.
@@ -76,6 +91,20 @@ fn matching(
             apprenticeships::start_date,
             apprenticeships::expected_end_date,
         )));
+    }
+    if let Some(range) = filter.review_due {
+        let due = apprenticeships::next_review_due_by;
+        query = match (range.from, range.to, range.or_none) {
+            (Some(from), Some(to), _) => query.filter(due.between(from, to)),
+            (Some(from), None, true) => query.filter(due.ge(from).or(due.is_null())),
+            (Some(from), None, false) => query.filter(due.ge(from)),
+            (None, Some(to), _) => query.filter(due.le(to)),
+            (None, None, true) => query,
+            (None, None, false) => query.filter(due.is_not_null()),
+        };
+    }
+    if filter.unsigned {
+        query = query.filter(apprenticeships::unsigned_reviews.gt(0));
     }
     query
 }
@@ -115,6 +144,13 @@ pub async fn page(
                 apprenticeships::ksbs_in_progress,
                 apprenticeships::ksbs_evidenced,
                 apprenticeships::ksbs_signed_off,
+            ),
+            (
+                apprenticeships::last_review_on,
+                apprenticeships::next_review_due_by,
+                apprenticeships::unsigned_reviews,
+                apprenticeships::oldest_unsigned_review_on,
+                apprenticeships::on_break,
             ),
         ))
         .load(conn)

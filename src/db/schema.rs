@@ -20,6 +20,16 @@ diesel::table! {
         ksbs_signed_off -> Int4,
         progress -> Float8,
         signed_off_share -> Float8,
+        version -> Int4,
+        planned_otj_hours -> Nullable<Int4>,
+        rpl_reduction_hours -> Int4,
+        otj_approved_minutes -> Int8,
+        otj_pending_minutes -> Int8,
+        last_review_on -> Nullable<Date>,
+        next_review_due_by -> Nullable<Date>,
+        unsigned_reviews -> Int4,
+        oldest_unsigned_review_on -> Nullable<Date>,
+        on_break -> Bool,
     }
 }
 
@@ -178,6 +188,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    learning_breaks (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        reason -> Text,
+        started_by -> Uuid,
+        ended_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        ended_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Int8,
         email -> Text,
@@ -196,6 +220,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    otj_entries (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        occurred_on -> Date,
+        minutes -> Int4,
+        activity -> Text,
+        description -> Text,
+        status -> Text,
+        version -> Int4,
+        reviewed_by -> Nullable<Uuid>,
+        reviewed_at -> Nullable<Timestamptz>,
+        rejection_reason -> Nullable<Text>,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    otj_entry_ksbs (entry_id, ksb_id) {
+        entry_id -> Uuid,
+        ksb_id -> Uuid,
+    }
+}
+
+diesel::table! {
     password_links (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -208,6 +258,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    progress_reviews (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        held_on -> Date,
+        previous_actions -> Text,
+        progress_notes -> Text,
+        concerns -> Text,
+        next_actions -> Jsonb,
+        snapshot -> Jsonb,
+        status -> Text,
+        version -> Int4,
+        created_by -> Uuid,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     refresh_tokens (id) {
         id -> Uuid,
         session_id -> Uuid,
@@ -215,6 +283,20 @@ diesel::table! {
         expires_at -> Timestamptz,
         created_at -> Timestamptz,
         used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    review_signatures (id) {
+        id -> Uuid,
+        review_id -> Uuid,
+        role -> Text,
+        signer_id -> Uuid,
+        content_sha256 -> Text,
+        signed_at -> Timestamptz,
+        voided_at -> Nullable<Timestamptz>,
+        voided_by -> Nullable<Uuid>,
+        void_reason -> Nullable<Text>,
     }
 }
 
@@ -266,6 +348,7 @@ diesel::table! {
         mapping_source -> Text,
         mapping_updated_at -> Timestamptz,
         created_at -> Timestamptz,
+        minimum_otj_hours -> Nullable<Int4>,
     }
 }
 
@@ -310,7 +393,14 @@ diesel::joinable!(ksb_statuses -> apprenticeships (apprenticeship_id));
 diesel::joinable!(ksb_statuses -> ksbs (ksb_id));
 diesel::joinable!(ksb_statuses -> users (signed_off_by));
 diesel::joinable!(ksbs -> standards (standard_id));
+diesel::joinable!(learning_breaks -> apprenticeships (apprenticeship_id));
+diesel::joinable!(otj_entries -> apprenticeships (apprenticeship_id));
+diesel::joinable!(otj_entry_ksbs -> ksbs (ksb_id));
+diesel::joinable!(otj_entry_ksbs -> otj_entries (entry_id));
+diesel::joinable!(progress_reviews -> apprenticeships (apprenticeship_id));
+diesel::joinable!(progress_reviews -> users (created_by));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(review_signatures -> progress_reviews (review_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(signoffs -> apprenticeships (apprenticeship_id));
 diesel::joinable!(signoffs -> ksbs (ksb_id));
@@ -330,10 +420,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     ksb_statuses,
     ksbs,
+    learning_breaks,
     login_failures,
     organisations,
+    otj_entries,
+    otj_entry_ksbs,
     password_links,
+    progress_reviews,
     refresh_tokens,
+    review_signatures,
     sessions,
     sign_in_throttle,
     signoffs,

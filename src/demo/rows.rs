@@ -218,7 +218,8 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
     let mut apprenticeships = Keyed::new(
         "apprenticeships",
         "id, apprentice_id, standard_id, employer_id, provider_id, mentor_id, tutor_id, \
-         start_date, expected_end_date, created_at, updated_at, last_activity_at",
+         start_date, expected_end_date, created_at, updated_at, last_activity_at, \
+         next_review_due_by",
     );
     let mut evidence = Keyed::new(
         "evidence",
@@ -268,7 +269,8 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                 .date(plan.expected_end_date)
                 .ts(plan.created_at)
                 .ts(plan.created_at)
-                .ts(p.last_activity_at);
+                .ts(p.last_activity_at)
+                .date(crate::domain::review::calendar_deadline(plan.start_date));
         });
         for item in &p.items {
             let key = item.created_at.timestamp();

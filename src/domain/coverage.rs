@@ -92,7 +92,7 @@ pub fn ksb_status(counts: &EvidenceCounts, signed_off: bool) -> KsbStatus {
 }
 
 /// How many KSBs are in each status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct Totals {
     pub ksbs: i32,
     pub not_started: i32,

@@ -1,12 +1,16 @@
 //! The rules of the portfolio as pure functions over plain data: no HTTP, no SQL.
 
 pub mod attachment_type;
+pub mod breaks;
 pub mod coverage;
 pub mod document_text;
 pub mod evidence;
 pub mod identity;
+pub mod labels;
 pub mod nhs_number;
+pub mod otj;
 pub mod policy;
+pub mod review;
 pub mod scope;
 pub mod standard;
 pub mod standard_formats;

@@ -18,6 +18,7 @@
 use uuid::Uuid;
 
 use super::identity::Role;
+use super::review::ReviewParty;
 use super::scope::{Actor, ApprenticeshipParties};
 
 /// A refused action and the reason shown to the person (403).
@@ -245,6 +246,99 @@ pub fn sign_off(
     Ok(())
 }
 
+/// Changing an apprenticeship (mentor, tutor, expected end date, OTJ plan): administrators, or
+/// staff of its provider. A new mentor must be open to that provider, as at enrolment.
+pub fn change_apprenticeship(
+    actor: &Actor,
+    apprenticeship: &ApprenticeshipParties,
+    new_mentor: Option<&PersonStanding>,
+) -> Decision {
+    if actor.is_admin() {
+        return Ok(());
+    }
+    if !actor.is_staff_of(apprenticeship.provider_id) {
+        return deny(
+            "An apprenticeship is changed by an administrator or by staff of its training provider.",
+        );
+    }
+    allow_if(
+        new_mentor.is_none_or(|m| m.open_to(apprenticeship.provider_id)),
+        "This mentor works with apprentices of another training provider; an administrator can \
+         make them the mentor of this apprenticeship.",
+    )
+}
+
+/// Setting a standard's published minimum of off-the-job hours.
+pub fn set_standard_minimum(actor: &Actor) -> Decision {
+    allow_if(
+        actor.is_admin(),
+        "Only administrators change a standard's published minimum of off-the-job hours.",
+    )
+}
+
+/// Logging, editing and deleting off-the-job training entries.
+pub fn log_otj(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+    allow_if(
+        actor.user_id == apprenticeship.apprentice_id,
+        "Only the apprentice logs, edits and deletes their own off-the-job training.",
+    )
+}
+
+/// Approving or rejecting off-the-job training entries.
+pub fn review_otj(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+    allow_if(
+        actor.is_staff_of(apprenticeship.provider_id),
+        "Off-the-job training is approved by staff of the apprenticeship's training provider.",
+    )
+}
+
+/// Recording, changing and reopening progress reviews.
+pub fn write_review(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+    allow_if(
+        actor.is_staff_of(apprenticeship.provider_id),
+        "Progress reviews are recorded, changed and reopened by staff of the apprenticeship's \
+         training provider.",
+    )
+}
+
+/// Starting and ending breaks in learning.
+pub fn manage_breaks(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+    allow_if(
+        actor.is_staff_of(apprenticeship.provider_id),
+        "Breaks in learning are recorded by staff of the apprenticeship's training provider.",
+    )
+}
+
+/// In which role the actor signs a review of this apprenticeship: its apprentice, an employer
+/// user of its employer (never an account its provider created, as for sign-off), or staff of
+/// its provider. Administrators do not sign.
+pub fn sign_review(
+    actor: &Actor,
+    apprenticeship: &ApprenticeshipParties,
+) -> Result<ReviewParty, Denied> {
+    if actor.user_id == apprenticeship.apprentice_id {
+        return Ok(ReviewParty::Apprentice);
+    }
+    if actor.is_staff_of(apprenticeship.provider_id) {
+        return Ok(ReviewParty::Provider);
+    }
+    if actor.is_employer_of(apprenticeship.employer_id) {
+        if actor.created_by_organisation_id == Some(apprenticeship.provider_id) {
+            return Err(Denied(
+                "This account was created by the apprenticeship's training provider, so it cannot \
+                 sign for the employer; the employer's own mentor signs."
+                    .into(),
+            ));
+        }
+        return Ok(ReviewParty::Employer);
+    }
+    Err(Denied(
+        "A review is signed by the apprentice, an employer user of their employer and staff of \
+         their training provider."
+            .into(),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,5 +549,66 @@ mod tests {
         assert!(issue_password_link(&tutor()).is_err());
         assert_eq!(issue_password_link(&admin()), Ok(()));
         assert_eq!(create_organisation(&admin()), Ok(()));
+    }
+    #[test]
+    fn an_apprenticeship_is_changed_by_an_admin_or_its_providers_staff() {
+        let fresh = standing(None, &[]);
+        let theirs = standing(None, &[OTHER_PROVIDER]);
+        assert_eq!(
+            change_apprenticeship(&admin(), &parties(), Some(&theirs)),
+            Ok(())
+        );
+        assert_eq!(change_apprenticeship(&tutor(), &parties(), None), Ok(()));
+        assert_eq!(
+            change_apprenticeship(&tutor(), &parties(), Some(&fresh)),
+            Ok(())
+        );
+        assert!(change_apprenticeship(&tutor(), &parties(), Some(&theirs)).is_err());
+        let other = actor(Role::Provider, Some(OTHER_PROVIDER));
+        assert!(change_apprenticeship(&other, &parties(), None).is_err());
+        let mentor = actor(Role::Employer, Some(EMPLOYER));
+        assert!(change_apprenticeship(&mentor, &parties(), None).is_err());
+        assert_eq!(set_standard_minimum(&admin()), Ok(()));
+        assert!(set_standard_minimum(&tutor()).is_err());
+    }
+
+    #[test]
+    fn otj_is_logged_by_the_apprentice_and_reviewed_by_the_provider() {
+        let apprentice = Actor {
+            user_id: parties().apprentice_id,
+            ..actor(Role::Apprentice, Some(EMPLOYER))
+        };
+        assert_eq!(log_otj(&apprentice, &parties()), Ok(()));
+        assert!(log_otj(&tutor(), &parties()).is_err());
+        assert_eq!(review_otj(&tutor(), &parties()), Ok(()));
+        assert!(review_otj(&apprentice, &parties()).is_err());
+        assert!(review_otj(&admin(), &parties()).is_err());
+        for decide in [write_review, manage_breaks] {
+            assert_eq!(decide(&tutor(), &parties()), Ok(()));
+            assert!(decide(&apprentice, &parties()).is_err());
+            assert!(decide(&actor(Role::Employer, Some(EMPLOYER)), &parties()).is_err());
+        }
+    }
+
+    #[test]
+    fn each_party_signs_a_review_in_its_own_role_and_a_planted_mentor_cannot() {
+        let apprentice = Actor {
+            user_id: parties().apprentice_id,
+            ..actor(Role::Apprentice, Some(EMPLOYER))
+        };
+        let mentor = actor(Role::Employer, Some(EMPLOYER));
+        assert_eq!(
+            sign_review(&apprentice, &parties()),
+            Ok(ReviewParty::Apprentice)
+        );
+        assert_eq!(sign_review(&mentor, &parties()), Ok(ReviewParty::Employer));
+        assert_eq!(sign_review(&tutor(), &parties()), Ok(ReviewParty::Provider));
+        let planted = Actor {
+            created_by_organisation_id: Some(PROVIDER),
+            ..mentor
+        };
+        assert!(sign_review(&planted, &parties()).is_err());
+        assert!(sign_review(&admin(), &parties()).is_err());
+        assert!(sign_review(&actor(Role::Apprentice, Some(EMPLOYER)), &parties()).is_err());
     }
 }

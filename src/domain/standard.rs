@@ -102,6 +102,8 @@ pub struct StandardDocument {
     pub level: i32,
     pub source: Option<String>,
     pub mapping: Mapping,
+    /// The published minimum of off-the-job training hours, where the record carries one.
+    pub minimum_otj_hours: Option<i32>,
     pub duties: Vec<DutyDoc>,
     pub ksbs: Vec<KsbDoc>,
 }
@@ -132,6 +134,14 @@ impl StandardDocument {
             errors.push(format!(
                 "reference `{}` is not of the form ST0000",
                 self.reference
+            ));
+        }
+        if let Some(hours) = self.minimum_otj_hours
+            && !(1..=crate::domain::otj::MAX_PLAN_HOURS).contains(&hours)
+        {
+            errors.push(format!(
+                "minimum_otj_hours {hours} is not between 1 and {}",
+                crate::domain::otj::MAX_PLAN_HOURS
             ));
         }
         if !is_version(&self.version) {

@@ -43,6 +43,8 @@ struct NativeFile {
     level: i32,
     source: Option<String>,
     mapping: Option<NativeMapping>,
+    #[serde(default)]
+    minimum_otj_hours: Option<i32>,
     duties: Vec<NativeDuty>,
     ksbs: Vec<NativeKsb>,
 }
@@ -90,6 +92,7 @@ pub fn from_native(value: Value, source_name: &str) -> Result<StandardDocument, 
         title: file.title,
         level: file.level,
         source: file.source,
+        minimum_otj_hours: file.minimum_otj_hours,
         mapping: Mapping {
             status,
             note: file.mapping.map(|m| m.note).unwrap_or_default(),
@@ -150,6 +153,10 @@ struct SeFile {
     title: String,
     version: String,
     level: i32,
+    /// The standard's published minimum of off-the-job training hours, where the record
+    /// carries one (records published before per-standard minimums carry none).
+    #[serde(default)]
+    minimum_otj_hours: Option<i32>,
     #[serde(default)]
     knowledges: Vec<SeKnowledge>,
     #[serde(default)]
@@ -222,6 +229,7 @@ pub fn from_skills_england(
         title: file.title,
         level: file.level,
         source: None,
+        minimum_otj_hours: file.minimum_otj_hours,
         mapping: Mapping {
             status: MappingStatus::Official,
             note: "Duty-to-KSB links imported from the published Skills England record.".into(),
@@ -246,6 +254,16 @@ mod tests {
         assert_eq!(se.ksbs, native.ksbs);
         assert_eq!(se.mapping.status, MappingStatus::Official);
         assert_eq!(se.duties.len(), 10);
+    }
+
+    #[test]
+    fn a_skills_england_record_carries_its_minimum_of_otj_hours_when_it_has_one() {
+        let mut value: Value = serde_json::from_str(SAMPLE).expect("json");
+        let without = from_skills_england(value.clone(), "sample.json").expect("reads");
+        assert_eq!(without.minimum_otj_hours, None);
+        value["minimumOtjHours"] = Value::from(408);
+        let with = from_skills_england(value, "sample.json").expect("reads");
+        assert_eq!(with.minimum_otj_hours, Some(408));
     }
 
     #[test]

@@ -615,3 +615,173 @@ async fn a_user_a_provider_created_never_signs_off_that_providers_evidence() {
             .await;
     assert_eq!(status, 201, "{body}");
 }
+
+#[tokio::test]
+async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_status() {
+    use crate::helpers::reviews::{create_review, log_otj, sign};
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (me, tutor, a) = (&w.a.apprentice.token, &w.a.tutor.token, &w.a.apprenticeship);
+    let entry = |day: &'static str| log_otj(&app, me, a, day, 30);
+    let to_read = crate::helpers::world::id(&entry("2026-01-05").await.1);
+    let to_edit = crate::helpers::world::id(&entry("2026-01-06").await.1);
+    let to_delete = crate::helpers::world::id(&entry("2026-01-07").await.1);
+    let to_review = crate::helpers::world::id(&entry("2026-01-08").await.1);
+    let review = |held_on: &'static str| create_review(&app, tutor, a, held_on);
+    let to_read_review = crate::helpers::world::id(&review("2026-02-02").await);
+    let to_edit_review = crate::helpers::world::id(&review("2026-02-03").await);
+    let to_sign = crate::helpers::world::id(&review("2026-02-04").await);
+    let to_reopen = crate::helpers::world::id(&review("2026-02-05").await);
+    assert_eq!(sign(&app, tutor, &to_reopen).await.0, 201);
+    let (status, opened) = crate::helpers::portfolio::act(
+        &app,
+        tutor,
+        &format!("/api/v1/apprenticeships/{a}/breaks"),
+        Some(json!({ "starts_on": "2026-03-02", "reason": "Illness" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{opened}");
+    let open_break = crate::helpers::world::id(&opened);
+    let seen_by_a = [200, 200, 200, 200, 404, 404, 404, 401];
+    let apprentice_only = |ok: u16| [403, 403, 403, ok, 404, 404, 404, 401];
+    let provider_only = |ok: u16| [403, ok, 403, 403, 404, 404, 404, 401];
+    let cases = vec![
+        case(
+            Method::PATCH,
+            format!("/api/v1/apprenticeships/{a}"),
+            Some(json!({ "rpl_reduction_hours": 0 })),
+            [200, 200, 403, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::PATCH,
+            "/api/v1/standards/ST0220/versions/1.1".into(),
+            Some(json!({ "minimum_otj_hours": null })),
+            [200, 403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/otj"),
+            Some(
+                json!({ "occurred_on": "2026-01-09", "minutes": 30, "activity": "assignment", "description": "Essay" }),
+            ),
+            apprentice_only(201),
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/otj"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/otj/summary"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/otj/{to_read}"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/otj/{to_edit}"),
+            Some(json!({ "minutes": 45 })),
+            apprentice_only(200),
+        ),
+        case(
+            Method::DELETE,
+            format!("/api/v1/otj/{to_delete}"),
+            None,
+            apprentice_only(204),
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/otj/{to_review}/review"),
+            Some(json!({ "decision": "approved" })),
+            provider_only(200),
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/reviews"),
+            Some(json!({ "held_on": "2026-02-06" })),
+            provider_only(201),
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/reviews"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/reviews/{to_read_review}"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::PATCH,
+            format!("/api/v1/reviews/{to_edit_review}"),
+            Some(json!({ "held_on": "2026-02-03", "progress_notes": "Edited" })),
+            provider_only(200),
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/reviews/{to_sign}/sign"),
+            None,
+            [403, 201, 201, 201, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/reviews/{to_reopen}/reopen"),
+            Some(json!({ "reason": "Corrections" })),
+            provider_only(200),
+        ),
+        case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/breaks"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/breaks/{open_break}/end"),
+            Some(json!({ "ends_on": "2026-03-06" })),
+            provider_only(200),
+        ),
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/breaks"),
+            Some(json!({ "starts_on": "2026-04-01", "reason": "Parental leave" })),
+            provider_only(201),
+        ),
+    ];
+    let people = w.people();
+    let mut failures = Vec::new();
+    for c in &cases {
+        for (i, expected) in c.expect.iter().enumerate() {
+            let mut request = app
+                .request(c.method.clone(), &c.path)
+                .header("if-match", "\"1\"");
+            let who = match people.get(i) {
+                Some((name, person)) => {
+                    request = request.bearer_auth(&person.token);
+                    *name
+                }
+                None => "anonymous",
+            };
+            if let Some(body) = &c.body {
+                request = request.json(body);
+            }
+            let status = request.send().await.expect("sent").status().as_u16();
+            if status != *expected {
+                failures.push(format!(
+                    "{} {} as {who}: expected {expected}, got {status}",
+                    c.method, c.path
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod apprenticeship_changes;
 mod attachments;
 mod attachments_documents;
 mod attachments_memory;
@@ -18,8 +19,10 @@ mod hardening;
 mod health;
 mod idempotency;
 mod identity;
+mod otj;
 mod passwords;
 mod queues;
+mod reviews;
 mod serve;
 mod sessions;
 mod signoffs;

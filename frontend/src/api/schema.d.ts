@@ -32,10 +32,46 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One apprenticeship in the caller's scope. */
+        /** One apprenticeship in the caller's scope, with its `ETag`. */
         get: operations["get_apprenticeship"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change an apprenticeship. Fields left out keep their value. */
+        patch: operations["update_apprenticeship"];
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/breaks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every break of an apprenticeship, oldest first. */
+        get: operations["list_breaks"];
+        put?: never;
+        /** Start a break in learning. Honours `Idempotency-Key`. */
+        post: operations["start_break"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/breaks/{break_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End an open break: the review deadline and the expected end date move later by its length. */
+        post: operations["end_break"];
         delete?: never;
         options?: never;
         head?: never;
@@ -74,6 +110,68 @@ export interface paths {
          *     Honours `Idempotency-Key`.
          */
         post: operations["create_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/otj": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The off-the-job entries of an apprenticeship, newest day first. */
+        get: operations["list_otj"];
+        put?: never;
+        /**
+         * Log off-the-job training (pending the provider's approval). Only the apprentice logs their
+         *     own. Honours `Idempotency-Key`.
+         */
+        post: operations["create_otj"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/otj/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Planned, approved, pending and expected-by-now minutes, the floor, and the status
+         *     (`no_plan`, `on_track`, `behind` below 90% of expected, `complete`).
+         */
+        get: operations["otj_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reviews of an apprenticeship, latest held first, with their signatures. */
+        get: operations["list_reviews"];
+        put?: never;
+        /**
+         * Record a progress review (a draft until all three parties sign). Staff of the
+         *     apprenticeship's provider only. Honours `Idempotency-Key`.
+         */
+        post: operations["create_review"];
         delete?: never;
         options?: never;
         head?: never;
@@ -454,6 +552,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/otj/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One off-the-job entry, with its `ETag`. */
+        get: operations["get_otj"];
+        put?: never;
+        post?: never;
+        /** Delete a pending or rejected entry. */
+        delete: operations["delete_otj"];
+        options?: never;
+        head?: never;
+        /** Edit a pending or rejected entry (it becomes pending). */
+        patch: operations["update_otj"];
+        trace?: never;
+    };
+    "/api/v1/otj/{entry_id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve (it counts towards the plan) or reject (with a reason) a pending entry. Staff of
+         *     the apprenticeship's provider only.
+         */
+        post: operations["review_otj"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/review-queue": {
         parameters: {
             query?: never;
@@ -468,6 +605,64 @@ export interface paths {
         get: operations["review_queue"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{review_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One review with its signatures and `ETag`. */
+        get: operations["get_review"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rewrite a review's fields (the whole record; the snapshot stays as taken). Staff of the
+         *     apprenticeship's provider, before anyone has signed.
+         */
+        patch: operations["update_review"];
+        trace?: never;
+    };
+    "/api/v1/reviews/{review_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void every signature (they are kept, marked void with the reason) and return the review to
+         *     draft, so it can be corrected and signed again. Staff of the apprenticeship's provider.
+         */
+        post: operations["reopen_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reviews/{review_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign the review as the caller's role (no body). Honours `Idempotency-Key`. */
+        post: operations["sign_review"];
         delete?: never;
         options?: never;
         head?: never;
@@ -526,6 +721,26 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/standards/{reference}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a standard version's published minimum of off-the-job hours (administrators). Plans
+         *     made later are checked against it; existing plans are not changed.
+         */
+        patch: operations["update_standard_version"];
         trace?: never;
     };
     "/api/v1/users": {
@@ -629,7 +844,7 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ApprenticeshipResponse: {
+        ApprenticeshipResponse: components["schemas"]["ReviewStanding"] & {
             apprentice?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
             apprentice_id: string;
@@ -645,9 +860,19 @@ export interface components {
             mentor?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
             mentor_id: string;
+            /**
+             * Format: int32
+             * @description Planned off-the-job training hours; `null` until a plan is set.
+             */
+            planned_otj_hours?: number | null;
             provider?: components["schemas"]["OrganisationRef"] | null;
             /** Format: uuid */
             provider_id: string;
+            /**
+             * Format: int32
+             * @description Hours of recognised prior learning taken off the standard's minimum.
+             */
+            rpl_reduction_hours: number;
             /** @description Standard reference, e.g. `ST0220`. */
             standard: string;
             standard_version: string;
@@ -656,6 +881,11 @@ export interface components {
             tutor?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
             tutor_id: string;
+            /**
+             * Format: int32
+             * @description Also sent as the `ETag` header of `GET`; send it back in `If-Match` to change it.
+             */
+            version: number;
         };
         AttachmentList: {
             items: components["schemas"]["AttachmentResponse"][];
@@ -686,7 +916,30 @@ export interface components {
             request_id?: string | null;
             summary: unknown;
         };
-        CaseloadItem: {
+        BreakResponse: {
+            /** Format: uuid */
+            apprenticeship_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            /**
+             * Format: date
+             * @description The last day of the break; `null` while it is open.
+             */
+            ends_on?: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: int64
+             * @description Days of a closed break, both ends included.
+             */
+            length_days?: number | null;
+            reason: string;
+            /** Format: date */
+            starts_on: string;
+        };
+        CaseloadItem: components["schemas"]["ReviewStanding"] & {
             apprentice: components["schemas"]["PersonName"];
             /** Format: uuid */
             apprenticeship_id: string;
@@ -747,8 +1000,19 @@ export interface components {
             expected_end_date: string;
             /** Format: uuid */
             mentor_id: string;
+            /**
+             * Format: int32
+             * @description Planned off-the-job training hours: at least the floor of the funding rules
+             *     (187, or the standard's minimum less `rpl_reduction_hours` when that is more).
+             */
+            planned_otj_hours?: number | null;
             /** Format: uuid */
             provider_id: string;
+            /**
+             * Format: int32
+             * @description Hours of recognised prior learning (default 0).
+             */
+            rpl_reduction_hours?: number;
             /**
              * @description Standard reference; the newest version is used.
              * @example ST0220
@@ -780,6 +1044,23 @@ export interface components {
         CreateOrganisationRequest: {
             kind: components["schemas"]["OrganisationKind"];
             name: string;
+        };
+        CreateOtjRequest: {
+            activity: components["schemas"]["OtjActivity"];
+            /** @description What the training was, 1–2,000 characters (no patient data). */
+            description: string;
+            /** @description KSB codes of the standard the training served, e.g. `["K5"]`. */
+            ksbs?: string[];
+            /**
+             * Format: int32
+             * @description 1–720; a day's entries together hold at most 720 minutes.
+             */
+            minutes: number;
+            /**
+             * Format: date
+             * @description Not in the future, not before the apprenticeship started.
+             */
+            occurred_on: string;
         };
         CreateSignoffRequest: {
             comment?: string;
@@ -829,11 +1110,26 @@ export interface components {
             /** Format: double */
             percent_signed_off: number;
         };
+        /** @description One duty's progress at the moment of the review. */
+        DutySnapshot: {
+            code: string;
+            /** Format: double */
+            percent_evidenced: number;
+            /** Format: double */
+            percent_signed_off: number;
+        };
         DutyView: {
             code: string;
             /** @description KSB codes linked to this duty, in standard order. */
             ksbs: string[];
             text: string;
+        };
+        EndBreakRequest: {
+            /**
+             * Format: date
+             * @description The last day of the break: not before its first, not in the future.
+             */
+            ends_on: string;
         };
         /** @description Evidence mapped to one KSB, by status. Withdrawn evidence is not counted anywhere. */
         EvidenceCounts: {
@@ -941,6 +1237,13 @@ export interface components {
          * @enum {string}
          */
         MappingStatus: "provisional" | "official";
+        /** @description One agreed action. */
+        NextAction: {
+            action: string;
+            /** Format: date */
+            due_on: string;
+            owner: components["schemas"]["ReviewParty"];
+        };
         /** @enum {string} */
         OrganisationKind: "provider" | "employer";
         OrganisationRef: {
@@ -956,9 +1259,85 @@ export interface components {
             kind: components["schemas"]["OrganisationKind"];
             name: string;
         };
+        /**
+         * @description What kind of off-the-job training an entry records.
+         * @enum {string}
+         */
+        OtjActivity: "taught_session" | "online_learning" | "practical_training" | "shadowing" | "mentoring" | "assignment" | "industry_visit" | "other";
+        /**
+         * @description The provider's decision on a pending entry.
+         * @enum {string}
+         */
+        OtjDecision: "approved" | "rejected";
+        OtjEntryResponse: {
+            activity: components["schemas"]["OtjActivity"];
+            /** Format: uuid */
+            apprenticeship_id: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /** @description KSB codes, in standard order. */
+            ksbs: string[];
+            /** Format: int32 */
+            minutes: number;
+            /** Format: date */
+            occurred_on: string;
+            /** @description Why the provider rejected it. */
+            rejection_reason?: string | null;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            /** Format: uuid */
+            reviewed_by?: string | null;
+            status: components["schemas"]["OtjStatus"];
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Also sent as the `ETag` header; send it back in `If-Match` to edit.
+             */
+            version: number;
+        };
+        /**
+         * @description How the approved time stands against the plan.
+         * @enum {string}
+         */
+        OtjPlanStatus: "no_plan" | "on_track" | "behind" | "complete";
+        /**
+         * @description Where an entry stands: waiting for the provider, counted, or sent back.
+         * @enum {string}
+         */
+        OtjStatus: "pending" | "approved" | "rejected";
+        /** @description An apprenticeship's OTJ time against its plan, in minutes. */
+        OtjSummary: {
+            /** Format: int64 */
+            approved_minutes: number;
+            /**
+             * Format: int64
+             * @description The plan × the share of learning days from the start to the expected end that has
+             *     passed, in whole minutes; days of breaks in learning do not count.
+             */
+            expected_by_now_minutes: number;
+            /**
+             * Format: int64
+             * @description The least the plan may be (the funding rules' floor), in minutes.
+             */
+            floor_minutes: number;
+            /** Format: int64 */
+            pending_minutes: number;
+            /**
+             * Format: int64
+             * @description `null` until a plan is set.
+             */
+            planned_minutes?: number | null;
+            /** Format: int64 */
+            rpl_reduction_minutes: number;
+            status: components["schemas"]["OtjPlanStatus"];
+        };
         /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_ApprenticeshipResponse: {
-            items: {
+            items: (components["schemas"]["ReviewStanding"] & {
                 apprentice?: components["schemas"]["PersonRef"] | null;
                 /** Format: uuid */
                 apprentice_id: string;
@@ -974,9 +1353,19 @@ export interface components {
                 mentor?: components["schemas"]["PersonRef"] | null;
                 /** Format: uuid */
                 mentor_id: string;
+                /**
+                 * Format: int32
+                 * @description Planned off-the-job training hours; `null` until a plan is set.
+                 */
+                planned_otj_hours?: number | null;
                 provider?: components["schemas"]["OrganisationRef"] | null;
                 /** Format: uuid */
                 provider_id: string;
+                /**
+                 * Format: int32
+                 * @description Hours of recognised prior learning taken off the standard's minimum.
+                 */
+                rpl_reduction_hours: number;
                 /** @description Standard reference, e.g. `ST0220`. */
                 standard: string;
                 standard_version: string;
@@ -985,7 +1374,12 @@ export interface components {
                 tutor?: components["schemas"]["PersonRef"] | null;
                 /** Format: uuid */
                 tutor_id: string;
-            }[];
+                /**
+                 * Format: int32
+                 * @description Also sent as the `ETag` header of `GET`; send it back in `If-Match` to change it.
+                 */
+                version: number;
+            })[];
             /** Format: int64 */
             limit: number;
             /** Format: int64 */
@@ -1017,7 +1411,7 @@ export interface components {
         };
         /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_CaseloadItem: {
-            items: {
+            items: (components["schemas"]["ReviewStanding"] & {
                 apprentice: components["schemas"]["PersonName"];
                 /** Format: uuid */
                 apprenticeship_id: string;
@@ -1033,7 +1427,7 @@ export interface components {
                 /** Format: date */
                 start_date: string;
                 totals: components["schemas"]["Totals"];
-            }[];
+            })[];
             /** Format: int64 */
             limit: number;
             /** Format: int64 */
@@ -1092,6 +1486,88 @@ export interface components {
                 id: string;
                 kind: components["schemas"]["OrganisationKind"];
                 name: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_OtjEntryResponse: {
+            items: {
+                activity: components["schemas"]["OtjActivity"];
+                /** Format: uuid */
+                apprenticeship_id: string;
+                /** Format: date-time */
+                created_at: string;
+                description: string;
+                /** Format: uuid */
+                id: string;
+                /** @description KSB codes, in standard order. */
+                ksbs: string[];
+                /** Format: int32 */
+                minutes: number;
+                /** Format: date */
+                occurred_on: string;
+                /** @description Why the provider rejected it. */
+                rejection_reason?: string | null;
+                /** Format: date-time */
+                reviewed_at?: string | null;
+                /** Format: uuid */
+                reviewed_by?: string | null;
+                status: components["schemas"]["OtjStatus"];
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description Also sent as the `ETag` header; send it back in `If-Match` to edit.
+                 */
+                version: number;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_ProgressReviewResponse: {
+            items: {
+                /** Format: uuid */
+                apprenticeship_id: string;
+                /** @description Wellbeing, safeguarding, changes of circumstance. */
+                concerns: string;
+                /** @description The SHA-256 of the canonical content as it is now. */
+                content_sha256: string;
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                created_by: string;
+                /** Format: date */
+                held_on: string;
+                /** Format: uuid */
+                id: string;
+                next_actions: components["schemas"]["NextAction"][];
+                previous_actions: string;
+                progress_notes: string;
+                /** @description Every signature, voided ones too, oldest first. */
+                signatures: components["schemas"]["SignatureResponse"][];
+                /** @description Coverage and OTJ time when the review was created. */
+                snapshot: components["schemas"]["ReviewSnapshot"];
+                /** @description `signed` only when all three roles signed the current content. */
+                status: components["schemas"]["ReviewStatus"];
+                /** @description Not signed by all three 14 days or more after it was held. */
+                unsigned_overdue: boolean;
+                /** Format: date-time */
+                updated_at: string;
+                /**
+                 * Format: int32
+                 * @description Also sent as the `ETag` header; send it back in `If-Match` to edit.
+                 */
+                version: number;
             }[];
             /** Format: int64 */
             limit: number;
@@ -1188,6 +1664,40 @@ export interface components {
             /** @description A URN naming the kind of problem: `urn:ksbfolio:problem:{code}`. */
             type: string;
         };
+        ProgressReviewResponse: {
+            /** Format: uuid */
+            apprenticeship_id: string;
+            /** @description Wellbeing, safeguarding, changes of circumstance. */
+            concerns: string;
+            /** @description The SHA-256 of the canonical content as it is now. */
+            content_sha256: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            created_by: string;
+            /** Format: date */
+            held_on: string;
+            /** Format: uuid */
+            id: string;
+            next_actions: components["schemas"]["NextAction"][];
+            previous_actions: string;
+            progress_notes: string;
+            /** @description Every signature, voided ones too, oldest first. */
+            signatures: components["schemas"]["SignatureResponse"][];
+            /** @description Coverage and OTJ time when the review was created. */
+            snapshot: components["schemas"]["ReviewSnapshot"];
+            /** @description `signed` only when all three roles signed the current content. */
+            status: components["schemas"]["ReviewStatus"];
+            /** @description Not signed by all three 14 days or more after it was held. */
+            unsigned_overdue: boolean;
+            /** Format: date-time */
+            updated_at: string;
+            /**
+             * Format: int32
+             * @description Also sent as the `ETag` header; send it back in `If-Match` to edit.
+             */
+            version: number;
+        };
         RedeemPasswordLinkRequest: {
             /** @description 12 to 256 characters. */
             new_password: string;
@@ -1200,6 +1710,33 @@ export interface components {
              */
             refresh_token?: string | null;
         };
+        ReopenRequest: {
+            /** @description Why the signed record must change (1–2,000 characters). */
+            reason: string;
+        };
+        /** @description The fields of a review as sent. */
+        ReviewInput: {
+            /** @description Wellbeing, safeguarding, changes of circumstance. */
+            concerns?: string;
+            /**
+             * Format: date
+             * @description When the review was held: not in the future, not before the apprenticeship started.
+             */
+            held_on: string;
+            next_actions?: components["schemas"]["NextAction"][];
+            previous_actions?: string;
+            progress_notes?: string;
+        };
+        ReviewOtjRequest: {
+            decision: components["schemas"]["OtjDecision"];
+            /** @description Required to reject: what the apprentice should change. */
+            reason?: string | null;
+        };
+        /**
+         * @description The three parties to a review: who owns an action, and in which role someone signs.
+         * @enum {string}
+         */
+        ReviewParty: "apprentice" | "employer" | "provider";
         ReviewQueueItem: {
             apprentice: components["schemas"]["PersonName"];
             /** Format: uuid */
@@ -1224,6 +1761,42 @@ export interface components {
             feedback: string;
             reviewer: components["schemas"]["PersonName"];
         };
+        /** @description What the review discussed, as it stood when the review was created. */
+        ReviewSnapshot: {
+            duties: components["schemas"]["DutySnapshot"][];
+            otj: components["schemas"]["OtjSummary"];
+            totals: components["schemas"]["Totals"];
+        };
+        /** @description Where an apprenticeship stands on progress reviews (kept figures, `db::reviews`). */
+        ReviewStanding: {
+            /** Format: date */
+            last_review_on?: string | null;
+            /**
+             * Format: date
+             * @description The last day the next review may be held; `null` while a break in learning is open.
+             */
+            next_review_due_by?: string | null;
+            /** @description A break in learning is open. */
+            on_break: boolean;
+            review_state: components["schemas"]["ReviewState"];
+            /** @description Whether a review has stayed unsigned for 14 days or more since it was held. */
+            unsigned_overdue: boolean;
+            /**
+             * Format: int32
+             * @description Reviews not yet signed by all three parties.
+             */
+            unsigned_reviews: number;
+        };
+        /**
+         * @description How an apprenticeship stands against its next review deadline.
+         * @enum {string}
+         */
+        ReviewState: "on_time" | "due_soon" | "overdue";
+        /**
+         * @description Where a review stands: being written (or reopened), signed by some, signed by all three.
+         * @enum {string}
+         */
+        ReviewStatus: "draft" | "awaiting_signatures" | "signed";
         RevisionList: {
             items: components["schemas"]["RevisionResponse"][];
         };
@@ -1249,6 +1822,33 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "provider" | "employer" | "apprentice";
+        SignatureResponse: {
+            /** @description The SHA-256 of the review's canonical content this signature attests. */
+            content_sha256: string;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["ReviewParty"];
+            /** Format: date-time */
+            signed_at: string;
+            signer: components["schemas"]["PersonName"];
+            /** @description Not voided, and made on the content as it is now. */
+            valid: boolean;
+            void_reason?: string | null;
+            /** Format: date-time */
+            voided_at?: string | null;
+            /** Format: uuid */
+            voided_by?: string | null;
+        };
+        SignedResponse: {
+            /** @description The SHA-256 of the review's canonical content at this moment. */
+            content_sha256: string;
+            /** @description The review's status after this signature. */
+            review_status: components["schemas"]["ReviewStatus"];
+            role: components["schemas"]["ReviewParty"];
+            /** Format: date-time */
+            signed_at: string;
+            signer: components["schemas"]["PersonName"];
+        };
         SignoffList: {
             items: components["schemas"]["SignoffResponse"][];
         };
@@ -1278,6 +1878,11 @@ export interface components {
             /** Format: int32 */
             level: number;
             mapping: components["schemas"]["MappingProvenance"];
+            /**
+             * Format: int32
+             * @description The published minimum of off-the-job training hours, if any.
+             */
+            minimum_otj_hours?: number | null;
             reference: string;
             source?: string | null;
             title: string;
@@ -1290,9 +1895,24 @@ export interface components {
             /** Format: int32 */
             level: number;
             mapping_status: components["schemas"]["MappingStatus"];
+            /**
+             * Format: int32
+             * @description The published minimum of off-the-job training hours; `null`: none published (the
+             *     funded minimum of 187 hours applies).
+             */
+            minimum_otj_hours?: number | null;
             reference: string;
             title: string;
             version: string;
+        };
+        StartBreakRequest: {
+            /** @description Why (1–2,000 characters, no patient data). */
+            reason: string;
+            /**
+             * Format: date
+             * @description The first day of the break: not before the start, not in the future.
+             */
+            starts_on: string;
         };
         TokenResponse: {
             /** @description JWT for `Authorization: Bearer`, valid `expires_in` seconds. */
@@ -1322,6 +1942,30 @@ export interface components {
             /** Format: int32 */
             signed_off: number;
         };
+        UpdateApprenticeshipRequest: {
+            /**
+             * Format: date
+             * @description After the start date.
+             */
+            expected_end_date?: string | null;
+            /**
+             * Format: uuid
+             * @description An active employer user of the apprenticeship's employer.
+             */
+            mentor_id?: string | null;
+            /**
+             * Format: int32
+             * @description At least the floor of the funding rules (see `POST /apprenticeships`).
+             */
+            planned_otj_hours?: number | null;
+            /** Format: int32 */
+            rpl_reduction_hours?: number | null;
+            /**
+             * Format: uuid
+             * @description An active member of staff of the apprenticeship's provider.
+             */
+            tutor_id?: string | null;
+        };
         UpdateEvidenceRequest: {
             description?: string | null;
             kind?: components["schemas"]["EvidenceKind"] | null;
@@ -1329,6 +1973,22 @@ export interface components {
             /** Format: date */
             occurred_on?: string | null;
             title?: string | null;
+        };
+        UpdateOtjRequest: {
+            activity?: components["schemas"]["OtjActivity"] | null;
+            description?: string | null;
+            ksbs?: string[] | null;
+            /** Format: int32 */
+            minutes?: number | null;
+            /** Format: date */
+            occurred_on?: string | null;
+        };
+        UpdateStandardVersionRequest: {
+            /**
+             * Format: int32
+             * @description 1–20,000 hours, or `null` to record that none is published.
+             */
+            minimum_otj_hours?: number | null;
         };
         UpdateUserRequest: {
             /** @description `false` deactivates: the user cannot sign in and their tokens stop working. */
@@ -1450,6 +2110,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description the version to send in If-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1457,6 +2119,212 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_apprenticeship: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag from GET */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApprenticeshipRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description the new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprenticeshipResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description an invalid party or date, or a plan below the floor */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_breaks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakResponse"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_break: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: same key and body give the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBreakRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a break already open, an overlap, or a bad date or reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_break: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                break_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EndBreakRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description an end before the start or in the future, an overlap, or already ended */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1576,6 +2444,223 @@ export interface operations {
                 };
             };
             /** @description invalid field, unknown or duplicate KSB, or an NHS number in the text */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_otj: {
+        parameters: {
+            query?: {
+                /** @description Entries on or after this day. */
+                from?: string;
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+                status?: components["schemas"]["OtjStatus"];
+                /** @description Entries on or before this day. */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_OtjEntryResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a bad filter or page */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_otj: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: same key and body give the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOtjRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtjEntryResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description an invalid field, the day's 720 minutes passed, or an NHS number in the text */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    otj_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtjSummary"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_reviews: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_ProgressReviewResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: same key and body give the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReviewResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description an invalid field or an NHS number in the text */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1872,6 +2957,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /** @description Only apprenticeships in this state against their next review deadline. */
+                review_state?: "on_time" | "due_soon" | "overdue";
                 /**
                  * @description `mine` (the default: apprenticeships where you are the tutor or the mentor) or
                  *     `organisation`.
@@ -1882,6 +2969,8 @@ export interface operations {
                  *     without activity first).
                  */
                 sort?: "progress" | "-progress" | "last_activity";
+                /** @description `true`: only apprenticeships with a review not yet signed by all three parties. */
+                unsigned?: boolean;
             };
             header?: never;
             path?: never;
@@ -2536,6 +3625,220 @@ export interface operations {
             };
         };
     };
+    get_otj: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description the version to send in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtjEntryResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_otj: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description approved: frozen */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_otj: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag from GET */
+                "If-Match": string;
+            };
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOtjRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtjEntryResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description approved: frozen */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    review_otj: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewOtjRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtjEntryResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a rejection without a reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     review_queue: {
         parameters: {
             query?: {
@@ -2564,6 +3867,224 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                review_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description the version to send in If-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReviewResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_review: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag from GET */
+                "If-Match": string;
+            };
+            path: {
+                review_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReviewResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description signed: frozen until reopened */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description stale ETag */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no If-Match */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    reopen_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                review_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReviewResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description nothing signed to reopen */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no reason */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sign_review: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: the same key gives the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                review_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description this role has signed already */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2658,6 +4179,66 @@ export interface operations {
                 };
             };
             /** @description a control character in the reference */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_standard_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example ST0220 */
+                reference: string;
+                /** @example 1.1 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStandardVersionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandardSummary"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;

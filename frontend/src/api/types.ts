@@ -138,3 +138,28 @@ export type CaseloadSort = 'progress' | '-progress' | 'last_activity';
 export type CaseloadQuery = NonNullable<operations['get_caseload']['parameters']['query']> & {
   sort?: CaseloadSort;
 };
+
+// ---- Off-the-job training, progress reviews ----------------------------------------------
+
+export type OtjActivity = Schemas['OtjActivity'];
+const ACTIVITY_LIST = [
+  'taught_session',
+  'online_learning',
+  'practical_training',
+  'shadowing',
+  'mentoring',
+  'assignment',
+  'industry_visit',
+  'other',
+] as const;
+export const OTJ_ACTIVITIES: Exhaustive<OtjActivity, typeof ACTIVITY_LIST> = ACTIVITY_LIST;
+export type OtjStatus = Schemas['OtjStatus'];
+export type OtjEntry = Schemas['OtjEntryResponse'];
+export type OtjEntryInput = Schemas['CreateOtjRequest'];
+export type OtjSummary = Schemas['OtjSummary'];
+export type OtjPlanStatus = Schemas['OtjPlanStatus'];
+
+export type ProgressReview = Schemas['ProgressReviewResponse'];
+export type ReviewParty = Schemas['ReviewParty'];
+export type ReviewStatus = Schemas['ReviewStatus'];
+export type SignedReview = Schemas['SignedResponse'];

@@ -3,7 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
+import { getOtjSummary, listOtj } from '../api/otj';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
+import { listReviews } from '../api/reviews';
 import { getStandard, STANDARD_REFERENCE } from '../api/standards';
 import type { CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
 
@@ -21,6 +23,9 @@ export const keys = {
   reviewQueue: (q: QueueQuery) => ['review-queue', q] as const,
   signoffQueue: (q: QueueQuery) => ['signoff-queue', q] as const,
   caseload: (sort: string, scope: ListScope) => ['caseload', sort, scope] as const,
+  otj: (id: string) => ['otj', id] as const,
+  otjSummary: (id: string) => ['otj-summary', id] as const,
+  reviews: (id: string) => ['reviews', id] as const,
   organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
@@ -92,4 +97,17 @@ export function useAllUsers(role: Role) {
 
 export function useUsers(query: UserFilters) {
   return useQuery({ queryKey: keys.users(query), queryFn: () => listUsers(query) });
+}
+
+/** The latest 50 off-the-job entries of an apprenticeship. */
+export function useOtjEntries(id: string) {
+  return useQuery({ queryKey: keys.otj(id), queryFn: () => listOtj(id, { limit: 50 }) });
+}
+
+export function useOtjSummary(id: string) {
+  return useQuery({ queryKey: keys.otjSummary(id), queryFn: () => getOtjSummary(id) });
+}
+
+export function useReviews(id: string) {
+  return useQuery({ queryKey: keys.reviews(id), queryFn: () => listReviews(id, { limit: 50 }) });
 }

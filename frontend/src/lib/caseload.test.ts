@@ -14,6 +14,12 @@ function item(overrides: Partial<CaseloadItem> & { signed_off?: number; name?: s
     percent_signed_off: (signed / 94) * 100,
     duties: [],
     last_activity_at: '2026-01-01T10:00:00Z',
+    last_review_on: null,
+    next_review_due_by: '2026-03-31',
+    review_state: 'on_time',
+    unsigned_reviews: 0,
+    unsigned_overdue: false,
+    on_break: false,
     ...rest,
   };
 }

@@ -1,7 +1,6 @@
 //! `GET`, `PATCH` and `DELETE /api/v1/evidence/{id}`. Edits need `If-Match` with the ETag from
 //! `GET`: a stale one answers 412, none 428, so two people cannot overwrite each other.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, web};
 use chrono::NaiveDate;
 use diesel_async::AsyncConnection;
@@ -14,6 +13,7 @@ use super::{
     require_apprentice, response, status_of, validate,
 };
 use crate::api::extract::Json;
+use crate::api::if_match::expected_versions;
 use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
 use crate::db::evidence as db_evidence;
@@ -52,29 +52,6 @@ pub struct UpdateEvidenceRequest {
     pub kind: Option<EvidenceKind>,
     pub occurred_on: Option<NaiveDate>,
     pub ksbs: Option<Vec<String>>,
-}
-
-/// The versions a client says it is editing, from `If-Match`: one or more strong ETags. `*`
-/// is refused with 428 too: it would skip the lost-update check this header exists for. Weak
-/// tags (`W/"1"`) never match (RFC 9110 §13.1.1), so they answer 412.
-fn expected_versions(req: &HttpRequest) -> AppResult<Vec<i32>> {
-    let value = req
-        .headers()
-        .get(header::IF_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|v| !v.is_empty() && *v != "*")
-        .ok_or_else(|| {
-            AppError::PreconditionRequired(
-                "Send `If-Match` with the ETag from GET, so that edits cannot overwrite each other."
-                    .into(),
-            )
-        })?;
-    Ok(value
-        .split(',')
-        .map(str::trim)
-        .filter_map(|tag| tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok())
-        .collect())
 }
 
 fn stale() -> AppError {

@@ -98,6 +98,7 @@ async fn create(conn: &mut AsyncPgConnection, doc: &StandardDocument) -> QueryRe
             standards::mapping_status.eq(doc.mapping.status.as_str()),
             standards::mapping_note.eq(&doc.mapping.note),
             standards::mapping_source.eq(&doc.mapping.source),
+            standards::minimum_otj_hours.eq(doc.minimum_otj_hours),
         ))
         .returning(standards::id)
         .get_result(conn)
@@ -245,6 +246,8 @@ async fn replace_links(
             standards::mapping_note.eq(&doc.mapping.note),
             standards::mapping_source.eq(&doc.mapping.source),
             standards::mapping_updated_at.eq(diesel::dsl::now),
+            // A record without a minimum leaves the one an administrator set.
+            standards::minimum_otj_hours.eq(doc.minimum_otj_hours.or(standard.minimum_otj_hours)),
         ))
         .execute(conn)
         .await?;

@@ -27,6 +27,7 @@ pub struct Standard {
     pub mapping_source: String,
     pub mapping_updated_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
+    pub minimum_otj_hours: Option<i32>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -140,4 +141,32 @@ pub async fn find_by_id(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<O
         .first(conn)
         .await
         .optional()
+}
+
+/// One version of a standard, by reference and version.
+pub async fn find_version(
+    conn: &mut AsyncPgConnection,
+    reference: &str,
+    version: &str,
+) -> QueryResult<Option<Standard>> {
+    standards::table
+        .filter(standards::reference.eq(reference))
+        .filter(standards::version.eq(version))
+        .select(Standard::as_select())
+        .first(conn)
+        .await
+        .optional()
+}
+
+/// Sets (or clears) a version's published minimum of OTJ hours.
+pub async fn set_minimum_otj_hours(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    hours: Option<i32>,
+) -> QueryResult<Standard> {
+    diesel::update(standards::table.find(id))
+        .set(standards::minimum_otj_hours.eq(hours))
+        .returning(Standard::as_returning())
+        .get_result(conn)
+        .await
 }

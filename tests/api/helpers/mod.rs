@@ -4,6 +4,7 @@
 pub mod app;
 pub mod database;
 pub mod portfolio;
+pub mod reviews;
 pub mod world;
 
 pub use app::{TestApp, spawn_app};

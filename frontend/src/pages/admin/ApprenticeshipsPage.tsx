@@ -13,7 +13,8 @@ import { EmptyState, QueryView } from '../../components/QueryState';
 import { useAllUsers, useApprenticeships, useOrganisations } from '../../hooks/queries';
 import { formatDate, nameOf } from '../../lib/format';
 
-type Form = Omit<NewApprenticeship, 'standard'>;
+// The OTJ plan is set later on the apprenticeship (PATCH), not in this form.
+type Form = Omit<NewApprenticeship, 'standard' | 'planned_otj_hours' | 'rpl_reduction_hours'>;
 const IDS: Record<keyof Form, string> = {
   apprentice_id: 'app-apprentice',
   employer_id: 'app-employer',

@@ -52,6 +52,8 @@ export default function ProgressPage() {
               </Link>
             )}
             <Link to={`/apprenticeships/${apprenticeshipId}/evidence`}>{own ? 'My evidence' : 'All evidence'}</Link>
+            <Link to={`/apprenticeships/${apprenticeshipId}/otj`}>Off-the-job training</Link>
+            <Link to={`/apprenticeships/${apprenticeshipId}/reviews`}>Progress reviews</Link>
           </div>
           <h2>Progress by duty</h2>
           <ProvisionalNotice mapping={standard.data.mapping} />

@@ -25,6 +25,12 @@ function row(name: string, signedOff: number, lastActivityDaysAgo: number): Case
       { code: 'D2', percent_evidenced: 30, percent_signed_off: 7.69 },
     ],
     last_activity_at: new Date(Date.now() - lastActivityDaysAgo * day).toISOString(),
+    last_review_on: null,
+    next_review_due_by: '2026-03-31',
+    review_state: 'on_time',
+    unsigned_reviews: 0,
+    unsigned_overdue: false,
+    on_break: false,
   };
 }
 

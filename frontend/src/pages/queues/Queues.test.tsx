@@ -80,6 +80,12 @@ describe('my apprentices', () => {
       percent_signed_off: (signedOff / 94) * 100,
       duties: [],
       last_activity_at: '2026-02-01T10:00:00Z',
+      last_review_on: null,
+      next_review_due_by: '2026-03-31',
+      review_state: 'on_time',
+      unsigned_reviews: 0,
+      unsigned_overdue: false,
+      on_break: false,
     });
     const api = mockApi({ 'GET /caseload': () => json({ items: [item('Zoe', 1), item('Ben', 47)], total: 2, limit: 200, offset: 0 }) });
     renderApp(<App />, { url: '/apprentices' });

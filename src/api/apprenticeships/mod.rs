@@ -1,7 +1,11 @@
-//! `POST/GET /api/v1/apprenticeships`, `GET /api/v1/apprenticeships/{id}`.
+//! `POST/GET /api/v1/apprenticeships`, `GET /api/v1/apprenticeships/{id}`; `PATCH` is in
+//! [`edit`]. Every apprenticeship answers with its OTJ plan and where it stands on reviews.
+
+pub mod edit;
 
 use std::collections::HashMap;
 
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
@@ -17,8 +21,9 @@ use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship, NewApprenticeship};
 use crate::db::{audit, catalogue, organisations, users};
 use crate::domain::identity::Role;
-use crate::domain::policy;
+use crate::domain::review::{self, ReviewState};
 use crate::domain::scope::Actor;
+use crate::domain::{otj, policy};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 
@@ -53,7 +58,106 @@ pub struct ApprenticeshipResponse {
     pub tutor: Option<PersonRef>,
     pub start_date: NaiveDate,
     pub expected_end_date: NaiveDate,
+    /// Planned off-the-job training hours; `null` until a plan is set.
+    pub planned_otj_hours: Option<i32>,
+    /// Hours of recognised prior learning taken off the standard's minimum.
+    pub rpl_reduction_hours: i32,
+    #[serde(flatten)]
+    pub reviews: ReviewStanding,
+    /// Also sent as the `ETag` header of `GET`; send it back in `If-Match` to change it.
+    pub version: i32,
     pub created_at: DateTime<Utc>,
+}
+
+/// Where an apprenticeship stands on progress reviews (kept figures, `db::reviews`).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReviewStanding {
+    pub last_review_on: Option<NaiveDate>,
+    /// The last day the next review may be held; `null` while a break in learning is open.
+    pub next_review_due_by: Option<NaiveDate>,
+    pub review_state: ReviewState,
+    /// Reviews not yet signed by all three parties.
+    pub unsigned_reviews: i32,
+    /// Whether a review has stayed unsigned for 14 days or more since it was held.
+    pub unsigned_overdue: bool,
+    /// A break in learning is open.
+    pub on_break: bool,
+}
+
+impl ReviewStanding {
+    pub fn of(
+        last_review_on: Option<NaiveDate>,
+        next_review_due_by: Option<NaiveDate>,
+        unsigned_reviews: i32,
+        oldest_unsigned_review_on: Option<NaiveDate>,
+        on_break: bool,
+        today: NaiveDate,
+    ) -> Self {
+        Self {
+            last_review_on,
+            next_review_due_by,
+            review_state: review::review_state(next_review_due_by, today),
+            unsigned_reviews,
+            unsigned_overdue: oldest_unsigned_review_on
+                .is_some_and(|held_on| review::unsigned_overdue(held_on, false, today)),
+            on_break,
+        }
+    }
+
+    pub fn of_apprenticeship(a: &Apprenticeship, today: NaiveDate) -> Self {
+        Self::of(
+            a.last_review_on,
+            a.next_review_due_by,
+            a.unsigned_reviews,
+            a.oldest_unsigned_review_on,
+            a.on_break,
+            today,
+        )
+    }
+}
+
+/// The ETag of an apprenticeship's editable fields.
+pub fn etag_header(a: &Apprenticeship) -> (header::HeaderName, HeaderValue) {
+    (
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", a.version))
+            .unwrap_or_else(|_| HeaderValue::from_static("\"0\"")),
+    )
+}
+
+/// Checks an OTJ plan: bounds, and the funding rules' floor (`domain::otj::check_plan`),
+/// which names `planned_otj_hours` and says the floor and why.
+pub fn plan_errors(
+    planned_otj_hours: Option<i32>,
+    rpl_reduction_hours: i32,
+    minimum_otj_hours: Option<i32>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let max = otj::MAX_PLAN_HOURS;
+    if !(0..=max).contains(&rpl_reduction_hours) {
+        errors.push(FieldError::new(
+            "rpl_reduction_hours",
+            format!("must be between 0 and {max}"),
+        ));
+    } else if let Some(planned) = planned_otj_hours {
+        if planned > max {
+            errors.push(FieldError::new(
+                "planned_otj_hours",
+                format!("must be at most {max} hours"),
+            ));
+        } else if let Err(below) = otj::check_plan(planned, rpl_reduction_hours, minimum_otj_hours)
+        {
+            errors.push(FieldError::new("planned_otj_hours", below.0));
+        }
+    }
+    errors
+}
+
+/// Whether `user` is active, of `role`, in `organisation`: what every party must be.
+pub fn is_active_member(user: Option<&users::User>, role: Role, organisation: Uuid) -> bool {
+    user.is_some_and(|u| {
+        u.role == role.as_str() && u.organisation_id == Some(organisation) && u.active
+    })
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -68,6 +172,12 @@ pub struct CreateApprenticeshipRequest {
     pub tutor_id: Uuid,
     pub start_date: NaiveDate,
     pub expected_end_date: NaiveDate,
+    /// Planned off-the-job training hours: at least the floor of the funding rules
+    /// (187, or the standard's minimum less `rpl_reduction_hours` when that is more).
+    pub planned_otj_hours: Option<i32>,
+    /// Hours of recognised prior learning (default 0).
+    #[serde(default)]
+    pub rpl_reduction_hours: i32,
 }
 
 /// Names for a page of apprenticeships, fetched in two queries whatever the page size.
@@ -131,6 +241,7 @@ impl Names {
     }
 
     pub fn response(&self, a: Apprenticeship) -> ApprenticeshipResponse {
+        let reviews = ReviewStanding::of_apprenticeship(&a, Utc::now().date_naive());
         let (standard, standard_version) = self
             .standards
             .get(&a.standard_id)
@@ -152,6 +263,10 @@ impl Names {
             tutor_id: a.tutor_id,
             start_date: a.start_date,
             expected_end_date: a.expected_end_date,
+            planned_otj_hours: a.planned_otj_hours,
+            rpl_reduction_hours: a.rpl_reduction_hours,
+            reviews,
+            version: a.version,
             created_at: a.created_at,
         }
     }
@@ -191,11 +306,7 @@ async fn validate(
             .into_iter()
             .map(|u| (u.id, u))
             .collect();
-    let check = |id: Uuid, role: Role, org: Uuid| {
-        people
-            .get(&id)
-            .is_some_and(|u| u.role == role.as_str() && u.organisation_id == Some(org) && u.active)
-    };
+    let check = |id: Uuid, role: Role, org: Uuid| is_active_member(people.get(&id), role, org);
     if !check(body.apprentice_id, Role::Apprentice, body.employer_id) {
         errors.push(FieldError::new(
             "apprentice_id",
@@ -220,6 +331,11 @@ async fn validate(
             "must be after start_date",
         ));
     }
+    errors.extend(plan_errors(
+        body.planned_otj_hours,
+        body.rpl_reduction_hours,
+        standard.as_ref().and_then(|s| s.standard.minimum_otj_hours),
+    ));
     match (standard, errors.is_empty()) {
         (Some(standard), true) => Ok(standard.standard.id),
         _ => Err(AppError::invalid_fields(errors)),
@@ -279,6 +395,9 @@ pub async fn create_apprenticeship(
                     tutor_id: body.tutor_id,
                     start_date: body.start_date,
                     expected_end_date: body.expected_end_date,
+                    planned_otj_hours: body.planned_otj_hours,
+                    rpl_reduction_hours: body.rpl_reduction_hours,
+                    next_review_due_by: Some(review::calendar_deadline(body.start_date)),
                 },
             )
             .await?;
@@ -297,6 +416,8 @@ pub async fn create_apprenticeship(
                         "standard": body.standard,
                         "start_date": created.start_date,
                         "expected_end_date": created.expected_end_date,
+                        "planned_otj_hours": created.planned_otj_hours,
+                        "rpl_reduction_hours": created.rpl_reduction_hours,
                     }),
                 ),
             )
@@ -347,12 +468,12 @@ pub async fn find_visible(
         .ok_or_else(|| AppError::not_found("apprenticeship"))
 }
 
-/// One apprenticeship in the caller's scope.
+/// One apprenticeship in the caller's scope, with its `ETag`.
 #[utoipa::path(
     tag = "apprenticeships",
     security(("bearer" = [])),
     responses(
-        (status = 200, body = ApprenticeshipResponse),
+        (status = 200, body = ApprenticeshipResponse, headers(("ETag" = String, description = "the version to send in If-Match"))),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -361,9 +482,12 @@ pub async fn get_apprenticeship(
     state: web::Data<AppState>,
     auth: Authenticated,
     id: web::Path<Uuid>,
-) -> AppResult<web::Json<ApprenticeshipResponse>> {
+) -> AppResult<HttpResponse> {
     let mut conn = db_conn(&state).await?;
     let found = find_visible(&mut conn, &auth.actor, *id).await?;
+    let tag = etag_header(&found);
     let names = Names::load(&mut conn, std::slice::from_ref(&found)).await?;
-    Ok(web::Json(names.response(found)))
+    Ok(HttpResponse::Ok()
+        .insert_header(tag)
+        .json(names.response(found)))
 }

@@ -1,0 +1,126 @@
+/**
+ * Progress reviews of one apprenticeship: each review's record, its signatures (void ones
+ * marked), and a button for the apprentice, the mentor and the tutor to sign in their own role.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useParams } from 'react-router';
+import { signReview } from '../../api/reviews';
+import type { ProgressReview, ReviewParty, ReviewStatus, Role } from '../../api/types';
+import { useUser } from '../../auth/AuthContext';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { PageHeading } from '../../components/PageHeading';
+import { EmptyState, QueryView } from '../../components/QueryState';
+import { keys, useReviews } from '../../hooks/queries';
+import { formatDate, formatDateTime } from '../../lib/format';
+
+const STATUS_LABELS: Record<ReviewStatus, string> = {
+  draft: 'Draft',
+  awaiting_signatures: 'Waiting for signatures',
+  signed: 'Signed by all three',
+};
+
+const PARTY_LABELS: Record<ReviewParty, string> = {
+  apprentice: 'Apprentice',
+  employer: 'Employer',
+  provider: 'Training provider',
+};
+
+/** The role a user signs in, if they sign at all (administrators do not). */
+export function signingRole(role: Role): ReviewParty | null {
+  switch (role) {
+    case 'apprentice':
+      return 'apprentice';
+    case 'employer':
+      return 'employer';
+    case 'provider':
+      return 'provider';
+    case 'admin':
+      return null;
+  }
+}
+
+function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; apprenticeshipId: string }) {
+  const client = useQueryClient();
+  const role = signingRole(useUser().role);
+  const sign = useMutation({
+    mutationFn: () => signReview(review.id),
+    onSuccess: () => client.invalidateQueries({ queryKey: keys.reviews(apprenticeshipId) }),
+  });
+  const live = review.signatures.filter((s) => s.voided_at === null || s.voided_at === undefined);
+  const signedByMe = role !== null && live.some((s) => s.role === role);
+  return (
+    <section className="nhsuk-card" aria-labelledby={`review-${review.id}`} data-testid="review">
+      <div className="nhsuk-card__content">
+        <h2 className="nhsuk-card__heading" id={`review-${review.id}`}>
+          Review held on {formatDate(review.held_on)}
+        </h2>
+        <p>
+          <strong className="nhsuk-tag">{STATUS_LABELS[review.status]}</strong>
+          {review.unsigned_overdue && <strong className="nhsuk-tag nhsuk-tag--red nhsuk-u-margin-left-2">Unsigned for over 14 days</strong>}
+        </p>
+        {review.progress_notes && <p className="app-pre-wrap">{review.progress_notes}</p>}
+        {review.concerns && (
+          <>
+            <h3>Concerns</h3>
+            <p className="app-pre-wrap">{review.concerns}</p>
+          </>
+        )}
+        {review.next_actions.length > 0 && (
+          <>
+            <h3>Next actions</h3>
+            <ul>
+              {review.next_actions.map((a, i) => (
+                <li key={`${i}-${a.action}`}>
+                  {a.action} ({PARTY_LABELS[a.owner]}, by {formatDate(a.due_on)})
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+        <h3>Signatures</h3>
+        {review.signatures.length === 0 ? (
+          <p>Nobody has signed yet.</p>
+        ) : (
+          <ul data-testid="signatures">
+            {review.signatures.map((s) => (
+              <li key={s.id}>
+                {PARTY_LABELS[s.role]}: {s.signer.name}, {formatDateTime(s.signed_at)}
+                {s.valid ? '' : s.voided_at ? ` (void: ${s.void_reason ?? ''})` : ' (made on earlier content, not valid)'}
+              </li>
+            ))}
+          </ul>
+        )}
+        <ErrorSummary error={sign.error} />
+        {role !== null && !signedByMe && (
+          <button type="button" className="nhsuk-button nhsuk-u-margin-bottom-0" onClick={() => sign.mutate()} disabled={sign.isPending}>
+            Sign as {PARTY_LABELS[role].toLowerCase()}
+            <span className="nhsuk-u-visually-hidden"> the review held on {formatDate(review.held_on)}</span>
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
+export default function ReviewsPage() {
+  const { apprenticeshipId = '' } = useParams();
+  const reviews = useReviews(apprenticeshipId);
+  return (
+    <>
+      <PageHeading title="Progress reviews" />
+      <QueryView query={reviews} label="Loading the reviews">
+        {(page) =>
+          page.items.length === 0 ? (
+            <EmptyState>No progress review has been recorded yet.</EmptyState>
+          ) : (
+            <>
+              {page.items.map((review) => (
+                <ReviewCard key={review.id} review={review} apprenticeshipId={apprenticeshipId} />
+              ))}
+            </>
+          )
+        }
+      </QueryView>
+    </>
+  );
+}

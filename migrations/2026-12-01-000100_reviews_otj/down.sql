@@ -1,0 +1,19 @@
+DROP TABLE review_signatures;
+DROP TABLE progress_reviews;
+DROP TABLE learning_breaks;
+DROP TABLE otj_entry_ksbs;
+DROP TABLE otj_entries;
+DROP INDEX apprenticeships_provider_review_due_idx;
+ALTER TABLE apprenticeships
+    DROP CONSTRAINT apprenticeships_unsigned_reviews_dated,
+    DROP COLUMN on_break,
+    DROP COLUMN oldest_unsigned_review_on,
+    DROP COLUMN unsigned_reviews,
+    DROP COLUMN next_review_due_by,
+    DROP COLUMN last_review_on,
+    DROP COLUMN otj_pending_minutes,
+    DROP COLUMN otj_approved_minutes,
+    DROP COLUMN rpl_reduction_hours,
+    DROP COLUMN planned_otj_hours,
+    DROP COLUMN version;
+ALTER TABLE standards DROP COLUMN minimum_otj_hours;
