@@ -24,13 +24,24 @@ async fn enrol(
     planned: Option<i32>,
     rpl: i32,
 ) -> (u16, Value) {
+    // A fresh apprentice each time: an apprentice has one enrolment per standard.
+    let fresh = crate::helpers::world::user(
+        app,
+        &w.admin.token,
+        "apprentice",
+        &w.a.employer_org,
+        "Fresh Apprentice",
+    )
+    .await;
+    let mut body = enrolment(w, planned, rpl);
+    body["apprentice_id"] = fresh.id.into();
     send(
         app,
         &w.a.tutor.token,
         Method::POST,
         "/api/v1/apprenticeships",
         None,
-        Some(enrolment(w, planned, rpl)),
+        Some(body),
     )
     .await
 }

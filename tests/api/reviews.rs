@@ -366,6 +366,15 @@ async fn the_caseload_shows_and_filters_review_state_and_unsigned_reviews_in_a_f
     // Three more apprenticeships of provider A, started on different days.
     let mut ids = vec![a.clone()];
     for start in ["2026-09-01", "2026-10-15", "2026-11-20"] {
+        // Each its own apprentice: an apprentice has one enrolment per standard.
+        let apprentice = crate::helpers::world::user(
+            &app,
+            &w.admin.token,
+            "apprentice",
+            &w.a.employer_org,
+            "Another Apprentice",
+        )
+        .await;
         let (status, body) = send(
             &app,
             tutor,
@@ -373,7 +382,7 @@ async fn the_caseload_shows_and_filters_review_state_and_unsigned_reviews_in_a_f
             "/api/v1/apprenticeships",
             None,
             Some(json!({
-                "apprentice_id": w.a.apprentice.id, "standard": "ST0220",
+                "apprentice_id": apprentice.id, "standard": "ST0220",
                 "employer_id": w.a.employer_org, "provider_id": w.a.provider_org,
                 "mentor_id": w.a.mentor.id, "tutor_id": w.a.tutor.id,
                 "start_date": start, "expected_end_date": "2028-08-31",
