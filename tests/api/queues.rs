@@ -393,3 +393,35 @@ async fn only_the_apprenticeships_own_mentor_signs_off_and_the_refusal_names_the
     let (status, body) = sign_off(&app, &w.a.mentor.token, &w.a.apprenticeship, "S1").await;
     assert_eq!(status, 201, "{body}");
 }
+
+#[tokio::test]
+async fn an_admin_reassigns_the_mentor_and_the_sign_off_moves_with_them() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (_, mentor2, _, _) = colleagues(&app, &w).await;
+    accepted(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.apprenticeship,
+        &["S1", "S2"],
+    )
+    .await;
+    let path = format!("/api/v1/apprenticeships/{}", w.a.apprenticeship);
+    let etag = app.get_as(&w.admin.token, &path).await.headers()["etag"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    let response = app
+        .as_user(&w.admin.token, reqwest::Method::PATCH, &path)
+        .header("If-Match", etag)
+        .json(&serde_json::json!({ "mentor_id": mentor2.id }))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(response.status().as_u16(), 200);
+    let (status, _) = sign_off(&app, &w.a.mentor.token, &w.a.apprenticeship, "S1").await;
+    assert_eq!(status, 403, "the former mentor no longer signs off");
+    let (status, body) = sign_off(&app, &mentor2.token, &w.a.apprenticeship, "S1").await;
+    assert_eq!(status, 201, "{body}");
+}
