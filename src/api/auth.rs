@@ -59,7 +59,8 @@ fn bad_credentials() -> AppError {
     AppError::Unauthorized("The e-mail address or password is not right.".into())
 }
 
-fn client_addr(req: &HttpRequest) -> String {
+/// The peer's address, the key of the per-address sign-in throttle.
+pub(crate) fn client_addr(req: &HttpRequest) -> String {
     req.peer_addr()
         .map(|a| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into())

@@ -17,6 +17,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::audit::entry;
+use super::auth::client_addr;
 use super::extract::Json;
 use super::{db_conn, sign_in_throttle};
 use crate::auth::password::{self, Verified};
@@ -33,12 +34,6 @@ pub struct ChangePasswordRequest {
     pub current_password: String,
     /// 12 to 256 characters.
     pub new_password: String,
-}
-
-fn client_addr(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
 }
 
 fn new_password(raw: &str, field: &str) -> AppResult<()> {

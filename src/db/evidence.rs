@@ -203,11 +203,7 @@ pub async fn ksb_codes(
         .select((evidence_ksbs::evidence_id, ksbs::code))
         .load(conn)
         .await?;
-    let mut map: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (id, code) in rows {
-        map.entry(id).or_default().push(code);
-    }
-    Ok(map)
+    Ok(super::grouped(rows))
 }
 
 /// Filters of the evidence list.

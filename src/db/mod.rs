@@ -67,6 +67,17 @@ pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError
     build_pool_with_deadline(database_url, max_size, DEFAULT_DEADLINE)
 }
 
+/// `(key, value)` rows, in order, as each key's values: children of a page of rows.
+pub fn grouped<K: std::hash::Hash + Eq, V>(
+    rows: Vec<(K, V)>,
+) -> std::collections::HashMap<K, Vec<V>> {
+    let mut map = std::collections::HashMap::<K, Vec<V>>::new();
+    for (key, value) in rows {
+        map.entry(key).or_default().push(value);
+    }
+    map
+}
+
 /// Builds the connection pool. Nothing about the database may hold a request for longer than
 /// `deadline`: waiting for a free connection, connecting (the server may accept the socket and
 /// then never answer) and recycling each time out after it, every statement gets it as

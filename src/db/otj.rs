@@ -253,11 +253,7 @@ pub async fn ksb_codes(
         .select((otj_entry_ksbs::entry_id, ksbs::code))
         .load(conn)
         .await?;
-    let mut map: HashMap<Uuid, Vec<String>> = HashMap::new();
-    for (id, code) in rows {
-        map.entry(id).or_default().push(code);
-    }
-    Ok(map)
+    Ok(super::grouped(rows))
 }
 
 /// Filters of the OTJ list.
