@@ -29,6 +29,9 @@ pub struct KsbState {
     pub signed_off_by: Option<Uuid>,
 }
 
+/// How many times this process repaired kept figures by a full recomputation (logged each time).
+pub static KEPT_FIGURE_REPAIRS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Which KSBs of an apprenticeship to recompute.
 #[derive(Debug, Clone, Copy)]
 pub enum Which<'a> {
@@ -209,8 +212,23 @@ pub async fn apply(
             moved.record(*ksb, old, new);
             rows.push((*ksb, new, counts, active));
         }
-        if kept.len() != touched.len() || rows.iter().any(|(_, _, c, _)| !c.is_possible()) {
-            // Kept rows missing or counts that cannot be: recompute from the raw rows instead.
+        let missing = kept.len() != touched.len();
+        if missing || rows.iter().any(|(_, _, c, _)| !c.is_possible()) {
+            // Kept rows missing or counts that cannot be: recompute from the raw rows instead,
+            // and say so: a repair means something wrote around the kept figures.
+            let reason = if missing {
+                "kept status rows missing"
+            } else {
+                "a kept count would go negative"
+            };
+            let repairs =
+                KEPT_FIGURE_REPAIRS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            tracing::warn!(
+                %apprenticeship_id,
+                reason,
+                repairs_since_start = repairs,
+                "kept KSB figures repaired by a full recomputation"
+            );
             return initialise(conn, apprenticeship_id, standard_id).await;
         }
         // Pipelined: the statuses and the progress they moved in one round trip.
