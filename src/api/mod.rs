@@ -14,6 +14,7 @@ pub mod extract;
 pub mod health;
 pub mod idempotency;
 pub mod if_match;
+pub mod imports;
 pub mod middleware;
 pub mod organisations;
 pub mod otj;
@@ -64,6 +65,8 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(users::get_user)
         .service(users::update_user)
         .service(passwords::create_password_link)
+        .service(imports::import_users)
+        .service(imports::import_apprenticeships)
         .service(apprenticeships::create_apprenticeship)
         .service(apprenticeships::list_apprenticeships)
         .service(apprenticeships::get_apprenticeship)

@@ -81,3 +81,25 @@ pub async fn list(
         .await?;
     Ok((items, total))
 }
+
+/// Organisations named (case-insensitively) or identified by any of `keys`, in one query: what
+/// the lines of an import name.
+pub async fn find_by_names_or_ids(
+    conn: &mut AsyncPgConnection,
+    keys: &[String],
+) -> QueryResult<Vec<Organisation>> {
+    let ids: Vec<Uuid> = keys
+        .iter()
+        .filter_map(|k| Uuid::parse_str(k).ok())
+        .collect();
+    let names: Vec<String> = keys.iter().map(|k| k.to_lowercase()).collect();
+    organisations::table
+        .filter(
+            super::lower(organisations::name)
+                .eq_any(names)
+                .or(organisations::id.eq_any(ids)),
+        )
+        .select(Organisation::as_select())
+        .load(conn)
+        .await
+}

@@ -313,3 +313,16 @@ pub async fn visible(
         .await
         .optional()
 }
+
+/// The users with these e-mail addresses (case-insensitive), in one query.
+pub async fn find_by_emails(
+    conn: &mut AsyncPgConnection,
+    emails: &[String],
+) -> QueryResult<Vec<User>> {
+    let emails: Vec<String> = emails.iter().map(|e| e.to_lowercase()).collect();
+    users::table
+        .filter(super::lower(users::email).eq_any(emails))
+        .select(User::as_select())
+        .load(conn)
+        .await
+}

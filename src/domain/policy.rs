@@ -164,6 +164,14 @@ pub fn issue_password_link(actor: &Actor) -> Decision {
     )
 }
 
+/// Importing a cohort from CSV (each line then passes the rule for one record).
+pub fn import(actor: &Actor) -> Decision {
+    allow_if(
+        matches!(actor.role, Role::Admin | Role::Provider),
+        "Cohorts are imported by administrators and training provider staff.",
+    )
+}
+
 /// Creating organisations.
 pub fn create_organisation(actor: &Actor) -> Decision {
     allow_if(
@@ -547,6 +555,8 @@ mod tests {
         assert!(read_signoff_queue(&tutor()).is_err());
         assert!(create_organisation(&tutor()).is_err());
         assert!(issue_password_link(&tutor()).is_err());
+        assert_eq!(import(&tutor()), Ok(()));
+        assert!(import(&actor(Role::Employer, Some(EMPLOYER))).is_err());
         assert_eq!(issue_password_link(&admin()), Ok(()));
         assert_eq!(create_organisation(&admin()), Ok(()));
     }

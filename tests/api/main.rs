@@ -19,6 +19,7 @@ mod hardening;
 mod health;
 mod idempotency;
 mod identity;
+mod imports;
 mod otj;
 mod passwords;
 mod queues;

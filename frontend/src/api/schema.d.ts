@@ -480,6 +480,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/imports/apprenticeships": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import enrolments from CSV. Administrators, or provider staff for their own provider; every
+         *     line checked by the rules of `POST /api/v1/apprenticeships`. All or nothing; a re-upload
+         *     changes nothing.
+         */
+        post: operations["import_apprenticeships"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import users from CSV (`email,name,role,organisation`). Administrators import every role;
+         *     training provider staff apprentices only. All or nothing; a re-upload changes nothing.
+         */
+        post: operations["import_users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -844,6 +885,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ApprenticeshipImportResponse: {
+            created: number;
+            lines: components["schemas"]["ImportedApprenticeship"][];
+            unchanged: number;
+        };
         ApprenticeshipResponse: components["schemas"]["ReviewStanding"] & {
             apprentice?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
@@ -1188,6 +1234,25 @@ export interface components {
             /** @description Always `ok` when the process answers. */
             status: string;
         };
+        ImportedApprenticeship: {
+            /** Format: uuid */
+            apprenticeship_id: string;
+            /** Format: int64 */
+            line: number;
+            outcome: components["schemas"]["LineOutcome"];
+        };
+        ImportedUser: {
+            email: string;
+            /** Format: int64 */
+            line: number;
+            /** Format: date-time */
+            link_expires_at?: string | null;
+            outcome: components["schemas"]["LineOutcome"];
+            /** @description For a created account: the path that sets its password, shown once. */
+            password_link?: string | null;
+            /** Format: uuid */
+            user_id: string;
+        };
         KsbCoverage: {
             code: string;
             /** @description Evidence mapped to this KSB by status (withdrawn evidence is not counted). */
@@ -1212,6 +1277,11 @@ export interface components {
             kind: components["schemas"]["KsbKind"];
             text: string;
         };
+        /**
+         * @description What an import did with one line.
+         * @enum {string}
+         */
+        LineOutcome: "created" | "unchanged";
         LoginRequest: {
             /** @example apprentice@example.nhs.uk */
             email: string;
@@ -1999,6 +2069,11 @@ export interface components {
         UploadForm: {
             /** Format: binary */
             file: string;
+        };
+        UserImportResponse: {
+            created: number;
+            lines: components["schemas"]["ImportedUser"][];
+            unchanged: number;
         };
         UserResponse: {
             active: boolean;
@@ -3440,6 +3515,104 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_apprenticeships: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description header `apprentice_email,standard,employer,provider,mentor_email,tutor_email,start_date,expected_end_date[,planned_otj_hours,rpl_reduction_hours]` */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprenticeshipImportResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description every bad line, named `line N: field`; nothing written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_users: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description header `email,name,role,organisation` */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserImportResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description every bad line, named `line N: field`; nothing written */
             422: {
                 headers: {
                     [name: string]: unknown;

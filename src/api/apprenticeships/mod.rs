@@ -363,70 +363,79 @@ pub async fn create_apprenticeship(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut conn = db_conn(&state).await?;
-    let mut standings = users::standings(&mut conn, &[body.apprentice_id, body.mentor_id]).await?;
-    let mut standing_of = |id| standings.remove(&id).unwrap_or_default();
-    let (apprentice, mentor) = (standing_of(body.apprentice_id), standing_of(body.mentor_id));
-    policy::enrol(&auth.actor, body.provider_id, &apprentice, &mentor)?;
-    let standard_id = validate(&mut conn, &body).await?;
-    let reference = body.standard.trim().to_uppercase();
     let created = conn
-        .transaction(async |conn| {
-            // An apprentice is enrolled once per standard: every enrolment stays active until a
-            // later capability records its end.
-            if let Some(existing) =
-                apprenticeships::enrolment_on_standard(conn, body.apprentice_id, &reference).await?
-            {
-                return Err(AppError::conflict(
-                    "already_enrolled",
-                    format!(
-                        "This apprentice is already enrolled on {reference} (apprenticeship \
-                         {existing}); an apprentice has one active enrolment per standard."
-                    ),
-                ));
-            }
-            let created = apprenticeships::insert(
-                conn,
-                &NewApprenticeship {
-                    apprentice_id: body.apprentice_id,
-                    standard_id,
-                    employer_id: body.employer_id,
-                    provider_id: body.provider_id,
-                    mentor_id: body.mentor_id,
-                    tutor_id: body.tutor_id,
-                    start_date: body.start_date,
-                    expected_end_date: body.expected_end_date,
-                    planned_otj_hours: body.planned_otj_hours,
-                    rpl_reduction_hours: body.rpl_reduction_hours,
-                    next_review_due_by: Some(review::calendar_deadline(body.start_date)),
-                },
-            )
-            .await?;
-            // Every KSB starts as not started in the kept status table.
-            crate::db::ksb_statuses::initialise(conn, created.id, created.standard_id).await?;
-            audit::record(
-                conn,
-                entry(
-                    &auth,
-                    "apprenticeship.created",
-                    "apprenticeship",
-                    created.id,
-                    vec![created.employer_id, created.provider_id],
-                    serde_json::json!({
-                        "apprentice_id": created.apprentice_id,
-                        "standard": body.standard,
-                        "start_date": created.start_date,
-                        "expected_end_date": created.expected_end_date,
-                        "planned_otj_hours": created.planned_otj_hours,
-                        "rpl_reduction_hours": created.rpl_reduction_hours,
-                    }),
-                ),
-            )
-            .await?;
-            Ok::<_, AppError>(created)
-        })
+        .transaction(async |conn| enrol(conn, &auth, &body).await)
         .await?;
     let names = Names::load(&mut conn, std::slice::from_ref(&created)).await?;
     Ok(HttpResponse::Created().json(names.response(created)))
+}
+
+/// Enrols one apprentice inside the caller's transaction: the policy (403), every field (422),
+/// one enrolment per standard (409), the row, its kept statuses and its audit row. Also used by
+/// the enrolment import, which runs it for every line of a file in one transaction.
+pub async fn enrol(
+    conn: &mut AsyncPgConnection,
+    auth: &Authenticated,
+    body: &CreateApprenticeshipRequest,
+) -> AppResult<Apprenticeship> {
+    let mut standings = users::standings(conn, &[body.apprentice_id, body.mentor_id]).await?;
+    let mut standing_of = |id| standings.remove(&id).unwrap_or_default();
+    let (apprentice, mentor) = (standing_of(body.apprentice_id), standing_of(body.mentor_id));
+    policy::enrol(&auth.actor, body.provider_id, &apprentice, &mentor)?;
+    let standard_id = validate(conn, body).await?;
+    let reference = body.standard.trim().to_uppercase();
+    // An apprentice is enrolled once per standard: every enrolment stays active until a later
+    // capability records its end.
+    if let Some(existing) =
+        apprenticeships::enrolment_on_standard(conn, body.apprentice_id, &reference).await?
+    {
+        return Err(AppError::conflict(
+            "already_enrolled",
+            format!(
+                "This apprentice is already enrolled on {reference} (apprenticeship {existing}); \
+                 an apprentice has one active enrolment per standard."
+            ),
+        ));
+    }
+    let created = apprenticeships::insert(
+        conn,
+        &NewApprenticeship {
+            apprentice_id: body.apprentice_id,
+            standard_id,
+            employer_id: body.employer_id,
+            provider_id: body.provider_id,
+            mentor_id: body.mentor_id,
+            tutor_id: body.tutor_id,
+            start_date: body.start_date,
+            expected_end_date: body.expected_end_date,
+            planned_otj_hours: body.planned_otj_hours,
+            rpl_reduction_hours: body.rpl_reduction_hours,
+            next_review_due_by: Some(review::calendar_deadline(body.start_date)),
+        },
+    )
+    .await?;
+    // Every KSB starts as not started in the kept status table.
+    crate::db::ksb_statuses::initialise(conn, created.id, created.standard_id).await?;
+    audit::record(
+        conn,
+        entry(
+            auth,
+            "apprenticeship.created",
+            "apprenticeship",
+            created.id,
+            vec![created.employer_id, created.provider_id],
+            serde_json::json!({
+                "apprentice_id": created.apprentice_id,
+                "standard": body.standard,
+                "start_date": created.start_date,
+                "expected_end_date": created.expected_end_date,
+                "planned_otj_hours": created.planned_otj_hours,
+                "rpl_reduction_hours": created.rpl_reduction_hours,
+            }),
+        ),
+    )
+    .await?;
+    Ok(created)
 }
 
 /// Apprenticeships in the caller's scope, newest first.
