@@ -17,6 +17,7 @@ pub mod query_count;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod signoff_evidence;
 pub mod signoffs;
 pub mod users;
 
