@@ -87,7 +87,7 @@ describe('caseload', () => {
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });
     await user.click(within(table).getByRole('button', { name: /Apprentice/ }));
-    const names = () => within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent?.replace(/^Apprentice /, ''));
+    const names = () => within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent.replace(/^Apprentice /, ''));
     expect(names()).toEqual(['Amy', 'Ben', 'Cara']);
     expect(within(table).getByRole('columnheader', { name: /Apprentice/ })).toHaveAttribute('aria-sort', 'ascending');
     await user.click(screen.getByLabelText('Behind plan only'));
