@@ -103,13 +103,29 @@ export function assertNoViolations() {
   }
 }
 
-/** At 320 CSS px wide nothing may force the page to scroll sideways (WCAG 1.4.10 reflow). */
-export async function assertReflows(page, name) {
+/** At 320 CSS px wide (or `width`) nothing may force the page to scroll sideways (WCAG 1.4.10 reflow). */
+export async function assertReflows(page, name, width = 320) {
   const original = page.viewportSize();
-  await page.setViewportSize({ width: 320, height: 800 });
+  await page.setViewportSize({ width, height: 800 });
   await settle(page);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  await page.screenshot({ path: `${ARTIFACTS}${name}-320px.png`, fullPage: true });
+  await page.screenshot({ path: `${ARTIFACTS}${name}-${width}px.png`, fullPage: true });
   if (original) await page.setViewportSize(original);
-  if (overflow > 0) throw new Error(`"${name}" scrolls sideways by ${overflow}px at 320px wide`);
+  if (overflow > 0) throw new Error(`"${name}" scrolls sideways by ${overflow}px at ${width}px wide`);
+}
+
+/**
+ * The page as a phone shows it (390 CSS px): axe on that layout too, and no sideways scrolling
+ * of the page; then back to the desktop size. Call after `audit` at 1280 px.
+ */
+export async function auditPhone(page, name) {
+  const original = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    await audit(page, `${name}-390px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    if (overflow > 0) throw new Error(`"${name}" scrolls sideways by ${overflow}px at 390px wide`);
+  } finally {
+    if (original) await page.setViewportSize(original);
+  }
 }

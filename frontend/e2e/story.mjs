@@ -1,5 +1,6 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
-import { ARTIFACTS, assertReflows, audit, settle, watchSecurityPolicy } from './browser.mjs';
+import { Api } from './api.mjs';
+import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -51,6 +52,7 @@ export async function story(browser, baseUrl, seed, admin) {
   await audit(admin_, 'admin-organisations');
   await admin_.getByRole('link', { name: 'Users', exact: true }).click();
   await audit(admin_, 'admin-users');
+  await auditPhone(admin_, 'admin-users');
   // WCAG 2.4.3: after client-side navigation, focus lands on the new page's heading.
   const focused = await admin_.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`);
   expect(focused === 'H1:Users', `focus after navigation should be on the h1, was ${focused}`);
@@ -71,6 +73,7 @@ export async function story(browser, baseUrl, seed, admin) {
   await linkPage.context().close();
   await admin_.getByRole('link', { name: 'Apprenticeships', exact: true }).click();
   await audit(admin_, 'admin-apprenticeships');
+  await auditPhone(admin_, 'admin-apprenticeships');
   expect(await admin_.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'new apprenticeship not listed for admin');
 
   step('apprentice signs in and sees their progress');
@@ -78,6 +81,12 @@ export async function story(browser, baseUrl, seed, admin) {
   await apprentice.waitForURL(`**${progressPath}`);
   await audit(apprentice, 'apprentice-progress');
   await assertReflows(apprentice, 'apprentice-progress');
+  await auditPhone(apprentice, 'apprentice-progress');
+  // Coverage a person understands: the time-elapsed line has its words, the statuses their meaning.
+  expect(/of the planned period .* has passed/.test((await apprentice.getByTestId('time-elapsed').textContent()) ?? ''), 'the time elapsed should be written beside the duty bars');
+  expect(await apprentice.getByRole('list', { name: 'What the statuses mean' }).first().isVisible(), 'the statuses should be defined on the page');
+  await apprentice.locator('a[data-ksb="S7"]').focus();
+  expect(((await apprentice.getByTestId('ksb-preview').textContent()) ?? '').includes('equipment management'), 'focusing the S7 tile should show its statement');
   const before = await readProgress(apprentice);
   expect(before.s7 === 'not_started', `S7 should start not started, was ${before.s7}`);
 
@@ -114,20 +123,51 @@ export async function story(browser, baseUrl, seed, admin) {
   await audit(apprentice, 'apprentice-evidence-submitted');
   await apprentice.getByRole('link', { name: 'Back to evidence' }).click();
   await audit(apprentice, 'apprentice-evidence-list');
+  await auditPhone(apprentice, 'apprentice-evidence-list');
+
+  step('apprentice has a second piece of evidence (K5) waiting behind it in the review queue');
+  const secondTitle = `Internal QA audit of the analyser log (${seed.run})`;
+  const apprenticeApi = new Api(baseUrl);
+  await apprenticeApi.login(seed.apprentice.email, seed.apprentice.password);
+  const second = await apprenticeApi.call('POST', `/apprenticeships/${seed.apprenticeship.id}/evidence`, {
+    title: secondTitle,
+    description: 'I audited a month of the analyser QC log against the procedure and wrote up two actions.',
+    kind: 'work_product',
+    occurred_on: yesterday,
+    ksbs: ['K5'],
+  });
+  await apprenticeApi.call('POST', `/evidence/${second.id}/submit`);
 
   step('tutor finds it in the review queue and sends it back');
   const tutor = await signIn(browser, baseUrl, seed.tutor.email, seed.tutor.password, 'tutor');
   await tutor.waitForURL('**/caseload');
   await audit(tutor, 'tutor-caseload');
   expect(await tutor.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'apprentice missing from caseload');
+  await auditPhone(tutor, 'tutor-caseload');
   await tutor.getByRole('link', { name: 'Review queue' }).click();
   await audit(tutor, 'tutor-review-queue');
+  await auditPhone(tutor, 'tutor-review-queue');
   await tutor.getByRole('link', { name: `Review: ${title}` }).click();
+  await settle(tutor);
+  await tutor.getByTestId('whose-work').getByText(seed.apprentice.name).waitFor();
   await audit(tutor, 'tutor-review');
+  await auditPhone(tutor, 'tutor-review');
   await tutor.getByLabel('Send back for changes').check();
   await tutor.getByLabel('Feedback to the apprentice').fill('Good start. Add the QC lot number and what you checked after recalibrating.');
   await tutor.getByRole('button', { name: 'Save decision' }).click();
-  await tutor.getByText('Evidence sent back with your feedback.').waitFor();
+
+  step('tutor lands on the next item of the queue, told what happened, with focus on the message');
+  await tutor.getByRole('heading', { level: 1, name: new RegExp(`Review: ${secondTitle.replace(/[()]/g, '\\$&')}`) }).waitFor();
+  const flash = tutor.getByTestId('flash');
+  const flashText = (await flash.textContent()) ?? '';
+  expect(flashText.includes(`Sent “${title}” back to ${seed.apprentice.name} with your feedback.`) && flashText.includes(`Next in the review queue: “${secondTitle}”`), `unexpected confirmation: ${flashText}`);
+  expect(await flash.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  expect(new URL(tutor.url()).pathname === `/evidence/${second.id}/review`, `expected the next item, at ${tutor.url()}`);
+  await audit(tutor, 'tutor-review-next');
+  await tutor.getByLabel('Accept').check();
+  await tutor.getByRole('button', { name: 'Save decision' }).click();
+  await tutor.getByText('Nothing else is waiting for review.').waitFor();
+  await audit(tutor, 'tutor-review-queue-empty');
 
   step('apprentice reads the feedback, edits and resubmits');
   await apprentice.goto(evidencePath);
@@ -158,7 +198,7 @@ export async function story(browser, baseUrl, seed, admin) {
   await tutor.getByLabel('Accept').check();
   await tutor.getByLabel('Feedback to the apprentice').fill('Clear and complete. Accepted for S7.');
   await tutor.getByRole('button', { name: 'Save decision' }).click();
-  await tutor.getByText('Evidence accepted.').waitFor();
+  await tutor.getByText(`Accepted “${title}” for ${seed.apprentice.name}.`).waitFor();
   await tutor.goto(progressPath);
   await audit(tutor, 'tutor-portfolio');
 
@@ -168,11 +208,22 @@ export async function story(browser, baseUrl, seed, admin) {
   await audit(mentor, 'mentor-apprentices');
   await mentor.getByRole('link', { name: 'Sign-off queue' }).first().click();
   await audit(mentor, 'mentor-signoff-queue');
-  await mentor.getByRole('link', { name: /^Sign off\s*S7$/ }).click();
+  await auditPhone(mentor, 'mentor-signoff-queue');
+  step('the queue groups by apprentice and shows each KSB with its statement and accepted evidence');
+  const group = mentor.getByRole('region', { name: seed.apprentice.name });
+  const s7Row = group.locator('tr[data-ksb="S7"]');
+  expect(((await s7Row.textContent()) ?? '').includes('equipment management activities'), 'the S7 statement should be in the queue');
+  await s7Row.getByRole('link', { name: title }).waitFor();
+  await group.locator('tr[data-ksb="K5"]').getByRole('link', { name: secondTitle }).waitFor();
+  await s7Row.getByRole('link', { name: /^Sign off\s*S7/ }).click();
   await settle(mentor);
+  step('the sign-off page names the apprentice and shows the statement and the evidence');
+  await mentor.getByRole('heading', { level: 1, name: new RegExp(seed.apprentice.name) }).waitFor();
+  expect(((await mentor.getByTestId('ksb-statement').textContent()) ?? '').startsWith('Perform a range of equipment management'), 'the full S7 statement should be on the sign-off page');
   const accepted = mentor.getByRole('table', { name: 'Accepted evidence for S7' });
   await accepted.getByRole('link', { name: title }).waitFor();
   await audit(mentor, 'mentor-ksb-s7');
+  await auditPhone(mentor, 'mentor-ksb-s7');
   await mentor.getByLabel('Your comment on S7').fill('Seen on the ward: QC and recalibration done correctly and documented.');
   await mentor.getByRole('button', { name: 'Sign off S7' }).click();
   await mentor.getByText('S7 signed off.').waitFor();

@@ -19,6 +19,7 @@ use super::extract::Query;
 use super::pagination::{Page, PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
+use crate::db::signoff_evidence::{self, WaitingKsbRow};
 use crate::db::{evidence as db_evidence, users};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
@@ -139,6 +140,57 @@ pub struct SignoffQueueItem {
     pub apprentice: PersonName,
     /// Evidenced KSBs not yet signed off, in standard order.
     pub ksbs: Vec<String>,
+    /// The same KSBs with their statements and the accepted evidence behind each.
+    pub waiting: Vec<WaitingKsb>,
+}
+
+/// A KSB waiting for sign-off: what the mentor is asked to confirm, and what backs it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WaitingKsb {
+    pub code: String,
+    /// The KSB's full statement.
+    pub text: String,
+    /// Accepted evidence for this KSB, newest first.
+    pub evidence: Vec<AcceptedEvidence>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AcceptedEvidence {
+    pub id: Uuid,
+    pub title: String,
+    pub kind: EvidenceKind,
+    pub occurred_on: NaiveDate,
+}
+
+/// The waiting KSBs of each apprenticeship, from one row per KSB and piece of evidence (in
+/// apprenticeship, standard and newest-first order).
+fn waiting_by_apprenticeship(rows: Vec<WaitingKsbRow>) -> HashMap<Uuid, Vec<WaitingKsb>> {
+    let mut grouped: HashMap<Uuid, Vec<WaitingKsb>> = HashMap::new();
+    for row in rows {
+        let ksbs = grouped.entry(row.apprenticeship_id).or_default();
+        if ksbs.last().is_none_or(|k| k.code != row.code) {
+            ksbs.push(WaitingKsb {
+                code: row.code,
+                text: row.text,
+                evidence: Vec::new(),
+            });
+        }
+        if let (Some(ksb), Some(id), Some(title), Some(kind), Some(occurred_on)) = (
+            ksbs.last_mut(),
+            row.evidence_id,
+            row.title,
+            row.kind,
+            row.occurred_on,
+        ) {
+            ksb.evidence.push(AcceptedEvidence {
+                id,
+                title,
+                kind: EvidenceKind::parse(&kind).unwrap_or(EvidenceKind::Other),
+                occurred_on,
+            });
+        }
+    }
+    grouped
 }
 
 /// Evidenced KSBs waiting for sign-off, per apprentice: by default of the apprenticeships you
@@ -171,11 +223,18 @@ pub async fn signoff_queue(
             .map_or(0, |r| r.total),
     };
     let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
-    let names = names(&mut conn, &people).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.apprenticeship_id).collect();
+    // Names and the evidence behind every KSB of the page: one round trip (pipelined).
+    let (names, waiting) = futures_util::try_join!(
+        users::names(&conn, &people),
+        signoff_evidence::waiting_ksbs(&conn, &ids),
+    )?;
+    let mut waiting = waiting_by_apprenticeship(waiting);
     let items = rows
         .into_iter()
         .map(|r| SignoffQueueItem {
             apprentice: person(&names, r.apprentice_id),
+            waiting: waiting.remove(&r.apprenticeship_id).unwrap_or_default(),
             apprenticeship_id: r.apprenticeship_id,
             ksbs: r.ksbs,
         })

@@ -21,6 +21,7 @@ pub mod reviews;
 pub mod schema;
 pub mod sessions;
 pub mod sign_in_attempts;
+pub mod signoff_evidence;
 pub mod signoffs;
 pub mod users;
 

@@ -107,6 +107,74 @@ async fn the_signoff_queue_lists_evidenced_ksbs_not_yet_signed_off_per_apprentic
     );
 }
 
+#[tokio::test]
+async fn the_signoff_queue_gives_each_ksb_its_statement_and_accepted_evidence_in_a_fixed_number_of_statements()
+ {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (me, tutor, apprenticeship) =
+        (&w.a.apprentice.token, &w.a.tutor.token, &w.a.apprenticeship);
+    let first = accepted(&app, me, tutor, apprenticeship, &["S7"]).await;
+    // Submitted but not accepted: counts for nothing a mentor signs.
+    let pending = id(&log(&app, me, apprenticeship, "Not reviewed yet", &["S7"]).await);
+    submit(&app, me, &pending).await;
+    let (body, one) = get(&app, &w.a.mentor.token, "/api/v1/signoff-queue").await;
+    let waiting = &body["items"][0]["waiting"];
+    assert_eq!(waiting.as_array().map(Vec::len), Some(1), "{body}");
+    assert_eq!(waiting[0]["code"], "S7");
+    assert!(
+        waiting[0]["text"].as_str().is_some_and(|t| t.len() > 20),
+        "the full statement: {waiting}"
+    );
+    assert_eq!(
+        waiting[0]["evidence"],
+        serde_json::json!([{
+            "id": first, "title": "Accepted work", "kind": "observation", "occurred_on": "2026-01-15",
+        }])
+    );
+
+    // More KSBs, more evidence per KSB and more apprentices: the same number of statements.
+    let second = accepted(&app, me, tutor, apprenticeship, &["S7", "K5"]).await;
+    for (token, other) in enrol_many(&app, &w, 3).await {
+        accepted(&app, &token, tutor, &other, &["K4", "B2"]).await;
+        accepted(&app, &token, tutor, &other, &["K4"]).await;
+    }
+    let (body, many) = get(&app, &w.a.mentor.token, "/api/v1/signoff-queue?limit=100").await;
+    assert_eq!(many, one, "{one} statements for one KSB, {many} for many");
+    let items = body["items"].as_array().expect("items");
+    assert_eq!(items.len(), 4);
+    let mine = items
+        .iter()
+        .find(|i| i["apprenticeship_id"] == apprenticeship.as_str())
+        .expect("A");
+    let codes: Vec<&str> = mine["waiting"]
+        .as_array()
+        .expect("waiting")
+        .iter()
+        .map(|k| k["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(codes, vec!["K5", "S7"], "standard order, like `ksbs`");
+    assert_eq!(mine["ksbs"], serde_json::json!(["K5", "S7"]));
+    let s7: Vec<&str> = mine["waiting"][1]["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .map(|e| e["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(s7.len(), 2, "both accepted items back S7");
+    assert!(s7.contains(&first.as_str()) && s7.contains(&second.as_str()));
+    let other = items
+        .iter()
+        .find(|i| i["apprenticeship_id"] != apprenticeship.as_str())
+        .expect("another");
+    assert_eq!(other["waiting"][0]["code"], "K4");
+    assert_eq!(
+        other["waiting"][0]["evidence"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(other["waiting"][1]["code"], "B2");
+}
+
 /// Enrols `n` more apprentices on side A's provider and employer; returns (token, apprenticeship).
 async fn enrol_many(app: &TestApp, w: &World, n: usize) -> Vec<(String, String)> {
     let mut enrolled = Vec::new();

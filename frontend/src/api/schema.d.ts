@@ -885,6 +885,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptedEvidence: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["EvidenceKind"];
+            /** Format: date */
+            occurred_on: string;
+            title: string;
+        };
         ApprenticeshipImportResponse: {
             created: number;
             lines: components["schemas"]["ImportedApprenticeship"][];
@@ -1675,6 +1683,8 @@ export interface components {
                 apprenticeship_id: string;
                 /** @description Evidenced KSBs not yet signed off, in standard order. */
                 ksbs: string[];
+                /** @description The same KSBs with their statements and the accepted evidence behind each. */
+                waiting: components["schemas"]["WaitingKsb"][];
             }[];
             /** Format: int64 */
             limit: number;
@@ -1928,6 +1938,8 @@ export interface components {
             apprenticeship_id: string;
             /** @description Evidenced KSBs not yet signed off, in standard order. */
             ksbs: string[];
+            /** @description The same KSBs with their statements and the accepted evidence behind each. */
+            waiting: components["schemas"]["WaitingKsb"][];
         };
         SignoffResponse: {
             comment: string;
@@ -2086,6 +2098,14 @@ export interface components {
             /** Format: uuid */
             organisation_id?: string | null;
             role: components["schemas"]["Role"];
+        };
+        /** @description A KSB waiting for sign-off: what the mentor is asked to confirm, and what backs it. */
+        WaitingKsb: {
+            code: string;
+            /** @description Accepted evidence for this KSB, newest first. */
+            evidence: components["schemas"]["AcceptedEvidence"][];
+            /** @description The KSB's full statement. */
+            text: string;
         };
         WithdrawRequest: {
             /** @description Why it is withdrawn; kept in the record. */

@@ -29,6 +29,17 @@ describe('DutyBars', () => {
     render(<DutyBars duties={duties} />);
     const table = screen.getByRole('table', { name: /progress by duty/i });
     const row = within(table).getByRole('row', { name: /^D2/ });
-    expect(within(row).getAllByRole('cell').map((c) => c.textContent)).toEqual(['1', '2', '3', '7', '13', '8%']);
+    expect(within(row).getAllByRole('cell').map((c) => c.textContent).slice(0, 6)).toEqual(['1', '2', '3', '7', '13', '8%']);
+  });
+
+  it('marks the time elapsed on every bar and says it in words and in the table', () => {
+    const { container } = render(<DutyBars duties={duties} elapsed={{ percent: 40, from: '2025-09-01', to: '2027-08-31' }} />);
+    expect(screen.getByTestId('time-elapsed')).toHaveTextContent('40% of the planned period (1 September 2025 to 31 August 2027) has passed');
+    expect(screen.getByTestId('duty-D2-elapsed').style.left).toBe('40%');
+    expect(container.querySelector('[data-duty="D2"] .app-duty-bars__bar')?.getAttribute('aria-hidden')).toBe('true');
+    expect(screen.getByTestId('duty-D2-figures')).toHaveTextContent('7 not started; time elapsed 40%');
+    const table = screen.getByRole('table', { name: /progress by duty/i });
+    const row = within(table).getByRole('row', { name: /^D2/ });
+    expect(within(row).getAllByRole('cell').at(-1)).toHaveTextContent('40%');
   });
 });

@@ -1,16 +1,32 @@
 /**
  * Per-duty progress: a stacked bar for each duty with its figures written out, and the same
- * numbers as a table (the chart's twin for screen readers, zoom and print).
+ * numbers as a table (the chart's twin for screen readers, zoom and print). With `elapsed`, a
+ * line across each bar marks the share of the planned time that has passed, and the figures
+ * and the table say it in words.
  */
 import type { DutyCoverage } from '../api/types';
 import { describeCounts, dutyTotal, segments } from '../lib/coverage';
-import { KSB_STATUS_LABELS } from '../lib/format';
+import { formatDate, KSB_STATUS_LABELS } from '../lib/format';
 import { Legend } from './Legend';
 
-export function DutyBars({ duties }: { duties: readonly DutyCoverage[] }) {
+/** The share of the planned period that has passed, 0–100, and the period. */
+export interface Elapsed {
+  percent: number;
+  from: string;
+  to: string;
+}
+
+export function DutyBars({ duties, elapsed }: { duties: readonly DutyCoverage[]; elapsed?: Elapsed }) {
   return (
     <>
       <Legend />
+      {elapsed && (
+        <p data-testid="time-elapsed">
+          <span className="app-duty-bars__elapsed-key" aria-hidden="true" />
+          The line across each bar marks the time elapsed: {elapsed.percent}% of the planned period ({formatDate(elapsed.from)} to{' '}
+          {formatDate(elapsed.to)}) has passed. A duty on plan has at least that share of its KSBs evidenced.
+        </p>
+      )}
       <ul className="app-duty-bars" data-testid="duty-bars">
         {duties.map((duty) => {
           const parts = segments(duty);
@@ -31,20 +47,22 @@ export function DutyBars({ duties }: { duties: readonly DutyCoverage[] }) {
                       title={`${KSB_STATUS_LABELS[p.status]}: ${p.count}`}
                     />
                   ))}
+                {elapsed && <div className="app-duty-bars__elapsed" style={{ left: `${elapsed.percent}%` }} data-testid={`duty-${duty.code}-elapsed`} />}
               </div>
               <p className="app-duty-bars__figures" data-testid={`duty-${duty.code}-figures`}>
                 {describeCounts(duty)}
+                {elapsed && `; time elapsed ${elapsed.percent}%`}
               </p>
             </li>
           );
         })}
       </ul>
-      <DutyTable duties={duties} />
+      <DutyTable duties={duties} elapsed={elapsed} />
     </>
   );
 }
 
-export function DutyTable({ duties }: { duties: readonly DutyCoverage[] }) {
+export function DutyTable({ duties, elapsed }: { duties: readonly DutyCoverage[]; elapsed?: Elapsed }) {
   return (
     <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="duty-table-caption">
       <table className="nhsuk-table" data-testid="duty-table">
@@ -60,6 +78,8 @@ export function DutyTable({ duties }: { duties: readonly DutyCoverage[] }) {
             <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Not started</th>
             <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">KSBs</th>
             <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Signed off %</th>
+            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Evidenced or signed off %</th>
+            {elapsed && <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Time elapsed %</th>}
           </tr>
         </thead>
         <tbody className="nhsuk-table__body">
@@ -74,6 +94,8 @@ export function DutyTable({ duties }: { duties: readonly DutyCoverage[] }) {
               <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{duty.not_started}</td>
               <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{dutyTotal(duty)}</td>
               <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(duty.percent_signed_off)}%</td>
+              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(duty.percent_evidenced)}%</td>
+              {elapsed && <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{elapsed.percent}%</td>}
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { makeCoverage, makeStandard } from '../test/fixtures';
@@ -30,6 +30,26 @@ describe('KsbGrid', () => {
     const links = within(screen.getByTestId('ksb-grid')).getAllByRole('link');
     expect(links.map((l) => l.getAttribute('data-ksb'))).toEqual(['S7']);
     expect(screen.getByText('Showing 1 of 94 KSBs')).toBeInTheDocument();
+  });
+
+  it('shows a tile’s statement while it has focus, and every statement when expanded', async () => {
+    const user = userEvent.setup();
+    renderApp(<KsbGrid standard={standard} coverage={coverage.ksbs} apprenticeshipId="a1" />);
+    const s7 = within(screen.getByTestId('ksb-grid')).getByRole('link', { name: /^S7 Signed off/ });
+    act(() => s7.focus());
+    expect(screen.getByTestId('ksb-preview')).toHaveTextContent('S7: Perform quality control and calibration of equipment');
+    await user.click(screen.getByRole('button', { name: 'Show KSB statements' }));
+    expect(screen.getByRole('button', { name: 'Hide KSB statements' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.queryByTestId('ksb-preview')).toBeNull();
+    expect(s7.querySelector('.app-ksb-grid__text')).toHaveTextContent('Perform quality control and calibration of equipment');
+  });
+
+  it('defines every status on the page', () => {
+    renderApp(<KsbGrid standard={standard} coverage={coverage.ksbs} apprenticeshipId="a1" />);
+    const key = screen.getByRole('list', { name: 'What the statuses mean' });
+    expect(key).toHaveTextContent('Evidenced: the training provider has accepted evidence for it');
+    expect(key).toHaveTextContent('Not started: no evidence for it yet');
+    expect(within(key).getAllByRole('listitem')).toHaveLength(4);
   });
 
   it('treats KSBs missing from coverage as not started, sorted K, S, B', () => {

@@ -1,6 +1,8 @@
 /**
  * All KSBs of the standard as a grid of links, each coloured by status and labelled with the
- * status in words. Filters: K/S/B, duty, status.
+ * status in words. Filters: K/S/B, duty, status. A tile's statement shows above the grid while
+ * the tile has focus or the pointer (it is also part of the link's name), and "Show statements"
+ * expands every tile to show its own.
  */
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
@@ -47,6 +49,8 @@ export function KsbGrid({
   const [filter, setFilter] = useState<KsbGridFilter>({ kind: '', duty: '', status: '' });
   const prefix = useId();
   const cells = filterGrid(standard, coverage, filter);
+  const [expanded, setExpanded] = useState(false);
+  const [pointed, setPointed] = useState<{ code: string; text: string } | null>(null);
   return (
     <section aria-labelledby={`${prefix}-title`}>
       <h2 id={`${prefix}-title`}>All KSBs</h2>
@@ -85,7 +89,24 @@ export function KsbGrid({
         Showing {cells.length} of {standard.ksbs.length} KSBs
       </p>
       <Legend />
-      <ul className="app-ksb-grid" data-testid="ksb-grid">
+      <p>
+        <button type="button" className="app-button-as-link" aria-pressed={expanded} onClick={() => setExpanded(!expanded)}>
+          {expanded ? 'Hide KSB statements' : 'Show KSB statements'}
+        </button>
+      </p>
+      {!expanded && (
+        // The statement is in each link's name already; this repeats it on screen for sighted users.
+        <p className="app-ksb-grid__preview" aria-hidden="true" data-testid="ksb-preview">
+          {pointed ? (
+            <>
+              <strong>{pointed.code}</strong>: {pointed.text}
+            </>
+          ) : (
+            'Move to a KSB to read its statement here.'
+          )}
+        </p>
+      )}
+      <ul className={`app-ksb-grid${expanded ? ' app-ksb-grid--expanded' : ''}`} data-testid="ksb-grid">
         {cells.map((cell) => (
           <li key={cell.code}>
             <Link
@@ -93,10 +114,15 @@ export function KsbGrid({
               to={`/apprenticeships/${apprenticeshipId}/ksbs/${cell.code}`}
               data-ksb={cell.code}
               data-status={cell.status}
+              onFocus={() => setPointed(cell)}
+              onMouseEnter={() => setPointed(cell)}
             >
               <span className="app-ksb-grid__code">{cell.code}</span>{' '}
               <span className="app-ksb-grid__status">{KSB_STATUS_LABELS[cell.status]}</span>
-              <span className="nhsuk-u-visually-hidden">: {cell.text}</span>
+              <span className={expanded ? 'app-ksb-grid__text' : 'nhsuk-u-visually-hidden'}>
+                <span className="nhsuk-u-visually-hidden">: </span>
+                {cell.text}
+              </span>
             </Link>
           </li>
         ))}

@@ -40,8 +40,8 @@ export function useApprenticeships(query: PageQuery = { limit: 100 }) {
   return useQuery({ queryKey: keys.apprenticeships(query), queryFn: () => listApprenticeships(query) });
 }
 
-export function useApprenticeship(id: string) {
-  return useQuery({ queryKey: keys.apprenticeship(id), queryFn: () => getApprenticeship(id) });
+export function useApprenticeship(id: string, enabled = true) {
+  return useQuery({ queryKey: keys.apprenticeship(id), queryFn: () => getApprenticeship(id), enabled: enabled && id !== '' });
 }
 
 export function useCoverage(id: string) {

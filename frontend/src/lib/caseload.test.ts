@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseloadItem } from '../api/types';
-import { elapsedShare, filterCaseload, heatBucket, isBehindPlan, isInactive, sortCaseload } from './caseload';
+import { elapsedShare, filterCaseload, heatBucket, isBehindPlan, isInactive, lifecycle, planStatus, pointsBehind, sortCaseload } from './caseload';
 
 function item(overrides: Partial<CaseloadItem> & { signed_off?: number; name?: string }): CaseloadItem {
   const { signed_off: signed = 0, name, ...rest } = overrides;
@@ -39,14 +39,49 @@ describe('elapsedShare', () => {
   });
 });
 
-describe('isBehindPlan', () => {
-  it('is behind when the share signed off is below the share of time elapsed', () => {
-    expect(isBehindPlan(item({ signed_off: 40 }), today)).toBe(true); // 42.6% < ~50%
-    expect(isBehindPlan(item({ signed_off: 48 }), today)).toBe(false); // 51.1% ≥ ~50%
+describe('planStatus', () => {
+  // 100 KSBs and exactly half the period gone (2025-01-01 → 2027-01-01, on 2026-01-01 00:00 UTC),
+  // so the evidenced count is the evidenced percentage.
+  const midway = new Date('2026-01-01T00:00:00Z');
+  const at = (evidenced: number, signedOff = 0) =>
+    item({ totals: { ksbs: 100, evidenced, signed_off: signedOff, in_progress: 0, not_started: 100 - evidenced - signedOff } });
+
+  it('is red more than 20 points behind, amber from just over 10 up to 20, green at 10 or less', () => {
+    expect(pointsBehind(at(30), midway)).toBe(20);
+    expect(planStatus(at(29), midway)).toBe('red'); // 21 points behind
+    expect(planStatus(at(30), midway)).toBe('amber'); // exactly 20: amber
+    expect(planStatus(at(39), midway)).toBe('amber'); // 11
+    expect(planStatus(at(40), midway)).toBe('green'); // exactly 10: green
+    expect(planStatus(at(70), midway)).toBe('green'); // ahead
+  });
+
+  it('counts signed-off KSBs as evidenced', () => {
+    expect(planStatus(at(10, 30), midway)).toBe('green');
+    expect(isBehindPlan(at(10, 15), midway)).toBe(true); // 25 points behind: red
+    expect(isBehindPlan(at(10, 30), midway)).toBe(false);
   });
 
   it('nobody is behind before the start date', () => {
     expect(isBehindPlan(item({ start_date: '2026-02-01', signed_off: 0 }), today)).toBe(false);
+  });
+});
+
+describe('lifecycle', () => {
+  const on = (start: string, end: string, now: string) => lifecycle({ start_date: start, expected_end_date: end }, new Date(now));
+
+  it('is new for the first 30 days, counted in London days', () => {
+    expect(on('2026-05-01', '2028-05-01', '2026-05-30T12:00:00Z')).toBe('new'); // day 29
+    expect(on('2026-05-01', '2028-05-01', '2026-05-31T12:00:00Z')).toBe('on_programme'); // day 30
+    // 23:30 UTC on 30 May is already 31 May in London (BST).
+    expect(on('2026-05-01', '2028-05-01', '2026-05-30T23:30:00Z')).toBe('on_programme');
+    expect(on('2026-06-01', '2028-05-01', '2026-05-30T12:00:00Z')).toBe('on_programme'); // not started
+  });
+
+  it('is near the end within 60 days of the expected end, and past it the day after', () => {
+    expect(on('2024-01-01', '2026-03-01', '2025-12-31T12:00:00Z')).toBe('near_end'); // 60 days
+    expect(on('2024-01-01', '2026-03-01', '2025-12-30T12:00:00Z')).toBe('on_programme'); // 61 days
+    expect(on('2024-01-01', '2026-03-01', '2026-03-01T12:00:00Z')).toBe('near_end'); // ends today
+    expect(on('2024-01-01', '2026-03-01', '2026-03-02T00:30:00Z')).toBe('past_end');
   });
 });
 
@@ -71,6 +106,8 @@ describe('filterCaseload and sortCaseload', () => {
     expect(names(filterCaseload(items, { behindPlan: false, inactive: true, name: '' }, today))).toEqual(['Bea', 'Cal']);
     expect(names(filterCaseload(items, { behindPlan: true, inactive: true, name: '' }, today))).toEqual(['Cal']);
     expect(names(filterCaseload(items, { behindPlan: false, inactive: false, name: 'be' }, today))).toEqual(['Bea']);
+    const ending = item({ name: 'Dee', signed_off: 60, expected_end_date: '2026-02-01' });
+    expect(names(filterCaseload([...items, ending], { behindPlan: false, inactive: false, name: '', lifecycle: 'near_end' }, today))).toEqual(['Dee']);
   });
 
   it('sorts by progress and name in both directions without mutating the input', () => {
@@ -78,6 +115,7 @@ describe('filterCaseload and sortCaseload', () => {
     expect(sortCaseload(items, 'progress', 'ascending').map((i) => i.apprentice.name)).toEqual(['Ali', 'Cal', 'Bea']);
     expect(sortCaseload(items, 'progress', 'descending').map((i) => i.apprentice.name)).toEqual(['Bea', 'Cal', 'Ali']);
     expect(sortCaseload(items, 'name', 'ascending').map((i) => i.apprentice.name)).toEqual(['Ali', 'Bea', 'Cal']);
+    expect(sortCaseload(items, 'plan', 'ascending', today).map((i) => i.apprentice.name)).toEqual(['Ali', 'Cal', 'Bea']); // furthest behind first
     expect(items).toEqual(copy);
   });
 });

@@ -1,16 +1,27 @@
 /**
  * Caseload rules the provider filters on, as pure functions of the data and "today".
  *
- * Behind plan: the share of KSBs signed off is below the share of the planned period
- * (start_date → expected_end_date) that has already elapsed.
- * No recent activity: nothing has happened for more than 30 days (the server starts the clock
- * at enrolment, so a brand-new apprenticeship is not flagged on day one).
+ * Plan status (red / amber / green) compares the share of KSBs evidenced (accepted evidence, or
+ * signed off) with the share of the planned period (start_date → expected_end_date) that has
+ * elapsed, in percentage points:
+ *   red   – evidenced share more than 20 points below the time elapsed;
+ *   amber – more than 10 and up to 20 points below;
+ *   green – 10 points below or less, or ahead.
+ * The page writes these thresholds out beside the table (PLAN_THRESHOLDS). "Behind plan" is red
+ * or amber. Unlike the server's `behind_plan` parameter (signed-off share below time elapsed),
+ * this counts accepted evidence too: sign-off often waits for the workplace, and a tutor acts on
+ * what has been evidenced.
  *
- * Both mirror the server's `behind_plan` and `inactive_days` caseload filters, so the flags on
- * the rows agree with what the API would select.
+ * No recent activity: nothing has happened for more than 30 days (the server starts the clock at
+ * enrolment, so a brand-new apprenticeship is not flagged on day one), as the server's
+ * `inactive_days` filter selects.
+ *
+ * Lifecycle: new (started in the last 30 days), near end (expected end within the next 60 days),
+ * past expected end; counted in calendar days in Europe/London, where the people work.
  */
 import type { CaseloadItem } from '../api/types';
 import { overallSignedOff } from './coverage';
+import { daysBetween, londonDay } from './dates';
 
 export const INACTIVE_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -33,10 +44,45 @@ export function elapsedPercent(item: Pick<CaseloadItem, 'start_date' | 'expected
   return Math.round(elapsedShare(item.start_date, item.expected_end_date, today) * 100);
 }
 
+/** Percentage points: red beyond RED, amber beyond AMBER (up to RED), green otherwise. */
+export const PLAN_THRESHOLDS = { red: 20, amber: 10 } as const;
+
+export type PlanStatus = 'red' | 'amber' | 'green';
+
+/** Share of KSBs evidenced or signed off, 0–100 (unrounded, so the thresholds are exact). */
+export function evidencedPercent(item: Pick<CaseloadItem, 'totals'>): number {
+  const { ksbs, evidenced, signed_off: signedOff } = item.totals;
+  return ksbs > 0 ? ((evidenced + signedOff) * 100) / ksbs : 0;
+}
+
+/** How many percentage points the evidenced share is below the time elapsed (negative: ahead). */
+export function pointsBehind(item: Pick<CaseloadItem, 'totals' | 'start_date' | 'expected_end_date'>, today: Date): number {
+  return elapsedShare(item.start_date, item.expected_end_date, today) * 100 - evidencedPercent(item);
+}
+
+export function planStatus(item: Pick<CaseloadItem, 'totals' | 'start_date' | 'expected_end_date'>, today: Date): PlanStatus {
+  const behind = pointsBehind(item, today);
+  if (behind > PLAN_THRESHOLDS.red) return 'red';
+  if (behind > PLAN_THRESHOLDS.amber) return 'amber';
+  return 'green';
+}
+
 export function isBehindPlan(item: CaseloadItem, today: Date): boolean {
-  const expected = elapsedShare(item.start_date, item.expected_end_date, today) * 100;
-  const signedOff = item.totals.ksbs > 0 ? (item.totals.signed_off / item.totals.ksbs) * 100 : 0;
-  return signedOff < expected;
+  return planStatus(item, today) !== 'green';
+}
+
+export type Lifecycle = 'new' | 'near_end' | 'past_end' | 'on_programme';
+export const NEW_DAYS = 30;
+export const NEAR_END_DAYS = 60;
+
+export function lifecycle(item: Pick<CaseloadItem, 'start_date' | 'expected_end_date'>, today: Date): Lifecycle {
+  const day = londonDay(today);
+  const untilEnd = daysBetween(day, item.expected_end_date.slice(0, 10));
+  const sinceStart = daysBetween(item.start_date.slice(0, 10), day);
+  if (untilEnd < 0) return 'past_end';
+  if (untilEnd <= NEAR_END_DAYS) return 'near_end';
+  if (sinceStart >= 0 && sinceStart < NEW_DAYS) return 'new';
+  return 'on_programme';
 }
 
 function msSinceActivity(item: CaseloadItem, today: Date): number {
@@ -55,6 +101,8 @@ export function isInactive(item: CaseloadItem, today: Date, days: number = INACT
 
 export interface CaseloadFilter {
   behindPlan: boolean;
+  /** '' for every stage */
+  lifecycle?: Lifecycle | '';
   inactive: boolean;
   /** matches apprentice name, case-insensitive */
   name: string;
@@ -70,17 +118,19 @@ export function filterCaseload(
     (item) =>
       (!filter.behindPlan || isBehindPlan(item, today)) &&
       (!filter.inactive || isInactive(item, today)) &&
+      (!filter.lifecycle || lifecycle(item, today) === filter.lifecycle) &&
       (name === '' || item.apprentice.name.toLowerCase().includes(name)),
   );
 }
 
-export type CaseloadSortKey = 'name' | 'progress' | 'expected_end_date' | 'last_activity';
+export type CaseloadSortKey = 'name' | 'progress' | 'plan' | 'expected_end_date' | 'last_activity';
 export type SortDirection = 'ascending' | 'descending';
 
 export function sortCaseload(
   items: readonly CaseloadItem[],
   key: CaseloadSortKey,
   direction: SortDirection,
+  today: Date = new Date(),
 ): CaseloadItem[] {
   const sign = direction === 'ascending' ? 1 : -1;
   const value = (item: CaseloadItem): number | string => {
@@ -89,6 +139,9 @@ export function sortCaseload(
         return item.apprentice.name.toLowerCase();
       case 'progress':
         return overallSignedOff(item.totals);
+      case 'plan':
+        // Furthest behind first when ascending: the apprentices who need a tutor most.
+        return -pointsBehind(item, today);
       case 'expected_end_date':
         return parseDay(item.expected_end_date);
       case 'last_activity':

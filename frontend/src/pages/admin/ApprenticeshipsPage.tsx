@@ -6,6 +6,7 @@ import { createApprenticeship } from '../../api/apprenticeships';
 import { STANDARD_REFERENCE } from '../../api/standards';
 import type { NewApprenticeship } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
@@ -99,35 +100,26 @@ export default function ApprenticeshipsPage() {
             <EmptyState>No apprenticeships yet.</EmptyState>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="apprenticeships-caption">
-                <table className="nhsuk-table" data-testid="apprenticeships">
-                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="apprenticeships-caption">
-                    {page.total} apprenticeship{page.total === 1 ? '' : 's'}
-                  </caption>
-                  <thead className="nhsuk-table__head">
-                    <tr className="nhsuk-table__row">
-                      <th className="nhsuk-table__header" scope="col">Apprentice</th>
-                      <th className="nhsuk-table__header" scope="col">Employer (mentor)</th>
-                      <th className="nhsuk-table__header" scope="col">Provider (tutor)</th>
-                      <th className="nhsuk-table__header" scope="col">Dates</th>
-                    </tr>
-                  </thead>
-                  <tbody className="nhsuk-table__body">
-                    {page.items.map((a) => (
-                      <tr className="nhsuk-table__row" key={a.id}>
-                        <td className="nhsuk-table__cell">
+              <ResponsiveTable testId="apprenticeships" captionId="apprenticeships-caption" caption={`${page.total} apprenticeship${page.total === 1 ? '' : 's'}`}>
+                <ResponsiveHead>
+                  <ColumnHeader>Apprentice</ColumnHeader>
+                  <ColumnHeader>Employer (mentor)</ColumnHeader>
+                  <ColumnHeader>Provider (tutor)</ColumnHeader>
+                  <ColumnHeader>Dates</ColumnHeader>
+                </ResponsiveHead>
+                <tbody className="nhsuk-table__body">
+                  {page.items.map((a) => (
+                    <ResponsiveRow key={a.id}>
+                    <RowHeader heading="Apprentice">
                           <Link to={`/apprenticeships/${a.id}`}>{nameOf(a.apprentice)}</Link>
-                        </td>
-                        <td className="nhsuk-table__cell">{nameOf(a.employer)} ({nameOf(a.mentor)})</td>
-                        <td className="nhsuk-table__cell">{nameOf(a.provider)} ({nameOf(a.tutor)})</td>
-                        <td className="nhsuk-table__cell">
-                          {formatDate(a.start_date)} to {formatDate(a.expected_end_date)}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                        </RowHeader>
+                    <Cell heading="Employer (mentor)">{nameOf(a.employer)} ({nameOf(a.mentor)})</Cell>
+                    <Cell heading="Provider (tutor)">{nameOf(a.provider)} ({nameOf(a.tutor)})</Cell>
+                    <Cell heading="Dates">{formatDate(a.start_date)} to {formatDate(a.expected_end_date)}</Cell>
+                    </ResponsiveRow>
+                  ))}
+                </tbody>
+              </ResponsiveTable>
               <Pagination total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
             </>
           )

@@ -5,6 +5,7 @@ import { createPasswordLink, createUser, deactivateUser } from '../../api/admin'
 import { useUser } from '../../auth/AuthContext';
 import { ROLES, type Role } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
@@ -92,7 +93,7 @@ export default function UsersPage() {
           <p>
             Password link for {passwordLink.name}. Give it to them securely: it works once, until {formatDateTime(passwordLink.expiresAt)}, and is not shown again.
           </p>
-          <p className="app-break-anywhere">
+          <p className="app-break">
             <code>{passwordLink.url}</code>
           </p>
         </div>
@@ -113,28 +114,22 @@ export default function UsersPage() {
             <EmptyState>No users match.</EmptyState>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="users-caption">
-                <table className="nhsuk-table" data-testid="users">
-                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="users-caption">
-                    {page.total} user{page.total === 1 ? '' : 's'}
-                  </caption>
-                  <thead className="nhsuk-table__head">
-                    <tr className="nhsuk-table__row">
-                      <th className="nhsuk-table__header" scope="col">Name</th>
-                      <th className="nhsuk-table__header" scope="col">Email</th>
-                      <th className="nhsuk-table__header" scope="col">Role</th>
-                      <th className="nhsuk-table__header" scope="col">Organisation</th>
-                      <th className="nhsuk-table__header" scope="col">Access</th>
-                    </tr>
-                  </thead>
-                  <tbody className="nhsuk-table__body">
-                    {page.items.map((u) => (
-                      <tr className="nhsuk-table__row" key={u.id}>
-                        <td className="nhsuk-table__cell">{u.name}</td>
-                        <td className="nhsuk-table__cell">{u.email}</td>
-                        <td className="nhsuk-table__cell">{ROLE_LABELS[u.role]}</td>
-                        <td className="nhsuk-table__cell">{orgName(u.organisation_id)}</td>
-                        <td className="nhsuk-table__cell">
+              <ResponsiveTable testId="users" captionId="users-caption" caption={`${page.total} user${page.total === 1 ? '' : 's'}`}>
+                <ResponsiveHead>
+                  <ColumnHeader>Name</ColumnHeader>
+                  <ColumnHeader>Email</ColumnHeader>
+                  <ColumnHeader>Role</ColumnHeader>
+                  <ColumnHeader>Organisation</ColumnHeader>
+                  <ColumnHeader>Access</ColumnHeader>
+                </ResponsiveHead>
+                <tbody className="nhsuk-table__body">
+                  {page.items.map((u) => (
+                    <ResponsiveRow key={u.id}>
+                    <RowHeader heading="Name">{u.name}</RowHeader>
+                    <Cell heading="Email" className="app-break">{u.email}</Cell>
+                    <Cell heading="Role">{ROLE_LABELS[u.role]}</Cell>
+                    <Cell heading="Organisation">{orgName(u.organisation_id)}</Cell>
+                    <Cell heading="Access">
                           {!u.active ? (
                             'Deactivated'
                           ) : (
@@ -147,12 +142,11 @@ export default function UsersPage() {
                               </button>
                             </>
                           )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                        </Cell>
+                    </ResponsiveRow>
+                  ))}
+                </tbody>
+              </ResponsiveTable>
               <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
             </>
           )

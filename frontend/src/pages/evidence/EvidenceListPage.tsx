@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, type EvidenceKind, type EvidenceStatus } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { Select, TextInput } from '../../components/Fields';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -88,37 +89,30 @@ export default function EvidenceListPage() {
             <EmptyState>{filtered ? 'No evidence matches these filters.' : 'No evidence has been added yet.'}</EmptyState>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="evidence-caption">
-                <table className="nhsuk-table" data-testid="evidence-table">
-                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="evidence-caption">
-                    {data.total} piece{data.total === 1 ? '' : 's'} of evidence
-                  </caption>
-                  <thead className="nhsuk-table__head">
-                    <tr className="nhsuk-table__row">
-                      <th className="nhsuk-table__header" scope="col">Title</th>
-                      <th className="nhsuk-table__header" scope="col">Type</th>
-                      <th className="nhsuk-table__header" scope="col">KSBs</th>
-                      <th className="nhsuk-table__header" scope="col">Date</th>
-                      <th className="nhsuk-table__header" scope="col">Status</th>
-                    </tr>
-                  </thead>
-                  <tbody className="nhsuk-table__body">
-                    {data.items.map((e) => (
-                      <tr className="nhsuk-table__row" key={e.id}>
-                        <td className="nhsuk-table__cell">
+              <ResponsiveTable testId="evidence-table" captionId="evidence-caption" caption={`${data.total} piece${data.total === 1 ? '' : 's'} of evidence`}>
+                <ResponsiveHead>
+                  <ColumnHeader>Title</ColumnHeader>
+                  <ColumnHeader>Type</ColumnHeader>
+                  <ColumnHeader>KSBs</ColumnHeader>
+                  <ColumnHeader>Date</ColumnHeader>
+                  <ColumnHeader>Status</ColumnHeader>
+                </ResponsiveHead>
+                <tbody className="nhsuk-table__body">
+                  {data.items.map((e) => (
+                    <ResponsiveRow key={e.id}>
+                    <RowHeader heading="Title">
                           <Link to={`/evidence/${e.id}`}>{e.title}</Link>
-                        </td>
-                        <td className="nhsuk-table__cell">{KIND_LABELS[e.kind]}</td>
-                        <td className="nhsuk-table__cell">{e.ksbs.join(', ')}</td>
-                        <td className="nhsuk-table__cell app-nowrap">{formatDate(e.occurred_on)}</td>
-                        <td className="nhsuk-table__cell">
+                        </RowHeader>
+                    <Cell heading="Type">{KIND_LABELS[e.kind]}</Cell>
+                    <Cell heading="KSBs">{e.ksbs.join(', ')}</Cell>
+                    <Cell heading="Date" className="app-nowrap">{formatDate(e.occurred_on)}</Cell>
+                    <Cell heading="Status">
                           <EvidenceStatusTag status={e.status} />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+                        </Cell>
+                    </ResponsiveRow>
+                  ))}
+                </tbody>
+              </ResponsiveTable>
               <Pagination total={data.total} limit={data.limit || LIMIT} offset={data.offset} onChange={page} />
             </>
           )

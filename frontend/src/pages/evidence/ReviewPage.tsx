@@ -1,22 +1,51 @@
-/** Provider review of submitted evidence: accept, or send back with feedback. */
+/**
+ * Provider review of submitted evidence: accept, or send back with feedback. The page names the
+ * apprentice and the apprenticeship. After a decision it opens the next item of the review
+ * queue the reviewer came from (same scope, same place: the item that has moved up into this
+ * one's position), with a confirmation of the decision that takes focus; when nothing is left it
+ * goes back to the queue.
+ */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { reviewEvidence } from '../../api/evidence';
-import type { ReviewDecision } from '../../api/types';
+import { getReviewQueue } from '../../api/queues';
+import type { ListScope, ReviewDecision } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading } from '../../components/QueryState';
 import { EvidenceStatusTag } from '../../components/Tags';
-import { useEvidence, useStandard } from '../../hooks/queries';
-import { formatDate, KIND_LABELS } from '../../lib/format';
+import { WhoseWork } from '../../components/WhoseWork';
+import { useApprenticeship, useEvidence, useStandard } from '../../hooks/queries';
+import { formatDate, KIND_LABELS, nameOf } from '../../lib/format';
+import { Flash } from '../queues/Flash';
+import { queueLink, reviewLink } from '../queues/reviewLinks';
 import { Attachments } from './Attachments';
 import { Reviews } from './Reviews';
 
-export default function ReviewPage() {
+/** A new page per evidence item, so a decision's state never carries over to the next one. */
+export default function ReviewRoute() {
   const { evidenceId = '' } = useParams();
+  return <ReviewPage key={evidenceId} evidenceId={evidenceId} />;
+}
+
+/** Where the next item is: at the same position of the same queue, else the oldest left. */
+async function nextInQueue(scope: ListScope, at: number, current: string) {
+  const here = await getReviewQueue({ scope, limit: 1, offset: at });
+  const found = here.items.find((i) => i.evidence_id !== current);
+  if (found) return { item: found, at, left: here.total };
+  if (at === 0) return { item: undefined, at: 0, left: here.total };
+  const first = await getReviewQueue({ scope, limit: 1, offset: 0 });
+  return { item: first.items.find((i) => i.evidence_id !== current), at: 0, left: first.total };
+}
+
+function ReviewPage({ evidenceId }: { evidenceId: string }) {
+  const [params] = useSearchParams();
+  const scope: ListScope = params.get('scope') === 'organisation' ? 'organisation' : 'mine';
+  const at = Math.max(0, Number.parseInt(params.get('at') ?? '0', 10) || 0);
   const query = useEvidence(evidenceId);
+  const apprenticeship = useApprenticeship(query.data?.evidence.apprenticeship_id ?? '', query.data !== undefined);
   const standard = useStandard();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -34,9 +63,18 @@ export default function ReviewPage() {
         queryClient.invalidateQueries({ queryKey: ['coverage'] }),
         queryClient.invalidateQueries({ queryKey: ['caseload'] }),
       ]);
-      void navigate('/review-queue', {
-        state: { message: d === 'accepted' ? 'Evidence accepted.' : 'Evidence sent back with your feedback.' },
-      });
+      const title = query.data?.evidence.title ?? 'The evidence';
+      const who = nameOf(apprenticeship.data?.apprentice, 'the apprentice');
+      const done = d === 'accepted' ? `Accepted “${title}” for ${who}.` : `Sent “${title}” back to ${who} with your feedback.`;
+      const next = await nextInQueue(scope, at, evidenceId);
+      if (next.item) {
+        const more = next.left === 1 ? 'This is the last item waiting.' : `${next.left} items are waiting, this one included.`;
+        void navigate(reviewLink(next.item.evidence_id, scope, next.at), {
+          state: { message: `${done} Next in the review queue: “${next.item.title}” from ${next.item.apprentice.name}. ${more}` },
+        });
+      } else {
+        void navigate(queueLink(scope, 0), { state: { message: `${done} Nothing else is waiting for review.` } });
+      }
     },
   });
 
@@ -51,12 +89,12 @@ export default function ReviewPage() {
     if (problems.length === 0 && decision !== '') review.mutate(decision);
   }
 
-  if (query.error || standard.error || !query.data || !standard.data) {
+  if (query.error || standard.error || apprenticeship.error || !query.data || !standard.data || !apprenticeship.data) {
     return (
       <>
         <PageHeading title="Review evidence" />
-        {query.error || standard.error ? (
-          <ErrorState error={query.error ?? standard.error} retry={() => void Promise.all([query.refetch(), standard.refetch()])} />
+        {query.error || standard.error || apprenticeship.error ? (
+          <ErrorState error={query.error ?? standard.error ?? apprenticeship.error} retry={() => void Promise.all([query.refetch(), standard.refetch(), apprenticeship.refetch()])} />
         ) : (
           <Loading label="Loading evidence" />
         )}
@@ -70,19 +108,21 @@ export default function ReviewPage() {
   return (
     <>
       <p className="nhsuk-u-margin-bottom-3">
-        <Link to="/review-queue">Back to review queue</Link>
+        <Link to={queueLink(scope, at)}>Back to review queue</Link>
       </p>
+      <Flash />
       {local.length > 0 ? (
         <ErrorSummary items={local} />
       ) : (
         <ErrorSummary error={review.error} fieldIds={{ decision: 'decision-accepted', feedback: 'review-feedback' }} />
       )}
-      <PageHeading title={`Review: ${evidence.title}`} />
+      <PageHeading title={`Review: ${evidence.title}`} caption={nameOf(apprenticeship.data.apprentice)} />
+      <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
       <p>
         <EvidenceStatusTag status={evidence.status} /> {KIND_LABELS[evidence.kind]}, {formatDate(evidence.occurred_on)}
       </p>
       <p>
-        <Link to={`/apprenticeships/${evidence.apprenticeship_id}`}>See the apprentice’s full portfolio</Link>
+        <Link to={`/apprenticeships/${evidence.apprenticeship_id}`}>See {nameOf(apprenticeship.data.apprentice, 'the apprentice')}’s full portfolio</Link>
       </p>
       <h2 className="nhsuk-heading-s">Description</h2>
       <p className="app-pre-wrap">{evidence.description}</p>

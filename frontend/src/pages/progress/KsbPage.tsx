@@ -1,51 +1,52 @@
 /**
- * One KSB of one apprenticeship: its text, the duties that list it, the evidence for it, and its
- * sign-off. The employer (workplace mentor) signs off or revokes here, with the accepted
- * evidence shown beside the form.
+ * One KSB of one apprenticeship: whose it is, its full statement, the duties that list it, the
+ * evidence for it, and its sign-off. The apprenticeship's mentor signs off or revokes here, with
+ * the accepted evidence (title, type, date, a link) beside the form.
+ *
+ * The sign-off form (SignoffPanel) names the KSB it signs off in its labels and confirmation,
+ * and the KSB's statement and evidence sit in their own section, so signing off several KSBs at
+ * once can repeat that section per KSB above one form.
  */
 import { Link, useParams } from 'react-router';
 import type { Evidence } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { WhoseWork } from '../../components/WhoseWork';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { EmptyState, ErrorState, Loading } from '../../components/QueryState';
 import { EvidenceStatusTag, KsbStatusTag } from '../../components/Tags';
-import { useCoverage, useEvidenceList, useSignoffs, useStandard } from '../../hooks/queries';
-import { formatDate, KSB_KIND_LABELS, kindLabel } from '../../lib/format';
+import { useApprenticeship, useCoverage, useEvidenceList, useSignoffs, useStandard } from '../../hooks/queries';
+import { formatDate, KSB_KIND_LABELS, kindLabel, nameOf } from '../../lib/format';
 import { dutiesOf } from '../../lib/ksbSearch';
 import { SignoffPanel } from './SignoffPanel';
 
 function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; caption: string; showStatus: boolean }) {
   return (
-    <div className="app-table-scroll" tabIndex={0} role="region" aria-label={caption}>
-      <table className="nhsuk-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s">{caption}</caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">Title</th>
-            <th className="nhsuk-table__header" scope="col">Type</th>
-            <th className="nhsuk-table__header" scope="col">Date</th>
-            {showStatus && <th className="nhsuk-table__header" scope="col">Status</th>}
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {items.map((e) => (
-            <tr className="nhsuk-table__row" key={e.id}>
-              <td className="nhsuk-table__cell">
-                <Link to={`/evidence/${e.id}`}>{e.title}</Link>
-              </td>
-              <td className="nhsuk-table__cell">{kindLabel(e.kind)}</td>
-              <td className="nhsuk-table__cell app-nowrap">{formatDate(e.occurred_on)}</td>
-              {showStatus && (
-                <td className="nhsuk-table__cell">
-                  <EvidenceStatusTag status={e.status} />
-                </td>
-              )}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ResponsiveTable caption={caption}>
+      <ResponsiveHead>
+        <ColumnHeader>Title</ColumnHeader>
+        <ColumnHeader>Type</ColumnHeader>
+        <ColumnHeader>Date</ColumnHeader>
+        {showStatus && <ColumnHeader>Status</ColumnHeader>}
+      </ResponsiveHead>
+      <tbody className="nhsuk-table__body">
+        {items.map((e) => (
+          <ResponsiveRow key={e.id}>
+            <RowHeader heading="Title">
+              <Link to={`/evidence/${e.id}`}>{e.title}</Link>
+            </RowHeader>
+            <Cell heading="Type">{kindLabel(e.kind)}</Cell>
+            <Cell heading="Date" className="app-nowrap">{formatDate(e.occurred_on)}</Cell>
+            {showStatus && (
+              <Cell heading="Status">
+                <EvidenceStatusTag status={e.status} />
+              </Cell>
+            )}
+          </ResponsiveRow>
+        ))}
+      </tbody>
+    </ResponsiveTable>
   );
 }
 
@@ -56,14 +57,15 @@ export default function KsbPage() {
   const coverage = useCoverage(apprenticeshipId);
   const evidence = useEvidenceList(apprenticeshipId, { ksb: code, limit: 100 });
   const signoffs = useSignoffs(apprenticeshipId);
+  const apprenticeship = useApprenticeship(apprenticeshipId);
 
   const ksb = standard.data?.ksbs.find((k) => k.code === code);
-  const failed = standard.error ?? coverage.error ?? evidence.error ?? signoffs.error;
-  const ready = standard.data && coverage.data && evidence.data && signoffs.data;
+  const failed = standard.error ?? coverage.error ?? evidence.error ?? signoffs.error ?? apprenticeship.error;
+  const ready = standard.data && coverage.data && evidence.data && signoffs.data && apprenticeship.data;
 
   let body;
   if (failed) {
-    body = <ErrorState error={failed} retry={() => void Promise.all([standard.refetch(), coverage.refetch(), evidence.refetch(), signoffs.refetch()])} />;
+    body = <ErrorState error={failed} retry={() => void Promise.all([standard.refetch(), coverage.refetch(), evidence.refetch(), signoffs.refetch(), apprenticeship.refetch()])} />;
   } else if (!ready) {
     body = <Loading label="Loading KSB" />;
   } else if (ksb === undefined) {
@@ -76,7 +78,9 @@ export default function KsbPage() {
     const history = signoffs.data.items.filter((s) => s.ksb === code);
     body = (
       <>
-        <p className="nhsuk-body-l">{ksb.text}</p>
+        <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
+        <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">Statement</h2>
+        <p className="nhsuk-body-l" data-testid="ksb-statement">{ksb.text}</p>
         <p>
           Status: <KsbStatusTag status={status} />
         </p>
@@ -122,7 +126,7 @@ export default function KsbPage() {
       <p className="nhsuk-u-margin-bottom-3">
         <Link to={`/apprenticeships/${apprenticeshipId}`}>Back to progress</Link>
       </p>
-      <PageHeading title={code} caption={ksb ? KSB_KIND_LABELS[ksb.kind] : 'KSB'} />
+      <PageHeading title={`${code}${ksb ? ` (${KSB_KIND_LABELS[ksb.kind]})` : ''}`} caption={apprenticeship.data ? nameOf(apprenticeship.data.apprentice) : 'KSB'} />
       {body}
     </>
   );

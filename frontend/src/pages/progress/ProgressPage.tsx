@@ -2,6 +2,7 @@
  * Progress of one apprenticeship: the apprentice's "My progress", and the full portfolio view
  * for their mentor and tutor. Duty bars (with table twin), then the grid of all KSBs.
  */
+import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
 import { DutyBars } from '../../components/DutyBars';
@@ -10,6 +11,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { ErrorState, Loading } from '../../components/QueryState';
 import { useApprenticeship, useCoverage, useStandard } from '../../hooks/queries';
+import { elapsedPercent } from '../../lib/caseload';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { nameOf } from '../../lib/format';
 import { ApprenticeshipSummary } from './ApprenticeshipSummary';
@@ -21,6 +23,7 @@ export default function ProgressPage() {
   const coverage = useCoverage(apprenticeshipId);
   const standard = useStandard();
   const own = user.role === 'apprentice';
+  const today = useMemo(() => new Date(), []);
   const title = own ? 'My progress' : `Portfolio: ${nameOf(apprenticeship.data?.apprentice, 'apprentice')}`;
 
   const failed = apprenticeship.error ?? coverage.error ?? standard.error;
@@ -57,7 +60,14 @@ export default function ProgressPage() {
           </div>
           <h2>Progress by duty</h2>
           <ProvisionalNotice mapping={standard.data.mapping} />
-          <DutyBars duties={coverage.data.duties} />
+          <DutyBars
+            duties={coverage.data.duties}
+            elapsed={{
+              percent: elapsedPercent(apprenticeship.data, today),
+              from: apprenticeship.data.start_date,
+              to: apprenticeship.data.expected_end_date,
+            }}
+          />
           <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
         </>
       )}

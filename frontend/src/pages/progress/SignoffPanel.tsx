@@ -1,9 +1,13 @@
-/** Sign-off of one KSB: current state, history, and (for the employer) sign off / revoke. */
+/**
+ * Sign-off of one KSB: current state, history, and (for the apprenticeship's mentor) sign off,
+ * with an optional comment, or revoke with a reason. The confirmation takes focus.
+ */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { createSignoff, revokeSignoff } from '../../api/apprenticeships';
 import type { Signoff } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
+import { Confirmation } from '../../components/Confirmation';
 import { Textarea } from '../../components/Fields';
 import { formatDateTime } from '../../lib/format';
 
@@ -56,10 +60,6 @@ export function SignoffPanel({
   function submitSignOff(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     setDone(null);
-    if (comment.trim() === '') {
-      setLocal([{ href: '#signoff-comment', message: 'Enter a comment saying what you have seen' }]);
-      return;
-    }
     setLocal([]);
     signOff.mutate();
   }
@@ -88,10 +88,9 @@ export function SignoffPanel({
         <ErrorSummary error={error} fieldIds={{ comment: 'signoff-comment', reason: 'revoke-reason', ksb: 'signoff-comment' }} />
       )}
       {done && (
-        <div className="nhsuk-inset-text" role="status">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
+        <Confirmation key={done}>
           <p>{done}</p>
-        </div>
+        </Confirmation>
       )}
       {active ? (
         <>
@@ -106,7 +105,7 @@ export function SignoffPanel({
             </div>
             <div className="nhsuk-summary-list__row">
               <dt className="nhsuk-summary-list__key">Comment</dt>
-              <dd className="nhsuk-summary-list__value app-pre-wrap">{active.comment}</dd>
+              <dd className="nhsuk-summary-list__value app-pre-wrap">{active.comment || 'No comment'}</dd>
             </div>
           </dl>
           {canSignOff && (
@@ -143,8 +142,8 @@ export function SignoffPanel({
               )}
               <Textarea
                 id="signoff-comment"
-                label={`Your comment on ${code}`}
-                hint="Say what you have seen the apprentice do in the workplace."
+                label={`Your comment on ${code} (optional)`}
+                hint="For example, what you have seen the apprentice do in the workplace. The apprentice and their tutor will see it."
                 rows={4}
                 value={comment}
                 onChange={(e) => setComment(e.target.value)}

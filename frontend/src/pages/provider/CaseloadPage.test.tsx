@@ -38,7 +38,7 @@ beforeEach(() => session.start(tokens({ user: { id: 't', email: 't@x', name: 'Te
 afterEach(() => vi.unstubAllGlobals());
 
 describe('caseload', () => {
-  it('prints the per-duty numbers in the heatmap and flags in words', async () => {
+  it('prints the per-duty numbers in the heatmap, the plan in words and the flags', async () => {
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
       'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), row('Behind Ben', 5, 45)], total: 2, limit: 200, offset: 0 }),
@@ -46,13 +46,42 @@ describe('caseload', () => {
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });
     const ben = within(table).getByRole('row', { name: /Behind Ben/ });
-    expect(within(ben).getByText('Behind plan')).toBeInTheDocument();
+    expect(within(ben).getByText('Red')).toHaveClass('nhsuk-tag--red');
+    expect(within(ben).getByText('45 points behind')).toBeInTheDocument();
     expect(within(ben).getByText('No recent activity')).toBeInTheDocument();
+    expect(within(ben).getByText('45 days ago')).toBeInTheDocument();
     const cells = within(ben).getAllByRole('cell');
-    expect(cells.map((c) => c.textContent)).toContain('8%'); // D2 7.69 → 8, shaded and written
-    expect(cells.find((c) => c.textContent === '60%')).toHaveClass('app-heat--3');
+    expect(cells.map((c) => c.textContent)).toContain('D2 8%'); // D2 7.69 → 8, shaded and written, named on a phone
+    expect(cells.find((c) => c.textContent === 'D1 60%')).toHaveClass('app-heat--3');
     const amy = within(table).getByRole('row', { name: /Ahead Amy/ });
-    expect(within(amy).getAllByRole('cell').at(-1)).toHaveTextContent('None');
+    expect(within(amy).getByText('Green')).toBeInTheDocument();
+    expect(within(amy).getAllByRole('cell')[1]).toHaveTextContent('Flags None');
+    expect(within(amy).getByText('2 days ago')).toBeInTheDocument();
+    // The thresholds are written on the page, and the flags come before the duty columns.
+    expect(screen.getByTestId('plan-thresholds')).toHaveTextContent('Red: more than 20 percentage points behind');
+    expect(screen.getByTestId('plan-thresholds')).toHaveTextContent('Amber: more than 10 and up to 20 points behind');
+    const headers = within(table).getAllByRole('columnheader').map((h) => h.textContent);
+    expect(headers.indexOf('Flags')).toBeLessThan(headers.indexOf('D1'));
+  });
+
+  it('groups by stage: new, near end and past expected end', async () => {
+    const user = userEvent.setup();
+    const starting = { ...row('New Nia', 0, 1), start_date: iso(-3), expected_end_date: iso(700) };
+    const ending = { ...row('Ending Eve', 90, 1), start_date: iso(-700), expected_end_date: iso(20) };
+    const late = { ...row('Late Lou', 90, 1), start_date: iso(-800), expected_end_date: iso(-5) };
+    mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /caseload': () => json({ items: [starting, ending, late, row('Mid Max', 50, 1)], total: 4, limit: 200, offset: 0 }),
+    });
+    renderApp(<App />, { url: '/caseload' });
+    const table = await screen.findByRole('table', { name: /caseload/i });
+    expect(within(within(table).getByRole('row', { name: /Ending Eve/ })).getByText('Ends in 20 days')).toBeInTheDocument();
+    expect(within(within(table).getByRole('row', { name: /Late Lou/ })).getByText('Past expected end')).toBeInTheDocument();
+    const stage = screen.getByLabelText('Stage');
+    expect(within(stage).getByRole('option', { name: 'New (started in the last 30 days): 1' })).toBeInTheDocument();
+    await user.selectOptions(stage, 'near_end');
+    const names = within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent);
+    expect(names).toEqual(['Apprentice Ending Eve']);
   });
 
   it('filters to apprentices behind plan and sorts by name', async () => {
@@ -64,7 +93,7 @@ describe('caseload', () => {
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });
     await user.click(within(table).getByRole('button', { name: /Apprentice/ }));
-    const names = () => within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent);
+    const names = () => within(screen.getByRole('table', { name: /caseload/i })).getAllByRole('rowheader').map((h) => h.textContent.replace(/^Apprentice /, ''));
     expect(names()).toEqual(['Amy', 'Ben', 'Cara']);
     expect(within(table).getByRole('columnheader', { name: /Apprentice/ })).toHaveAttribute('aria-sort', 'ascending');
     await user.click(screen.getByLabelText('Behind plan only'));

@@ -1,6 +1,9 @@
 /**
- * Provider caseload: every apprentice with per-duty percentages as a heatmap (numbers always
- * printed), sortable columns, and filters for behind plan and no recent activity.
+ * Provider caseload: every apprentice with their plan status (red / amber / green, thresholds
+ * written on the page), flags in words, per-duty percentages as a heatmap (numbers always
+ * printed), sortable columns, and filters for plan, inactivity and lifecycle stage. The table
+ * is the NHS responsive table: below the desktop breakpoint each apprentice is a stack of
+ * "column: value" lines, so nothing is off-screen on a phone.
  */
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -8,25 +11,46 @@ import type { CaseloadItem, ListScope } from '../../api/types';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useCaseload, useStandard } from '../../hooks/queries';
 import {
-  daysSinceActivity,
   elapsedPercent,
+  evidencedPercent,
   filterCaseload,
   heatBucket,
   INACTIVE_DAYS,
-  isBehindPlan,
   isInactive,
+  lifecycle,
+  NEAR_END_DAYS,
+  NEW_DAYS,
+  PLAN_THRESHOLDS,
+  planStatus,
+  pointsBehind,
   sortCaseload,
   type CaseloadSortKey,
+  type Lifecycle,
+  type PlanStatus,
   type SortDirection,
 } from '../../lib/caseload';
 import { overallSignedOff } from '../../lib/coverage';
+import { daysBetween, formatLondonDate, londonDay, relativeDay } from '../../lib/dates';
 import { formatDate } from '../../lib/format';
 
 type Measure = 'percent_signed_off' | 'percent_evidenced';
+
+const PLAN_LABELS: Record<PlanStatus, { word: string; tag: string }> = {
+  red: { word: 'Red', tag: 'nhsuk-tag--red' },
+  amber: { word: 'Amber', tag: 'nhsuk-tag--yellow' },
+  green: { word: 'Green', tag: 'nhsuk-tag--green' },
+};
+
+const STAGE_LABELS: Record<Exclude<Lifecycle, 'on_programme'>, string> = {
+  new: `New (started in the last ${NEW_DAYS} days)`,
+  near_end: `Near end (expected end within ${NEAR_END_DAYS} days)`,
+  past_end: 'Past expected end',
+};
 
 function SortHeader({
   label,
@@ -41,13 +65,34 @@ function SortHeader({
 }) {
   const active = sort.key === column;
   return (
-    <th className="nhsuk-table__header" scope="col" aria-sort={active ? sort.direction : 'none'}>
+    <ColumnHeader aria-sort={active ? sort.direction : 'none'}>
       <button type="button" className="app-button-as-link" onClick={() => onSort(column)}>
         {label}
         <span className="nhsuk-u-visually-hidden">, sort {active && sort.direction === 'ascending' ? 'descending' : 'ascending'}</span>
         {active && <span aria-hidden="true">{sort.direction === 'ascending' ? ' ▲' : ' ▼'}</span>}
       </button>
-    </th>
+    </ColumnHeader>
+  );
+}
+
+/** What the plan colours mean, written out beside the table. */
+function PlanKey() {
+  return (
+    <div className="nhsuk-inset-text" data-testid="plan-thresholds">
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>Plan compares the share of KSBs evidenced (accepted or signed off) with the share of the planned time that has passed:</p>
+      <ul className="nhsuk-list nhsuk-list--bullet nhsuk-u-margin-bottom-0">
+        <li>
+          <strong>Red</strong>: more than {PLAN_THRESHOLDS.red} percentage points behind
+        </li>
+        <li>
+          <strong>Amber</strong>: more than {PLAN_THRESHOLDS.amber} and up to {PLAN_THRESHOLDS.red} points behind
+        </li>
+        <li>
+          <strong>Green</strong>: {PLAN_THRESHOLDS.amber} points behind or less, or ahead
+        </li>
+      </ul>
+    </div>
   );
 }
 
@@ -55,10 +100,15 @@ export default function CaseloadPage() {
   const [scope, setScope] = useState<ListScope>('mine');
   const query = useCaseload('progress', scope);
   const standard = useStandard();
-  const [filter, setFilter] = useState({ behindPlan: false, inactive: false, name: '' });
+  const [filter, setFilter] = useState<{ behindPlan: boolean; inactive: boolean; name: string; lifecycle: Lifecycle | '' }>({ behindPlan: false, inactive: false, name: '', lifecycle: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
   const [measure, setMeasure] = useState<Measure>('percent_signed_off');
   const today = useMemo(() => new Date(), []);
+  const stageCounts = useMemo(() => {
+    const counts: Record<Lifecycle, number> = { new: 0, near_end: 0, past_end: 0, on_programme: 0 };
+    for (const item of query.data?.items ?? []) counts[lifecycle(item, today)] += 1;
+    return counts;
+  }, [query.data, today]);
 
   function onSort(key: CaseloadSortKey) {
     setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
@@ -72,6 +122,19 @@ export default function CaseloadPage() {
       <form className="app-filters" aria-label="Filter caseload" onSubmit={(e) => e.preventDefault()}>
         <TextInput id="caseload-name" label="Apprentice name" value={filter.name} onChange={(e) => setFilter({ ...filter, name: e.target.value })} />
         <Select
+          id="caseload-stage"
+          label="Stage"
+          value={filter.lifecycle}
+          onChange={(e) => setFilter({ ...filter, lifecycle: e.target.value as Lifecycle | '' })}
+          options={[
+            { value: '', label: 'All stages' },
+            ...(Object.keys(STAGE_LABELS) as (keyof typeof STAGE_LABELS)[]).map((stage) => ({
+              value: stage,
+              label: `${STAGE_LABELS[stage]}: ${stageCounts[stage]}`,
+            })),
+          ]}
+        />
+        <Select
           id="caseload-measure"
           label="Duty figures show"
           value={measure}
@@ -83,14 +146,15 @@ export default function CaseloadPage() {
         />
         <div className="nhsuk-form-group">
           <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-            <Checkbox id="caseload-behind" label="Behind plan only" hint="Signed off less than the share of time elapsed" checked={filter.behindPlan} onChange={(e) => setFilter({ ...filter, behindPlan: e.target.checked })} />
+            <Checkbox id="caseload-behind" label="Behind plan only" hint="Red or amber" checked={filter.behindPlan} onChange={(e) => setFilter({ ...filter, behindPlan: e.target.checked })} />
             <Checkbox id="caseload-inactive" label={`No activity for ${INACTIVE_DAYS} days`} checked={filter.inactive} onChange={(e) => setFilter({ ...filter, inactive: e.target.checked })} />
           </div>
         </div>
       </form>
+      <PlanKey />
       <QueryView query={query} label="Loading caseload">
         {(page) => {
-          const rows = sortCaseload(filterCaseload(page.items, filter, today), sort.key, sort.direction);
+          const rows = sortCaseload(filterCaseload(page.items, filter, today), sort.key, sort.direction, today);
           if (page.items.length === 0) {
             return <EmptyState>{scope === 'mine' ? 'You are not the tutor of any apprentice yet.' : 'Your provider has no apprentices yet.'}</EmptyState>;
           }
@@ -104,31 +168,33 @@ export default function CaseloadPage() {
                 <EmptyState>No apprentices match these filters.</EmptyState>
               ) : (
                 <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="caseload-caption">
-                  <table className="nhsuk-table app-table--compact" data-testid="caseload">
-                    <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="caseload-caption">
-                      Caseload: overall and per-duty {measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}
-                    </caption>
-                    <thead className="nhsuk-table__head">
-                      <tr className="nhsuk-table__row">
-                        <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
-                        <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
-                        <th className="nhsuk-table__header" scope="col">Time elapsed</th>
-                        {dutyCodes.map((code) => (
-                          <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col" key={code}>
-                            {code}
-                          </th>
-                        ))}
-                        <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
-                        <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
-                        <th className="nhsuk-table__header" scope="col">Flags</th>
-                      </tr>
-                    </thead>
+                  <ResponsiveTable
+                    className="app-table--compact"
+                    testId="caseload"
+                    captionId="caseload-caption"
+                    caption={`Caseload: plan, flags, and per-duty ${measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}`}
+                  >
+                    <ResponsiveHead>
+                      <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
+                      <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
+                      <ColumnHeader>Flags</ColumnHeader>
+                      <ColumnHeader>Evidenced</ColumnHeader>
+                      <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
+                      <ColumnHeader>Time elapsed</ColumnHeader>
+                      {dutyCodes.map((code) => (
+                        <ColumnHeader numeric key={code}>
+                          {code}
+                        </ColumnHeader>
+                      ))}
+                      <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
+                      <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
+                    </ResponsiveHead>
                     <tbody className="nhsuk-table__body">
                       {rows.map((item) => (
                         <CaseloadRow key={item.apprenticeship_id} item={item} dutyCodes={dutyCodes} measure={measure} today={today} />
                       ))}
                     </tbody>
-                  </table>
+                  </ResponsiveTable>
                 </div>
               )}
             </>
@@ -139,37 +205,68 @@ export default function CaseloadPage() {
   );
 }
 
-function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; dutyCodes: string[]; measure: Measure; today: Date }) {
-  const behind = isBehindPlan(item, today);
-  const inactive = isInactive(item, today);
+function PlanCell({ item, today }: { item: CaseloadItem; today: Date }) {
+  const status = planStatus(item, today);
+  const behind = Math.round(pointsBehind(item, today));
+  const { word, tag } = PLAN_LABELS[status];
   return (
-    <tr className="nhsuk-table__row" data-apprenticeship={item.apprenticeship_id}>
-      <th className="nhsuk-table__header" scope="row">
-        <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
-      </th>
-      <td className="nhsuk-table__cell app-nowrap">{overallSignedOff(item.totals)}%</td>
-      <td className="nhsuk-table__cell app-nowrap">{elapsedPercent(item, today)}%</td>
-      {dutyCodes.map((code) => {
-        const value = Math.round(item.duties.find((d) => d.code === code)?.[measure] ?? 0);
-        return (
-          <td className={`nhsuk-table__cell app-heat app-heat--${heatBucket(value)}`} key={code}>
-            {value}%
-          </td>
-        );
-      })}
-      <td className="nhsuk-table__cell app-nowrap">{formatDate(item.expected_end_date)}</td>
-      <td className="nhsuk-table__cell app-nowrap">
-        {formatDate(item.last_activity_at)} ({ago(daysSinceActivity(item, today))})
-      </td>
-      <td className="nhsuk-table__cell">
-        {behind && <strong className="nhsuk-tag nhsuk-tag--red">Behind plan</strong>} {inactive && <strong className="nhsuk-tag nhsuk-tag--orange">No recent activity</strong>}
-        {!behind && !inactive && 'None'}
-      </td>
-    </tr>
+    <>
+      <strong className={`nhsuk-tag ${tag}`}>{word}</strong>{' '}
+      <span className="app-nowrap">{behind > 0 ? `${behind} points behind` : behind < 0 ? `${-behind} points ahead` : 'on plan'}</span>
+    </>
   );
 }
 
-function ago(days: number): string {
-  if (days <= 0) return 'today';
-  return days === 1 ? '1 day ago' : `${days} days ago`;
+function Flags({ item, today }: { item: CaseloadItem; today: Date }) {
+  const flags: { text: string; tag: string }[] = [];
+  if (isInactive(item, today)) flags.push({ text: 'No recent activity', tag: 'nhsuk-tag--orange' });
+  const stage = lifecycle(item, today);
+  if (stage === 'new') flags.push({ text: 'New', tag: 'nhsuk-tag--blue' });
+  if (stage === 'near_end') {
+    const days = daysBetween(londonDay(today), item.expected_end_date);
+    flags.push({ text: days === 0 ? 'Ends today' : `Ends in ${days} day${days === 1 ? '' : 's'}`, tag: 'nhsuk-tag--purple' });
+  }
+  if (stage === 'past_end') flags.push({ text: 'Past expected end', tag: 'nhsuk-tag--red' });
+  if (flags.length === 0) return <>None</>;
+  return (
+    <ul className="app-flags">
+      {flags.map((f) => (
+        <li key={f.text}>
+          <strong className={`nhsuk-tag ${f.tag}`}>{f.text}</strong>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; dutyCodes: string[]; measure: Measure; today: Date }) {
+  return (
+    <ResponsiveRow data-apprenticeship={item.apprenticeship_id}>
+      <RowHeader heading="Apprentice">
+        <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
+      </RowHeader>
+      <Cell heading="Plan">
+        <PlanCell item={item} today={today} />
+      </Cell>
+      <Cell heading="Flags">
+        <Flags item={item} today={today} />
+      </Cell>
+      <Cell heading="Evidenced" className="app-nowrap">{Math.round(evidencedPercent(item))}%</Cell>
+      <Cell heading="Signed off" className="app-nowrap">{overallSignedOff(item.totals)}%</Cell>
+      <Cell heading="Time elapsed" className="app-nowrap">{elapsedPercent(item, today)}%</Cell>
+      {dutyCodes.map((code) => {
+        const value = Math.round(item.duties.find((d) => d.code === code)?.[measure] ?? 0);
+        return (
+          <Cell heading={code} className={`app-heat app-heat--${heatBucket(value)}`} key={code}>
+            {value}%
+          </Cell>
+        );
+      })}
+      <Cell heading="Expected end" className="app-nowrap">{formatDate(item.expected_end_date)}</Cell>
+      <Cell heading="Last activity">
+        <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
+        <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>
+      </Cell>
+    </ResponsiveRow>
+  );
 }

@@ -1,13 +1,13 @@
 import { useLocation } from 'react-router';
+import { Confirmation } from '../../components/Confirmation';
 
-/** A one-off message passed in navigation state ("Evidence accepted."). */
+/** A one-off message passed in navigation state ("Evidence accepted."), which takes focus. */
 export function Flash() {
   const message = (useLocation().state as { message?: string } | null)?.message;
   if (!message) return null;
   return (
-    <div className="nhsuk-inset-text" role="status">
-      <span className="nhsuk-u-visually-hidden">Information: </span>
+    <Confirmation testId="flash">
       <p>{message}</p>
-    </div>
+    </Confirmation>
   );
 }

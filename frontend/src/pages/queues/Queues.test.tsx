@@ -21,7 +21,22 @@ const waiting: ReviewQueueItem = {
   apprenticeship_id: 'a1',
   apprentice: { id: 'p1', name: 'Ada Apprentice' },
 };
-const ready: SignoffQueueItem = { apprenticeship_id: 'a1', apprentice: { id: 'p1', name: 'Ada Apprentice' }, ksbs: ['K5', 'S7'] };
+const ready: SignoffQueueItem = {
+  apprenticeship_id: 'a1',
+  apprentice: { id: 'p1', name: 'Ada Apprentice' },
+  ksbs: ['K5', 'S7'],
+  waiting: [
+    { code: 'K5', text: 'The principles of quality assurance', evidence: [{ id: 'e9', title: 'QA audit notes', kind: 'work_product', occurred_on: '2026-01-20' }] },
+    {
+      code: 'S7',
+      text: 'Perform quality control and calibration of equipment',
+      evidence: [
+        { id: 'e1', title: 'QC run', kind: 'observation', occurred_on: '2026-02-01' },
+        { id: 'e2', title: 'Calibration log', kind: 'work_product', occurred_on: '2026-01-05' },
+      ],
+    },
+  ],
+};
 const page = (items: unknown[]) => json({ items, total: items.length, limit: 25, offset: 0 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -31,7 +46,7 @@ describe('work queues', () => {
     signInAs('provider');
     mockApi({ 'GET /review-queue': () => page([waiting]) });
     renderApp(<App />, { url: '/review-queue' });
-    expect(await screen.findByRole('link', { name: 'Review: QC run' })).toHaveAttribute('href', '/evidence/e1/review');
+    expect(await screen.findByRole('link', { name: 'Review: QC run' })).toHaveAttribute('href', '/evidence/e1/review?scope=mine&at=0');
   });
 
   it('a tutor sees their own apprentices first and can switch to the whole provider', async () => {
@@ -58,12 +73,27 @@ describe('work queues', () => {
     signInAs('employer');
     mockApi({ 'GET /signoff-queue': () => page([ready]) });
     const { unmount } = renderApp(<App />, { url: '/signoff-queue' });
-    expect(await screen.findByRole('link', { name: 'Sign off S7' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
+    expect(await screen.findByRole('link', { name: 'Sign off S7 for Ada Apprentice' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
     unmount();
     signInAs('admin');
     mockApi({ 'GET /signoff-queue': () => page([ready]) });
     renderApp(<App />, { url: '/signoff-queue' });
-    expect(await screen.findByRole('link', { name: 'S7' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
+    expect(await screen.findByRole('link', { name: 'Open S7 for Ada Apprentice' })).toHaveAttribute('href', '/apprenticeships/a1/ksbs/S7');
+  });
+
+  it('the sign-off queue groups by apprentice and shows each KSB’s statement and accepted evidence', async () => {
+    signInAs('employer');
+    mockApi({ 'GET /signoff-queue': () => page([ready, { ...ready, apprenticeship_id: 'a2', apprentice: { id: 'p2', name: 'Ben Apprentice' }, ksbs: ['K5'], waiting: ready.waiting.slice(0, 1) }]) });
+    renderApp(<App />, { url: '/signoff-queue' });
+    const ada = await screen.findByRole('region', { name: 'Ada Apprentice' });
+    expect(within(ada).getByText('2 KSBs waiting.', { exact: false })).toBeInTheDocument();
+    const s7 = within(ada).getAllByRole('row').find((r) => r.dataset.ksb === 'S7') as HTMLElement;
+    expect(within(s7).getByText('Perform quality control and calibration of equipment')).toBeInTheDocument();
+    expect(within(s7).getByRole('link', { name: 'QC run' })).toHaveAttribute('href', '/evidence/e1');
+    expect(within(s7).getByText('Observation, 1 February 2026')).toBeInTheDocument();
+    expect(within(s7).getByRole('link', { name: 'Calibration log' })).toHaveAttribute('href', '/evidence/e2');
+    const ben = screen.getByRole('region', { name: 'Ben Apprentice' });
+    expect(within(ben).getAllByRole('row')).toHaveLength(2); // header and K5
   });
 });
 

@@ -1,7 +1,9 @@
-/** Provider: submitted evidence waiting for review, oldest first. */
-import { useState } from 'react';
+/**
+ * Provider: submitted evidence waiting for review, oldest first. Scope and page live in the URL,
+ * so "Back to review queue" and a decision's return land where the reviewer was.
+ */
 import type { ListScope } from '../../api/types';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
@@ -10,12 +12,15 @@ import { EmptyState, QueryView } from '../../components/QueryState';
 import { useReviewQueue } from '../../hooks/queries';
 import { formatDateTime, kindLabel } from '../../lib/format';
 import { Flash } from './Flash';
+import { REVIEW_QUEUE_LIMIT as LIMIT, reviewLink } from './reviewLinks';
 
-const LIMIT = 25;
 
 export default function ReviewQueuePage() {
-  const [offset, setOffset] = useState(0);
-  const [scope, setScope] = useState<ListScope>('mine');
+  const [params, setParams] = useSearchParams();
+  const scope: ListScope = params.get('scope') === 'organisation' ? 'organisation' : 'mine';
+  const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
+  const show = (next: ListScope, nextOffset: number) =>
+    setParams(nextOffset > 0 ? { scope: next, offset: String(nextOffset) } : { scope: next });
   const query = useReviewQueue({ scope, limit: LIMIT, offset });
   // Administrators see the queue but only the provider's staff may review (the server answers
   // 403), so for them each row opens the evidence instead.
@@ -29,7 +34,7 @@ export default function ReviewQueuePage() {
         <ScopeSwitch
           id="review-scope"
           value={scope}
-          onChange={(s) => { setScope(s); setOffset(0); }}
+          onChange={(s) => show(s, 0)}
           mineLabel="My apprentices"
           organisationLabel="Everyone at my provider (cover)"
         />
@@ -55,7 +60,7 @@ export default function ReviewQueuePage() {
                     </tr>
                   </thead>
                   <tbody className="nhsuk-table__body">
-                    {page.items.map((item) => (
+                    {page.items.map((item, index) => (
                       <tr className="nhsuk-table__row" key={item.evidence_id}>
                         <td className="nhsuk-table__cell">{formatDateTime(item.submitted_at)}</td>
                         <td className="nhsuk-table__cell">
@@ -63,7 +68,7 @@ export default function ReviewQueuePage() {
                         </td>
                         <td className="nhsuk-table__cell">
                           {canReview ? (
-                            <Link to={`/evidence/${item.evidence_id}/review`}>Review: {item.title}</Link>
+                            <Link to={reviewLink(item.evidence_id, scope, page.offset + index)}>Review: {item.title}</Link>
                           ) : (
                             <Link to={`/evidence/${item.evidence_id}`}>{item.title}</Link>
                           )}
@@ -75,7 +80,7 @@ export default function ReviewQueuePage() {
                   </tbody>
                 </table>
               </div>
-              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
+              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={(o) => show(scope, o)} />
             </>
           )
         }

@@ -1,26 +1,89 @@
-/** Employer: KSBs with accepted evidence that are waiting for workplace sign-off. */
+/**
+ * Employer: KSBs with accepted evidence waiting for workplace sign-off, grouped by apprentice.
+ * Each KSB shows its code, its full statement and the accepted evidence behind it (title, type,
+ * date, a link), so the mentor knows what they are asked to confirm before opening it.
+ */
 import { useState } from 'react';
-import type { ListScope } from '../../api/types';
 import { Link } from 'react-router';
+import type { ListScope, SignoffQueueItem } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
+import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useSignoffQueue } from '../../hooks/queries';
+import { formatDate, kindLabel } from '../../lib/format';
 
 const LIMIT = 25;
+
+function ApprenticeGroup({ item, canSignOff }: { item: SignoffQueueItem; canSignOff: boolean }) {
+  const name = item.apprentice.name;
+  const headingId = `signoff-${item.apprenticeship_id}`;
+  const count = item.waiting.length;
+  return (
+    <section className="nhsuk-u-margin-bottom-7" aria-labelledby={headingId} data-apprenticeship={item.apprenticeship_id}>
+      <h2 className="nhsuk-heading-m nhsuk-u-margin-bottom-2" id={headingId}>
+        {name}
+      </h2>
+      <p className="nhsuk-body-s">
+        {count} KSB{count === 1 ? '' : 's'} waiting. <Link to={`/apprenticeships/${item.apprenticeship_id}`}>See {name}’s portfolio</Link>
+      </p>
+      <ResponsiveTable caption={<span className="nhsuk-u-visually-hidden">KSBs waiting for sign-off for {name}</span>}>
+        <ResponsiveHead>
+          <ColumnHeader>KSB</ColumnHeader>
+          <ColumnHeader>Statement</ColumnHeader>
+          <ColumnHeader>Accepted evidence</ColumnHeader>
+          <ColumnHeader>
+            <span className="nhsuk-u-visually-hidden">Action</span>
+          </ColumnHeader>
+        </ResponsiveHead>
+        <tbody className="nhsuk-table__body">
+          {item.waiting.map((ksb) => (
+            <ResponsiveRow key={ksb.code} data-ksb={ksb.code}>
+              <RowHeader heading="KSB">{ksb.code}</RowHeader>
+              <Cell heading="Statement">{ksb.text}</Cell>
+              <Cell heading="Accepted evidence">
+                {ksb.evidence.length === 0 ? (
+                  'None listed'
+                ) : (
+                  <ul className="nhsuk-list nhsuk-u-margin-bottom-0">
+                    {ksb.evidence.map((e) => (
+                      <li key={e.id} className="nhsuk-u-margin-bottom-1">
+                        <Link to={`/evidence/${e.id}`}>{e.title}</Link>
+                        <br />
+                        <span className="nhsuk-body-s">
+                          {kindLabel(e.kind)}, {formatDate(e.occurred_on)}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </Cell>
+              <Cell heading="Action">
+                <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${ksb.code}`}>
+                  {canSignOff ? `Sign off ${ksb.code}` : `Open ${ksb.code}`}{' '}
+                  <span className="nhsuk-u-visually-hidden">for {name}</span>
+                </Link>
+              </Cell>
+            </ResponsiveRow>
+          ))}
+        </tbody>
+      </ResponsiveTable>
+    </section>
+  );
+}
 
 export default function SignoffQueuePage() {
   const [offset, setOffset] = useState(0);
   const [scope, setScope] = useState<ListScope>('mine');
   const query = useSignoffQueue({ scope, limit: LIMIT, offset });
-  // Administrators see the queue; only the apprentice's employer may sign off (403 otherwise).
+  // Administrators see the queue; only the apprenticeship's own mentor may sign off (403 otherwise).
   const canSignOff = useUser().role === 'employer';
   return (
     <>
       <PageHeading title="Sign-off queue" />
-      <p>KSBs whose evidence the training provider has accepted, waiting for you to sign them off.</p>
+      <p>KSBs whose evidence the training provider has accepted, waiting for workplace sign-off. Check the statement and the evidence, then open the KSB to sign it off.</p>
       {canSignOff && (
         <ScopeSwitch
           id="signoff-scope"
@@ -37,22 +100,11 @@ export default function SignoffQueuePage() {
           ) : (
             <>
               {canSignOff && <p className="nhsuk-body-s">KSBs waiting: {whose(page.total, 'apprentices', scope)}.</p>}
-              <ul className="nhsuk-list" data-testid="signoff-queue">
+              <div data-testid="signoff-queue">
                 {page.items.map((item) => (
-                  <li key={item.apprenticeship_id} className="nhsuk-u-margin-bottom-5">
-                    <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">
-                      <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
-                    </h2>
-                    <ul className="nhsuk-list app-inline-actions" aria-label={`KSBs to sign off for ${item.apprentice.name}`}>
-                      {item.ksbs.map((code) => (
-                        <li key={code}>
-                          <Link to={`/apprenticeships/${item.apprenticeship_id}/ksbs/${code}`}>{canSignOff ? `Sign off ${code}` : code}</Link>
-                        </li>
-                      ))}
-                    </ul>
-                  </li>
+                  <ApprenticeGroup key={item.apprenticeship_id} item={item} canSignOff={canSignOff} />
                 ))}
-              </ul>
+              </div>
               <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
             </>
           )
