@@ -71,6 +71,15 @@ export async function story(browser, baseUrl, seed, admin) {
   await linkPage.goto('/forgotten-password');
   await audit(linkPage, 'forgotten-password');
   await linkPage.context().close();
+  step('admin imports a cohort from CSV; a second upload of the same file changes nothing');
+  await admin_.getByRole('link', { name: 'Import a cohort' }).click();
+  const cohort = `email,name,role,organisation\ncohort.${seed.run}@e2e.ksbfolio.test,Cy Cohort ${seed.run},apprentice,${seed.employer.name}\n`;
+  for (const expected of ['1 created, 0 already there', '0 created, 1 already there']) {
+    await admin_.getByLabel('People file').setInputFiles({ name: 'cohort.csv', mimeType: 'text/csv', buffer: Buffer.from(cohort) });
+    await admin_.getByRole('button', { name: 'Import' }).first().click();
+    await admin_.getByTestId('import-result').filter({ hasText: expected }).waitFor();
+  }
+  await audit(admin_, 'admin-imports');
   await admin_.getByRole('link', { name: 'Apprenticeships', exact: true }).click();
   await audit(admin_, 'admin-apprenticeships');
   await auditPhone(admin_, 'admin-apprenticeships');

@@ -29,6 +29,7 @@ const CaseloadPage = lazy(() => import('./pages/provider/CaseloadPage'));
 const OrganisationsPage = lazy(() => import('./pages/admin/OrganisationsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const AdminApprenticeshipsPage = lazy(() => import('./pages/admin/ApprenticeshipsPage'));
+const ImportsPage = lazy(() => import('./pages/admin/ImportsPage'));
 
 const STAFF: Role[] = ['admin', 'provider', 'employer'];
 
@@ -70,6 +71,8 @@ export function App() {
           <Route path="/admin/organisations" element={<Private roles={['admin']}><OrganisationsPage /></Private>} />
           <Route path="/admin/users" element={<Private roles={['admin']}><UsersPage /></Private>} />
           <Route path="/admin/apprenticeships" element={<Private roles={['admin']}><AdminApprenticeshipsPage /></Private>} />
+
+          <Route path="/imports" element={<Private roles={['admin', 'provider']}><ImportsPage /></Private>} />
 
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

@@ -1,6 +1,6 @@
 /** Organisations (admin and provider staff) and users (admin; others see their own scope). */
 import { request, requestAll } from './client';
-import type { NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User } from './types';
+import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User, UserImport } from './types';
 
 /** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
 export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
@@ -39,4 +39,15 @@ export function deactivateUser(userId: string): Promise<User> {
 /** POST /users/{id}/password-link → 201 {path, expires_at}, shown once (admins only). */
 export function createPasswordLink(userId: string): Promise<PasswordLink> {
   return request<PasswordLink>(`/users/${encodeURIComponent(userId)}/password-link`, { method: 'POST' });
+}
+
+
+/** POST /imports/users (text/csv) → 201; 422 names every bad line; nothing written then. */
+export function importUsers(file: Blob): Promise<UserImport> {
+  return request<UserImport>('/imports/users', { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } });
+}
+
+/** POST /imports/apprenticeships (text/csv) → 201; 422 names every bad line; nothing written then. */
+export function importApprenticeships(file: Blob): Promise<ApprenticeshipImport> {
+  return request<ApprenticeshipImport>('/imports/apprenticeships', { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } });
 }

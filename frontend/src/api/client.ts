@@ -150,7 +150,7 @@ export function refreshSession(): Promise<boolean> {
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-  /** JSON-encoded unless it is FormData (multipart) */
+  /** JSON-encoded unless it is FormData (multipart) or a Blob (a file sent as it is, its type in `headers`) */
   body?: unknown;
   query?: Record<string, string | number | boolean | undefined | null>;
   headers?: Record<string, string>;
@@ -177,8 +177,8 @@ export function buildUrl(path: string, query?: RequestOptions['query']): string 
 async function send(path: string, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined;
-  if (options.body instanceof FormData) {
-    body = options.body; // the browser sets the multipart boundary
+  if (options.body instanceof FormData || options.body instanceof Blob) {
+    body = options.body; // multipart: the browser sets the boundary; a Blob: the caller's type
   } else if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.body);

@@ -64,6 +64,8 @@ export type MappingInfo = Schemas['MappingNote'];
 export type StandardSummary = Schemas['StandardSummary'];
 /** A password-set link, shown once to the administrator who made it. */
 export type PasswordLink = Schemas['PasswordLinkResponse'];
+export type UserImport = Schemas['UserImportResponse'];
+export type ApprenticeshipImport = Schemas['ApprenticeshipImportResponse'];
 export type Standard = Schemas['StandardDetail'];
 
 // ---- Organisations, users, apprenticeships ----------------------------------------------

@@ -19,11 +19,13 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   provider: [
     { to: '/caseload', label: 'Caseload' },
     { to: '/review-queue', label: 'Review queue' },
+    { to: '/imports', label: 'Import a cohort' },
   ],
   admin: [
     { to: '/admin/organisations', label: 'Organisations' },
     { to: '/admin/users', label: 'Users' },
     { to: '/admin/apprenticeships', label: 'Apprenticeships' },
+    { to: '/imports', label: 'Import a cohort' },
   ],
 };
 

@@ -1,0 +1,103 @@
+/**
+ * Load a cohort from CSV: people, then their enrolments. The server checks the whole file first
+ * and writes nothing unless every line is good, so the page lists every bad line to fix; a
+ * re-upload of the same file changes nothing.
+ */
+import { useMutation } from '@tanstack/react-query';
+import { useRef, useState, type SubmitEvent } from 'react';
+import { importApprenticeships, importUsers } from '../../api/admin';
+import type { ApprenticeshipImport, UserImport } from '../../api/types';
+import { useUser } from '../../auth/AuthContext';
+import { ErrorSummary } from '../../components/ErrorSummary';
+import { PageHeading } from '../../components/PageHeading';
+import { formatDateTime } from '../../lib/format';
+
+const USERS_HEADER = 'email,name,role,organisation';
+const ENROLMENTS_HEADER = 'apprentice_email,standard,employer,provider,mentor_email,tutor_email,start_date,expected_end_date,planned_otj_hours';
+
+function FileForm({ id, label, hint, busy, onFile }: { id: string; label: string; hint: string; busy: boolean; onFile: (file: File) => void }) {
+  const input = useRef<HTMLInputElement>(null);
+  const [missing, setMissing] = useState(false);
+  function handle(event: SubmitEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const file = input.current?.files?.[0];
+    setMissing(file === undefined);
+    if (file) onFile(file);
+  }
+  return (
+    <form onSubmit={handle} noValidate>
+      <div className={`nhsuk-form-group${missing ? ' nhsuk-form-group--error' : ''}`}>
+        <label className="nhsuk-label" htmlFor={id}>
+          {label}
+        </label>
+        <div className="nhsuk-hint" id={`${id}-hint`}>
+          {hint}
+        </div>
+        {missing && (
+          <span className="nhsuk-error-message" id={`${id}-error`}>
+            <span className="nhsuk-u-visually-hidden">Error:</span> Choose a CSV file
+          </span>
+        )}
+        <input className="nhsuk-input" id={id} name={id} type="file" accept=".csv,text/csv" ref={input} aria-describedby={`${id}-hint${missing ? ` ${id}-error` : ''}`} />
+      </div>
+      <button className="nhsuk-button nhsuk-button--secondary" type="submit" disabled={busy}>
+        {busy ? 'Importing…' : 'Import'}
+      </button>
+    </form>
+  );
+}
+
+function Result({ result }: { result: UserImport | ApprenticeshipImport }) {
+  const links = 'lines' in result ? result.lines.filter((l) => 'password_link' in l && l.password_link) : [];
+  return (
+    <div className="nhsuk-inset-text" role="status" data-testid="import-result">
+      <span className="nhsuk-u-visually-hidden">Information: </span>
+      <p>
+        Imported: {result.created} created, {result.unchanged} already there (unchanged).
+      </p>
+      {links.length > 0 && (
+        <>
+          <p>Password links for the new accounts. Give each to its person securely: each works once, for 24 hours, and is not shown again.</p>
+          <ul className="nhsuk-list">
+            {links.map((l) =>
+              'email' in l && 'password_link' in l ? (
+                <li key={l.line}>
+                  {l.email}: <code className="app-break">{`${window.location.origin}${l.password_link ?? ''}`}</code>
+                  {l.link_expires_at ? ` (until ${formatDateTime(l.link_expires_at)})` : ''}
+                </li>
+              ) : null,
+            )}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+export default function ImportsPage() {
+  const admin = useUser().role === 'admin';
+  const people = useMutation({ mutationFn: importUsers });
+  const enrolments = useMutation({ mutationFn: importApprenticeships });
+  return (
+    <>
+      <ErrorSummary error={people.error ?? enrolments.error} />
+      <PageHeading title="Import a cohort" />
+      <p>Save the spreadsheet as CSV (UTF-8). The whole file is checked first: if any line has a problem nothing is imported, and every problem is listed with its line number. Importing the same file again changes nothing.</p>
+
+      <h2>1. People</h2>
+      <p>
+        Header: <code>{USERS_HEADER}</code>. The role is {admin ? 'admin, provider, employer or apprentice' : 'apprentice (mentors and tutors are added by an administrator)'}; the organisation is its name as shown in ksbfolio.
+        Nobody&apos;s password goes in the file: each new account gets a password link.
+      </p>
+      <FileForm id="import-users" label="People file" hint="A .csv file" busy={people.isPending} onFile={(f) => { enrolments.reset(); people.mutate(f); }} />
+      {people.data && <Result result={people.data} />}
+
+      <h2>2. Enrolments</h2>
+      <p>
+        Header: <code className="app-break">{ENROLMENTS_HEADER}</code> (planned_otj_hours may be left empty). People by e-mail, organisations by name, dates as YYYY-MM-DD.
+      </p>
+      <FileForm id="import-enrolments" label="Enrolments file" hint="A .csv file" busy={enrolments.isPending} onFile={(f) => { people.reset(); enrolments.mutate(f); }} />
+      {enrolments.data && <Result result={enrolments.data} />}
+    </>
+  );
+}
