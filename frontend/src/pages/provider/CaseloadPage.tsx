@@ -1,6 +1,7 @@
 /**
  * Provider caseload: every apprentice with per-duty percentages as a heatmap (numbers always
- * printed), sortable columns, and filters for behind plan and no recent activity.
+ * printed), sortable columns, filters for behind plan and no recent activity, and each
+ * apprentice's standing on progress reviews (overdue, due soon, unsigned) with its filters.
  */
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -8,6 +9,7 @@ import type { CaseloadItem, ListScope } from '../../api/types';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
+import { ReviewFilters, ReviewStandingCell } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useCaseload, useStandard } from '../../hooks/queries';
@@ -25,6 +27,7 @@ import {
 } from '../../lib/caseload';
 import { overallSignedOff } from '../../lib/coverage';
 import { formatDate } from '../../lib/format';
+import { filterByReviewStanding, NO_REVIEW_FILTER } from '../../lib/reviews';
 
 type Measure = 'percent_signed_off' | 'percent_evidenced';
 
@@ -58,6 +61,7 @@ export default function CaseloadPage() {
   const [filter, setFilter] = useState({ behindPlan: false, inactive: false, name: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
   const [measure, setMeasure] = useState<Measure>('percent_signed_off');
+  const [reviewFilter, setReviewFilter] = useState(NO_REVIEW_FILTER);
   const today = useMemo(() => new Date(), []);
 
   function onSort(key: CaseloadSortKey) {
@@ -87,10 +91,11 @@ export default function CaseloadPage() {
             <Checkbox id="caseload-inactive" label={`No activity for ${INACTIVE_DAYS} days`} checked={filter.inactive} onChange={(e) => setFilter({ ...filter, inactive: e.target.checked })} />
           </div>
         </div>
+        <ReviewFilters id="caseload-review" value={reviewFilter} onChange={setReviewFilter} />
       </form>
       <QueryView query={query} label="Loading caseload">
         {(page) => {
-          const rows = sortCaseload(filterCaseload(page.items, filter, today), sort.key, sort.direction);
+          const rows = sortCaseload(filterByReviewStanding(filterCaseload(page.items, filter, today), reviewFilter), sort.key, sort.direction);
           if (page.items.length === 0) {
             return <EmptyState>{scope === 'mine' ? 'You are not the tutor of any apprentice yet.' : 'Your provider has no apprentices yet.'}</EmptyState>;
           }
@@ -120,6 +125,7 @@ export default function CaseloadPage() {
                         ))}
                         <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
                         <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
+                        <th className="nhsuk-table__header" scope="col">Progress reviews</th>
                         <th className="nhsuk-table__header" scope="col">Flags</th>
                       </tr>
                     </thead>
@@ -161,6 +167,7 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       <td className="nhsuk-table__cell app-nowrap">
         {formatDate(item.last_activity_at)} ({ago(daysSinceActivity(item, today))})
       </td>
+      <ReviewStandingCell standing={item} who={item.apprentice.name} reviewsHref={`/apprenticeships/${item.apprenticeship_id}/reviews`} />
       <td className="nhsuk-table__cell">
         {behind && <strong className="nhsuk-tag nhsuk-tag--red">Behind plan</strong>} {inactive && <strong className="nhsuk-tag nhsuk-tag--orange">No recent activity</strong>}
         {!behind && !inactive && 'None'}
