@@ -253,9 +253,108 @@ export async function story(browser, baseUrl, seed, admin) {
   expect(cellText.includes('Signed off'), `S7 cell should say "Signed off": "${cellText}"`);
   console.log(`e2e: D2 before "${before.d2}", after "${after.d2}"; screenshots in ${ARTIFACTS}`);
 
+  await reviewStory({ apprentice, tutor, mentor }, seed, progressPath);
+
   step('signing out ends the session');
   await apprentice.getByRole('button', { name: 'Sign out' }).click();
   await apprentice.waitForURL('**/sign-in**');
   await apprentice.goto(progressPath);
   await apprentice.waitForURL('**/sign-in?next=**');
+}
+
+const isoDay = (offsetDays) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Off-the-job time and a progress review, end to end: the apprentice logs time, the tutor
+ * approves it from the queue, sees the overdue review on the caseload and records one (first
+ * with a date the server refuses), the three parties sign it, and the caseload shows it.
+ */
+async function reviewStory({ apprentice, tutor, mentor }, seed, progressPath) {
+  const reviewsPath = `${progressPath}/reviews`;
+  const row = (page) => page.locator(`tr[data-apprenticeship="${seed.apprenticeship.id}"]`);
+
+  step('apprentice logs 90 minutes of off-the-job training');
+  await apprentice.goto(progressPath);
+  await settle(apprentice);
+  await apprentice.getByRole('link', { name: 'Off-the-job training' }).click();
+  await audit(apprentice, 'apprentice-otj');
+  await apprentice.getByLabel('Date', { exact: true }).fill(isoDay(-1));
+  await apprentice.getByLabel('Time spent', { exact: true }).fill('90');
+  await apprentice.getByLabel('Type of training').selectOption('taught_session');
+  await apprentice.getByLabel('What you did').fill('Blood sciences lecture on analyser quality control.');
+  await apprentice.getByRole('button', { name: 'Save time' }).click();
+  await apprentice.getByText("it waits for your provider's approval").waitFor();
+  await audit(apprentice, 'apprentice-otj-logged');
+
+  step('tutor sees the first review overdue on the caseload');
+  await tutor.goto('/caseload');
+  await settle(tutor);
+  await row(tutor).getByText('Review overdue').waitFor();
+  await tutor.getByLabel('Progress review').selectOption('overdue');
+  await row(tutor).waitFor();
+  await audit(tutor, 'tutor-caseload-review-overdue');
+
+  step('tutor approves the time from the off-the-job queue');
+  await tutor.getByRole('link', { name: 'Off-the-job queue' }).click();
+  await audit(tutor, 'tutor-otj-queue');
+  await tutor.getByRole('button', { name: new RegExp(`^Approve\\s*1 hour 30 minutes .* by ${seed.apprentice.name}$`) }).click();
+  await tutor.getByText(`Approved: 1 hour 30 minutes`).waitFor();
+  await tutor.getByText('No off-the-job time of your apprentices is waiting for approval.').waitFor();
+  await audit(tutor, 'tutor-otj-queue-empty');
+
+  step('tutor records a progress review; the server refuses a date before the start first');
+  await tutor.goto(progressPath);
+  await settle(tutor);
+  await tutor.getByRole('link', { name: 'Progress reviews' }).last().click();
+  await audit(tutor, 'tutor-reviews-none');
+  await tutor.getByRole('link', { name: 'Record a progress review' }).click();
+  await tutor.getByTestId('snapshot-otj').getByRole('row', { name: /Approved 1 hour 30 minutes/ }).waitFor();
+  await audit(tutor, 'tutor-review-form');
+  await tutor.getByLabel('Date held').fill(isoDay(-400));
+  await tutor.getByRole('button', { name: 'Save review' }).click();
+  await tutor.getByRole('link', { name: /^Date held must not be before the apprenticeship started/ }).waitFor();
+  await audit(tutor, 'tutor-review-form-errors');
+  await tutor.getByLabel('Date held').fill(isoDay(-1));
+  await tutor.getByLabel('Progress', { exact: true }).fill('S7 evidenced and signed off; off-the-job time under way.');
+  await tutor.getByLabel('Concerns').fill('No wellbeing or safeguarding concerns; no change of circumstances.');
+  await tutor.getByRole('button', { name: 'Add an action' }).click();
+  await tutor.getByLabel('What is to be done (action 1)').fill('Write a reflective account on analyser maintenance');
+  await tutor.getByLabel('Who does it (action 1)').selectOption('apprentice');
+  await tutor.getByLabel('Due by (action 1)').fill(isoDay(30));
+  await tutor.getByRole('button', { name: 'Save review' }).click();
+  await tutor.getByText('Review recorded.', { exact: false }).waitFor();
+  await audit(tutor, 'tutor-reviews');
+
+  step('the caseload lists the review as unsigned');
+  await tutor.goto('/caseload');
+  await settle(tutor);
+  await tutor.getByLabel('Unsigned reviews only').check();
+  await row(tutor).getByText('1 unsigned review').waitFor();
+  await audit(tutor, 'tutor-caseload-unsigned');
+
+  step('the apprentice, the mentor and the tutor sign the review');
+  await apprentice.goto(reviewsPath);
+  await settle(apprentice);
+  await apprentice.getByRole('button', { name: /^Sign as apprentice/ }).click();
+  await apprentice.getByTestId('signatures').getByText(/^Apprentice:/).waitFor();
+  await audit(apprentice, 'apprentice-reviews-signed');
+  await mentor.goto('/apprentices');
+  await settle(mentor);
+  await mentor.getByRole('link', { name: new RegExp(`^Reviews\\s*of ${seed.apprentice.name}$`) }).click();
+  await audit(mentor, 'mentor-reviews');
+  await mentor.getByRole('button', { name: /^Sign as employer/ }).click();
+  await mentor.getByTestId('signatures').getByText(/^Employer:/).waitFor();
+  await tutor.goto(reviewsPath);
+  await settle(tutor);
+  await tutor.getByRole('button', { name: /^Sign as training provider/ }).click();
+  await tutor.getByText('Signed by all three').waitFor();
+  await audit(tutor, 'tutor-reviews-signed');
+
+  step('the caseload shows the review on time and nothing unsigned');
+  await tutor.goto('/caseload');
+  await settle(tutor);
+  await row(tutor).getByText('Review on time').waitFor();
+  const standing = await row(tutor).getByTestId('review-standing').innerText();
+  expect(!/unsigned/i.test(standing), `no review should be unsigned now: "${standing}"`);
+  await audit(tutor, 'tutor-caseload-after-review');
 }

@@ -22,6 +22,8 @@ const EvidenceDetailPage = lazy(() => import('./pages/evidence/EvidenceDetailPag
 const ReviewPage = lazy(() => import('./pages/evidence/ReviewPage'));
 const OtjPage = lazy(() => import('./pages/otj/OtjPage'));
 const ProgressReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
+const ReviewFormPage = lazy(() => import('./pages/reviews/ReviewFormPage'));
+const OtjQueuePage = lazy(() => import('./pages/queues/OtjQueuePage'));
 const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
 const ApprenticesPage = lazy(() => import('./pages/employer/ApprenticesPage'));
@@ -59,11 +61,14 @@ export function App() {
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/otj" element={<Private><OtjPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/reviews" element={<Private><ProgressReviewsPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/reviews/new" element={<Private roles={['provider']}><ReviewFormPage /></Private>} />
+          <Route path="/reviews/:reviewId/edit" element={<Private roles={['provider']}><ReviewFormPage /></Private>} />
           <Route path="/evidence/:evidenceId" element={<Private><EvidenceDetailPage /></Private>} />
           <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider']}><ReviewPage /></Private>} />
 
           <Route path="/review-queue" element={<Private roles={['provider', 'admin']}><ReviewQueuePage /></Private>} />
+          <Route path="/otj-queue" element={<Private roles={['provider', 'admin']}><OtjQueuePage /></Private>} />
           <Route path="/caseload" element={<Private roles={['provider', 'admin']}><CaseloadPage /></Private>} />
           <Route path="/signoff-queue" element={<Private roles={['employer', 'admin']}><SignoffQueuePage /></Private>} />
           <Route path="/apprentices" element={<Private roles={STAFF}><ApprenticesPage /></Private>} />

@@ -96,6 +96,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(otj::edit::update_otj)
         .service(otj::edit::delete_otj)
         .service(otj::review::review_otj)
+        .service(otj::queue::otj_queue)
         .service(reviews::create::create_review)
         .service(reviews::create::list_reviews)
         .service(reviews::edit::get_review)

@@ -29,11 +29,14 @@ use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-async fn names(conn: &mut AsyncPgConnection, ids: &[Uuid]) -> AppResult<HashMap<Uuid, String>> {
+pub(super) async fn names(
+    conn: &mut AsyncPgConnection,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, String>> {
     Ok(users::names(conn, ids).await?)
 }
 
-fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
+pub(super) fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
     PersonName {
         id,
         name: names.get(&id).cloned().unwrap_or_default(),
@@ -41,7 +44,7 @@ fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
 }
 
 /// The total of a windowed page; an empty page past the end says nothing, so ask for row one.
-fn total_of(first: Option<i64>, page: Page) -> Option<i64> {
+pub(super) fn total_of(first: Option<i64>, page: Page) -> Option<i64> {
     match first {
         Some(total) => Some(total),
         None if page.offset == 0 => Some(0),
@@ -77,7 +80,7 @@ pub struct QueueQuery {
 }
 
 impl QueueQuery {
-    fn page(&self) -> AppResult<Page> {
+    pub(super) fn page(&self) -> AppResult<Page> {
         PageParams {
             limit: self.limit,
             offset: self.offset,

@@ -16,7 +16,7 @@ use crate::domain::scope::ApprenticeshipScope;
 
 /// `(SQL condition on alias a, bound uuid)` for a scope. Column names come from this fixed list,
 /// never from input.
-fn scope_sql(scope: ApprenticeshipScope) -> (&'static str, Option<Uuid>) {
+pub(super) fn scope_sql(scope: ApprenticeshipScope) -> (&'static str, Option<Uuid>) {
     match scope {
         ApprenticeshipScope::All => ("$1::uuid IS NULL", None),
         ApprenticeshipScope::Apprentice(id) => ("a.apprentice_id = $1", Some(id)),

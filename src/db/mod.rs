@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod ksb_statuses;
 pub mod organisations;
 pub mod otj;
+pub mod otj_queue;
 pub mod password_links;
 pub mod progress;
 pub mod query_count;

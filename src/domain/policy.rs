@@ -204,6 +204,14 @@ pub fn read_review_queue(actor: &Actor) -> Decision {
     )
 }
 
+/// The queue of off-the-job entries waiting for the provider's decision.
+pub fn read_otj_queue(actor: &Actor) -> Decision {
+    allow_if(
+        matches!(actor.role, Role::Admin | Role::Provider),
+        "The off-the-job queue is for training provider staff.",
+    )
+}
+
 /// The sign-off queue.
 pub fn read_signoff_queue(actor: &Actor) -> Decision {
     allow_if(
@@ -545,11 +553,13 @@ mod tests {
             assert_eq!(read_audit(&who), Ok(()));
             assert_eq!(list_organisations(&who), Ok(()));
             assert_eq!(read_review_queue(&who), Ok(()));
+            assert_eq!(read_otj_queue(&who), Ok(()));
         }
         for who in [mentor, apprentice] {
             assert!(read_audit(&who).is_err());
             assert!(list_organisations(&who).is_err());
             assert!(read_review_queue(&who).is_err());
+            assert!(read_otj_queue(&who).is_err());
         }
         assert_eq!(read_signoff_queue(&mentor), Ok(()));
         assert!(read_signoff_queue(&tutor()).is_err());

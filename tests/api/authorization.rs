@@ -703,6 +703,12 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
             provider_only(200),
         ),
         case(
+            Method::GET,
+            "/api/v1/otj-queue".into(),
+            None,
+            [200, 200, 403, 403, 200, 403, 403, 401],
+        ),
+        case(
             Method::POST,
             format!("/api/v1/apprenticeships/{a}/reviews"),
             Some(json!({ "held_on": "2026-02-06" })),

@@ -1,10 +1,11 @@
-//! The review queue, the sign-off queue and the caseload: contents, order, scope, and a fixed
+//! The review queue, the off-the-job queue, the sign-off queue and the caseload: contents, order, scope, and a fixed
 //! number of SQL statements whatever the page size.
 
 use serde_json::Value;
 
 use crate::helpers::TestApp;
 use crate::helpers::portfolio::{accepted, id, log, sign_off, submit};
+use crate::helpers::reviews::{log_otj, review_otj};
 use crate::helpers::spawn_app;
 use crate::helpers::world::{Person, World, created, user};
 
@@ -492,4 +493,84 @@ async fn an_admin_reassigns_the_mentor_and_the_sign_off_moves_with_them() {
     assert_eq!(status, 403, "the former mentor no longer signs off");
     let (status, body) = sign_off(&app, &mentor2.token, &w.a.apprenticeship, "S1").await;
     assert_eq!(status, 201, "{body}");
+}
+
+#[tokio::test]
+async fn the_otj_queue_lists_pending_entries_in_scope_longest_waiting_first() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let me = &w.a.apprentice.token;
+    let first = id(&log_otj(&app, me, &w.a.apprenticeship, "2026-01-05", 30)
+        .await
+        .1);
+    let second = id(&log_otj(&app, me, &w.a.apprenticeship, "2026-01-06", 45)
+        .await
+        .1);
+    let decided = id(&log_otj(&app, me, &w.a.apprenticeship, "2026-01-07", 60)
+        .await
+        .1);
+    assert_eq!(
+        review_otj(&app, &w.a.tutor.token, &decided, "approved", None)
+            .await
+            .0,
+        200
+    );
+    let (status, _) = log_otj(
+        &app,
+        &w.b.apprentice.token,
+        &w.b.apprenticeship,
+        "2026-01-05",
+        30,
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    let (body, _) = get(&app, &w.a.tutor.token, "/api/v1/otj-queue").await;
+    let entries: Vec<&str> = body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["entry_id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![first.as_str(), second.as_str()],
+        "pending only, oldest first, A's provider only"
+    );
+    assert_eq!(body["total"], 2);
+    assert_eq!(body["items"][1]["minutes"], 45);
+    assert_eq!(body["items"][1]["activity"], "taught_session");
+    assert_eq!(body["items"][1]["apprentice"]["name"], "Apprentice A");
+    assert_eq!(body["items"][1]["apprenticeship_id"], w.a.apprenticeship);
+    for token in [&w.a.mentor.token, me] {
+        assert_eq!(
+            app.get_as(token, "/api/v1/otj-queue")
+                .await
+                .status()
+                .as_u16(),
+            403
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_otj_queue_runs_a_fixed_number_of_statements_whatever_the_page_size() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let path = "/api/v1/otj-queue?limit=100";
+    let me = &w.a.apprentice.token;
+    log_otj(&app, me, &w.a.apprenticeship, "2026-01-05", 30).await;
+    let (one, before) = get(&app, &w.a.tutor.token, path).await;
+    assert_eq!(one["total"], 1);
+    for (token, apprenticeship) in enrol_many(&app, &w, 4).await {
+        for day in ["2026-01-05", "2026-01-06"] {
+            assert_eq!(log_otj(&app, &token, &apprenticeship, day, 30).await.0, 201);
+        }
+    }
+    let (many, after) = get(&app, &w.a.tutor.token, path).await;
+    assert_eq!(many["total"], 9);
+    assert_eq!(
+        after, before,
+        "{before} statements with one entry, {after} with nine"
+    );
 }

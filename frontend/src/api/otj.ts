@@ -1,6 +1,6 @@
 /** Off-the-job training: entries, their review by the provider, and time against the plan. */
 import { request } from './client';
-import type { OtjEntry, OtjEntryInput, OtjSummary, OtjStatus, Page, PageQuery } from './types';
+import type { OtjEntry, OtjEntryInput, OtjQueueItem, OtjSummary, OtjStatus, Page, PageQuery, QueueQuery } from './types';
 
 const id = encodeURIComponent;
 
@@ -18,4 +18,9 @@ export function reviewOtj(entryId: string, body: { decision: 'approved' | 'rejec
 
 export function getOtjSummary(apprenticeshipId: string): Promise<OtjSummary> {
   return request<OtjSummary>(`/apprenticeships/${id(apprenticeshipId)}/otj/summary`);
+}
+
+/** Entries waiting for the provider's decision across the caller's apprentices; 403 for employers and apprentices. */
+export function getOtjQueue(query: QueueQuery = {}): Promise<Page<OtjQueueItem>> {
+  return request<Page<OtjQueueItem>>('/otj-queue', { query: { ...query } });
 }

@@ -593,6 +593,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/otj-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Off-the-job entries waiting for a decision, longest waiting first: by default of the
+         *     apprenticeships you are the tutor of; `scope=organisation` for your whole provider (admins:
+         *     all). Training provider staff and administrators only.
+         */
+        get: operations["otj_queue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/otj/{entry_id}": {
         parameters: {
             query?: never;
@@ -1382,6 +1403,27 @@ export interface components {
          * @enum {string}
          */
         OtjPlanStatus: "no_plan" | "on_track" | "behind" | "complete";
+        OtjQueueItem: {
+            activity: components["schemas"]["OtjActivity"];
+            apprentice: components["schemas"]["PersonName"];
+            /** Format: uuid */
+            apprenticeship_id: string;
+            /**
+             * Format: date-time
+             * @description When the apprentice logged it.
+             */
+            created_at: string;
+            description: string;
+            /**
+             * Format: uuid
+             * @description Approve or reject it with `POST /api/v1/otj/{entry_id}/review`.
+             */
+            entry_id: string;
+            /** Format: int32 */
+            minutes: number;
+            /** Format: date */
+            occurred_on: string;
+        };
         /**
          * @description Where an entry stands: waiting for the provider, counted, or sent back.
          * @enum {string}
@@ -1603,6 +1645,36 @@ export interface components {
                  * @description Also sent as the `ETag` header; send it back in `If-Match` to edit.
                  */
                 version: number;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_OtjQueueItem: {
+            items: {
+                activity: components["schemas"]["OtjActivity"];
+                apprentice: components["schemas"]["PersonName"];
+                /** Format: uuid */
+                apprenticeship_id: string;
+                /**
+                 * Format: date-time
+                 * @description When the apprentice logged it.
+                 */
+                created_at: string;
+                description: string;
+                /**
+                 * Format: uuid
+                 * @description Approve or reject it with `POST /api/v1/otj/{entry_id}/review`.
+                 */
+                entry_id: string;
+                /** Format: int32 */
+                minutes: number;
+                /** Format: date */
+                occurred_on: string;
             }[];
             /** Format: int64 */
             limit: number;
@@ -3809,6 +3881,43 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    otj_queue: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+                /**
+                 * @description `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+                 *     `organisation` (everything of your organisation).
+                 */
+                scope?: "mine" | "organisation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_OtjQueueItem"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,7 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
   provider: [
     { to: '/caseload', label: 'Caseload' },
     { to: '/review-queue', label: 'Review queue' },
+    { to: '/otj-queue', label: 'Off-the-job queue' },
     { to: '/imports', label: 'Import a cohort' },
   ],
   admin: [

@@ -3,9 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
-import { getOtjSummary, listOtj } from '../api/otj';
+import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
-import { listReviews } from '../api/reviews';
+import { getReview, listReviews } from '../api/reviews';
 import { getStandard, STANDARD_REFERENCE } from '../api/standards';
 import type { CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
 
@@ -26,6 +26,8 @@ export const keys = {
   otj: (id: string) => ['otj', id] as const,
   otjSummary: (id: string) => ['otj-summary', id] as const,
   reviews: (id: string) => ['reviews', id] as const,
+  review: (id: string) => ['review', id] as const,
+  otjQueue: (q: QueueQuery) => ['otj-queue', q] as const,
   organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
@@ -110,4 +112,12 @@ export function useOtjSummary(id: string) {
 
 export function useReviews(id: string) {
   return useQuery({ queryKey: keys.reviews(id), queryFn: () => listReviews(id, { limit: 50 }) });
+}
+
+export function useReview(id: string) {
+  return useQuery({ queryKey: keys.review(id), queryFn: () => getReview(id) });
+}
+
+export function useOtjQueue(query: QueueQuery) {
+  return useQuery({ queryKey: keys.otjQueue(query), queryFn: () => getOtjQueue(query) });
 }

@@ -1,12 +1,14 @@
 //! Off-the-job training: `POST/GET /api/v1/apprenticeships/{id}/otj` ([`create`], [`list`]),
 //! `GET/PATCH/DELETE /api/v1/otj/{entry_id}` ([`edit`]), `POST /api/v1/otj/{entry_id}/review`
-//! ([`review`]) and `GET /api/v1/apprenticeships/{id}/otj/summary` ([`summary`]). This file
+//! ([`review`]), `GET /api/v1/apprenticeships/{id}/otj/summary` ([`summary`]) and the provider's
+//! queue of entries waiting for a decision, `GET /api/v1/otj-queue` ([`queue`]). This file
 //! holds what the verbs share: loading with scope, validation, the response, the kept figures'
 //! move and the summary. The rules are `domain::otj`.
 
 pub mod create;
 pub mod edit;
 pub mod list;
+pub mod queue;
 pub mod review;
 pub mod summary;
 

@@ -1,10 +1,12 @@
 /**
  * Employer (and provider/admin): apprentices in scope with their overall progress. The caseload
  * endpoint is open to every role and scoped to the caller, so one request brings every
- * apprentice with their totals (no coverage request per apprentice).
+ * apprentice with their totals (no coverage request per apprentice) and their standing on
+ * progress reviews, with a link to the reviews a mentor signs.
  */
 import { Link } from 'react-router';
 import { PageHeading } from '../../components/PageHeading';
+import { ReviewStandingCell } from '../../components/ReviewStanding';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useCaseload } from '../../hooks/queries';
 import { sortCaseload } from '../../lib/caseload';
@@ -36,6 +38,7 @@ export default function ApprenticesPage() {
                     <th className="nhsuk-table__header" scope="col">Expected end</th>
                     <th className="nhsuk-table__header" scope="col">Signed off</th>
                     <th className="nhsuk-table__header" scope="col">Evidenced or signed off</th>
+                    <th className="nhsuk-table__header" scope="col">Progress reviews</th>
                   </tr>
                 </thead>
                 <tbody className="nhsuk-table__body">
@@ -50,6 +53,7 @@ export default function ApprenticesPage() {
                         {a.totals.signed_off} of {a.totals.ksbs} ({overallSignedOff(a.totals)}%)
                       </td>
                       <td className="nhsuk-table__cell">{overallEvidenced(a.totals)}%</td>
+                      <ReviewStandingCell standing={a} who={a.apprentice.name} reviewsHref={`/apprenticeships/${a.apprenticeship_id}/reviews`} />
                     </tr>
                   ))}
                 </tbody>

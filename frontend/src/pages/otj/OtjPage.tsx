@@ -6,8 +6,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useParams } from 'react-router';
-import { createOtj, reviewOtj } from '../../api/otj';
-import { OTJ_ACTIVITIES, type OtjActivity, type OtjEntry, type OtjSummary } from '../../api/types';
+import { createOtj } from '../../api/otj';
+import { OTJ_ACTIVITIES, type OtjActivity, type OtjSummary } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, TextInput, Textarea } from '../../components/Fields';
@@ -24,6 +24,7 @@ import {
   toMinutes,
   type DurationUnit,
 } from '../../lib/otj';
+import { OtjDecision } from './OtjDecision';
 
 const IDS = {
   occurred_on: 'otj-occurred-on',
@@ -184,33 +185,6 @@ function LogForm({ apprenticeshipId }: { apprenticeshipId: string }) {
   );
 }
 
-function Decide({ entry, apprenticeshipId }: { entry: OtjEntry; apprenticeshipId: string }) {
-  const client = useQueryClient();
-  const [reason, setReason] = useState('');
-  const decide = useMutation({
-    mutationFn: (decision: 'approved' | 'rejected') =>
-      reviewOtj(entry.id, decision === 'rejected' ? { decision, reason } : { decision }),
-    onSuccess: () =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: keys.otj(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: keys.otjSummary(apprenticeshipId) }),
-      ]),
-  });
-  const reasonId = `otj-reason-${entry.id}`;
-  return (
-    <div>
-      <ErrorSummary error={decide.error} fieldIds={{ reason: reasonId }} />
-      <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-2" onClick={() => decide.mutate('approved')}>
-        Approve<span className="nhsuk-u-visually-hidden"> {formatMinutes(entry.minutes)} on {formatDate(entry.occurred_on)}</span>
-      </button>
-      <TextInput id={reasonId} label="Reason to reject" value={reason} onChange={(e) => setReason(e.target.value)} error={fieldError(decide.error, 'reason')} />
-      <button type="button" className="nhsuk-button nhsuk-button--warning nhsuk-u-margin-bottom-0" onClick={() => decide.mutate('rejected')}>
-        Reject<span className="nhsuk-u-visually-hidden"> {formatMinutes(entry.minutes)} on {formatDate(entry.occurred_on)}</span>
-      </button>
-    </div>
-  );
-}
-
 export default function OtjPage() {
   const { apprenticeshipId = '' } = useParams();
   const user = useUser();
@@ -256,7 +230,7 @@ export default function OtjPage() {
                     </td>
                     {isTutor && (
                       <td className="nhsuk-table__cell">
-                        {entry.status === 'pending' ? <Decide entry={entry} apprenticeshipId={apprenticeshipId} /> : null}
+                        {entry.status === 'pending' ? <OtjDecision entry={entry} apprenticeshipId={apprenticeshipId} /> : null}
                       </td>
                     )}
                   </tr>

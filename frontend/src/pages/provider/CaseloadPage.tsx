@@ -4,6 +4,8 @@
  * printed), sortable columns, and filters for plan, inactivity and lifecycle stage. The table
  * is the NHS responsive table: below the desktop breakpoint each apprentice is a stack of
  * "column: value" lines, so nothing is off-screen on a phone.
+ * Each apprentice's standing on progress reviews (overdue, due soon, unsigned) has its column
+ * and filters.
  */
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
@@ -12,6 +14,7 @@ import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { ReviewFilters, ReviewStanding } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useCaseload, useStandard } from '../../hooks/queries';
@@ -37,6 +40,7 @@ import {
 import { overallSignedOff } from '../../lib/coverage';
 import { daysBetween, formatLondonDate, londonDay, relativeDay } from '../../lib/dates';
 import { formatDate } from '../../lib/format';
+import { filterByReviewStanding, NO_REVIEW_FILTER } from '../../lib/reviews';
 
 type Measure = 'percent_signed_off' | 'percent_evidenced';
 
@@ -103,6 +107,7 @@ export default function CaseloadPage() {
   const [filter, setFilter] = useState<{ behindPlan: boolean; inactive: boolean; name: string; lifecycle: Lifecycle | '' }>({ behindPlan: false, inactive: false, name: '', lifecycle: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
   const [measure, setMeasure] = useState<Measure>('percent_signed_off');
+  const [reviewFilter, setReviewFilter] = useState(NO_REVIEW_FILTER);
   const today = useMemo(() => new Date(), []);
   const stageCounts = useMemo(() => {
     const counts: Record<Lifecycle, number> = { new: 0, near_end: 0, past_end: 0, on_programme: 0 };
@@ -150,11 +155,12 @@ export default function CaseloadPage() {
             <Checkbox id="caseload-inactive" label={`No activity for ${INACTIVE_DAYS} days`} checked={filter.inactive} onChange={(e) => setFilter({ ...filter, inactive: e.target.checked })} />
           </div>
         </div>
+        <ReviewFilters id="caseload-review" value={reviewFilter} onChange={setReviewFilter} />
       </form>
       <PlanKey />
       <QueryView query={query} label="Loading caseload">
         {(page) => {
-          const rows = sortCaseload(filterCaseload(page.items, filter, today), sort.key, sort.direction, today);
+          const rows = sortCaseload(filterByReviewStanding(filterCaseload(page.items, filter, today), reviewFilter), sort.key, sort.direction, today);
           if (page.items.length === 0) {
             return <EmptyState>{scope === 'mine' ? 'You are not the tutor of any apprentice yet.' : 'Your provider has no apprentices yet.'}</EmptyState>;
           }
@@ -178,6 +184,7 @@ export default function CaseloadPage() {
                       <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
                       <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
                       <ColumnHeader>Flags</ColumnHeader>
+                      <ColumnHeader>Progress reviews</ColumnHeader>
                       <ColumnHeader>Evidenced</ColumnHeader>
                       <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
                       <ColumnHeader>Time elapsed</ColumnHeader>
@@ -250,6 +257,9 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       </Cell>
       <Cell heading="Flags">
         <Flags item={item} today={today} />
+      </Cell>
+      <Cell heading="Progress reviews">
+        <ReviewStanding standing={item} who={item.apprentice.name} reviewsHref={`/apprenticeships/${item.apprenticeship_id}/reviews`} />
       </Cell>
       <Cell heading="Evidenced" className="app-nowrap">{Math.round(evidencedPercent(item))}%</Cell>
       <Cell heading="Signed off" className="app-nowrap">{overallSignedOff(item.totals)}%</Cell>

@@ -69,4 +69,19 @@ describe('progress reviews', () => {
     expect(await screen.findByText('Waiting for signatures')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Sign as/ })).not.toBeInTheDocument();
   });
+
+  it('offers the provider a new review and the edit of an unsigned draft, and the apprentice neither', async () => {
+    signInAs('provider');
+    const draft = { ...review, id: 'r2', status: 'draft' as const, signatures: [] };
+    mockApi({ 'GET /apprenticeships/a1/reviews': () => json({ items: [draft], total: 1, limit: 50, offset: 0 }) });
+    const { unmount } = renderApp(<App />, { url: '/apprenticeships/a1/reviews' });
+    expect(await screen.findByRole('link', { name: 'Record a progress review' })).toHaveAttribute('href', '/apprenticeships/a1/reviews/new');
+    expect(await screen.findByRole('link', { name: /Edit this review/ })).toHaveAttribute('href', '/reviews/r2/edit');
+    unmount();
+    signInAs('apprentice');
+    renderApp(<App />, { url: '/apprenticeships/a1/reviews' });
+    await screen.findByText('Draft');
+    expect(screen.queryByRole('link', { name: 'Record a progress review' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: /Edit this review/ })).not.toBeInTheDocument();
+  });
 });

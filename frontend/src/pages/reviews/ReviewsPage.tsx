@@ -1,9 +1,10 @@
 /**
  * Progress reviews of one apprenticeship: each review's record, its signatures (void ones
  * marked), and a button for the apprentice, the mentor and the tutor to sign in their own role.
+ * The provider's staff record reviews from here and edit drafts nobody has signed.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { signReview } from '../../api/reviews';
 import type { ProgressReview, ReviewParty, ReviewStatus, Role } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
@@ -12,17 +13,14 @@ import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { keys, useReviews } from '../../hooks/queries';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { PARTY_LABELS } from '../../lib/reviews';
+import { Flash } from '../queues/Flash';
+import { SnapshotPreview } from './SnapshotPreview';
 
 const STATUS_LABELS: Record<ReviewStatus, string> = {
   draft: 'Draft',
   awaiting_signatures: 'Waiting for signatures',
   signed: 'Signed by all three',
-};
-
-const PARTY_LABELS: Record<ReviewParty, string> = {
-  apprentice: 'Apprentice',
-  employer: 'Employer',
-  provider: 'Training provider',
 };
 
 /** The role a user signs in, if they sign at all (administrators do not). */
@@ -77,6 +75,14 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
             </ul>
           </>
         )}
+        <details className="nhsuk-details">
+          <summary className="nhsuk-details__summary">
+            <span className="nhsuk-details__summary-text">Figures when the review was recorded</span>
+          </summary>
+          <div className="nhsuk-details__text">
+            <SnapshotPreview nested idPrefix={`snapshot-${review.id}`} heading="Snapshot" intro={`Taken on ${formatDate(review.created_at)}.`} totals={review.snapshot.totals} duties={review.snapshot.duties} otj={review.snapshot.otj} />
+          </div>
+        </details>
         <h3>Signatures</h3>
         {review.signatures.length === 0 ? (
           <p>Nobody has signed yet.</p>
@@ -91,6 +97,13 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
           </ul>
         )}
         <ErrorSummary error={sign.error} />
+        {role === 'provider' && review.status === 'draft' && live.length === 0 && (
+          <p>
+            <Link to={`/reviews/${review.id}/edit`}>
+              Edit this review<span className="nhsuk-u-visually-hidden"> held on {formatDate(review.held_on)}</span>
+            </Link>
+          </p>
+        )}
         {role !== null && !signedByMe && (
           <button type="button" className="nhsuk-button nhsuk-u-margin-bottom-0" onClick={() => sign.mutate()} disabled={sign.isPending}>
             Sign as {PARTY_LABELS[role].toLowerCase()}
@@ -105,9 +118,19 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
 export default function ReviewsPage() {
   const { apprenticeshipId = '' } = useParams();
   const reviews = useReviews(apprenticeshipId);
+  const isProvider = useUser().role === 'provider';
   return (
     <>
+      <Flash />
       <PageHeading title="Progress reviews" />
+      <p className="app-inline-actions">
+        {isProvider && (
+          <Link className="nhsuk-button nhsuk-u-margin-bottom-3" to={`/apprenticeships/${apprenticeshipId}/reviews/new`}>
+            Record a progress review
+          </Link>
+        )}
+        <Link to={`/apprenticeships/${apprenticeshipId}`}>Back to progress</Link>
+      </p>
       <QueryView query={reviews} label="Loading the reviews">
         {(page) =>
           page.items.length === 0 ? (
