@@ -8,6 +8,9 @@ const PNG_1X1 = Buffer.from(
   'base64',
 );
 
+// The head of a Windows program: refused from its bytes whatever its name claims.
+const PROGRAM = Buffer.from([0x4d, 0x5a, 0x90, 0x00, 0x03, 0x00, 0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00]);
+
 function step(text) {
   console.log(`e2e: ${text}`);
 }
@@ -114,7 +117,34 @@ export async function story(browser, baseUrl, seed, admin) {
   expect(forged.status() === 401, `a refresh without the client header should be 401, was ${forged.status()}`);
   await secondTab.close();
 
-  step('apprentice adds S7 evidence and submits it');
+  step('a file the server refuses leaves the evidence a draft, with the error beside the file');
+  await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
+  await apprentice.getByLabel('Title').fill(`Rota tool (${seed.run})`);
+  await apprentice.getByLabel('What did you do, and what does it show?').fill('A small tool I wrote for the rota.');
+  await apprentice.getByLabel('Type of evidence').selectOption('other');
+  await apprentice.getByLabel('Date it happened').fill(yesterday);
+  await apprentice.getByLabel('Search KSBs').fill('K1');
+  await apprentice.getByRole('checkbox', { name: /^K1 / }).first().check();
+  await apprentice.getByLabel('Drag files here, or choose them').setInputFiles({ name: 'rota-tool.exe', mimeType: 'application/octet-stream', buffer: PROGRAM });
+  await apprentice.getByRole('button', { name: 'Save and submit for review' }).click();
+  const refusedSummary = apprentice.locator('.nhsuk-error-summary');
+  await refusedSummary.getByText('Saved as a draft; 1 file could not be attached').waitFor();
+  const refusedRow = apprentice.getByTestId('queued-files').locator('li', { hasText: 'rota-tool.exe' });
+  await refusedRow.locator('.nhsuk-error-message').waitFor();
+  const refusedText = (await refusedRow.innerText()).replace(/\s+/g, ' ');
+  expect(/rota-tool\.exe could not be attached/.test(refusedText), `the refused file should say why beside it: "${refusedText}"`);
+  const summaryFocused = await apprentice.evaluate(() => document.activeElement?.classList.contains('nhsuk-error-summary') === true);
+  expect(summaryFocused, 'focus should move to the summary of what happened');
+  await audit(apprentice, 'apprentice-add-evidence-refused-file');
+  await apprentice.goto(`${progressPath}/evidence`);
+  const refusedRows = apprentice.getByTestId('evidence-table').locator('tr', { hasText: `Rota tool (${seed.run})` });
+  await refusedRows.first().waitFor();
+  const refusedStatus = (await refusedRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  expect(refusedStatus.length === 1 && refusedStatus[0].includes('Draft'), `the evidence should be saved once, as a draft: ${JSON.stringify(refusedStatus)}`);
+  await apprentice.goto(progressPath);
+  await apprentice.getByTestId('duty-D2-figures').waitFor();
+
+  step('apprentice adds S7 evidence with its file and submits it, in one step');
   await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
   await audit(apprentice, 'apprentice-add-evidence');
   await apprentice.getByLabel('Title').fill(title);
@@ -125,8 +155,13 @@ export async function story(browser, baseUrl, seed, admin) {
   await apprentice.getByLabel('Date it happened').fill(yesterday);
   await apprentice.getByLabel('Search KSBs').fill('S7');
   await apprentice.getByRole('checkbox', { name: /^S7 / }).first().check();
+  await apprentice.getByLabel('Drag files here, or choose them').setInputFiles({ name: 'qc-record.png', mimeType: 'image/png', buffer: PNG_1X1 });
+  await apprentice.getByTestId('queued-files').getByText(/^qc-record\.png \(/).waitFor();
   await apprentice.getByRole('button', { name: 'Save and submit for review' }).click();
-  await apprentice.getByText('Your evidence has been submitted for review.').waitFor();
+  const confirmation = apprentice.getByTestId('confirmation');
+  await confirmation.getByText('Submitted for review with 1 file attached.').waitFor();
+  const confirmationFocused = await apprentice.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'confirmation');
+  expect(confirmationFocused, 'focus should move to the confirmation');
   const evidencePath = new URL(apprentice.url()).pathname;
   expect(/^\/evidence\/[^/]+$/.test(evidencePath), `unexpected evidence URL ${evidencePath}`);
   await audit(apprentice, 'apprentice-evidence-submitted');
@@ -181,13 +216,19 @@ export async function story(browser, baseUrl, seed, admin) {
   step('apprentice reads the feedback, edits and resubmits');
   await apprentice.goto(evidencePath);
   await apprentice.getByTestId('feedback').waitFor();
-  step('apprentice attaches a file, downloads it back and comments');
-  await apprentice.getByLabel('Add a file').setInputFiles({ name: 'qc-record.png', mimeType: 'image/png', buffer: PNG_1X1 });
-  await apprentice.getByRole('button', { name: 'Upload file' }).click();
+  step('apprentice downloads the file back, attaches a wrong one and removes it, and comments');
   const downloadButton = apprentice.getByRole('button', { name: 'Download qc-record.png' });
   await downloadButton.waitFor();
   const [download] = await Promise.all([apprentice.waitForEvent('download'), downloadButton.click()]);
   expect(download.suggestedFilename() === 'qc-record.png', `downloaded ${download.suggestedFilename()}`);
+  await apprentice.getByLabel('Add a file').setInputFiles({ name: 'wrong-photo.png', mimeType: 'image/png', buffer: PNG_1X1 });
+  await apprentice.getByRole('button', { name: 'Upload file' }).click();
+  await apprentice.getByRole('button', { name: 'Remove wrong-photo.png' }).click();
+  const files = apprentice.locator('section[aria-labelledby="attachments-title"]');
+  await files.getByText('Removed wrong-photo.png.').waitFor({ timeout: 5_000 }).catch(async (error) => {
+    throw new Error(`${error.message}\nthe files section said: ${(await files.innerText()).replace(/\s+/g, ' ')}`);
+  });
+  expect(await apprentice.getByRole('button', { name: 'Download wrong-photo.png' }).count() === 0, 'the removed file should be gone from the list');
   await apprentice.getByLabel('Add a comment').fill('Lot number added to the description; QC printout attached.');
   await apprentice.getByRole('button', { name: 'Add comment' }).click();
   await apprentice.getByText('QC printout attached.', { exact: false }).first().waitFor();
@@ -197,7 +238,7 @@ export async function story(browser, baseUrl, seed, admin) {
   const description = apprentice.getByLabel('What did you do, and what does it show?');
   await description.fill(`${await description.inputValue()} QC lot 4417; I re-ran both QC levels after calibration and both were in range.`);
   await apprentice.getByRole('button', { name: 'Save and resubmit' }).click();
-  await apprentice.getByText('Your evidence has been submitted for review.').waitFor();
+  await apprentice.getByTestId('confirmation').getByText('Submitted for review.').waitFor();
 
   step('tutor accepts the resubmission');
   await tutor.goto('/review-queue');

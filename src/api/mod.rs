@@ -85,6 +85,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(attachments::upload_attachment)
         .service(attachments::list_attachments)
         .service(attachments::download_attachment)
+        .service(attachments::remove_attachment)
         .service(signoffs::create_signoff)
         .service(signoffs::list_signoffs)
         .service(signoffs::revoke_signoff)

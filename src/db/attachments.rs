@@ -52,6 +52,23 @@ pub async fn find(
         .optional()
 }
 
+/// Deletes one attachment row of the evidence, returning it; `None` when there is none.
+pub async fn delete(
+    conn: &mut AsyncPgConnection,
+    evidence_id: Uuid,
+    id: Uuid,
+) -> QueryResult<Option<Attachment>> {
+    diesel::delete(
+        attachments::table
+            .filter(attachments::evidence_id.eq(evidence_id))
+            .filter(attachments::id.eq(id)),
+    )
+    .returning(Attachment::as_returning())
+    .get_result(conn)
+    .await
+    .optional()
+}
+
 pub async fn storage_keys(
     conn: &mut AsyncPgConnection,
     evidence_id: Uuid,

@@ -121,6 +121,24 @@ pub async fn set_status(
         .optional()
 }
 
+/// A new version of the evidence with the same content and status, if it is still in `status`
+/// (so a change racing a submit cannot slip in after it); `None` otherwise. Locks the row.
+pub async fn bump_version(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    status: &str,
+) -> QueryResult<Option<Evidence>> {
+    diesel::update(evidence::table.find(id).filter(evidence::status.eq(status)))
+        .set((
+            evidence::version.eq(evidence::version + 1),
+            evidence::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(Evidence::as_returning())
+        .get_result(conn)
+        .await
+        .optional()
+}
+
 /// Deletes the evidence if it is (still) a draft; `false` if it was not.
 pub async fn delete_draft(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<bool> {
     diesel::delete(
@@ -271,14 +289,26 @@ pub struct Revision {
     pub edited_by: Uuid,
     pub edited_by_name: String,
     pub created_at: DateTime<Utc>,
+    pub note: Option<String>,
 }
 
 /// Keeps a snapshot of the evidence as it is now.
 pub async fn add_revision(
+    conn: &AsyncPgConnection,
+    row: &Evidence,
+    ksb_codes: &[String],
+    edited_by: Uuid,
+) -> QueryResult<()> {
+    add_noted_revision(conn, row, ksb_codes, edited_by, None).await
+}
+
+/// A snapshot with a note of what changed besides the content (an attachment removed).
+pub async fn add_noted_revision(
     mut conn: &AsyncPgConnection,
     row: &Evidence,
     ksb_codes: &[String],
     edited_by: Uuid,
+    note: Option<&str>,
 ) -> QueryResult<()> {
     let codes: Vec<Option<String>> = ksb_codes.iter().cloned().map(Some).collect();
     diesel::insert_into(evidence_revisions::table)
@@ -292,6 +322,7 @@ pub async fn add_revision(
             evidence_revisions::ksbs.eq(codes),
             evidence_revisions::status.eq(&row.status),
             evidence_revisions::edited_by.eq(edited_by),
+            evidence_revisions::note.eq(note),
         ))
         .execute(&mut conn)
         .await
@@ -318,6 +349,7 @@ pub async fn revisions(
             evidence_revisions::edited_by,
             users::name,
             evidence_revisions::created_at,
+            evidence_revisions::note,
         ))
         .load(conn)
         .await

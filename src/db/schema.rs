@@ -148,6 +148,7 @@ diesel::table! {
         status -> Text,
         edited_by -> Uuid,
         created_at -> Timestamptz,
+        note -> Nullable<Text>,
     }
 }
 

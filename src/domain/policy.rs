@@ -220,7 +220,7 @@ pub fn read_signoff_queue(actor: &Actor) -> Decision {
     )
 }
 
-/// Writing, submitting and withdrawing evidence, and attaching files to it.
+/// Writing, submitting and withdrawing evidence, and attaching files to it or removing them.
 pub fn write_evidence(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
     allow_if(
         actor.user_id == apprenticeship.apprentice_id,

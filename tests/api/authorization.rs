@@ -370,6 +370,12 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
             seen_by_a,
         ),
         case(
+            Method::DELETE,
+            format!("/api/v1/evidence/{to_attach}/attachments/{attachment}"),
+            None,
+            [403, 403, 403, 204, 404, 404, 404, 401],
+        ),
+        case(
             Method::POST,
             format!("/api/v1/apprenticeships/{a}/signoffs"),
             Some(json!({ "ksb": "S7", "comment": "" })),

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod apprenticeship_changes;
+mod attachment_removal;
 mod attachments;
 mod attachments_documents;
 mod attachments_memory;

@@ -246,3 +246,59 @@ export async function requestAll<T>(path: string, query: RequestOptions['query']
     }
   }
 }
+
+// ---- uploads with progress ---------------------------------------------------------------
+
+/** Bytes sent so far of the request body, and its size. */
+export interface UploadProgress {
+  loaded: number;
+  total: number;
+}
+
+function sendWithProgress(path: string, form: FormData, onProgress: (p: UploadProgress) => void): Promise<Response> {
+  // fetch cannot report how much of a request body has been sent (streaming request bodies need
+  // HTTP/2 and are Chromium-only), so uploads go through XMLHttpRequest's upload events.
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', buildUrl(path));
+    xhr.setRequestHeader('Accept', 'application/json');
+    const token = session.accessToken();
+    if (token !== null) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress({ loaded: event.loaded, total: event.total });
+    };
+    xhr.onload = () => {
+      const headers = new Headers();
+      for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+        const at = line.indexOf(':');
+        if (at > 0) headers.append(line.slice(0, at).trim(), line.slice(at + 1).trim());
+      }
+      const status = xhr.status;
+      resolve(new Response(status === 204 ? null : xhr.responseText, { status, headers }));
+    };
+    xhr.onerror = () => reject(new ApiError(0, {}));
+    xhr.onabort = () => reject(new ApiError(0, {}));
+    xhr.send(form);
+  });
+}
+
+/**
+ * POST a multipart form, reporting upload progress; the same bearer token, one quiet refresh
+ * on 401 and problem+json errors as `request`.
+ */
+export async function uploadWithProgress<T>(
+  path: string,
+  form: FormData,
+  onProgress: (p: UploadProgress) => void = () => undefined,
+): Promise<T> {
+  let response = await sendWithProgress(path, form, onProgress);
+  if (response.status === 401) {
+    if (await refreshSession()) response = await sendWithProgress(path, form, onProgress);
+    if (response.status === 401) {
+      session.clear();
+      expiredHandler();
+    }
+  }
+  if (!response.ok) throw await errorFromResponse(response);
+  return (await response.json()) as T;
+}

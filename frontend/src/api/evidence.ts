@@ -1,5 +1,5 @@
 /** Evidence, its workflow, revisions, comments and attachments. */
-import { request, requestRaw, requestWithMeta } from './client';
+import { request, requestRaw, requestWithMeta, uploadWithProgress, type UploadProgress } from './client';
 import type {
   Attachment,
   Comment,
@@ -106,13 +106,24 @@ export async function listAttachments(evidenceId: string): Promise<Attachment[]>
   return (await request<ItemList<Attachment>>(`/evidence/${id(evidenceId)}/attachments`)).items;
 }
 
-export function uploadAttachment(evidenceId: string, file: File): Promise<Attachment> {
+/** Upload one file (multipart part `file`), reporting how much of it has been sent. */
+export function uploadAttachment(
+  evidenceId: string,
+  file: File,
+  onProgress?: (progress: UploadProgress) => void,
+): Promise<Attachment> {
   const form = new FormData();
   form.append('file', file);
-  return request<Attachment>(`/evidence/${id(evidenceId)}/attachments`, {
-    method: 'POST',
-    body: form,
-  });
+  return uploadWithProgress<Attachment>(`/evidence/${id(evidenceId)}/attachments`, form, onProgress);
+}
+
+/** Remove an attachment of editable evidence; resolves to the evidence's new ETag. */
+export async function removeAttachment(evidenceId: string, attachmentId: string): Promise<string | null> {
+  const response = await requestWithMeta<undefined>(
+    `/evidence/${id(evidenceId)}/attachments/${id(attachmentId)}`,
+    { method: 'DELETE' },
+  );
+  return response.headers.get('etag');
 }
 
 /**

@@ -382,7 +382,12 @@ export interface paths {
         get: operations["download_attachment"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Remove an attachment from a draft or from evidence sent back (the apprentice only). Answers
+         *     204 with the evidence's new `ETag`; 403 for anyone else who sees the evidence, 404 outside
+         *     scope or for an attachment it does not have, 409 `evidence_not_editable` once submitted.
+         */
+        delete: operations["remove_attachment"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1959,6 +1964,8 @@ export interface components {
             description: string;
             kind: components["schemas"]["EvidenceKind"];
             ksbs: string[];
+            /** @description What changed besides the content, such as an attachment removed; absent for content edits. */
+            note?: string | null;
             /** Format: date */
             occurred_on: string;
             status: components["schemas"]["EvidenceStatus"];
@@ -3406,6 +3413,63 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    remove_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attachment_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    /** @description the evidence's new version */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not the apprentice of this evidence */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description not editable in its status */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

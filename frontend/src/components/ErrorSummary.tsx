@@ -64,7 +64,10 @@ export function ErrorSummary({
   fieldIds,
   fieldLabels,
   items,
+  title = 'There is a problem',
 }: {
+  /** the heading; what happened when part of the action succeeded */
+  title?: string;
   error?: unknown;
   fieldIds?: Record<string, string>;
   fieldLabels?: Record<string, string>;
@@ -82,7 +85,7 @@ export function ErrorSummary({
     <div className="nhsuk-error-summary" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
       <div role="alert">
         <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
-          There is a problem
+          {title}
         </h2>
         <div className="nhsuk-error-summary__body">
           <ul className="nhsuk-list nhsuk-error-summary__list">

@@ -62,8 +62,8 @@ export function useEvidence(id: string) {
   return useQuery({ queryKey: keys.evidence(id), queryFn: () => getEvidence(id) });
 }
 
-export function useAttachments(id: string) {
-  return useQuery({ queryKey: keys.attachments(id), queryFn: () => listAttachments(id) });
+export function useAttachments(id: string, enabled = true) {
+  return useQuery({ queryKey: keys.attachments(id), queryFn: () => listAttachments(id), enabled });
 }
 
 export function useComments(id: string) {

@@ -1,4 +1,4 @@
-//! `POST/GET /api/v1/evidence/{id}/attachments`, `GET .../attachments/{attachment_id}`.
+//! `POST/GET /api/v1/evidence/{id}/attachments`, `GET/DELETE .../attachments/{attachment_id}`.
 //!
 //! An upload streams into a spool file while it is hashed (`upload.rs`), is checked for its type
 //! and for NHS numbers from that file (`check.rs`), and is then handed to storage; its row is
@@ -22,9 +22,11 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 mod check;
+mod remove;
 mod upload;
 pub mod uploads;
 
+pub use remove::remove_attachment;
 pub use upload::upload_attachment;
 pub use uploads::Uploads;
 

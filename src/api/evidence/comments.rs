@@ -157,6 +157,8 @@ pub struct RevisionResponse {
     pub status: EvidenceStatus,
     pub author: PersonName,
     pub created_at: DateTime<Utc>,
+    /// What changed besides the content, such as an attachment removed; absent for content edits.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -194,6 +196,7 @@ pub async fn list_revisions(
                 name: r.edited_by_name,
             },
             created_at: r.created_at,
+            note: r.note,
         })
         .collect();
     Ok(web::Json(RevisionList { items }))

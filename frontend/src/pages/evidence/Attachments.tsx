@@ -1,7 +1,7 @@
-/** Files attached to evidence: list, download (authenticated fetch) and upload. */
+/** Files attached to evidence: list, download (authenticated fetch), upload and, while editable, removal. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type SubmitEvent } from 'react';
-import { downloadAttachment, uploadAttachment } from '../../api/evidence';
+import { downloadAttachment, removeAttachment, uploadAttachment } from '../../api/evidence';
 import type { Attachment } from '../../api/types';
 import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -30,6 +30,24 @@ export function Attachments({ evidenceId, canUpload }: { evidenceId: string; can
     if (file) upload.mutate(file);
   }
 
+  const [removed, setRemoved] = useState<string | null>(null);
+  const removal = useMutation({
+    mutationFn: async (attachment: Attachment) => {
+      await removeAttachment(evidenceId, attachment.id);
+      return attachment;
+    },
+    onMutate: () => setRemoved(null),
+    onSuccess: async (attachment) => {
+      setRemoved(`Removed ${attachment.filename}.`);
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['attachments', evidenceId] }),
+        // A removal makes a new version (and revision) of the evidence.
+        queryClient.invalidateQueries({ queryKey: ['evidence', evidenceId] }),
+        queryClient.invalidateQueries({ queryKey: ['revisions', evidenceId] }),
+      ]);
+    },
+  });
+
   async function download(attachment: Attachment) {
     setDownloadError(null);
     try {
@@ -47,7 +65,13 @@ export function Attachments({ evidenceId, canUpload }: { evidenceId: string; can
       {missing ? (
         <ErrorSummary items={[{ href: '#attachment-file', message: 'Choose a file to upload' }]} />
       ) : (
-        <ErrorSummary error={upload.error ?? downloadError} fieldIds={{ file: 'attachment-file' }} />
+        <ErrorSummary error={upload.error ?? removal.error ?? downloadError} fieldIds={{ file: 'attachment-file' }} />
+      )}
+      {removed && (
+        <div className="nhsuk-inset-text" role="status" tabIndex={-1} ref={(el) => el?.focus()}>
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{removed}</p>
+        </div>
       )}
       <QueryView query={query} label="Loading files">
         {(files) =>
@@ -61,6 +85,19 @@ export function Attachments({ evidenceId, canUpload }: { evidenceId: string; can
                     Download {f.filename}
                   </button>{' '}
                   ({formatBytes(f.size)}, added {formatDateTime(f.created_at)})
+                  {canUpload && (
+                    <>
+                      {' '}
+                      <button
+                        type="button"
+                        className="app-button-as-link"
+                        disabled={removal.isPending}
+                        onClick={() => removal.mutate(f)}
+                      >
+                        Remove{' '}<span className="nhsuk-u-visually-hidden">{f.filename}</span>
+                      </button>
+                    </>
+                  )}
                 </li>
               ))}
             </ul>

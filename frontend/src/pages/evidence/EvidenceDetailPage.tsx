@@ -1,4 +1,5 @@
 /** One piece of evidence: details, feedback, the actions its status allows, files, comments. */
+import { useEffect, useRef } from 'react';
 import { Link, useLocation, useParams } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
@@ -18,6 +19,13 @@ export default function EvidenceDetailPage() {
   const location = useLocation();
   const flash = (location.state as { message?: string } | null)?.message;
   const query = useEvidence(evidenceId);
+  // The confirmation of what just happened takes focus when it appears (the route's own focus
+  // goes to it too when it is already there).
+  const confirmation = useRef<HTMLDivElement>(null);
+  const loaded = query.data !== undefined;
+  useEffect(() => {
+    if (flash && loaded) confirmation.current?.focus();
+  }, [flash, loaded]);
 
   if (query.error) {
     return (
@@ -46,7 +54,7 @@ export default function EvidenceDetailPage() {
         <Link to={`/apprenticeships/${evidence.apprenticeship_id}/evidence`}>Back to evidence</Link>
       </p>
       {flash && (
-        <div className="nhsuk-inset-text" role="status">
+        <div className="nhsuk-inset-text" role="status" tabIndex={-1} ref={confirmation} data-route-focus="" data-testid="confirmation">
           <span className="nhsuk-u-visually-hidden">Information: </span>
           <p>{flash}</p>
         </div>

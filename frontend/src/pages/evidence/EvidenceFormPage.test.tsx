@@ -67,7 +67,7 @@ describe('add evidence', () => {
     renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
     await fillForm(user);
     await user.click(screen.getByRole('button', { name: 'Save and submit for review' }));
-    expect(await screen.findByText('Your evidence has been submitted for review.')).toBeInTheDocument();
+    expect(await screen.findByText('Submitted for review.')).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent('/evidence/e9');
     const post = api.calls.find((c) => c.method === 'POST' && c.path === '/apprenticeships/a1/evidence');
     expect(post?.body).toEqual({
@@ -103,6 +103,90 @@ describe('add evidence', () => {
     expect(within(summary).getByRole('link', { name: /^Description contains an NHS number/ })).toHaveAttribute('href', '#evidence-description');
     await waitFor(() => expect(screen.getByLabelText(/What did you do/)).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getByLabelText('Title')).toHaveValue(created.title);
+  });
+});
+
+describe('add evidence with files in one step', () => {
+  const png = () => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3])], 'qc-record.png', { type: 'image/png' });
+  const exe = () => new File([new Uint8Array([0x4d, 0x5a, 0x90, 0])], 'tool.exe', { type: 'application/octet-stream' });
+  const attachment = (name: string) => ({
+    id: `att-${name}`,
+    filename: name,
+    content_type: 'image/png',
+    size: 7,
+    sha256: 'ab',
+    created_at: '2026-01-10T09:00:00Z',
+  });
+
+  it('saves, uploads each file and submits, in that order, and says so where the person lands', async () => {
+    const user = userEvent.setup();
+    const api = mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'POST /apprenticeships/a1/evidence': () => json(created, 201),
+      'POST /evidence/e9/attachments': () => json(attachment('qc-record.png'), 201),
+      'POST /evidence/e9/submit': () => json({ ...created, status: 'submitted' }),
+      'GET /evidence/e9': () => json({ ...created, status: 'submitted' }, 200, { etag: '"2"' }),
+      'GET /evidence/e9/attachments': () => json({ items: [attachment('qc-record.png')] }),
+      'GET /evidence/e9/comments': () => json({ items: [] }),
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
+    await fillForm(user);
+    await user.upload(screen.getByLabelText('Drag files here, or choose them'), [png()]);
+    const queued = screen.getByTestId('queued-files');
+    expect(queued).toHaveTextContent('qc-record.png');
+    expect(within(queued).getByRole('button', { name: 'Remove qc-record.png' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save and submit for review' }));
+    const confirmation = await screen.findByTestId('confirmation');
+    expect(confirmation).toHaveTextContent('Submitted for review with 1 file attached.');
+    await waitFor(() => expect(confirmation).toHaveFocus());
+    const order = api.calls.filter((c) => c.method === 'POST').map((c) => c.path);
+    expect(order).toEqual(['/apprenticeships/a1/evidence', '/evidence/e9/attachments', '/evidence/e9/submit']);
+    const upload = api.calls.find((c) => c.path === '/evidence/e9/attachments' && c.method === 'POST');
+    expect((upload?.body as FormData).get('file')).toBeInstanceOf(File);
+    expect(upload?.headers.Authorization).toMatch(/^Bearer /);
+  });
+
+  it('leaves the evidence a draft when a file is refused, naming the file beside it and in the summary', async () => {
+    const user = userEvent.setup();
+    let creates = 0;
+    const api = mockApi({
+      'GET /standards/ST0220': () => json(makeStandard()),
+      'POST /apprenticeships/a1/evidence': () => {
+        creates += 1;
+        return json(created, 201);
+      },
+      'PATCH /evidence/e9': () => json({ ...created, version: 2 }, 200, { etag: '"2"' }),
+      'POST /evidence/e9/attachments': (req) =>
+        (req.body as FormData).get('file') instanceof File && ((req.body as FormData).get('file') as File).name === 'tool.exe'
+          ? problem(415, {
+              code: 'unsupported_media_type',
+              detail: 'This type of file is not accepted: it looks like a program. Attach a photo, PDF or document.',
+            })
+          : json(attachment('qc-record.png'), 201),
+      'GET /evidence/e9/attachments': () => json({ items: [attachment('qc-record.png')] }),
+      'GET /evidence/e9': () => json({ ...created, version: 2 }, 200, { etag: '"2"' }),
+      'GET /evidence/e9/comments': () => json({ items: [] }),
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
+    await fillForm(user);
+    await user.upload(screen.getByLabelText('Drag files here, or choose them'), [png(), exe()]);
+    await user.click(screen.getByRole('button', { name: 'Save and submit for review' }));
+    const summary = await screen.findByRole('alert');
+    expect(summary).toHaveTextContent('Saved as a draft; 1 file could not be attached');
+    const link = within(summary).getByRole('link', { name: /^tool\.exe could not be attached: This type of file is not accepted/ });
+    await waitFor(() => expect(summary.parentElement).toHaveFocus());
+    const row = document.querySelector(link.getAttribute('href') ?? '');
+    expect(row).toHaveTextContent('tool.exe could not be attached: This type of file is not accepted');
+    expect(api.calls.some((c) => c.path === '/evidence/e9/submit')).toBe(false);
+    // The attached file is listed with the evidence's files; the refused one stays to remove.
+    expect(await screen.findByTestId('attached-files')).toHaveTextContent('qc-record.png');
+    await user.click(screen.getByRole('button', { name: 'Remove tool.exe' }));
+    expect(screen.queryByTestId('queued-files')).not.toBeInTheDocument();
+    // Trying again edits the saved draft, never creates a second one.
+    await user.click(screen.getByRole('button', { name: 'Save as draft' }));
+    expect(await screen.findByTestId('confirmation')).toHaveTextContent('Saved as a draft.');
+    expect(creates).toBe(1);
+    expect(api.calls.find((c) => c.method === 'PATCH')?.headers['If-Match']).toBe('"1"');
   });
 });
 

@@ -1,21 +1,26 @@
 /**
- * Add evidence (/apprenticeships/:id/evidence/new) or edit it (/evidence/:id/edit): save as a
- * draft, or save and submit for review. Edits send If-Match with the ETag read on load, so a
- * change made elsewhere in the meantime is refused (412) rather than overwritten.
+ * Add evidence (/apprenticeships/:id/evidence/new) or edit it (/evidence/:id/edit), with its
+ * files, in one step: "Save and submit" saves, uploads each file and submits, in that order;
+ * "Save as draft" saves and uploads. If a file cannot be attached the evidence stays a draft,
+ * the form stays open on it (so a second click edits it, never duplicates it) and the file says
+ * why. Edits send If-Match with the ETag read on load (or the one the last save or removal
+ * returned), so a change made elsewhere in the meantime is refused (412) rather than
+ * overwritten.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
-import { createEvidence, submitEvidence, updateEvidence } from '../../api/evidence';
-import { EVIDENCE_KINDS, type EvidenceInput } from '../../api/types';
+import { createEvidence, removeAttachment, submitEvidence, updateEvidence, uploadAttachment } from '../../api/evidence';
+import { EVIDENCE_KINDS, type Attachment, type EvidenceInput } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, Textarea, TextInput } from '../../components/Fields';
 import { KsbPicker } from '../../components/KsbPicker';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/QueryState';
-import { useEvidence, useStandard } from '../../hooks/queries';
+import { useAttachments, useEvidence, useStandard } from '../../hooks/queries';
 import { KIND_LABELS } from '../../lib/format';
+import { FileQueue, queue, queuedId, type QueuedFile } from './FileQueue';
 import { EVIDENCE_FIELD_IDS, EVIDENCE_FIELD_LABELS, todayIso, validateEvidence, type EvidenceDraft } from './validate';
 
 /** Thrown when the save worked but the submit did not: the page shows the saved draft. */
@@ -46,19 +51,18 @@ export default function EvidenceFormPage() {
       title="Add evidence"
       backTo={`/apprenticeships/${apprenticeshipId ?? ''}`}
       initial={EMPTY}
-      editable
       resubmit={false}
-      save={async (input, submit) => {
-        const created = await createEvidence(apprenticeshipId ?? '', input);
-        if (submit) await submitAfterSave(created.id);
-        return created.id;
-      }}
+      target={null}
+      create={(input) => createEvidence(apprenticeshipId ?? '', input)}
     />
   );
 }
 
 function EditEvidence({ evidenceId }: { evidenceId: string }) {
   const query = useEvidence(evidenceId);
+  // The form keeps its own ETag (from each save and removal), so it is remounted only when the
+  // person asks for the latest version, never under their typing or their queued files.
+  const [reloads, setReloads] = useState(0);
   return (
     <QueryView query={query} label="Loading evidence">
       {({ evidence, etag }) => {
@@ -75,7 +79,7 @@ function EditEvidence({ evidenceId }: { evidenceId: string }) {
         }
         return (
           <EvidenceForm
-            key={etag ?? evidence.updated_at}
+            key={`${evidence.id}-${String(reloads)}`}
             title="Edit evidence"
             backTo={`/evidence/${evidence.id}`}
             initial={{
@@ -85,20 +89,34 @@ function EditEvidence({ evidenceId }: { evidenceId: string }) {
               occurred_on: evidence.occurred_on.slice(0, 10),
               ksbs: evidence.ksbs,
             }}
-            editable
             resubmit={evidence.status === 'changes_requested'}
             feedback={evidence.feedback ?? undefined}
-            reload={() => void query.refetch()}
-            save={async (input, submit) => {
-              await updateEvidence(evidence.id, etag, input);
-              if (submit) await submitAfterSave(evidence.id);
-              return evidence.id;
+            reload={() => {
+              void query.refetch().then(() => setReloads((n) => n + 1));
             }}
+            target={{ id: evidence.id, etag }}
+            create={() => Promise.reject(new Error('already saved'))}
           />
         );
       }}
     </QueryView>
   );
+}
+
+interface Target {
+  id: string;
+  etag: string | null;
+}
+
+interface Outcome {
+  id: string;
+  submitted: boolean;
+  attached: number;
+  failed: QueuedFile[];
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${String(n)} ${n === 1 ? one : many}`;
 }
 
 function EvidenceForm({
@@ -108,33 +126,89 @@ function EvidenceForm({
   resubmit,
   feedback,
   reload,
-  save,
+  target: initialTarget,
+  create,
 }: {
   title: string;
   backTo: string;
   initial: EvidenceDraft;
-  editable: boolean;
   resubmit: boolean;
   feedback?: string;
   reload?: () => void;
-  save: (input: EvidenceInput, submit: boolean) => Promise<string>;
+  /** the evidence being edited; null until new evidence is first saved */
+  target: Target | null;
+  create: (input: EvidenceInput) => Promise<{ id: string; version: number }>;
 }) {
   const standard = useStandard();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<EvidenceDraft>(initial);
   const [local, setLocal] = useState<Partial<Record<keyof EvidenceInput, string>>>({});
+  const [target, setTarget] = useState<Target | null>(initialTarget);
+  const [files, setFiles] = useState<QueuedFile[]>([]);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
+  const attachments = useAttachments(target?.id ?? '', target !== null);
+
+  const patch = (key: string, change: Partial<QueuedFile>) =>
+    setFiles((all) => all.map((f) => (f.key === key ? { ...f, ...change } : f)));
+
+  async function run(input: EvidenceInput, submit: boolean, pending: QueuedFile[]): Promise<Outcome> {
+    let saved: Target;
+    if (target === null) {
+      const created = await create(input);
+      saved = { id: created.id, etag: `"${String(created.version)}"` };
+    } else {
+      const updated = await updateEvidence(target.id, target.etag, input);
+      saved = { id: target.id, etag: updated.etag };
+    }
+    setTarget(saved);
+    const failed: QueuedFile[] = [];
+    let attached = 0;
+    for (const item of pending) {
+      patch(item.key, { state: 'uploading', sent: 0, error: undefined });
+      try {
+        await uploadAttachment(saved.id, item.file, ({ loaded, total }) =>
+          patch(item.key, { sent: Math.round((loaded / Math.max(total, 1)) * item.file.size) }),
+        );
+        patch(item.key, { state: 'attached', sent: item.file.size });
+        attached += 1;
+      } catch (cause) {
+        const error = cause instanceof ApiError ? cause.detail : 'The file could not be sent. Try again.';
+        patch(item.key, { state: 'failed', error });
+        failed.push({ ...item, state: 'failed', error });
+      }
+    }
+    // Stop before submitting: evidence is never sent for review without the files it is about.
+    if (failed.length > 0) return { id: saved.id, submitted: false, attached, failed };
+    if (submit) await submitAfterSave(saved.id);
+    return { id: saved.id, submitted: submit, attached, failed };
+  }
 
   const mutation = useMutation({
-    mutationFn: ({ input, submit }: { input: EvidenceInput; submit: boolean }) => save(input, submit),
-    onSuccess: async (id, { submit }) => {
+    mutationFn: ({ input, submit, pending }: { input: EvidenceInput; submit: boolean; pending: QueuedFile[] }) =>
+      run(input, submit, pending),
+    onMutate: () => {
+      setOutcome(null);
+      setRemoved(null);
+    },
+    onSuccess: async (result) => {
+      const { id, submitted, attached, failed } = result;
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: ['evidence', id] }),
+        queryClient.invalidateQueries({ queryKey: ['attachments', id] }),
         queryClient.invalidateQueries({ queryKey: ['evidence-list'] }),
         queryClient.invalidateQueries({ queryKey: ['coverage'] }),
       ]);
+      if (failed.length > 0) {
+        // The attached ones are listed with the evidence's files now.
+        setFiles((all) => all.filter((f) => f.state !== 'attached'));
+        setOutcome(result);
+        return;
+      }
+      const files = attached > 0 ? ` with ${plural(attached, 'file', 'files')} attached` : '';
       void navigate(`/evidence/${id}`, {
-        state: { message: submit ? 'Your evidence has been submitted for review.' : 'Your draft has been saved.' },
+        state: { message: submitted ? `Submitted for review${files}.` : `Saved as a draft${files}.` },
       });
     },
     onError: (error) => {
@@ -144,9 +218,23 @@ function EvidenceForm({
         void queryClient.invalidateQueries({ queryKey: ['evidence-list'] });
         const detail = error.failure instanceof ApiError ? error.failure.detail : 'Try again.';
         void navigate(`/evidence/${error.id}`, {
-          state: { message: `Your evidence was saved but not submitted: ${detail}` },
+          state: { message: `Saved as a draft but not submitted: ${detail}` },
         });
       }
+    },
+  });
+
+  const removal = useMutation({
+    mutationFn: async (attachment: Attachment) => {
+      if (target === null) throw new Error('not saved yet');
+      const etag = await removeAttachment(target.id, attachment.id);
+      setTarget({ id: target.id, etag: etag ?? target.etag });
+      return attachment;
+    },
+    onMutate: () => setRemoved(null),
+    onSuccess: async (attachment) => {
+      setRemoved(`Removed ${attachment.filename}.`);
+      await queryClient.invalidateQueries({ queryKey: ['attachments', target?.id ?? ''] });
     },
   });
 
@@ -160,6 +248,7 @@ function EvidenceForm({
     mutation.mutate({
       input: { ...draft, kind: draft.kind, title: draft.title.trim(), description: draft.description.trim() },
       submit,
+      pending: files.filter((f) => f.state !== 'attached'),
     });
   }
 
@@ -167,7 +256,11 @@ function EvidenceForm({
     const message = local[field];
     return message ? [{ href: `#${EVIDENCE_FIELD_IDS[field] ?? field}`, message }] : [];
   });
-  const server = mutation.error;
+  const server = mutation.error ?? removal.error;
+  const failedItems: SummaryItem[] = (outcome?.failed ?? []).map((f) => ({
+    href: `#${queuedId(f.key)}`,
+    message: `${f.file.name} could not be attached: ${f.error ?? 'try again'}`,
+  }));
   const stale = server instanceof ApiError && (server.status === 412 || server.status === 428);
   const message = (field: keyof EvidenceInput) =>
     local[field] ?? fieldError(server, field);
@@ -182,6 +275,11 @@ function EvidenceForm({
       </p>
       {localItems.length > 0 ? (
         <ErrorSummary items={localItems} />
+      ) : outcome ? (
+        <ErrorSummary
+          title={`Saved as a draft; ${plural(outcome.failed.length, 'file', 'files')} could not be attached`}
+          items={failedItems}
+        />
       ) : stale ? (
         <ErrorSummary
           items={[
@@ -253,7 +351,20 @@ function EvidenceForm({
           onChange={(ksbs) => setDraft({ ...draft, ksbs })}
           error={message('ksbs')}
         />
-        <p className="nhsuk-body-s">You can add files (photos, documents) after saving.</p>
+        <FileQueue
+          files={files}
+          attached={attachments.data ?? []}
+          busy={mutation.isPending || removal.isPending}
+          onAdd={(added) => setFiles((all) => [...all, ...queue(added)])}
+          onRemove={(key) => setFiles((all) => all.filter((f) => f.key !== key))}
+          onRemoveAttached={(a) => removal.mutate(a)}
+        />
+        {removed && (
+          <div className="nhsuk-inset-text" role="status" tabIndex={-1} ref={(el) => el?.focus()}>
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>{removed}</p>
+          </div>
+        )}
         <div className="app-inline-actions">
           <button className="nhsuk-button" type="submit" name="action" value="submit" disabled={mutation.isPending}>
             {resubmit ? 'Save and resubmit' : 'Save and submit for review'}

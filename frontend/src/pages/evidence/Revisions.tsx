@@ -24,6 +24,7 @@ export function Revisions({ evidenceId }: { evidenceId: string }) {
                     <li key={r.version}>
                       <strong>Version {r.version}</strong>, {formatDateTime(r.created_at)} by {r.author.name} (
                       {EVIDENCE_STATUS_LABELS[r.status]}): {r.title} – {kindLabel(r.kind)}, KSBs {r.ksbs.join(', ')}
+                      {r.note ? `. ${r.note}` : ''}
                     </li>
                   ))}
                 </ol>

@@ -1,0 +1,1 @@
+ALTER TABLE evidence_revisions DROP COLUMN note;
