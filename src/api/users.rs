@@ -176,6 +176,8 @@ pub async fn create_user(
 pub struct UserQuery {
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
+    /// Only people whose name or e-mail address contains this (any case; 1–200 characters).
+    pub q: Option<String>,
     /// Items per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200, default = 50)]
     pub limit: Option<i64>,
@@ -203,9 +205,14 @@ pub async fn list_users(
         offset: query.offset,
     }
     .page()?;
+    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    if search.is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::invalid("q", "must be at most 200 characters"));
+    }
     let filter = users::UserFilter {
         role: query.role,
         organisation_id: query.organisation_id,
+        search: search.map(str::to_string),
     };
     let mut conn = db_conn(&state).await?;
     let (items, total) =

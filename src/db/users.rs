@@ -245,6 +245,8 @@ pub async fn standings(
 pub struct UserFilter {
     pub role: Option<Role>,
     pub organisation_id: Option<Uuid>,
+    /// Part of the name or e-mail address, any case.
+    pub search: Option<String>,
 }
 
 /// Users the actor may see: admins everyone; provider staff their colleagues, the users their
@@ -278,6 +280,19 @@ fn scoped(actor: &Actor, filter: &UserFilter) -> users::BoxedQuery<'static, Pg> 
     }
     if let Some(org) = filter.organisation_id {
         query = query.filter(users::organisation_id.eq(org));
+    }
+    if let Some(search) = &filter.search {
+        // LIKE's own wildcards in the search are matched literally.
+        let escaped = search
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        query = query.filter(
+            users::name
+                .ilike(pattern.clone())
+                .or(users::email.ilike(pattern)),
+        );
     }
     query
 }

@@ -357,3 +357,64 @@ async fn an_apprentice_is_enrolled_once_per_standard_and_the_conflict_names_the_
         .expect("json");
     assert_eq!(listed["total"], 2, "nothing was written");
 }
+
+#[tokio::test]
+async fn the_user_list_searches_names_and_emails_within_the_callers_scope() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let names = |body: Value| -> Vec<String> {
+        let mut names: Vec<String> = body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|u| u["name"].as_str().expect("name").to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    let search = |token: String, q: &'static str| {
+        let app = &app;
+        async move {
+            let response = app.get_as(&token, &format!("/api/v1/users?q={q}")).await;
+            assert_eq!(response.status().as_u16(), 200);
+            response.json::<Value>().await.expect("json")
+        }
+    };
+    assert_eq!(
+        names(search(w.admin.token.clone(), "apprentice%20a").await),
+        vec!["Apprentice A"]
+    );
+    assert_eq!(
+        names(search(w.admin.token.clone(), "MENTOR").await),
+        vec!["Mentor A", "Mentor B"]
+    );
+    let by_email =
+        w.a.tutor
+            .email
+            .split('@')
+            .next()
+            .expect("local part")
+            .to_uppercase();
+    let response = app
+        .get_as(&w.admin.token, &format!("/api/v1/users?q={by_email}"))
+        .await;
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(names(body), vec!["Tutor A"]);
+    // LIKE wildcards are literal, and the scope still holds.
+    assert_eq!(
+        names(search(w.admin.token.clone(), "%25").await),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        names(search(w.b.tutor.token.clone(), "Apprentice").await),
+        vec!["Apprentice B"]
+    );
+    let long = "x".repeat(201);
+    let body = assert_problem(
+        app.get_as(&w.admin.token, &format!("/api/v1/users?q={long}"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "q");
+}

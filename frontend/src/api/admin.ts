@@ -14,6 +14,8 @@ export function createOrganisation(body: NewOrganisation): Promise<Organisation>
 export interface UserFilters extends PageQuery {
   role?: Role | '';
   organisation_id?: string;
+  /** part of the name or e-mail address */
+  q?: string;
 }
 
 export function listUsers(query: UserFilters = {}): Promise<Page<User>> {
@@ -27,6 +29,14 @@ export function listAllUsers(filters: Omit<UserFilters, 'limit' | 'offset'> = {}
 
 export function createUser(body: NewUser): Promise<User> {
   return request<User>('/users', { method: 'POST', body });
+}
+
+/** PATCH active: true. An administrator's deactivation is undone by an administrator only. */
+export function reactivateUser(userId: string): Promise<User> {
+  return request<User>(`/users/${encodeURIComponent(userId)}`, {
+    method: 'PATCH',
+    body: { active: true },
+  });
 }
 
 export function deactivateUser(userId: string): Promise<User> {

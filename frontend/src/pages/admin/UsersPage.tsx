@@ -1,9 +1,9 @@
 /** Admin: people, their role and organisation; add and deactivate. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { createPasswordLink, createUser, deactivateUser } from '../../api/admin';
+import { createPasswordLink, createUser, deactivateUser, reactivateUser } from '../../api/admin';
 import { useUser } from '../../auth/AuthContext';
-import { ROLES, type Role } from '../../api/types';
+import { ROLES, type Role, type User } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { Select, TextInput } from '../../components/Fields';
@@ -21,10 +21,13 @@ export default function UsersPage() {
   const [roleFilter, setRoleFilter] = useState<Role | ''>('');
   const [orgFilter, setOrgFilter] = useState('');
   const [offset, setOffset] = useState(0);
-  const query = useUsers({ role: roleFilter, organisation_id: orgFilter, limit: LIMIT, offset });
+  const [search, setSearch] = useState('');
+  const query = useUsers({ role: roleFilter, organisation_id: orgFilter, q: search.trim(), limit: LIMIT, offset });
   const orgs = useOrganisations();
   const queryClient = useQueryClient();
   const [form, setForm] = useState(EMPTY);
+  // The add form sits above the long list, folded until wanted; it stays open while in use.
+  const [addOpen, setAddOpen] = useState(false);
   const [local, setLocal] = useState<SummaryItem[]>([]);
   const [notice, setNotice] = useState<string | null>(null);
   // The server's rule (domain::policy::create_user): training provider staff create apprentice
@@ -48,14 +51,26 @@ export default function UsersPage() {
       await queryClient.invalidateQueries({ queryKey: ['users'] });
     },
   });
+  // Deactivation asks first (the person is signed out everywhere at once) and can be undone.
+  const [confirming, setConfirming] = useState<User | null>(null);
+  const [undoable, setUndoable] = useState<User | null>(null);
   const deactivate = useMutation({
     mutationFn: (id: string) => deactivateUser(id),
     onSuccess: async (user) => {
-      setNotice(`${user.name} can no longer sign in.`);
+      setConfirming(null);
+      setUndoable(user);
+      setNotice(`${user.name} can no longer sign in, and has been signed out everywhere.`);
       await queryClient.invalidateQueries({ queryKey: ['users'] });
     },
   });
-
+  const reactivate = useMutation({
+    mutationFn: (id: string) => reactivateUser(id),
+    onSuccess: async (user) => {
+      setUndoable(null);
+      setNotice(`${user.name} can sign in again (with a new sign-in).`);
+      await queryClient.invalidateQueries({ queryKey: ['users'] });
+    },
+  });
   // Shown once: the server keeps only the link's hash.
   const [passwordLink, setPasswordLink] = useState<{ name: string; url: string; expiresAt: string } | null>(null);
   const makeLink = useMutation({
@@ -85,7 +100,7 @@ export default function UsersPage() {
 
   return (
     <>
-      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error ?? makeLink.error} fieldIds={IDS} fieldLabels={{ organisation_id: 'Organisation' }} />}
+      {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error ?? deactivate.error ?? reactivate.error ?? makeLink.error} fieldIds={IDS} fieldLabels={{ organisation_id: 'Organisation' }} />}
       <PageHeading title="Users" />
       {passwordLink && (
         <div className="nhsuk-inset-text" role="status" data-testid="password-link">
@@ -99,12 +114,53 @@ export default function UsersPage() {
         </div>
       )}
       {notice && (
-        <div className="nhsuk-inset-text" role="status">
+        <div className="nhsuk-inset-text" role="status" data-testid="users-notice">
           <span className="nhsuk-u-visually-hidden">Information: </span>
           <p>{notice}</p>
+          {undoable && (
+            <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" onClick={() => reactivate.mutate(undoable.id)} disabled={reactivate.isPending}>
+              Undo: reactivate {undoable.name}
+            </button>
+          )}
         </div>
       )}
+      {confirming && (
+        <div className="nhsuk-warning-callout" data-testid="confirm-deactivation">
+          <h2 className="nhsuk-warning-callout__label">
+            <span role="text">
+              <span className="nhsuk-u-visually-hidden">Important: </span>Deactivate {confirming.name}?
+            </span>
+          </h2>
+          <p>They are signed out everywhere at once and cannot sign in until an administrator reactivates them. Their portfolio is kept.</p>
+          <div className="app-inline-actions">
+            <button type="button" className="nhsuk-button nhsuk-button--warning nhsuk-u-margin-bottom-0" onClick={() => deactivate.mutate(confirming.id)} disabled={deactivate.isPending}>
+              Yes, deactivate {confirming.name}
+            </button>
+            <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0" onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+      <details className="nhsuk-details" open={addOpen} onToggle={(e) => setAddOpen(e.currentTarget.open)}>
+        <summary className="nhsuk-details__summary">
+          <span className="nhsuk-details__summary-text">Add a user</span>
+        </summary>
+        <div className="nhsuk-details__text">
+<form onSubmit={handle} noValidate>
+            <TextInput id={IDS.name} name="name" label="Full name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={err('name')} />
+            <TextInput id={IDS.email} name="email" label="Email address" type="email" autoComplete="off" spellCheck={false} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={err('email')} />
+            <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...creatable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
+            <Select id={IDS.organisation_id} name="organisation_id" label="Organisation" hint="Apprentices and mentors belong to an employer; tutors to a training provider." value={form.organisation_id} onChange={(e) => setForm({ ...form, organisation_id: e.target.value })} options={[{ value: '', label: 'None (administrators only)' }, ...orgOptions]} error={err('organisation_id')} />
+            <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="12 to 256 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
+            <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+              Add user
+            </button>
+          </form>
+        </div>
+      </details>
       <div className="app-filters">
+        <TextInput id="filter-search" label="Name or email" value={search} onChange={(e) => { setSearch(e.target.value); setOffset(0); }} spellCheck={false} />
         <Select id="filter-role" label="Role" value={roleFilter} onChange={(e) => { setRoleFilter(e.target.value as Role | ''); setOffset(0); }} options={[{ value: '', label: 'All roles' }, ...ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} />
         <Select id="filter-organisation" label="Organisation" value={orgFilter} onChange={(e) => { setOrgFilter(e.target.value); setOffset(0); }} options={[{ value: '', label: 'All organisations' }, ...orgOptions]} />
       </div>
@@ -131,10 +187,15 @@ export default function UsersPage() {
                     <Cell heading="Organisation">{orgName(u.organisation_id)}</Cell>
                     <Cell heading="Access">
                           {!u.active ? (
-                            'Deactivated'
+                            <>
+                              Deactivated{' '}
+                              <button type="button" className="app-button-as-link" onClick={() => reactivate.mutate(u.id)} disabled={reactivate.isPending}>
+                                Reactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
+                              </button>
+                            </>
                           ) : (
                             <>
-                              <button type="button" className="app-button-as-link" onClick={() => deactivate.mutate(u.id)} disabled={deactivate.isPending}>
+                              <button type="button" className="app-button-as-link" onClick={() => { setNotice(null); setConfirming(u); }}>
                                 Deactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
                               </button>{' '}
                               <button type="button" className="app-button-as-link" onClick={() => makeLink.mutate({ id: u.id, name: u.name })} disabled={makeLink.isPending}>
@@ -152,17 +213,6 @@ export default function UsersPage() {
           )
         }
       </QueryView>
-      <h2>Add a user</h2>
-      <form onSubmit={handle} noValidate>
-        <TextInput id={IDS.name} name="name" label="Full name" autoComplete="off" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} error={err('name')} />
-        <TextInput id={IDS.email} name="email" label="Email address" type="email" autoComplete="off" spellCheck={false} value={form.email} onChange={(e) => setForm({ ...form, email: e.target.value })} error={err('email')} />
-        <Select id={IDS.role} name="role" label="Role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role | '' })} options={[{ value: '', label: 'Choose a role' }, ...creatable.map((r) => ({ value: r, label: ROLE_LABELS[r] }))]} error={err('role')} />
-        <Select id={IDS.organisation_id} name="organisation_id" label="Organisation" hint="Apprentices and mentors belong to an employer; tutors to a training provider." value={form.organisation_id} onChange={(e) => setForm({ ...form, organisation_id: e.target.value })} options={[{ value: '', label: 'None (administrators only)' }, ...orgOptions]} error={err('organisation_id')} />
-        <TextInput id={IDS.password} name="password" label="Initial password" type="password" autoComplete="new-password" hint="12 to 256 characters. Give it to the person securely." value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} error={err('password')} />
-        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
-          Add user
-        </button>
-      </form>
     </>
   );
 }
