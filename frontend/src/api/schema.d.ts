@@ -4623,6 +4623,8 @@ export interface operations {
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
                 organisation_id?: string;
+                /** @description Only people whose name or e-mail address contains this (any case; 1–200 characters). */
+                q?: string;
                 role?: components["schemas"]["Role"];
             };
             header?: never;
