@@ -84,6 +84,9 @@ export default function ApprenticeshipsPage() {
   const providers = orgs.data?.items.filter((o) => o.kind === 'provider');
   const inOrg = <T extends { organisation_id?: string | null }>(items: T[] | undefined, org: string) => items?.filter((u) => org === '' || u.organisation_id === org);
 
+  // The enrolment form sits above the long list, folded until wanted; it stays open while in use.
+  const [addOpen, setAddOpen] = useState(false);
+
   return (
     <>
       {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} fieldLabels={SERVER_LABELS} />}
@@ -94,6 +97,25 @@ export default function ApprenticeshipsPage() {
           <p>{notice}</p>
         </div>
       )}
+      <details className="nhsuk-details" open={addOpen} onToggle={(e) => setAddOpen(e.currentTarget.open)}>
+        <summary className="nhsuk-details__summary">
+          <span className="nhsuk-details__summary-text">Enrol an apprentice on {STANDARD_REFERENCE}</span>
+        </summary>
+        <div className="nhsuk-details__text">
+          <form onSubmit={handle} noValidate>
+            <Select id={IDS.apprentice_id} name="apprentice_id" label="Apprentice" value={form.apprentice_id} onChange={(e) => setForm({ ...form, apprentice_id: e.target.value })} options={choose('Choose an apprentice', apprentices.data?.items)} error={err('apprentice_id')} />
+            <Select id={IDS.employer_id} name="employer_id" label="Employer" value={form.employer_id} onChange={(e) => setForm({ ...form, employer_id: e.target.value, mentor_id: '' })} options={choose('Choose an employer', employers)} error={err('employer_id')} />
+            <Select id={IDS.mentor_id} name="mentor_id" label="Workplace mentor" hint="People with the employer role at the chosen employer." value={form.mentor_id} onChange={(e) => setForm({ ...form, mentor_id: e.target.value })} options={choose('Choose a mentor', inOrg(mentors.data?.items, form.employer_id))} error={err('mentor_id')} />
+            <Select id={IDS.provider_id} name="provider_id" label="Training provider" value={form.provider_id} onChange={(e) => setForm({ ...form, provider_id: e.target.value, tutor_id: '' })} options={choose('Choose a training provider', providers)} error={err('provider_id')} />
+            <Select id={IDS.tutor_id} name="tutor_id" label="Tutor" hint="People with the provider role at the chosen training provider." value={form.tutor_id} onChange={(e) => setForm({ ...form, tutor_id: e.target.value })} options={choose('Choose a tutor', inOrg(tutors.data?.items, form.provider_id))} error={err('tutor_id')} />
+            <TextInput id={IDS.start_date} name="start_date" label="Start date" type="date" className="nhsuk-input--width-10" value={form.start_date} onChange={(e) => setForm({ ...form, start_date: e.target.value })} error={err('start_date')} />
+            <TextInput id={IDS.expected_end_date} name="expected_end_date" label="Expected end date" type="date" className="nhsuk-input--width-10" value={form.expected_end_date} onChange={(e) => setForm({ ...form, expected_end_date: e.target.value })} error={err('expected_end_date')} />
+            <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+              Enrol apprentice
+            </button>
+          </form>
+        </div>
+      </details>
       <QueryView query={list} label="Loading apprenticeships">
         {(page) =>
           page.items.length === 0 ? (
@@ -125,19 +147,6 @@ export default function ApprenticeshipsPage() {
           )
         }
       </QueryView>
-      <h2>Enrol an apprentice on {STANDARD_REFERENCE}</h2>
-      <form onSubmit={handle} noValidate>
-        <Select id={IDS.apprentice_id} name="apprentice_id" label="Apprentice" value={form.apprentice_id} onChange={(e) => setForm({ ...form, apprentice_id: e.target.value })} options={choose('Choose an apprentice', apprentices.data?.items)} error={err('apprentice_id')} />
-        <Select id={IDS.employer_id} name="employer_id" label="Employer" value={form.employer_id} onChange={(e) => setForm({ ...form, employer_id: e.target.value, mentor_id: '' })} options={choose('Choose an employer', employers)} error={err('employer_id')} />
-        <Select id={IDS.mentor_id} name="mentor_id" label="Workplace mentor" hint="People with the employer role at the chosen employer." value={form.mentor_id} onChange={(e) => setForm({ ...form, mentor_id: e.target.value })} options={choose('Choose a mentor', inOrg(mentors.data?.items, form.employer_id))} error={err('mentor_id')} />
-        <Select id={IDS.provider_id} name="provider_id" label="Training provider" value={form.provider_id} onChange={(e) => setForm({ ...form, provider_id: e.target.value, tutor_id: '' })} options={choose('Choose a training provider', providers)} error={err('provider_id')} />
-        <Select id={IDS.tutor_id} name="tutor_id" label="Tutor" hint="People with the provider role at the chosen training provider." value={form.tutor_id} onChange={(e) => setForm({ ...form, tutor_id: e.target.value })} options={choose('Choose a tutor', inOrg(tutors.data?.items, form.provider_id))} error={err('tutor_id')} />
-        <TextInput id={IDS.start_date} name="start_date" label="Start date" type="date" className="nhsuk-input--width-10" value={form.start_date} onChange={(e) => setForm({ ...form, start_date: e.target.value })} error={err('start_date')} />
-        <TextInput id={IDS.expected_end_date} name="expected_end_date" label="Expected end date" type="date" className="nhsuk-input--width-10" value={form.expected_end_date} onChange={(e) => setForm({ ...form, expected_end_date: e.target.value })} error={err('expected_end_date')} />
-        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
-          Enrol apprentice
-        </button>
-      </form>
     </>
   );
 }

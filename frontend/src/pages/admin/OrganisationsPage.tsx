@@ -40,10 +40,41 @@ export default function OrganisationsPage() {
   }
   const local_ = (id: string) => local.find((i) => i.href === `#${id}`)?.message;
 
+  // The add form sits above the list, folded until wanted; it stays open while in use.
+  const [addOpen, setAddOpen] = useState(false);
+
   return (
     <>
       {local.length > 0 ? <ErrorSummary items={local} /> : <ErrorSummary error={create.error} fieldIds={IDS} />}
       <PageHeading title="Organisations" />
+      {created && (
+        <div className="nhsuk-inset-text" role="status">
+          <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p>{created}</p>
+        </div>
+      )}
+      <details className="nhsuk-details" open={addOpen} onToggle={(e) => setAddOpen(e.currentTarget.open)}>
+        <summary className="nhsuk-details__summary">
+          <span className="nhsuk-details__summary-text">Add an organisation</span>
+        </summary>
+        <div className="nhsuk-details__text">
+          <form onSubmit={handle} noValidate>
+            <TextInput id={IDS.name} name="name" label="Name" value={name} onChange={(e) => setName(e.target.value)} error={local_(IDS.name) ?? fieldError(create.error, 'name')} />
+            <Select
+              id={IDS.kind}
+              name="kind"
+              label="Type"
+              value={kind}
+              onChange={(e) => setKind(e.target.value as OrganisationKind | '')}
+              options={[{ value: '', label: 'Choose a type' }, { value: 'provider', label: 'Training provider' }, { value: 'employer', label: 'Employer' }]}
+              error={local_(IDS.kind) ?? fieldError(create.error, 'kind')}
+            />
+            <button className="nhsuk-button" type="submit" disabled={create.isPending}>
+              Add organisation
+            </button>
+          </form>
+        </div>
+      </details>
       <QueryView query={query} label="Loading organisations">
         {(page) =>
           page.items.length === 0 ? (
@@ -73,28 +104,6 @@ export default function OrganisationsPage() {
           )
         }
       </QueryView>
-      <h2>Add an organisation</h2>
-      {created && (
-        <div className="nhsuk-inset-text" role="status">
-          <span className="nhsuk-u-visually-hidden">Information: </span>
-          <p>{created}</p>
-        </div>
-      )}
-      <form onSubmit={handle} noValidate>
-        <TextInput id={IDS.name} name="name" label="Name" value={name} onChange={(e) => setName(e.target.value)} error={local_(IDS.name) ?? fieldError(create.error, 'name')} />
-        <Select
-          id={IDS.kind}
-          name="kind"
-          label="Type"
-          value={kind}
-          onChange={(e) => setKind(e.target.value as OrganisationKind | '')}
-          options={[{ value: '', label: 'Choose a type' }, { value: 'provider', label: 'Training provider' }, { value: 'employer', label: 'Employer' }]}
-          error={local_(IDS.kind) ?? fieldError(create.error, 'kind')}
-        />
-        <button className="nhsuk-button" type="submit" disabled={create.isPending}>
-          Add organisation
-        </button>
-      </form>
     </>
   );
 }
