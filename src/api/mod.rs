@@ -11,6 +11,7 @@ pub mod coverage;
 pub mod deadline;
 pub mod evidence;
 pub mod extract;
+pub mod gateway;
 pub mod health;
 pub mod idempotency;
 pub mod if_match;
@@ -104,6 +105,10 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(reviews::edit::update_review)
         .service(reviews::sign::sign_review)
         .service(reviews::sign::reopen_review)
+        .service(gateway::get::get_gateway)
+        .service(gateway::declare::declare_gateway)
+        .service(gateway::declare::withdraw_gateway)
+        .service(gateway::english_maths::put_english_maths)
         .service(breaks::list_breaks)
         .service(breaks::start_break)
         .service(breaks::end_break)

@@ -15,6 +15,7 @@ use super::extract::Json;
 use super::idempotency::IdempotencyKey;
 use super::patient_data::{refuse_nhs_numbers, required_reason};
 use super::{db_conn, standard_of};
+use crate::api::gateway::ensure_open;
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::{audit, ksb_statuses, signoffs, users};
@@ -139,6 +140,7 @@ pub async fn create_signoff(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
+            ensure_open(conn, apprenticeship.id).await?;
             // Read the raw rows inside the transaction: the precondition holds when we write.
             let accepted = ksb_statuses::compute(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Which::Only(&[ksb_id]))
                 .await?
@@ -207,6 +209,7 @@ pub async fn revoke_signoff(
     let apprenticeship = find_visible(&mut conn, &auth.actor, id).await?;
     let response = conn
         .transaction(async |conn| {
+            ensure_open(conn, apprenticeship.id).await?;
             let existing = signoffs::find(conn, signoff_id)
                 .await?
                 .filter(|s| s.apprenticeship_id == apprenticeship.id)

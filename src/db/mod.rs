@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod deadline;
 pub mod evidence;
 pub mod evidence_activity;
+pub mod gateway;
 pub mod idempotency;
 pub mod ksb_statuses;
 pub mod organisations;

@@ -30,6 +30,7 @@ diesel::table! {
         unsigned_reviews -> Int4,
         oldest_unsigned_review_on -> Nullable<Date>,
         on_break -> Bool,
+        gateway_declared_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -85,6 +86,17 @@ diesel::table! {
         ksbs -> Int4,
         evidenced -> Int4,
         signed_off -> Int4,
+    }
+}
+
+diesel::table! {
+    english_maths (apprenticeship_id) {
+        apprenticeship_id -> Uuid,
+        english -> Text,
+        maths -> Text,
+        note -> Text,
+        recorded_by -> Uuid,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -149,6 +161,20 @@ diesel::table! {
         edited_by -> Uuid,
         created_at -> Timestamptz,
         note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    gateway_declarations (id) {
+        id -> Uuid,
+        apprenticeship_id -> Uuid,
+        role -> Text,
+        signer_id -> Uuid,
+        signed_at -> Timestamptz,
+        content_sha256 -> Text,
+        voided_at -> Nullable<Timestamptz>,
+        voided_by -> Nullable<Uuid>,
+        void_reason -> Nullable<Text>,
     }
 }
 
@@ -379,6 +405,8 @@ diesel::joinable!(duty_ksbs -> duties (duty_id));
 diesel::joinable!(duty_ksbs -> ksbs (ksb_id));
 diesel::joinable!(duty_progress -> apprenticeships (apprenticeship_id));
 diesel::joinable!(duty_progress -> duties (duty_id));
+diesel::joinable!(english_maths -> apprenticeships (apprenticeship_id));
+diesel::joinable!(english_maths -> users (recorded_by));
 diesel::joinable!(evidence -> apprenticeships (apprenticeship_id));
 diesel::joinable!(evidence -> users (created_by));
 diesel::joinable!(evidence_comments -> evidence (evidence_id));
@@ -389,6 +417,7 @@ diesel::joinable!(evidence_reviews -> evidence (evidence_id));
 diesel::joinable!(evidence_reviews -> users (reviewer_id));
 diesel::joinable!(evidence_revisions -> evidence (evidence_id));
 diesel::joinable!(evidence_revisions -> users (edited_by));
+diesel::joinable!(gateway_declarations -> apprenticeships (apprenticeship_id));
 diesel::joinable!(idempotency_keys -> users (user_id));
 diesel::joinable!(ksb_statuses -> apprenticeships (apprenticeship_id));
 diesel::joinable!(ksb_statuses -> ksbs (ksb_id));
@@ -413,11 +442,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     duties,
     duty_ksbs,
     duty_progress,
+    english_maths,
     evidence,
     evidence_comments,
     evidence_ksbs,
     evidence_reviews,
     evidence_revisions,
+    gateway_declarations,
     idempotency_keys,
     ksb_statuses,
     ksbs,

@@ -5,6 +5,7 @@ pub mod breaks;
 pub mod coverage;
 pub mod document_text;
 pub mod evidence;
+pub mod gateway;
 pub mod identity;
 pub mod labels;
 pub mod nhs_number;

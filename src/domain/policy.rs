@@ -355,6 +355,35 @@ pub fn sign_review(
     ))
 }
 
+/// Recording English and maths, and withdrawing a gateway declaration: staff of the
+/// apprenticeship's provider.
+pub fn manage_gateway(actor: &Actor, apprenticeship: &ApprenticeshipParties) -> Decision {
+    allow_if(
+        actor.is_staff_of(apprenticeship.provider_id),
+        "English and maths are recorded, and gateway declarations withdrawn, by staff of the \
+         apprenticeship's training provider.",
+    )
+}
+
+/// In which role the actor declares the apprentice ready for gateway: the same three parties,
+/// on the same terms, as sign a progress review.
+pub fn declare_gateway(
+    actor: &Actor,
+    apprenticeship: &ApprenticeshipParties,
+) -> Result<ReviewParty, Denied> {
+    if !(actor.user_id == apprenticeship.apprentice_id
+        || actor.is_staff_of(apprenticeship.provider_id)
+        || actor.is_employer_of(apprenticeship.employer_id))
+    {
+        return Err(Denied(
+            "The gateway is declared by staff of the training provider, the apprentice and an \
+             employer user of their employer."
+                .into(),
+        ));
+    }
+    sign_review(actor, apprenticeship)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

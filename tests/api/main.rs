@@ -16,6 +16,7 @@ mod coverage;
 mod embedded;
 mod errors;
 mod evidence;
+mod gateway;
 mod hardening;
 mod health;
 mod idempotency;

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use crate::api::db_conn;
 use crate::api::evidence::{etag_header, load_visible, require_apprentice, status_of};
+use crate::api::gateway::ensure_open;
 use crate::auth::Authenticated;
 use crate::db::evidence as db_evidence;
 use crate::db::{apprenticeships, attachments, audit};
@@ -47,6 +48,7 @@ pub async fn remove_attachment(
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
     let (updated, attachment) = conn
         .transaction(async |conn| {
+            ensure_open(conn, apprenticeship.id).await?;
             // The new version first: it locks the evidence row, so a submit cannot pass between
             // the check above and the removal.
             let updated = db_evidence::bump_version(conn, row.id, &row.status)

@@ -22,6 +22,7 @@ use super::AttachmentResponse;
 use super::check::check;
 use crate::api::db_conn;
 use crate::api::evidence::{load_visible, require_apprentice, status_of};
+use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::auth::Authenticated;
@@ -197,6 +198,7 @@ pub async fn upload_attachment(
             if let Some(replay) = idempotency.replay(conn, &auth, &fingerprint).await? {
                 return Ok::<_, AppError>((replay, false));
             }
+            ensure_open(conn, apprenticeship.id).await?;
             attachments::insert(conn, &attachment).await?;
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(

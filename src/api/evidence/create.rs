@@ -14,6 +14,7 @@ use super::{
 };
 use crate::api::apprenticeships::find_visible;
 use crate::api::extract::{Json, Query};
+use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::{db_conn, standard_of};
@@ -78,6 +79,7 @@ pub async fn create_evidence(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
+            ensure_open(conn, apprenticeship.id).await?;
             let row =
                 db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;
             let change = EvidenceChange {

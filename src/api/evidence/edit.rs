@@ -13,6 +13,7 @@ use super::{
     require_apprentice, response, status_of, validate,
 };
 use crate::api::extract::Json;
+use crate::api::gateway::ensure_open;
 use crate::api::if_match::expected_versions;
 use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
@@ -113,6 +114,7 @@ pub async fn update_evidence(
     )?;
     let updated = conn
         .transaction(async |conn| {
+            ensure_open(conn, apprenticeship.id).await?;
             // The version check and the write are one statement: of two racing edits with the
             // same ETag, exactly one matches.
             let updated = db_evidence::update_content(conn, row.id, row.version, &valid.content)
@@ -175,6 +177,7 @@ pub async fn delete_evidence(
         .map_err(|e| AppError::conflict("evidence_not_deletable", e.0))?;
     let storage_keys = conn
         .transaction(async |conn| {
+            ensure_open(conn, apprenticeship.id).await?;
             let keys = crate::db::attachments::storage_keys(conn, row.id).await?;
             let touched = db_evidence::ksb_ids(conn, row.id).await?;
             if !db_evidence::delete_draft(conn, row.id).await? {

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::api::db_conn;
 use crate::api::extract::Json;
+use crate::api::gateway::ensure_open;
 use crate::api::patient_data::{refuse_nhs_numbers, required_reason};
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
@@ -54,6 +55,7 @@ async fn apply(
 ) -> AppResult<HttpResponse> {
     let updated = conn
         .transaction(async |conn| {
+            ensure_open(conn, apprenticeship.id).await?;
             let updated = db_evidence::set_status(
                 conn,
                 row.id,

@@ -12,11 +12,12 @@ use super::{OtjEntryResponse, check_day, organisations, response, validate};
 use crate::api::apprenticeships::find_visible;
 use crate::api::audit::entry;
 use crate::api::extract::Json;
+use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
+use crate::db::audit;
 use crate::db::otj as db_otj;
-use crate::db::{apprenticeships, audit};
 use crate::domain::otj::{self, OtjActivity, OtjStatus};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
@@ -77,7 +78,8 @@ pub async fn create_otj(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            // Locks the apprenticeship row, as the daily cap needs, and refuses at gateway.
+            ensure_open(conn, apprenticeship.id).await?;
             check_day(conn, apprenticeship.id, &valid.content, None).await?;
             let row =
                 db_otj::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;

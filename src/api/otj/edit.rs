@@ -14,11 +14,12 @@ use super::{
 };
 use crate::api::audit::entry;
 use crate::api::extract::Json;
+use crate::api::gateway::ensure_open;
 use crate::api::if_match::expected_versions;
 use crate::api::{db_conn, standard_of};
 use crate::auth::Authenticated;
+use crate::db::audit;
 use crate::db::otj as db_otj;
-use crate::db::{apprenticeships, audit};
 use crate::domain::otj::{self, OtjAction, OtjActivity, OtjStatus};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
@@ -124,7 +125,8 @@ pub async fn update_otj(
     )?;
     let updated = conn
         .transaction(async |conn| {
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            // Locks the apprenticeship row, as the daily cap needs, and refuses at gateway.
+            ensure_open(conn, apprenticeship.id).await?;
             check_day(conn, apprenticeship.id, &valid.content, Some(row.id)).await?;
             let updated =
                 db_otj::update_content(conn, row.id, row.version, status.as_str(), &valid.content)
@@ -184,7 +186,8 @@ pub async fn delete_otj(
     let status = OtjStatus::from_stored(&row.status)?;
     otj::transition(status, OtjAction::Delete).map_err(frozen)?;
     conn.transaction(async |conn| {
-        apprenticeships::lock(conn, apprenticeship.id).await?;
+        // Locks the apprenticeship row, as the daily cap needs, and refuses at gateway.
+        ensure_open(conn, apprenticeship.id).await?;
         if !db_otj::delete(conn, row.id, status.as_str()).await? {
             return Err(AppError::conflict(
                 "otj_frozen",

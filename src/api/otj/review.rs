@@ -10,10 +10,11 @@ use super::{OtjEntryResponse, etag_header, load_visible, organisations, response
 use crate::api::audit::entry;
 use crate::api::db_conn;
 use crate::api::extract::Json;
+use crate::api::gateway::ensure_open;
 use crate::api::patient_data::required_reason;
 use crate::auth::Authenticated;
+use crate::db::audit;
 use crate::db::otj as db_otj;
-use crate::db::{apprenticeships, audit};
 use crate::domain::otj::{self, OtjAction, OtjDecision, OtjStatus};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
@@ -67,7 +68,8 @@ pub async fn review_otj(
         .map_err(|e| not_reviewable(e.0))?;
     let (updated, codes) = conn
         .transaction(async |conn| {
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            // Locks the apprenticeship row, as the daily cap needs, and refuses at gateway.
+            ensure_open(conn, apprenticeship.id).await?;
             let updated = db_otj::review(
                 conn,
                 row.id,
