@@ -11,7 +11,7 @@ import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useAllUsers, useApprenticeships, useOrganisations } from '../../hooks/queries';
+import { invalidate, useAllUsers, useApprenticeships, useOrganisations } from '../../hooks/queries';
 import { formatDate, nameOf } from '../../lib/format';
 
 // The OTJ plan is set later on the apprenticeship (PATCH), not in this form.
@@ -64,7 +64,7 @@ export default function ApprenticeshipsPage() {
     onSuccess: async (a) => {
       setNotice(`${nameOf(a.apprentice, 'The apprentice')} is enrolled.`);
       setForm(EMPTY);
-      await queryClient.invalidateQueries({ queryKey: ['apprenticeships'] });
+      await invalidate.apprenticeships(queryClient);
     },
   });
 

@@ -7,7 +7,7 @@ import { ErrorSummary, fieldError, type SummaryItem } from '../../components/Err
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useOrganisations } from '../../hooks/queries';
+import { invalidate, useOrganisations } from '../../hooks/queries';
 
 const IDS = { name: 'org-name', kind: 'org-kind' };
 const KIND_LABEL: Record<OrganisationKind, string> = { provider: 'Training provider', employer: 'Employer' };
@@ -25,7 +25,7 @@ export default function OrganisationsPage() {
       setCreated(`${org.name} added.`);
       setName('');
       setKind('');
-      await queryClient.invalidateQueries({ queryKey: ['organisations'] });
+      await invalidate.organisations(queryClient);
     },
   });
 

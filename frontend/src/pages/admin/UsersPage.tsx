@@ -10,7 +10,7 @@ import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useOrganisations, useUsers } from '../../hooks/queries';
+import { invalidate, useOrganisations, useUsers } from '../../hooks/queries';
 import { formatDateTime, ROLE_LABELS } from '../../lib/format';
 
 const IDS = { email: 'user-email', name: 'user-name', role: 'user-role', organisation_id: 'user-organisation', password: 'user-password' };
@@ -48,7 +48,7 @@ export default function UsersPage() {
     onSuccess: async (user) => {
       setNotice(`${user.name} added.`);
       setForm(EMPTY);
-      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      await invalidate.users(queryClient);
     },
   });
   // Deactivation asks first (the person is signed out everywhere at once) and can be undone.
@@ -60,7 +60,7 @@ export default function UsersPage() {
       setConfirming(null);
       setUndoable(user);
       setNotice(`${user.name} can no longer sign in, and has been signed out everywhere.`);
-      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      await invalidate.users(queryClient);
     },
   });
   const reactivate = useMutation({
@@ -68,7 +68,7 @@ export default function UsersPage() {
     onSuccess: async (user) => {
       setUndoable(null);
       setNotice(`${user.name} can sign in again (with a new sign-in).`);
-      await queryClient.invalidateQueries({ queryKey: ['users'] });
+      await invalidate.users(queryClient);
     },
   });
   // Shown once: the server keeps only the link's hash.

@@ -13,7 +13,7 @@ import { ErrorSummary, fieldError, type SummaryItem } from '../../components/Err
 import { Select, TextInput, Textarea } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { keys, useOtjEntries, useOtjSummary } from '../../hooks/queries';
+import { invalidate, useOtjEntries, useOtjSummary } from '../../hooks/queries';
 import { formatDate } from '../../lib/format';
 import {
   ACTIVITY_LABELS,
@@ -99,10 +99,7 @@ function LogForm({ apprenticeshipId }: { apprenticeshipId: string }) {
       setSaved(`${formatMinutes(entry.minutes)} on ${formatDate(entry.occurred_on)} saved; it waits for your provider's approval.`);
       setAmount('');
       setDescription('');
-      await Promise.all([
-        client.invalidateQueries({ queryKey: keys.otj(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: keys.otjSummary(apprenticeshipId) }),
-      ]);
+      await invalidate.otj(client, apprenticeshipId);
     },
   });
   function submit(event: SubmitEvent<HTMLFormElement>) {

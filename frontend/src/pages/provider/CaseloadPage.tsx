@@ -10,6 +10,7 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { CaseloadItem, ListScope } from '../../api/types';
+import { STANDARD_REFERENCE } from '../../api/standards';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
@@ -17,7 +18,7 @@ import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, Row
 import { ReviewFilters, ReviewStanding } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useCaseload, useStandard } from '../../hooks/queries';
+import { useCaseload, useNewestStandard } from '../../hooks/queries';
 import {
   elapsedPercent,
   evidencedPercent,
@@ -103,7 +104,7 @@ function PlanKey() {
 export default function CaseloadPage() {
   const [scope, setScope] = useState<ListScope>('mine');
   const query = useCaseload('progress', scope);
-  const standard = useStandard();
+  const standard = useNewestStandard(STANDARD_REFERENCE);
   const [filter, setFilter] = useState<{ behindPlan: boolean; inactive: boolean; name: string; lifecycle: Lifecycle | '' }>({ behindPlan: false, inactive: false, name: '', lifecycle: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
   const [measure, setMeasure] = useState<Measure>('percent_signed_off');
