@@ -23,6 +23,7 @@ const ReviewPage = lazy(() => import('./pages/evidence/ReviewPage'));
 const OtjPage = lazy(() => import('./pages/otj/OtjPage'));
 const ProgressReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
 const ReviewFormPage = lazy(() => import('./pages/reviews/ReviewFormPage'));
+const GatewayPage = lazy(() => import('./pages/gateway/GatewayPage'));
 const OtjQueuePage = lazy(() => import('./pages/queues/OtjQueuePage'));
 const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
@@ -61,6 +62,7 @@ export function App() {
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/otj" element={<Private><OtjPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/reviews" element={<Private><ProgressReviewsPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/gateway" element={<Private><GatewayPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/reviews/new" element={<Private roles={['provider']}><ReviewFormPage /></Private>} />
           <Route path="/reviews/:reviewId/edit" element={<Private roles={['provider']}><ReviewFormPage /></Private>} />
           <Route path="/evidence/:evidenceId" element={<Private><EvidenceDetailPage /></Private>} />

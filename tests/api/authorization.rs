@@ -752,6 +752,32 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
         ),
         case(
             Method::GET,
+            format!("/api/v1/apprenticeships/{a}/gateway"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::PUT,
+            format!("/api/v1/apprenticeships/{a}/english-maths"),
+            Some(json!({ "english": "achieved", "maths": "pending" })),
+            provider_only(200),
+        ),
+        // Not ready: the three parties are refused (409) for that reason, admins never declare.
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/gateway/declarations"),
+            None,
+            [403, 409, 409, 409, 404, 404, 404, 401],
+        ),
+        // Nobody has declared: provider staff are told there is nothing to withdraw.
+        case(
+            Method::POST,
+            format!("/api/v1/apprenticeships/{a}/gateway/withdraw"),
+            Some(json!({ "reason": "Further work" })),
+            provider_only(409),
+        ),
+        case(
+            Method::GET,
             format!("/api/v1/apprenticeships/{a}/breaks"),
             None,
             seen_by_a,

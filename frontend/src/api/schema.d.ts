@@ -95,6 +95,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apprenticeships/{id}/english-maths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Record English and maths (replacing the earlier record; audited with old and new values).
+         *     Staff of the apprenticeship's provider; refused while the portfolio is frozen at gateway.
+         */
+        put: operations["put_english_maths"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apprenticeships/{id}/evidence": {
         parameters: {
             query?: never;
@@ -110,6 +130,67 @@ export interface paths {
          *     Honours `Idempotency-Key`.
          */
         post: operations["create_evidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the apprentice is ready for end-point assessment: each check with what is missing in
+         *     words, who has declared and who declares next. Everyone who can see the apprenticeship.
+         */
+        get: operations["get_gateway"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/gateway/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare the apprentice ready for end-point assessment in the caller's role (no body). The
+         *     third declaration freezes the portfolio. Declarations made on an earlier portfolio are voided
+         *     first. Honours `Idempotency-Key`.
+         */
+        post: operations["declare_gateway"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apprenticeships/{id}/gateway/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void every live declaration (kept, marked void with the reason) and unfreeze the portfolio.
+         *     Staff of the apprenticeship's provider.
+         */
+        post: operations["withdraw_gateway"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1164,6 +1245,21 @@ export interface components {
          * @enum {string}
          */
         Decision: "accepted" | "changes_requested";
+        DeclarationResponse: {
+            /** @description The SHA-256 of the readiness result and the portfolio index when it was made. */
+            content_sha256: string;
+            /** @description Made on the portfolio as it is now, and not voided. */
+            current: boolean;
+            /** Format: uuid */
+            id: string;
+            role: components["schemas"]["ReviewParty"];
+            /** Format: date-time */
+            signed_at: string;
+            signer: components["schemas"]["PersonName"];
+            void_reason?: string | null;
+            /** Format: date-time */
+            voided_at?: string | null;
+        };
         /** @description One duty's coverage. */
         DutyCoverage: {
             code: string;
@@ -1210,6 +1306,23 @@ export interface components {
              * @description The last day of the break: not before its first, not in the future.
              */
             ends_on: string;
+        };
+        EnglishMathsRequest: {
+            english: components["schemas"]["FunctionalSkillStatus"];
+            maths: components["schemas"]["FunctionalSkillStatus"];
+            /**
+             * @description How it was achieved or why exempt (certificate, prior qualification); up to 2,000
+             *     characters, no patient data.
+             */
+            note?: string;
+        };
+        EnglishMathsResponse: {
+            english: components["schemas"]["FunctionalSkillStatus"];
+            maths: components["schemas"]["FunctionalSkillStatus"];
+            note: string;
+            /** Format: date-time */
+            recorded_at: string;
+            recorded_by: components["schemas"]["PersonName"];
         };
         /** @description Evidence mapped to one KSB, by status. Withdrawn evidence is not counted anywhere. */
         EvidenceCounts: {
@@ -1264,6 +1377,52 @@ export interface components {
             field: string;
             message: string;
         };
+        /**
+         * @description English or maths as provider staff record it.
+         * @enum {string}
+         */
+        FunctionalSkillStatus: "pending" | "achieved" | "exempt";
+        /** @description One check's result. */
+        GatewayCheck: {
+            code: components["schemas"]["GatewayCheckCode"];
+            /** @description What is missing, in words a tutor would use (or what was found, when met). */
+            detail: string;
+            met: boolean;
+            /**
+             * @description The missing items: KSB codes, or `english` / `maths`; empty when met or when the check
+             *     has no items to list.
+             */
+            missing: string[];
+        };
+        /**
+         * @description One gateway check.
+         * @enum {string}
+         */
+        GatewayCheckCode: "all_ksbs_evidenced" | "skills_behaviours_signed_off" | "otj_plan_met" | "reviews_current" | "english_maths";
+        GatewayResponse: {
+            /** Format: uuid */
+            apprenticeship_id: string;
+            checks: components["schemas"]["GatewayCheck"][];
+            /** @description What a declaration made now would attest. */
+            content_sha256: string;
+            /** @description Every declaration, voided ones too, oldest first. */
+            declarations: components["schemas"]["DeclarationResponse"][];
+            /**
+             * Format: date-time
+             * @description When the third declaration froze the portfolio; `null` when not at gateway.
+             */
+            declared_at?: string | null;
+            english_maths?: components["schemas"]["EnglishMathsResponse"] | null;
+            next_to_declare?: components["schemas"]["ReviewParty"] | null;
+            /** @description Every check is met. */
+            ready: boolean;
+            state: components["schemas"]["GatewayState"];
+        };
+        /**
+         * @description Where an apprenticeship stands with respect to the gateway.
+         * @enum {string}
+         */
+        GatewayState: "on_programme" | "ready" | "declared";
         Health: {
             /** @description Always `ok` when the process answers. */
             status: string;
@@ -2187,7 +2346,7 @@ export interface components {
             text: string;
         };
         WithdrawRequest: {
-            /** @description Why it is withdrawn; kept in the record. */
+            /** @description Why the apprentice is no longer at gateway (1–2,000 characters). */
             reason: string;
         };
     };
@@ -2537,6 +2696,64 @@ export interface operations {
             };
         };
     };
+    put_english_maths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnglishMathsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description at gateway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_evidence: {
         parameters: {
             query?: {
@@ -2618,6 +2835,143 @@ export interface operations {
                 };
             };
             /** @description invalid field, unknown or duplicate KSB, or an NHS number in the text */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_gateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayResponse"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    declare_gateway: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: the same key gives the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a check is not met, out of order, declared already, or at gateway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    withdraw_gateway: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no declaration to withdraw */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no reason */
             422: {
                 headers: {
                     [name: string]: unknown;

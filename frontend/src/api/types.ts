@@ -175,3 +175,13 @@ const REVIEW_STATE_LIST = ['overdue', 'due_soon', 'on_time'] as const;
 export const REVIEW_STATES: Exhaustive<ReviewState, typeof REVIEW_STATE_LIST> = REVIEW_STATE_LIST;
 const PARTY_LIST = ['apprentice', 'employer', 'provider'] as const;
 export const REVIEW_PARTIES: Exhaustive<ReviewParty, typeof PARTY_LIST> = PARTY_LIST;
+
+export type Gateway = Schemas['GatewayResponse'];
+export type GatewayCheck = Schemas['GatewayCheck'];
+export type GatewayCheckCode = Schemas['GatewayCheckCode'];
+export type GatewayState = Schemas['GatewayState'];
+export type GatewayDeclaration = Schemas['DeclarationResponse'];
+export type FunctionalSkillStatus = Schemas['FunctionalSkillStatus'];
+const FUNCTIONAL_SKILL_LIST = ['pending', 'achieved', 'exempt'] as const;
+export const FUNCTIONAL_SKILL_STATUSES: Exhaustive<FunctionalSkillStatus, typeof FUNCTIONAL_SKILL_LIST> = FUNCTIONAL_SKILL_LIST;
+export type EnglishMathsInput = Schemas['EnglishMathsRequest'];

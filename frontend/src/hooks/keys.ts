@@ -27,6 +27,7 @@ export const keys = {
   reviews: (id: string) => ['reviews', id] as const,
   review: (id: string) => ['review', id] as const,
   otjQueue: (q: QueueQuery) => ['otj-queue', q] as const,
+  gateway: (id: string) => ['gateway', id] as const,
   organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
@@ -65,6 +66,7 @@ export const invalidate = {
       ...(evidenceId === undefined ? [] : [keys.evidence(evidenceId), keys.revisions(evidenceId), keys.attachments(evidenceId)]),
       all.evidenceLists,
       keys.coverage(apprenticeshipId),
+      keys.gateway(apprenticeshipId),
       all.reviewQueue,
       all.signoffQueue,
       all.caseload,
@@ -75,18 +77,25 @@ export const invalidate = {
 
   /** A KSB signed off or a sign-off revoked: sign-offs, coverage, the sign-off queue, the caseload. */
   signoffs: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.signoffs(apprenticeshipId), keys.coverage(apprenticeshipId), all.signoffQueue, all.caseload]),
+    stale(client, [keys.signoffs(apprenticeshipId), keys.coverage(apprenticeshipId), keys.gateway(apprenticeshipId), all.signoffQueue, all.caseload]),
 
   /** Off-the-job time logged or decided: the entries, the summary, the queue, the caseload. */
   otj: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.otj(apprenticeshipId), keys.otjSummary(apprenticeshipId), all.otjQueue, all.caseload]),
+    stale(client, [keys.otj(apprenticeshipId), keys.otjSummary(apprenticeshipId), keys.gateway(apprenticeshipId), all.otjQueue, all.caseload]),
 
   /**
    * A progress review recorded, edited or signed: the reviews, every open review, the
    * apprenticeship (its review standing) and the caseload (review state, unsigned count).
    */
   reviews: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.reviews(apprenticeshipId), ['review'], keys.apprenticeship(apprenticeshipId), all.caseload]),
+    stale(client, [keys.reviews(apprenticeshipId), ['review'], keys.apprenticeship(apprenticeshipId), keys.gateway(apprenticeshipId), all.caseload]),
+
+  /**
+   * A gateway declaration, withdrawal or English and maths record: the gateway, and the
+   * apprenticeship (its plan and standing are shown beside it).
+   */
+  gateway: (client: QueryClient, apprenticeshipId: string) =>
+    stale(client, [keys.gateway(apprenticeshipId), keys.apprenticeship(apprenticeshipId)]),
 
   /** An apprenticeship enrolled (by form or import): the lists and the caseload. */
   apprenticeships: (client: QueryClient) => stale(client, [all.apprenticeships, all.caseload]),

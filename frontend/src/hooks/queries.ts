@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
+import { getGateway } from '../api/gateway';
 import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getReview, listReviews } from '../api/reviews';
@@ -111,4 +112,8 @@ export function useReview(id: string) {
 
 export function useOtjQueue(query: QueueQuery) {
   return useQuery({ queryKey: keys.otjQueue(query), queryFn: () => getOtjQueue(query) });
+}
+
+export function useGateway(id: string) {
+  return useQuery({ queryKey: keys.gateway(id), queryFn: () => getGateway(id) });
 }

@@ -58,6 +58,7 @@ export default function ProgressPage() {
             <Link to={`/apprenticeships/${apprenticeshipId}/evidence`}>{own ? 'My evidence' : 'All evidence'}</Link>
             <Link to={`/apprenticeships/${apprenticeshipId}/otj`}>Off-the-job training</Link>
             <Link to={`/apprenticeships/${apprenticeshipId}/reviews`}>Progress reviews</Link>
+            <Link to={`/apprenticeships/${apprenticeshipId}/gateway`}>Gateway</Link>
           </div>
           <h2>Progress by duty</h2>
           <ProvisionalNotice mapping={standard.data.mapping} />
