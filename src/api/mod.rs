@@ -52,6 +52,7 @@ pub use openapi::openapi_json;
 fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(standards::list_standards)
         .service(standards::get_standard)
+        .service(standards::get_standard_version)
         .service(standards::update_standard_version)
         .service(auth::login)
         .service(auth::refresh)

@@ -260,3 +260,46 @@ pub async fn update_standard_version(
         version: updated.version,
     }))
 }
+
+/// One version of a standard (the one an apprenticeship follows, which need not be the
+/// newest): duties with their KSB codes, and every KSB.
+#[utoipa::path(
+    tag = "standards",
+    params(
+        ("reference" = String, Path, example = "ST0220"),
+        ("version" = String, Path, example = "1.1"),
+    ),
+    responses(
+        (status = 200, body = StandardDetail),
+        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "a control character in the reference or version", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/standards/{reference}/versions/{version}")]
+pub async fn get_standard_version(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<web::Json<StandardDetail>> {
+    let (reference, version) = path.into_inner();
+    for (field, value) in [("reference", &reference), ("version", &version)] {
+        if let Some(found) = crate::domain::text::forbidden_control(value) {
+            return Err(AppError::invalid(
+                field,
+                crate::domain::text::control_message(found),
+            ));
+        }
+    }
+    let mut conn = db_conn(&state).await?;
+    let standard = catalogue::find_version(&mut conn, &reference.to_uppercase(), &version)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "There is no version {version} of standard {reference}."
+            ))
+        })?;
+    let content = catalogue::load_content(&mut conn, standard)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(web::Json(detail(content)))
+}

@@ -61,6 +61,12 @@ async fn every_endpoint_answers_every_role_with_the_exact_status() {
         ),
         case(
             Method::GET,
+            "/api/v1/standards/ST0220/versions/1.1".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        case(
+            Method::GET,
             "/api/v1/organisations".into(),
             None,
             [200, 200, 403, 403, 200, 403, 403, 401],

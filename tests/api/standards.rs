@@ -148,3 +148,49 @@ fn the_frontend_types_come_from_the_current_openapi_document() {
         "frontend/openapi.json is stale: run `make openapi` and commit the result"
     );
 }
+
+#[tokio::test]
+async fn each_version_is_served_by_its_own_address_not_only_the_newest() {
+    let app = spawn_app().await;
+    let mut doc: Value = serde_json::from_str(DATA_FILE).expect("json");
+    doc["version"] = "9.0".into();
+    let ksbs = doc["ksbs"].as_array_mut().expect("ksbs");
+    let k1 = ksbs.iter_mut().find(|k| k["code"] == "K1").expect("K1");
+    k1["text"] = "The newer wording of K1.".into();
+    let document = ksbfolio::domain::standard::StandardDocument::from_json(&doc.to_string(), "v9")
+        .expect("valid document");
+    let mut conn = app.db.connect().await;
+    ksbfolio::db::catalogue::import(&mut conn, &document)
+        .await
+        .expect("imported");
+
+    let newest: Value = app
+        .get("/api/v1/standards/ST0220")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(newest["version"], "9.0");
+    let response = app.get("/api/v1/standards/st0220/versions/1.1").await;
+    assert_eq!(response.status().as_u16(), 200);
+    let older: Value = response.json().await.expect("json");
+    assert_eq!(older["version"], "1.1");
+    let text_of = |body: &Value| {
+        body["ksbs"]
+            .as_array()
+            .expect("ksbs")
+            .iter()
+            .find(|k| k["code"] == "K1")
+            .map(|k| k["text"].clone())
+    };
+    assert_eq!(text_of(&newest), Some("The newer wording of K1.".into()));
+    assert_ne!(text_of(&older), text_of(&newest));
+    assert_eq!(older["duties"].as_array().map(Vec::len), Some(10));
+
+    let missing = app.get("/api/v1/standards/ST0220/versions/7.7").await;
+    let problem = assert_problem(missing, 404).await;
+    assert_eq!(
+        problem["detail"],
+        "There is no version 7.7 of standard ST0220."
+    );
+}

@@ -878,7 +878,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * One version of a standard (the one an apprenticeship follows, which need not be the
+         *     newest): duties with their KSB codes, and every KSB.
+         */
+        get: operations["get_standard_version"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4899,6 +4903,47 @@ export interface operations {
                 };
             };
             /** @description a control character in the reference */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_standard_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example ST0220 */
+                reference: string;
+                /** @example 1.1 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandardDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a control character in the reference or version */
             422: {
                 headers: {
                     [name: string]: unknown;
