@@ -22,6 +22,7 @@ pub mod otj;
 pub mod pagination;
 pub mod passwords;
 pub mod patient_data;
+pub mod portfolio;
 pub mod queues;
 pub mod refresh_cookie;
 pub mod reviews;
@@ -110,6 +111,8 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(gateway::declare::declare_gateway)
         .service(gateway::declare::withdraw_gateway)
         .service(gateway::english_maths::put_english_maths)
+        .service(portfolio::zip::export_zip)
+        .service(portfolio::schema::get_portfolio_schema)
         .service(breaks::list_breaks)
         .service(breaks::start_break)
         .service(breaks::end_break)

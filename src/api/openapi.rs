@@ -34,6 +34,7 @@ use crate::error::{FieldError, Problem};
         (name = "otj", description = "Off-the-job training: entries, their approval, and time against the plan"),
         (name = "reviews", description = "Progress reviews and their signatures"),
         (name = "breaks", description = "Breaks in learning"),
+        (name = "portfolio", description = "The whole portfolio as an archive the apprentice keeps, and its format"),
         (name = "gateway", description = "Readiness for end-point assessment, the declarations, English and maths"),
         (name = "queues", description = "Review and sign-off queues, and the caseload"),
         (name = "audit", description = "The append-only record of every change"),

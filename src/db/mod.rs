@@ -17,6 +17,7 @@ pub mod organisations;
 pub mod otj;
 pub mod otj_queue;
 pub mod password_links;
+pub mod portfolio_export;
 pub mod progress;
 pub mod query_count;
 pub mod reviews;

@@ -763,6 +763,18 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
             seen_by_a,
         ),
         case(
+            Method::GET,
+            format!("/api/v1/apprenticeships/{a}/portfolio.zip"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
+            "/api/v1/schemas/portfolio.json".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        case(
             Method::PUT,
             format!("/api/v1/apprenticeships/{a}/english-maths"),
             Some(json!({ "english": "achieved", "maths": "pending" })),

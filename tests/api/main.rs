@@ -24,6 +24,7 @@ mod identity;
 mod imports;
 mod otj;
 mod passwords;
+mod portfolio_export;
 mod queues;
 mod reviews;
 mod serve;
