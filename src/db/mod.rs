@@ -20,6 +20,7 @@ pub mod password_links;
 pub mod portfolio_export;
 pub mod progress;
 pub mod query_count;
+pub mod queues;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;

@@ -725,7 +725,10 @@ mod tests {
             ..a.clone()
         };
         assert_ne!(base, declaration_sha256(id, &ready, &[edited, b.clone()]));
-        assert_ne!(base, declaration_sha256(id, &ready, std::slice::from_ref(&a)));
+        assert_ne!(
+            base,
+            declaration_sha256(id, &ready, std::slice::from_ref(&a))
+        );
         let mut unready_facts = ready_facts();
         unready_facts.maths = FunctionalSkillStatus::Pending;
         assert_ne!(

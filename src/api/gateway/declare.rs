@@ -12,14 +12,14 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{GatewayResponse, frozen, people, readiness, response};
-use crate::api::apprenticeships::find_visible;
-use crate::api::audit::entry;
-use crate::api::db_conn;
+use crate::api::access::visible_apprenticeship;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::required_reason;
 use crate::api::reviews::organisations;
-use crate::auth::Authenticated;
 use crate::db::gateway as db_gateway;
 use crate::db::{audit, users};
 use crate::domain::gateway::{self, GatewayConflict};
@@ -71,7 +71,7 @@ pub async fn declare_gateway(
     idempotency: IdempotencyKey,
 ) -> AppResult<HttpResponse> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let role = policy::declare_gateway(&auth.actor, &apprenticeship.parties())?;
     let declared = conn
         .transaction(async |conn| {
@@ -175,7 +175,7 @@ pub async fn withdraw_gateway(
     body: Json<WithdrawRequest>,
 ) -> AppResult<web::Json<GatewayResponse>> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     policy::manage_gateway(&auth.actor, &apprenticeship.parties())?;
     let reason = required_reason(&body.0.reason, "say why the declaration is withdrawn")?;
     let dto = conn

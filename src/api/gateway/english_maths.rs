@@ -8,13 +8,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{GatewayResponse, ensure_open, readiness, response};
-use crate::api::apprenticeships::find_visible;
-use crate::api::audit::entry;
-use crate::api::db_conn;
+use crate::api::access::visible_apprenticeship;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::api::reviews::organisations;
-use crate::auth::Authenticated;
 use crate::db::audit;
 use crate::db::gateway as db_gateway;
 use crate::domain::gateway::FunctionalSkillStatus;
@@ -57,7 +57,7 @@ pub async fn put_english_maths(
     body: Json<EnglishMathsRequest>,
 ) -> AppResult<web::Json<GatewayResponse>> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     policy::manage_gateway(&auth.actor, &apprenticeship.parties())?;
     let input = body.0;
     let note = input.note.trim().to_string();

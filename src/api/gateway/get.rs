@@ -4,9 +4,9 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::{GatewayResponse, readiness, response};
-use crate::api::apprenticeships::find_visible;
-use crate::api::db_conn;
-use crate::auth::Authenticated;
+use crate::api::access::visible_apprenticeship;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn get_gateway(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<GatewayResponse>> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let computed = readiness(&state, &mut conn, &apprenticeship).await?;
     Ok(web::Json(
         response(&mut conn, &apprenticeship, computed).await?,

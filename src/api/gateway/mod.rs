@@ -14,8 +14,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::evidence::PersonName;
-use crate::api::standard_of;
+use crate::api::catalogue::standard_of;
+use crate::api::references::PersonName;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::gateway::{self as db_gateway, DeclarationRow, EnglishMathsRow};
 use crate::db::{ksb_statuses, users};

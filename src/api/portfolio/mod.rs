@@ -14,11 +14,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::evidence::PersonName;
+use crate::api::catalogue::standard_of;
 use crate::api::gateway::{GatewayResponse, readiness, response as gateway_response};
 use crate::api::otj::summary_of;
+use crate::api::references::PersonName;
 use crate::api::reviews::{ProgressReviewResponse, responses as review_responses};
-use crate::api::standard_of;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::catalogue::cache::CachedStandard;
 use crate::db::{ksb_statuses, organisations, portfolio_export, reviews, users};

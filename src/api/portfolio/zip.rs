@@ -15,11 +15,11 @@ use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 
 use super::{Portfolio, gather, mapping_csv};
-use crate::api::apprenticeships::find_visible;
-use crate::api::audit::entry;
-use crate::api::db_conn;
+use crate::api::access::visible_apprenticeship;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::reviews::organisations;
-use crate::auth::Authenticated;
 use crate::db::audit;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -112,7 +112,7 @@ pub async fn export_zip(
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let portfolio = gather(&state, &mut conn, &apprenticeship).await?;
     let json = serde_json::to_vec_pretty(&portfolio.export).map_err(anyhow::Error::from)?;
     let csv = mapping_csv(&portfolio)?;
