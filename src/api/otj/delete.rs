@@ -12,7 +12,7 @@ use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::db::otj as db_otj;
 use crate::db::{apprenticeships, audit};
-use crate::domain::otj::{self, OtjAction, OtjStatus};
+use crate::domain::otj::{self, OtjAction};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -37,7 +37,7 @@ pub async fn delete_otj(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *entry_id).await?;
     policy::log_otj(&auth.actor, &apprenticeship.parties())?;
-    let status = OtjStatus::from_stored(&row.status)?;
+    let status = row.status;
     otj::transition(status, OtjAction::Delete).map_err(frozen)?;
     conn.transaction(async |conn| {
         apprenticeships::lock(conn, apprenticeship.id).await?;
