@@ -149,3 +149,34 @@ async fn each_enum_column_allows_exactly_the_labels_of_its_enum() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_stored_value_no_enum_variant_carries_is_answered_500_not_a_default() {
+    let app = crate::helpers::spawn_app().await;
+    let w = crate::helpers::world::World::build(&app).await;
+    let created = crate::helpers::portfolio::log(
+        &app,
+        &w.a.apprentice.token,
+        &w.a.apprenticeship,
+        "Odd",
+        &["S7"],
+    )
+    .await;
+    let id = created["id"].as_str().expect("id").to_string();
+    let mut conn = app.db.connect().await;
+    // Only by going around the CHECK constraint can the column hold such a value.
+    diesel::sql_query("ALTER TABLE evidence DROP CONSTRAINT evidence_kind_check")
+        .execute(&mut conn)
+        .await
+        .expect("constraint dropped");
+    diesel::sql_query("UPDATE evidence SET kind = 'telepathy'")
+        .execute(&mut conn)
+        .await
+        .expect("updated");
+    let response = app
+        .get_as(&w.a.apprentice.token, &format!("/api/v1/evidence/{id}"))
+        .await;
+    let problem = crate::helpers::app::assert_problem(response, 500).await;
+    assert_eq!(problem["code"], "internal_error");
+    assert!(!problem.to_string().contains("telepathy"), "{problem}");
+}
