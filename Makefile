@@ -19,9 +19,12 @@ test: lint test-rust test-frontend test-e2e ## Run every test: Rust unit + API t
 test-rust: ## Rust unit tests and HTTP integration tests on a real PostgreSQL
 	$(CARGO) test --locked --all-targets
 
-lint: frontend-deps ## Formatting, clippy, frontend lint and type-check
+lint: frontend-deps ## Formatting, clippy, cargo deny, frontend lint and type-check
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	# cargo deny (installed on first use): licences, bans, duplicates and sources always; advisories
+	# when the RustSec database can be fetched from GitHub, else skipped with a warning.
+	scripts/cargo-deny.sh
 	$(NPM) --prefix frontend run lint
 	$(NPM) --prefix frontend run typecheck
 

@@ -11,7 +11,6 @@ use futures_util::future::LocalBoxFuture;
 
 use crate::api::middleware::RequestId;
 use crate::db::users;
-use crate::domain::identity::Role;
 use crate::domain::scope::Actor;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -62,7 +61,7 @@ impl FromRequest for Authenticated {
                 .await
                 .map_err(AppError::internal)?
                 .ok_or_else(unauthorized)?;
-            let role = Role::parse(&user.role).ok_or_else(unauthorized)?;
+            let role = user.role;
             Ok(Self {
                 actor: Actor {
                     user_id: user.id,

@@ -18,7 +18,7 @@ use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::references::PersonName;
 use crate::api::references::person;
-use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
+use crate::db::caseload::{self, CaseloadFilter, CaseloadSort, KsbCounts};
 use crate::db::users;
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::review::{DueRange, ReviewState};
@@ -152,8 +152,13 @@ pub async fn get_caseload(
     let items = rows
         .into_iter()
         .map(|r| {
-            let (ksbs, in_progress, evidenced, signed_off) = r.counts;
-            let (last, due, unsigned, oldest_unsigned, on_break) = r.reviews;
+            let KsbCounts {
+                ksbs,
+                in_progress,
+                evidenced,
+                signed_off,
+            } = r.counts;
+            let figures = r.reviews;
             let totals = Totals {
                 ksbs,
                 not_started: ksbs - in_progress - evidenced - signed_off,
@@ -171,7 +176,14 @@ pub async fn get_caseload(
                 totals,
                 duties: duties.remove(&r.id).unwrap_or_default(),
                 last_activity_at: r.last_activity_at,
-                reviews: ReviewStanding::of(last, due, unsigned, oldest_unsigned, on_break, today),
+                reviews: ReviewStanding::of(
+                    figures.last_review_on,
+                    figures.next_review_due_by,
+                    figures.unsigned_reviews,
+                    figures.oldest_unsigned_review_on,
+                    figures.on_break,
+                    today,
+                ),
             }
         })
         .collect();

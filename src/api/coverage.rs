@@ -88,13 +88,8 @@ pub async fn get_coverage(
                 KsbCoverage {
                     code: ksb.code.clone(),
                     kind: ksb.kind,
-                    status: KsbStatus::parse(&r.status).unwrap_or(KsbStatus::NotStarted),
-                    evidence: EvidenceCounts {
-                        draft: r.counts.0,
-                        submitted: r.counts.1,
-                        accepted: r.counts.2,
-                        changes_requested: r.counts.3,
-                    },
+                    status: r.status,
+                    evidence: EvidenceCounts::from(r.counts),
                     signed_off_at: r.signed_off_at,
                     signed_off_by: r.signed_off_by.map(|id| PersonName {
                         id,
@@ -114,8 +109,7 @@ pub async fn get_coverage(
     Ok(web::Json(CoverageResponse {
         apprenticeship_id: apprenticeship.id,
         mapping: MappingNote {
-            status: MappingStatus::parse(&standard.mapping_status)
-                .unwrap_or(MappingStatus::Provisional),
+            status: standard.mapping_status,
             note: standard.mapping_note.clone(),
         },
         standard: standard.reference.clone(),

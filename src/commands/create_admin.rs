@@ -25,7 +25,7 @@ pub async fn create_admin(
                 &db::users::NewUser {
                     email: email.as_str(),
                     name: &name,
-                    role: "admin",
+                    role: crate::domain::identity::Role::Admin,
                     organisation_id: None,
                     created_by_organisation_id: None,
                     password_hash: &hash,

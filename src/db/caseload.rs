@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::apprenticeships::in_scope;
+use super::reviews::ReviewFigures;
 use super::schema::{apprenticeships, duties, duty_progress};
 use crate::domain::review::DueRange;
 use crate::domain::scope::ApprenticeshipScope;
@@ -48,17 +49,17 @@ pub struct CaseloadRow {
     pub start_date: NaiveDate,
     pub expected_end_date: NaiveDate,
     pub last_activity_at: DateTime<Utc>,
-    /// KSBs: all, in progress, evidenced, signed off.
-    pub counts: (i32, i32, i32, i32),
-    /// Kept review figures: last review, next deadline, unsigned reviews, the oldest unsigned
-    /// one, on break.
-    pub reviews: (
-        Option<NaiveDate>,
-        Option<NaiveDate>,
-        i32,
-        Option<NaiveDate>,
-        bool,
-    ),
+    pub counts: KsbCounts,
+    pub reviews: ReviewFigures,
+}
+
+/// An apprenticeship's kept KSB counts: all of its standard's, and those in each status.
+#[derive(Debug, Clone, Copy, Queryable)]
+pub struct KsbCounts {
+    pub ksbs: i32,
+    pub in_progress: i32,
+    pub evidenced: i32,
+    pub signed_off: i32,
 }
 
 /// The apprenticeships of a scope that pass the filter.

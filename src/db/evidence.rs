@@ -9,6 +9,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{evidence, evidence_ksbs, evidence_revisions, ksbs, users};
+use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = evidence)]
@@ -17,9 +18,9 @@ pub struct Evidence {
     pub apprenticeship_id: Uuid,
     pub title: String,
     pub description: String,
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub occurred_on: NaiveDate,
-    pub status: String,
+    pub status: EvidenceStatus,
     pub version: i32,
     pub submitted_at: Option<DateTime<Utc>>,
     pub withdrawn_at: Option<DateTime<Utc>>,
@@ -34,7 +35,7 @@ pub struct Evidence {
 pub struct Content {
     pub title: String,
     pub description: String,
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub occurred_on: NaiveDate,
 }
 
@@ -282,10 +283,10 @@ pub struct Revision {
     pub version: i32,
     pub title: String,
     pub description: String,
-    pub kind: String,
+    pub kind: EvidenceKind,
     pub occurred_on: NaiveDate,
     pub ksbs: Vec<Option<String>>,
-    pub status: String,
+    pub status: EvidenceStatus,
     pub edited_by: Uuid,
     pub edited_by_name: String,
     pub created_at: DateTime<Utc>,

@@ -6,12 +6,14 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{evidence_comments, evidence_reviews, users};
+use crate::domain::evidence::Decision;
+use crate::domain::identity::Role;
 
 #[derive(Debug, Clone, Queryable)]
 pub struct Review {
     pub id: Uuid,
     pub evidence_id: Uuid,
-    pub decision: String,
+    pub decision: Decision,
     pub feedback: String,
     pub reviewer_id: Uuid,
     pub reviewer_name: String,
@@ -65,7 +67,7 @@ pub struct Comment {
     pub body: String,
     pub author_id: Uuid,
     pub author_name: String,
-    pub author_role: String,
+    pub author_role: Role,
     pub created_at: DateTime<Utc>,
 }
 

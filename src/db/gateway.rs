@@ -7,14 +7,15 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{apprenticeships, english_maths, evidence, gateway_declarations};
-use crate::domain::gateway::IndexedEvidence;
+use crate::domain::gateway::{FunctionalSkillStatus, IndexedEvidence};
+use crate::domain::review::ReviewParty;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = english_maths)]
 pub struct EnglishMathsRow {
     pub apprenticeship_id: Uuid,
-    pub english: String,
-    pub maths: String,
+    pub english: FunctionalSkillStatus,
+    pub maths: FunctionalSkillStatus,
     pub note: String,
     pub recorded_by: Uuid,
     pub recorded_at: DateTime<Utc>,
@@ -37,8 +38,8 @@ pub async fn english_maths(
 pub async fn put_english_maths(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
-    english: &str,
-    maths: &str,
+    english: FunctionalSkillStatus,
+    maths: FunctionalSkillStatus,
     note: &str,
     recorded_by: Uuid,
 ) -> QueryResult<EnglishMathsRow> {
@@ -65,7 +66,7 @@ pub async fn put_english_maths(
 pub struct DeclarationRow {
     pub id: Uuid,
     pub apprenticeship_id: Uuid,
-    pub role: String,
+    pub role: ReviewParty,
     pub signer_id: Uuid,
     pub signed_at: DateTime<Utc>,
     pub content_sha256: String,
@@ -93,7 +94,7 @@ pub async fn declarations(
 pub async fn insert_declaration(
     conn: &mut AsyncPgConnection,
     apprenticeship_id: Uuid,
-    role: &str,
+    role: ReviewParty,
     signer_id: Uuid,
     content_sha256: &str,
 ) -> QueryResult<DeclarationRow> {

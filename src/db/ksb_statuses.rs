@@ -24,10 +24,30 @@ use crate::domain::status_delta::StatusDelta;
 #[derive(Debug, Clone, Queryable)]
 pub struct KsbState {
     pub ksb_id: Uuid,
-    pub status: String,
-    pub counts: (i32, i32, i32, i32),
+    pub status: KsbStatus,
+    pub counts: KeptCounts,
     pub signed_off_at: Option<DateTime<Utc>>,
     pub signed_off_by: Option<Uuid>,
+}
+
+/// A KSB's kept evidence counts, by the evidence's status (the columns of `ksb_statuses`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
+pub struct KeptCounts {
+    pub draft: i32,
+    pub submitted: i32,
+    pub accepted: i32,
+    pub changes_requested: i32,
+}
+
+impl From<KeptCounts> for EvidenceCounts {
+    fn from(kept: KeptCounts) -> Self {
+        Self {
+            draft: kept.draft,
+            submitted: kept.submitted,
+            accepted: kept.accepted,
+            changes_requested: kept.changes_requested,
+        }
+    }
 }
 
 /// How many times this process repaired kept figures by a full recomputation (logged each time).
@@ -68,7 +88,7 @@ pub async fn compute(
         }
         KsbSelection::Only(ids) => ids.to_vec(),
     };
-    let counted: Vec<(Uuid, String, i64)> = evidence::table
+    let counted: Vec<(Uuid, EvidenceStatus, i64)> = evidence::table
         .inner_join(evidence_ksbs::table)
         .filter(evidence::apprenticeship_id.eq(apprenticeship_id))
         .filter(evidence::status.ne("withdrawn"))
@@ -97,12 +117,10 @@ pub async fn compute(
         .collect();
     let mut counts: HashMap<Uuid, EvidenceCounts> = HashMap::new();
     for (ksb, status, n) in counted {
-        if let Some(status) = EvidenceStatus::parse(&status) {
-            counts
-                .entry(ksb)
-                .or_default()
-                .add(status, i32::try_from(n).unwrap_or(i32::MAX));
-        }
+        counts
+            .entry(ksb)
+            .or_default()
+            .add(status, i32::try_from(n).unwrap_or(i32::MAX));
     }
     Ok(all_ksbs
         .into_iter()
@@ -198,14 +216,8 @@ pub async fn apply(
             .await?;
         let mut rows: Vec<Computed> = Vec::with_capacity(kept.len());
         for row in &kept {
-            let (draft, submitted, accepted, changes_requested) = row.counts;
             let ksb = &row.ksb_id;
-            let mut counts = EvidenceCounts {
-                draft,
-                submitted,
-                accepted,
-                changes_requested,
-            };
+            let mut counts = EvidenceCounts::from(row.counts);
             if let Some(delta) = deltas.get(ksb) {
                 counts.merge(delta);
             }
@@ -213,7 +225,7 @@ pub async fn apply(
                 Some((k, active)) if k == *ksb => active,
                 _ => row.signed_off_at.zip(row.signed_off_by),
             };
-            let old = KsbStatus::parse(&row.status).unwrap_or(KsbStatus::NotStarted);
+            let old = row.status;
             let new = ksb_status(&counts, active.is_some());
             delta.record(*ksb, old, new);
             rows.push((*ksb, new, counts, active));

@@ -18,6 +18,7 @@ use uuid::Uuid;
 
 use super::schema::{apprenticeships, ksbs, otj_entries, otj_entry_ksbs};
 use crate::domain::otj::OtjDelta;
+use crate::domain::otj::{OtjActivity, OtjStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = otj_entries)]
@@ -26,9 +27,9 @@ pub struct OtjEntry {
     pub apprenticeship_id: Uuid,
     pub occurred_on: NaiveDate,
     pub minutes: i32,
-    pub activity: String,
+    pub activity: OtjActivity,
     pub description: String,
-    pub status: String,
+    pub status: OtjStatus,
     pub version: i32,
     pub reviewed_by: Option<Uuid>,
     pub reviewed_at: Option<DateTime<Utc>>,

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::queues::scope_sql;
+use crate::domain::otj::OtjActivity;
 use crate::domain::scope::ApprenticeshipScope;
 
 #[derive(Debug, Clone, diesel::QueryableByName)]
@@ -22,7 +23,7 @@ pub struct OtjQueueRow {
     #[diesel(sql_type = Integer)]
     pub minutes: i32,
     #[diesel(sql_type = Text)]
-    pub activity: String,
+    pub activity: OtjActivity,
     #[diesel(sql_type = Text)]
     pub description: String,
     #[diesel(sql_type = Timestamptz)]

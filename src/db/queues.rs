@@ -6,6 +6,7 @@ use diesel::sql_types::{Array, BigInt, Nullable, Text, Timestamptz, Uuid as SqlU
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::evidence::EvidenceKind;
 use crate::domain::scope::ApprenticeshipScope;
 
 /// `(SQL condition on alias a, bound uuid)` for a scope. Column names come from this fixed list,
@@ -67,7 +68,7 @@ pub struct ReviewQueueRow {
     #[diesel(sql_type = Text)]
     pub title: String,
     #[diesel(sql_type = Text)]
-    pub kind: String,
+    pub kind: EvidenceKind,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub submitted_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = SqlUuid)]

@@ -15,7 +15,8 @@ use uuid::Uuid;
 
 use super::breaks;
 use super::schema::{apprenticeships, progress_reviews, review_signatures, users};
-use crate::domain::review::{self, ReviewStatus};
+use crate::domain::review;
+use crate::domain::review::{ReviewParty, ReviewStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = progress_reviews)]
@@ -28,7 +29,7 @@ pub struct Review {
     pub concerns: String,
     pub next_actions: serde_json::Value,
     pub snapshot: serde_json::Value,
-    pub status: String,
+    pub status: ReviewStatus,
     pub version: i32,
     pub created_by: Uuid,
     pub created_at: DateTime<Utc>,
@@ -144,7 +145,7 @@ pub async fn latest(
 pub struct Signature {
     pub id: Uuid,
     pub review_id: Uuid,
-    pub role: String,
+    pub role: ReviewParty,
     pub signer_id: Uuid,
     pub signer_name: String,
     pub content_sha256: String,
@@ -226,8 +227,8 @@ pub async fn void_signatures(
     .await
 }
 
-/// The kept review figures of one apprenticeship.
-#[derive(Debug, Clone, PartialEq, Eq, AsChangeset)]
+/// The kept review figures of one apprenticeship (also read by the caseload).
+#[derive(Debug, Clone, PartialEq, Eq, AsChangeset, Queryable)]
 #[diesel(table_name = apprenticeships, treat_none_as_null = true)]
 pub struct ReviewFigures {
     pub last_review_on: Option<NaiveDate>,

@@ -6,6 +6,8 @@ use diesel::sql_types::{Array, Date, Nullable, Text, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use crate::domain::evidence::EvidenceKind;
+
 /// One KSB waiting for sign-off on one apprenticeship, with one piece of its accepted evidence
 /// (`evidence_id` is `None` only if the kept status ran ahead of the evidence, which the kept
 /// figures' tests rule out; the KSB is listed anyway).
@@ -22,7 +24,7 @@ pub struct WaitingKsbRow {
     #[diesel(sql_type = Nullable<Text>)]
     pub title: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
-    pub kind: Option<String>,
+    pub kind: Option<EvidenceKind>,
     #[diesel(sql_type = Nullable<Date>)]
     pub occurred_on: Option<NaiveDate>,
 }

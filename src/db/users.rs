@@ -19,7 +19,7 @@ pub struct User {
     pub id: Uuid,
     pub email: String,
     pub name: String,
-    pub role: String,
+    pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub created_by_organisation_id: Option<Uuid>,
     pub active: bool,
@@ -32,7 +32,7 @@ pub struct User {
 pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub organisation_id: Option<Uuid>,
     pub created_by_organisation_id: Option<Uuid>,
     pub password_hash: &'a str,

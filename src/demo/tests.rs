@@ -74,7 +74,7 @@ fn portfolios_look_like_a_live_service() {
         );
         assert!(item.updated_at < world.anchor && item.created_at <= item.updated_at);
     }
-    for status in EvidenceStatus::ALL {
+    for &status in EvidenceStatus::ALL {
         assert!(
             by_status.get(&status).copied().unwrap_or(0) > 0,
             "{status:?} occurs"

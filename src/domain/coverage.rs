@@ -7,35 +7,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::evidence::EvidenceStatus;
+use super::labels::labelled_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KsbStatus {
-    NotStarted,
-    InProgress,
-    Evidenced,
-    SignedOff,
-}
-
-impl KsbStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotStarted => "not_started",
-            Self::InProgress => "in_progress",
-            Self::Evidenced => "evidenced",
-            Self::SignedOff => "signed_off",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        [
-            Self::NotStarted,
-            Self::InProgress,
-            Self::Evidenced,
-            Self::SignedOff,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == value)
+labelled_enum! {
+    pub enum KsbStatus {
+        NotStarted => "not_started",
+        InProgress => "in_progress",
+        Evidenced => "evidenced",
+        SignedOff => "signed_off",
     }
 }
 

@@ -1,100 +1,36 @@
 //! Evidence and its workflow: draft → submitted → accepted | changes_requested, changes_requested
 //! → (edited) → submitted; anything but a draft can be withdrawn; only a draft can be deleted.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use super::labels::labelled_enum;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceKind {
-    Observation,
-    WitnessTestimony,
-    ReflectiveAccount,
-    WorkProduct,
-    ProfessionalDiscussion,
-    QuestionAndAnswer,
-    TrainingRecord,
-    Other,
-}
-
-impl EvidenceKind {
-    pub const ALL: [Self; 8] = [
-        Self::Observation,
-        Self::WitnessTestimony,
-        Self::ReflectiveAccount,
-        Self::WorkProduct,
-        Self::ProfessionalDiscussion,
-        Self::QuestionAndAnswer,
-        Self::TrainingRecord,
-        Self::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Observation => "observation",
-            Self::WitnessTestimony => "witness_testimony",
-            Self::ReflectiveAccount => "reflective_account",
-            Self::WorkProduct => "work_product",
-            Self::ProfessionalDiscussion => "professional_discussion",
-            Self::QuestionAndAnswer => "question_and_answer",
-            Self::TrainingRecord => "training_record",
-            Self::Other => "other",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == value)
+labelled_enum! {
+    pub enum EvidenceKind {
+        Observation => "observation",
+        WitnessTestimony => "witness_testimony",
+        ReflectiveAccount => "reflective_account",
+        WorkProduct => "work_product",
+        ProfessionalDiscussion => "professional_discussion",
+        QuestionAndAnswer => "question_and_answer",
+        TrainingRecord => "training_record",
+        Other => "other",
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EvidenceStatus {
-    Draft,
-    Submitted,
-    Accepted,
-    ChangesRequested,
-    Withdrawn,
-}
-
-impl EvidenceStatus {
-    pub const ALL: [Self; 5] = [
-        Self::Draft,
-        Self::Submitted,
-        Self::Accepted,
-        Self::ChangesRequested,
-        Self::Withdrawn,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Accepted => "accepted",
-            Self::ChangesRequested => "changes_requested",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == value)
+labelled_enum! {
+    pub enum EvidenceStatus {
+        Draft => "draft",
+        Submitted => "submitted",
+        Accepted => "accepted",
+        ChangesRequested => "changes_requested",
+        Withdrawn => "withdrawn",
     }
 }
 
-/// A reviewer's decision on submitted evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Accepted,
-    ChangesRequested,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Accepted => "accepted",
-            Self::ChangesRequested => "changes_requested",
-        }
+labelled_enum! {
+    /// A reviewer's decision on submitted evidence.
+    pub enum Decision {
+        Accepted => "accepted",
+        ChangesRequested => "changes_requested",
     }
 }
 
@@ -181,7 +117,7 @@ mod tests {
             (ChangesRequested, Action::Submit, Submitted),
             (ChangesRequested, Action::Withdraw, Withdrawn),
         ];
-        for status in EvidenceStatus::ALL {
+        for &status in EvidenceStatus::ALL {
             for action in ACTIONS {
                 let expected = allowed
                     .iter()
@@ -198,10 +134,10 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for kind in EvidenceKind::ALL {
+        for &kind in EvidenceKind::ALL {
             assert_eq!(EvidenceKind::parse(kind.as_str()), Some(kind));
         }
-        for status in EvidenceStatus::ALL {
+        for &status in EvidenceStatus::ALL {
             assert_eq!(EvidenceStatus::parse(status.as_str()), Some(status));
         }
     }

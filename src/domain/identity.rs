@@ -1,42 +1,22 @@
 //! Who is who: roles, organisation kinds, and validated e-mail addresses, names and passwords.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use super::labels::labelled_enum;
 
-/// What a user is to the platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Platform administrator; belongs to no organisation.
-    Admin,
-    /// Training provider staff: tutors and assessors.
-    Provider,
-    /// Workplace mentors and managers.
-    Employer,
-    /// An apprentice; belongs to an employer organisation.
-    Apprentice,
+labelled_enum! {
+    /// What a user is to the platform.
+    pub enum Role {
+        /// Platform administrator; belongs to no organisation.
+        Admin => "admin",
+        /// Training provider staff: tutors and assessors.
+        Provider => "provider",
+        /// Workplace mentors and managers.
+        Employer => "employer",
+        /// An apprentice; belongs to an employer organisation.
+        Apprentice => "apprentice",
+    }
 }
 
 impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Provider => "provider",
-            Self::Employer => "employer",
-            Self::Apprentice => "apprentice",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "admin" => Some(Self::Admin),
-            "provider" => Some(Self::Provider),
-            "employer" => Some(Self::Employer),
-            "apprentice" => Some(Self::Apprentice),
-            _ => None,
-        }
-    }
-
     /// The kind of organisation a user of this role belongs to (`None` for admins).
     pub fn organisation_kind(self) -> Option<OrganisationKind> {
         match self {
@@ -47,29 +27,12 @@ impl Role {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrganisationKind {
-    /// A training provider (college, university, private provider).
-    Provider,
-    /// An employer (an NHS trust, a laboratory).
-    Employer,
-}
-
-impl OrganisationKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Provider => "provider",
-            Self::Employer => "employer",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "provider" => Some(Self::Provider),
-            "employer" => Some(Self::Employer),
-            _ => None,
-        }
+labelled_enum! {
+    pub enum OrganisationKind {
+        /// A training provider (college, university, private provider).
+        Provider => "provider",
+        /// An employer (an NHS trust, a laboratory).
+        Employer => "employer",
     }
 }
 

@@ -1,6 +1,8 @@
-//! Enums whose names are stored as text in the database and sent as snake_case JSON. Stored names
-//! are parsed strictly: an unknown one is an error for the caller to report as internal, never
-//! a silent default.
+//! Enums whose names are stored as text in the database and sent as snake_case JSON, declared
+//! once with [`labelled_enum!`]: the list of labels gives `ALL`, `as_str`, `parse`, serde, the
+//! OpenAPI schema and the one `ToSql`/`FromSql` mapping, so database structs carry the enum.
+//! Stored names are read strictly: an unknown one fails the query with [`UnknownLabel`], which
+//! the HTTP edge logs and answers 500, never a silent default.
 
 /// A name read from the database that no variant carries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -10,8 +12,9 @@ pub struct UnknownLabel {
     pub value: String,
 }
 
-/// Declares a snake_case enum with `ALL`, `as_str`, `parse` and `from_stored` (strict). The
-/// labels must be the serde names; each enum's tests check they are.
+/// Declares a snake_case enum with `ALL`, `as_str`, `parse`, `from_stored` (strict) and its
+/// mapping to a `text` column. The labels must be the serde names; each enum's tests check they
+/// are, and `db` tests send every variant through the database and back.
 macro_rules! labelled_enum {
     (
         $(#[$meta:meta])*
@@ -23,7 +26,9 @@ macro_rules! labelled_enum {
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash,
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
         )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* $variant),+
@@ -48,6 +53,28 @@ macro_rules! labelled_enum {
                     kind: stringify!($name),
                     value: value.to_string(),
                 })
+            }
+        }
+
+        impl diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, diesel::pg::Pg>,
+            ) -> diesel::serialize::Result {
+                <str as diesel::serialize::ToSql<diesel::sql_types::Text, diesel::pg::Pg>>::to_sql(
+                    self.as_str(),
+                    out,
+                )
+            }
+        }
+
+        impl diesel::deserialize::FromSql<diesel::sql_types::Text, diesel::pg::Pg> for $name {
+            fn from_sql(value: diesel::pg::PgValue<'_>) -> diesel::deserialize::Result<Self> {
+                let stored = <String as diesel::deserialize::FromSql<
+                    diesel::sql_types::Text,
+                    diesel::pg::Pg,
+                >>::from_sql(value)?;
+                Ok(Self::from_stored(&stored)?)
             }
         }
     };

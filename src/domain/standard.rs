@@ -7,36 +7,18 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use super::labels::labelled_enum;
 
-/// Knowledge, skill or behaviour. The code's letter says which (K, S, B).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KsbKind {
-    Knowledge,
-    Skill,
-    Behaviour,
+labelled_enum! {
+    /// Knowledge, skill or behaviour. The code's letter says which (K, S, B).
+    pub enum KsbKind {
+        Knowledge => "knowledge",
+        Skill => "skill",
+        Behaviour => "behaviour",
+    }
 }
 
 impl KsbKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Knowledge => "knowledge",
-            Self::Skill => "skill",
-            Self::Behaviour => "behaviour",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "knowledge" => Some(Self::Knowledge),
-            "skill" => Some(Self::Skill),
-            "behaviour" => Some(Self::Behaviour),
-            _ => None,
-        }
-    }
-
     fn letter(self) -> char {
         match self {
             Self::Knowledge => 'K',
@@ -46,28 +28,11 @@ impl KsbKind {
     }
 }
 
-/// Whether the duty ↔ KSB links come from the published table or were inferred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MappingStatus {
-    Provisional,
-    Official,
-}
-
-impl MappingStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Provisional => "provisional",
-            Self::Official => "official",
-        }
-    }
-
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "provisional" => Some(Self::Provisional),
-            "official" => Some(Self::Official),
-            _ => None,
-        }
+labelled_enum! {
+    /// Whether the duty ↔ KSB links come from the published table or were inferred.
+    pub enum MappingStatus {
+        Provisional => "provisional",
+        Official => "official",
     }
 }
 

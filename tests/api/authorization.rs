@@ -602,7 +602,7 @@ async fn a_user_a_provider_created_never_signs_off_that_providers_evidence() {
         &ksbfolio::db::users::NewUser {
             email: &email,
             name: "Legacy Mentor",
-            role: "employer",
+            role: ksbfolio::domain::identity::Role::Employer,
             organisation_id: Some(employer),
             created_by_organisation_id: Some(provider),
             password_hash: &hash,

@@ -1,6 +1,10 @@
 //! The integration tests: one binary that talks HTTP to the real application on a real
 //! PostgreSQL, each test on its own fresh database.
 
+// The whole binary is test code: its helpers may fail the test with `expect` and `panic!` (the
+// application itself denies both, Cargo.toml [lints]).
+#![allow(clippy::expect_used, clippy::panic, clippy::unwrap_used)]
+
 mod helpers;
 
 mod apprenticeship_changes;
@@ -27,8 +31,10 @@ mod passwords;
 mod portfolio_export;
 mod queues;
 mod reviews;
+mod schema;
 mod serve;
 mod sessions;
 mod signoffs;
 mod stalled_database;
 mod standards;
+mod stored_enums;

@@ -170,7 +170,7 @@ async fn a_stalled_database_answers_503_within_the_deadline_and_the_app_recovers
         &ksbfolio::db::users::NewUser {
             email,
             name: "Stall Admin",
-            role: "admin",
+            role: ksbfolio::domain::identity::Role::Admin,
             organisation_id: None,
             created_by_organisation_id: None,
             password_hash: &hash,

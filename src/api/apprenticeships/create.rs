@@ -18,7 +18,7 @@ use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::db::apprenticeships::{self, Apprenticeship, NewApprenticeship};
 use crate::db::{audit, catalogue, organisations, users};
-use crate::domain::identity::Role;
+use crate::domain::identity::{OrganisationKind, Role};
 use crate::domain::policy;
 use crate::domain::review::{self};
 use crate::error::{AppError, AppResult, FieldError};
@@ -54,19 +54,19 @@ async fn validate(
     if standard.is_none() {
         errors.push(FieldError::new("standard", "no such standard"));
     }
-    let orgs: HashMap<Uuid, String> =
+    let orgs: HashMap<Uuid, OrganisationKind> =
         organisations::find_many(conn, &[body.employer_id, body.provider_id])
             .await?
             .into_iter()
             .map(|o| (o.id, o.kind))
             .collect();
-    if orgs.get(&body.employer_id).map(String::as_str) != Some("employer") {
+    if orgs.get(&body.employer_id) != Some(&OrganisationKind::Employer) {
         errors.push(FieldError::new(
             "employer_id",
             "must be an employer organisation",
         ));
     }
-    if orgs.get(&body.provider_id).map(String::as_str) != Some("provider") {
+    if orgs.get(&body.provider_id) != Some(&OrganisationKind::Provider) {
         errors.push(FieldError::new(
             "provider_id",
             "must be a training provider organisation",

@@ -44,7 +44,5 @@ pub fn plan_errors(
 
 /// Whether `user` is active, of `role`, in `organisation`: what every party must be.
 pub fn is_active_member(user: Option<&users::User>, role: Role, organisation: Uuid) -> bool {
-    user.is_some_and(|u| {
-        u.role == role.as_str() && u.organisation_id == Some(organisation) && u.active
-    })
+    user.is_some_and(|u| u.role == role && u.organisation_id == Some(organisation) && u.active)
 }

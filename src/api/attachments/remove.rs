@@ -13,8 +13,8 @@ use uuid::Uuid;
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
+use crate::api::evidence::require_apprentice;
 use crate::api::evidence::response::etag_header;
-use crate::api::evidence::{require_apprentice, status_of};
 use crate::api::gateway::ensure_open;
 use crate::db::evidence as db_evidence;
 use crate::db::{apprenticeships, attachments, audit};
@@ -46,14 +46,14 @@ pub async fn remove_attachment(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, evidence_id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
-    transition(status_of(&row), Action::Edit)
+    transition(row.status, Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
     let (updated, attachment) = conn
         .transaction(async |conn| {
             ensure_open(conn, apprenticeship.id).await?;
             // The new version first: it locks the evidence row, so a submit cannot pass between
             // the check above and the removal.
-            let updated = db_evidence::bump_version(conn, row.id, &row.status)
+            let updated = db_evidence::bump_version(conn, row.id, row.status.as_str())
                 .await?
                 .ok_or_else(|| {
                     AppError::conflict(

@@ -23,7 +23,7 @@ use super::check::check;
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
-use crate::api::evidence::{require_apprentice, status_of};
+use crate::api::evidence::require_apprentice;
 use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::refuse_nhs_numbers;
@@ -143,7 +143,7 @@ pub async fn upload_attachment(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
-    transition(status_of(&row), Action::Edit)
+    transition(row.status, Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
     drop(conn); // do not hold a connection while the upload streams in
 

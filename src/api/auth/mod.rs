@@ -78,9 +78,12 @@ pub(super) async fn issue_tokens(
     user: &users::User,
     session_id: Uuid,
 ) -> AppResult<TokenResponse> {
-    let access_token = state
-        .jwt
-        .issue(user.id, &user.role, user.organisation_id, session_id)?;
+    let access_token = state.jwt.issue(
+        user.id,
+        user.role.as_str(),
+        user.organisation_id,
+        session_id,
+    )?;
     let (refresh_token, hash) = tokens::new_refresh_token();
     sessions::add_refresh_token(conn, session_id, &hash).await?;
     Ok(TokenResponse {

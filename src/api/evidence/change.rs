@@ -4,7 +4,6 @@
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
 
-use super::status_of;
 use crate::api::authenticated::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::evidence::{self as db_evidence, Evidence};
@@ -72,7 +71,7 @@ pub async fn record_evidence_change(
             apprenticeship.standard_id,
             ksb_statuses::Change::Evidence {
                 before: change.was.map(|status| (status, before)),
-                after: Some((status_of(row), ids)),
+                after: Some((row.status, ids)),
             },
         ),
         audit::record(conn, entry),

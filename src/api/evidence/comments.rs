@@ -47,7 +47,7 @@ fn comment_response(c: evidence_activity::Comment) -> CommentResponse {
         author: CommentAuthor {
             id: c.author_id,
             name: c.author_name,
-            role: Role::parse(&c.author_role).unwrap_or(Role::Apprentice),
+            role: c.author_role,
         },
         created_at: c.created_at,
     }

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, delete, web};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use super::{require_apprentice, status_of};
+use super::require_apprentice;
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
@@ -33,7 +33,7 @@ pub async fn delete_evidence(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
-    transition(status_of(&row), Action::Delete)
+    transition(row.status, Action::Delete)
         .map_err(|e| AppError::conflict("evidence_not_deletable", e.0))?;
     let storage_keys = conn
         .transaction(async |conn| {
@@ -51,7 +51,7 @@ pub async fn delete_evidence(
                 apprenticeship.id,
                 apprenticeship.standard_id,
                 ksb_statuses::Change::Evidence {
-                    before: Some((status_of(&row), &touched)),
+                    before: Some((row.status, &touched)),
                     after: None,
                 },
             )

@@ -19,8 +19,6 @@ pub mod validate;
 pub mod withdraw;
 
 use crate::db::apprenticeships::Apprenticeship;
-use crate::db::evidence::Evidence;
-use crate::domain::evidence::EvidenceStatus;
 use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::AppResult;
@@ -28,8 +26,4 @@ use crate::error::AppResult;
 /// Only the apprentice of the apprenticeship writes its evidence (403 for others in scope).
 pub fn require_apprentice(actor: &Actor, apprenticeship: &Apprenticeship) -> AppResult<()> {
     Ok(policy::write_evidence(actor, &apprenticeship.parties())?)
-}
-
-pub fn status_of(row: &Evidence) -> EvidenceStatus {
-    EvidenceStatus::parse(&row.status).unwrap_or(EvidenceStatus::Draft)
 }

@@ -72,11 +72,7 @@ pub async fn responses(
             .entry(r.evidence_id)
             .or_default()
             .push(ReviewResponse {
-                decision: if r.decision == "accepted" {
-                    Decision::Accepted
-                } else {
-                    Decision::ChangesRequested
-                },
+                decision: r.decision,
                 feedback: r.feedback,
                 reviewer: PersonName {
                     id: r.reviewer_id,
@@ -108,8 +104,8 @@ fn build(row: Evidence, codes: Vec<String>, reviews: Vec<ReviewResponse>) -> Evi
             .map(|r| r.feedback.clone())
             .filter(|f| !f.is_empty()),
         reviews,
-        kind: EvidenceKind::parse(&row.kind).unwrap_or(EvidenceKind::Other),
-        status: EvidenceStatus::parse(&row.status).unwrap_or(EvidenceStatus::Draft),
+        kind: row.kind,
+        status: row.status,
         id: row.id,
         apprenticeship_id: row.apprenticeship_id,
         title: row.title,

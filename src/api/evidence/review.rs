@@ -7,7 +7,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::response::EvidenceResponse;
-use super::status_of;
 use super::transition::{Transition, apply_transition, conflict};
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
@@ -65,7 +64,7 @@ pub async fn review_evidence(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     policy::review_evidence(&auth.actor, &apprenticeship.parties())?;
-    let from = status_of(&row);
+    let from = row.status;
     let to = transition(from, Action::Review(decision)).map_err(conflict)?;
     let summary = serde_json::json!({ "decision": decision.as_str(), "feedback": feedback });
     let step = Transition {

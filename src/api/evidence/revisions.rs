@@ -56,10 +56,10 @@ pub async fn list_revisions(
             version: r.version,
             title: r.title,
             description: r.description,
-            kind: EvidenceKind::parse(&r.kind).unwrap_or(EvidenceKind::Other),
+            kind: r.kind,
             occurred_on: r.occurred_on,
             ksbs: r.ksbs.into_iter().flatten().collect(),
-            status: EvidenceStatus::parse(&r.status).unwrap_or(EvidenceStatus::Draft),
+            status: r.status,
             author: PersonName {
                 id: r.edited_by,
                 name: r.edited_by_name,

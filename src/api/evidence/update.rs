@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::change::{EvidenceChange, KsbLinks, record_evidence_change};
+use super::require_apprentice;
 use super::response::{EvidenceResponse, etag_header, response};
 use super::validate::validate;
-use super::{require_apprentice, status_of};
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
 use crate::api::catalogue::standard_of;
@@ -68,7 +68,7 @@ pub async fn update_evidence(
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
     let expected = expected_versions(&req)?;
-    transition(status_of(&row), Action::Edit)
+    transition(row.status, Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
     if !expected.contains(&row.version) {
         return Err(stale());
@@ -79,7 +79,7 @@ pub async fn update_evidence(
         .unwrap_or_default();
     let kind = match body.kind {
         Some(kind) => kind,
-        None => EvidenceKind::parse(&row.kind).unwrap_or(EvidenceKind::Other),
+        None => row.kind,
     };
     let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
     let valid = validate(
@@ -114,7 +114,7 @@ pub async fn update_evidence(
             };
             let change = EvidenceChange {
                 row: &updated,
-                was: Some(status_of(&row)),
+                was: Some(row.status),
                 ksbs,
             };
             record_evidence_change(

@@ -87,7 +87,7 @@ pub fn validate(
         content: Content {
             title,
             description: description.to_string(),
-            kind: kind.as_str().to_string(),
+            kind,
             occurred_on,
         },
     })

@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::require_apprentice;
 use super::response::EvidenceResponse;
 use super::transition::{Transition, apply_transition, conflict};
-use super::{require_apprentice, status_of};
 use crate::api::access::visible_evidence;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
@@ -47,7 +47,7 @@ pub async fn withdraw_evidence(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
-    let from = status_of(&row);
+    let from = row.status;
     let to = transition(from, Action::Withdraw).map_err(conflict)?;
     let summary = serde_json::json!({ "from": from.as_str(), "reason": reason });
     let step = Transition {

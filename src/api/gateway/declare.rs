@@ -104,7 +104,7 @@ pub async fn declare_gateway(
             db_gateway::insert_declaration(
                 conn,
                 apprenticeship.id,
-                role.as_str(),
+                role,
                 auth.actor.user_id,
                 &computed.content_sha256,
             )

@@ -75,8 +75,8 @@ pub async fn put_english_maths(
             db_gateway::put_english_maths(
                 conn,
                 apprenticeship.id,
-                input.english.as_str(),
-                input.maths.as_str(),
+                input.english,
+                input.maths,
                 &note,
                 auth.actor.user_id,
             )
@@ -91,11 +91,11 @@ pub async fn put_english_maths(
                     organisations(&apprenticeship),
                     serde_json::json!({
                         "english": {
-                            "old": before.as_ref().map(|b| b.english.clone()),
+                            "old": before.as_ref().map(|b| b.english.as_str()),
                             "new": input.english.as_str(),
                         },
                         "maths": {
-                            "old": before.as_ref().map(|b| b.maths.clone()),
+                            "old": before.as_ref().map(|b| b.maths.as_str()),
                             "new": input.maths.as_str(),
                         },
                     }),

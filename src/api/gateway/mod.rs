@@ -87,17 +87,13 @@ impl Readiness {
             .filter(|d| d.voided_at.is_none())
             .map(|d| {
                 Ok(DeclarationFact {
-                    role: ReviewParty::from_stored(&d.role).map_err(anyhow::Error::from)?,
+                    role: d.role,
                     signer_name: names.get(&d.signer_id).cloned().unwrap_or_default(),
                     content_sha256: d.content_sha256.clone(),
                 })
             })
             .collect()
     }
-}
-
-fn functional_skill(stored: &str) -> AppResult<FunctionalSkillStatus> {
-    Ok(FunctionalSkillStatus::from_stored(stored).map_err(anyhow::Error::from)?)
 }
 
 /// Computes readiness from the kept figures: the apprenticeship's KSB statuses, English and
@@ -118,21 +114,12 @@ pub async fn readiness(
     let catalogue = standard_of(state, conn, apprenticeship).await?;
     let mut status_of: HashMap<Uuid, KsbStatus> = HashMap::with_capacity(statuses.len());
     for row in &statuses {
-        let status = KsbStatus::parse(&row.status).ok_or_else(|| {
-            AppError::internal(anyhow::anyhow!(
-                "unknown KSB status `{}` stored",
-                row.status
-            ))
-        })?;
-        status_of.insert(row.ksb_id, status);
+        status_of.insert(row.ksb_id, row.status);
     }
     let mut ksbs: Vec<&_> = catalogue.ksbs.iter().collect();
     ksbs.sort_unstable_by_key(|k| k.position);
     let (english, maths) = match &english_maths {
-        Some(row) => (
-            functional_skill(&row.english)?,
-            functional_skill(&row.maths)?,
-        ),
+        Some(row) => (row.english, row.maths),
         None => (
             FunctionalSkillStatus::Pending,
             FunctionalSkillStatus::Pending,
@@ -209,7 +196,7 @@ pub async fn response(
         .map(|d| {
             Ok(DeclarationResponse {
                 id: d.id,
-                role: ReviewParty::from_stored(&d.role).map_err(anyhow::Error::from)?,
+                role: d.role,
                 signer: person(d.signer_id),
                 signed_at: d.signed_at,
                 content_sha256: d.content_sha256.clone(),
@@ -223,8 +210,8 @@ pub async fn response(
         .collect::<AppResult<Vec<_>>>()?;
     let english_maths = match &readiness.english_maths {
         Some(row) => Some(EnglishMathsResponse {
-            english: functional_skill(&row.english)?,
-            maths: functional_skill(&row.maths)?,
+            english: row.english,
+            maths: row.maths,
             note: row.note.clone(),
             recorded_by: person(row.recorded_by),
             recorded_at: row.recorded_at,

@@ -136,7 +136,7 @@ pub async fn import_users(
                         ));
                         None
                     }
-                    (Some(kind), Some(org)) if org.kind != kind.as_str() => {
+                    (Some(kind), Some(org)) if org.kind != kind => {
                         problems.push((
                             "organisation",
                             format!("{} is not {} organisation", org.name, kind.as_str()),
@@ -175,7 +175,7 @@ pub async fn import_users(
                 {
                     Some(user)
                         if user.name == wanted.name
-                            && user.role == wanted.role.as_str()
+                            && user.role == wanted.role
                             && user.organisation_id == wanted.organisation_id =>
                     {
                         done.push(ImportedUser {
@@ -228,7 +228,7 @@ async fn create(
         &users::NewUser {
             email: wanted.email.as_str(),
             name: &wanted.name,
-            role: wanted.role.as_str(),
+            role: wanted.role,
             organisation_id: wanted.organisation_id,
             created_by_organisation_id: created_by,
             password_hash: hash,

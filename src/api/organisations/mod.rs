@@ -22,7 +22,7 @@ pub struct OrganisationResponse {
 impl From<organisations::Organisation> for OrganisationResponse {
     fn from(org: organisations::Organisation) -> Self {
         Self {
-            kind: OrganisationKind::parse(&org.kind).unwrap_or(OrganisationKind::Employer),
+            kind: org.kind,
             id: org.id,
             name: org.name,
             created_at: org.created_at,

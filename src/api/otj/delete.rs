@@ -13,7 +13,7 @@ use crate::api::connection::db_conn;
 use crate::api::gateway::ensure_open;
 use crate::db::audit;
 use crate::db::otj as db_otj;
-use crate::domain::otj::{self, OtjAction, OtjStatus};
+use crate::domain::otj::{self, OtjAction};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -38,7 +38,7 @@ pub async fn delete_otj(
     let mut conn = db_conn(&state).await?;
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *entry_id).await?;
     policy::log_otj(&auth.actor, &apprenticeship.parties())?;
-    let status = OtjStatus::from_stored(&row.status)?;
+    let status = row.status;
     otj::transition(status, OtjAction::Delete).map_err(frozen)?;
     conn.transaction(async |conn| {
         // Locks the apprenticeship row, as the daily cap needs, and refuses at gateway.

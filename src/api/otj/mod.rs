@@ -52,8 +52,8 @@ pub struct OtjEntryResponse {
 
 pub fn response(row: OtjEntry, ksbs: Vec<String>) -> AppResult<OtjEntryResponse> {
     Ok(OtjEntryResponse {
-        activity: OtjActivity::from_stored(&row.activity)?,
-        status: OtjStatus::from_stored(&row.status)?,
+        activity: row.activity,
+        status: row.status,
         ksbs,
         id: row.id,
         apprenticeship_id: row.apprenticeship_id,

@@ -74,7 +74,7 @@ pub async fn otj_queue(
         .into_iter()
         .map(|r| {
             Ok(OtjQueueItem {
-                activity: OtjActivity::from_stored(&r.activity)?,
+                activity: r.activity,
                 apprentice: person(&names, r.apprentice_id),
                 entry_id: r.entry_id,
                 apprenticeship_id: r.apprenticeship_id,

@@ -63,7 +63,7 @@ pub async fn review_otj(
         )?),
         OtjDecision::Approved => None,
     };
-    let status = OtjStatus::from_stored(&row.status)?;
+    let status = row.status;
     let next = otj::transition(status, OtjAction::Review(body.decision))
         .map_err(|e| not_reviewable(e.0))?;
     let (updated, codes) = conn

@@ -21,7 +21,7 @@ use crate::api::gateway::ensure_open;
 use crate::api::if_match::expected_versions;
 use crate::db::audit;
 use crate::db::otj as db_otj;
-use crate::domain::otj::{self, OtjAction, OtjActivity, OtjStatus};
+use crate::domain::otj::{self, OtjAction, OtjActivity};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -71,7 +71,7 @@ pub async fn update_otj(
     let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *entry_id).await?;
     policy::log_otj(&auth.actor, &apprenticeship.parties())?;
     let expected = expected_versions(&req)?;
-    let status = OtjStatus::from_stored(&row.status)?;
+    let status = row.status;
     let next = otj::transition(status, OtjAction::Edit).map_err(frozen)?;
     if !expected.contains(&row.version) {
         return Err(stale());
@@ -88,7 +88,7 @@ pub async fn update_otj(
         body.minutes.unwrap_or(row.minutes),
         match body.activity {
             Some(activity) => activity,
-            None => OtjActivity::from_stored(&row.activity)?,
+            None => row.activity,
         },
         body.description.as_deref().unwrap_or(&row.description),
         body.ksbs.as_deref().unwrap_or(&current_codes),

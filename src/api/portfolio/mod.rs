@@ -23,7 +23,8 @@ use crate::db::apprenticeships::Apprenticeship;
 use crate::db::catalogue::cache::CachedStandard;
 use crate::db::{ksb_statuses, organisations, portfolio_export, reviews, users};
 use crate::domain::coverage::{DutyCoverage, KsbStatus, Totals, duty_coverage};
-use crate::domain::otj::OtjSummary;
+use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::domain::otj::{OtjActivity, OtjStatus, OtjSummary};
 use crate::domain::standard::{KsbKind, MappingStatus};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -108,8 +109,8 @@ pub struct ExportedEvidence {
     pub revision: i32,
     pub title: String,
     pub description: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: EvidenceKind,
+    pub status: EvidenceStatus,
     pub occurred_on: NaiveDate,
     pub submitted_at: Option<DateTime<Utc>>,
     pub ksbs: Vec<String>,
@@ -133,9 +134,9 @@ pub struct ExportedOtjEntry {
     pub id: Uuid,
     pub occurred_on: NaiveDate,
     pub minutes: i32,
-    pub activity: String,
+    pub activity: OtjActivity,
     pub description: String,
-    pub status: String,
+    pub status: OtjStatus,
     pub reviewed_at: Option<DateTime<Utc>>,
     pub rejection_reason: Option<String>,
 }
@@ -234,13 +235,7 @@ pub async fn gather(
 
     let mut status_of: HashMap<Uuid, KsbStatus> = HashMap::new();
     for row in &statuses {
-        let status = KsbStatus::parse(&row.status).ok_or_else(|| {
-            AppError::internal(anyhow::anyhow!(
-                "unknown KSB status `{}` stored",
-                row.status
-            ))
-        })?;
-        status_of.insert(row.ksb_id, status);
+        status_of.insert(row.ksb_id, row.status);
     }
     let mut duties_of: HashMap<&str, Vec<String>> = HashMap::new();
     for duty in &catalogue.duties {
@@ -386,12 +381,7 @@ pub async fn gather(
             reference: standard.reference.clone(),
             version: standard.version.clone(),
             title: standard.title.clone(),
-            mapping_status: MappingStatus::parse(&standard.mapping_status).ok_or_else(|| {
-                AppError::internal(anyhow::anyhow!(
-                    "unknown mapping status `{}` stored",
-                    standard.mapping_status
-                ))
-            })?,
+            mapping_status: standard.mapping_status,
             mapping_note: standard.mapping_note.clone(),
         },
         coverage,
@@ -452,8 +442,8 @@ pub fn mapping_csv(portfolio: &Portfolio) -> AppResult<Vec<u8>> {
                         duty,
                         &e.id.to_string(),
                         &e.title,
-                        &e.kind,
-                        &e.status,
+                        e.kind.as_str(),
+                        e.status.as_str(),
                         &e.occurred_on.to_string(),
                     ])
                     .map_err(fail)?;

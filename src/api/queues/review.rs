@@ -70,7 +70,7 @@ pub async fn review_queue(
         .into_iter()
         .map(|r| ReviewQueueItem {
             ksbs: codes.remove(&r.evidence_id).unwrap_or_default(),
-            kind: EvidenceKind::parse(&r.kind).unwrap_or(EvidenceKind::Other),
+            kind: r.kind,
             apprentice: person(&names, r.apprentice_id),
             evidence_id: r.evidence_id,
             title: r.title,

@@ -76,7 +76,7 @@ fn waiting_by_apprenticeship(rows: Vec<WaitingKsbRow>) -> HashMap<Uuid, Vec<Wait
             ksb.evidence.push(AcceptedEvidence {
                 id,
                 title,
-                kind: EvidenceKind::parse(&kind).unwrap_or(EvidenceKind::Other),
+                kind,
                 occurred_on,
             });
         }

@@ -105,7 +105,7 @@ pub fn facts(signatures: &[Signature]) -> AppResult<Vec<SignatureFact>> {
         .iter()
         .map(|s| {
             Ok(SignatureFact {
-                role: ReviewParty::from_stored(&s.role)?,
+                role: s.role,
                 signer_name: s.signer_name.clone(),
                 content_sha256: s.content_sha256.clone(),
                 voided: s.voided_at.is_some(),
@@ -123,7 +123,7 @@ pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ProgressRevie
         .into_iter()
         .map(|s| {
             Ok(SignatureResponse {
-                role: ReviewParty::from_stored(&s.role)?,
+                role: s.role,
                 valid: s.voided_at.is_none() && s.content_sha256 == hash,
                 signer: PersonName {
                     id: s.signer_id,

@@ -66,5 +66,5 @@ pub struct StandardDetail {
 }
 
 pub(super) fn mapping_status(standard: &Standard) -> MappingStatus {
-    MappingStatus::parse(&standard.mapping_status).unwrap_or(MappingStatus::Provisional)
+    standard.mapping_status
 }

@@ -69,7 +69,7 @@ pub async fn create_user(
         (Some(_), None) => errors.push(FieldError::new("organisation_id", "is required")),
         (Some(kind), Some(org_id)) => match organisations::find(&mut conn, org_id).await? {
             None => errors.push(FieldError::new("organisation_id", "no such organisation")),
-            Some(org) if org.kind != kind.as_str() => errors.push(FieldError::new(
+            Some(org) if org.kind != kind => errors.push(FieldError::new(
                 "organisation_id",
                 format!(
                     "{} user must belong to {} organisation",
@@ -97,7 +97,7 @@ pub async fn create_user(
                 &users::NewUser {
                     email: email.as_str(),
                     name: &name,
-                    role: body.role.as_str(),
+                    role: body.role,
                     organisation_id: body.organisation_id,
                     created_by_organisation_id: created_by,
                     password_hash: &hash,

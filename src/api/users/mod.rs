@@ -37,7 +37,7 @@ pub struct UserResponse {
 impl From<users::User> for UserResponse {
     fn from(user: users::User) -> Self {
         Self {
-            role: Role::parse(&user.role).unwrap_or(Role::Apprentice),
+            role: user.role,
             id: user.id,
             email: user.email,
             name: user.name,

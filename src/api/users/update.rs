@@ -13,7 +13,7 @@ use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::db::sessions;
 use crate::db::{audit, users};
-use crate::domain::identity::{self, Role};
+use crate::domain::identity::{self};
 use crate::domain::policy::{self, TargetUser, UserChange};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -58,21 +58,13 @@ pub async fn update_user(
     let target = users::visible(&mut conn, &auth.actor, *id)
         .await?
         .ok_or_else(|| AppError::not_found("user"))?;
-    let target_role = Role::parse(&target.role).ok_or_else(|| {
-        AppError::internal(anyhow::anyhow!(
-            "user {} has unknown role {}",
-            target.id,
-            target.role
-        ))
-    })?;
+    let target_role = target.role;
     let standing = users::standings(&mut conn, &[target.id])
         .await?
         .remove(&target.id)
         .unwrap_or_default();
     let deactivated_by = match target.deactivated_by {
-        Some(by) => users::find(&mut conn, by)
-            .await?
-            .and_then(|u| Role::parse(&u.role)),
+        Some(by) => users::find(&mut conn, by).await?.map(|u| u.role),
         None => None,
     };
     let change = UserChange {

@@ -185,7 +185,7 @@ async fn replace_links(
     for ksb in &stored.ksbs {
         match expected.get(ksb.code.as_str()) {
             None => differences.push(format!("{} is missing", ksb.code)),
-            Some((kind, text)) if kind.as_str() != ksb.kind || *text != ksb.text => {
+            Some((kind, text)) if *kind != ksb.kind || *text != ksb.text => {
                 differences.push(format!("{} differs", ksb.code))
             }
             Some(_) => {}
@@ -218,7 +218,7 @@ async fn replace_links(
         .collect();
     if stored_links == doc.links()
         && stored_duties == new_duties
-        && standard.mapping_status == doc.mapping.status.as_str()
+        && standard.mapping_status == doc.mapping.status
     {
         return Ok(ImportOutcome::Unchanged);
     }

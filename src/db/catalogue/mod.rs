@@ -11,7 +11,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{duties, duty_ksbs, ksbs, standards};
-use crate::domain::standard::KsbKind;
+use crate::domain::standard::{KsbKind, MappingStatus};
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = standards)]
@@ -22,7 +22,7 @@ pub struct Standard {
     pub title: String,
     pub level: i32,
     pub source: Option<String>,
-    pub mapping_status: String,
+    pub mapping_status: MappingStatus,
     pub mapping_note: String,
     pub mapping_source: String,
     pub mapping_updated_at: DateTime<Utc>,
@@ -43,7 +43,7 @@ pub struct Duty {
 pub struct Ksb {
     pub id: Uuid,
     pub code: String,
-    pub kind: String,
+    pub kind: KsbKind,
     pub text: String,
 }
 
@@ -130,7 +130,7 @@ pub fn version_key(version: &str) -> Vec<u32> {
 
 impl Ksb {
     pub fn kind(&self) -> KsbKind {
-        KsbKind::parse(&self.kind).unwrap_or(KsbKind::Knowledge)
+        self.kind
     }
 }
 

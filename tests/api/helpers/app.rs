@@ -34,8 +34,26 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_on(TestDatabase::new().await, |_| {}).await
 }
 
+/// With `TEST_LOG=1`, the application's logs are printed (captured per test by the test
+/// runner, so only a failing test's are shown); `RUST_LOG` picks what (default `info`). Without
+/// it, tests stay quiet.
+fn init_test_log() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var("TEST_LOG").is_ok_and(|v| !v.is_empty() && v != "0") {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
 /// Starts the app on `db`, letting the test adjust the settings first.
 pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    init_test_log();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(data_dir.path());
     adjust(&mut settings);

@@ -23,7 +23,7 @@ pub async fn admin(app: &TestApp) -> String {
         &NewUser {
             email: &email,
             name: "Ada Admin",
-            role: "admin",
+            role: ksbfolio::domain::identity::Role::Admin,
             organisation_id: None,
             created_by_organisation_id: None,
             password_hash: &hash,
