@@ -1,14 +1,14 @@
 /** Organisations (admin and provider staff) and users (admin; others see their own scope). */
-import { request, requestAll } from './client';
+import { api, body, fetchAll } from './client';
 import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User, UserImport } from './types';
 
 /** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
 export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
-  return requestAll<Organisation>('/organisations', { kind });
+  return fetchAll((page) => body(api.GET('/api/v1/organisations', { params: { query: { kind, ...page } } })));
 }
 
-export function createOrganisation(body: NewOrganisation): Promise<Organisation> {
-  return request<Organisation>('/organisations', { method: 'POST', body });
+export function createOrganisation(organisation: NewOrganisation): Promise<Organisation> {
+  return body(api.POST('/api/v1/organisations', { body: organisation }));
 }
 
 export interface UserFilters extends PageQuery {
@@ -18,46 +18,52 @@ export interface UserFilters extends PageQuery {
   q?: string;
 }
 
+function userQuery({ role, ...rest }: UserFilters) {
+  return { ...rest, role: role === '' ? undefined : role };
+}
+
 export function listUsers(query: UserFilters = {}): Promise<Page<User>> {
-  return request<Page<User>>('/users', { query: { ...query } });
+  return body(api.GET('/api/v1/users', { params: { query: userQuery(query) } }));
 }
 
 /** Every user matching the filters, page after page (for the enrolment pickers). */
 export function listAllUsers(filters: Omit<UserFilters, 'limit' | 'offset'> = {}): Promise<Page<User>> {
-  return requestAll<User>('/users', { ...filters });
+  return fetchAll((page) => listUsers({ ...filters, ...page }));
 }
 
-export function createUser(body: NewUser): Promise<User> {
-  return request<User>('/users', { method: 'POST', body });
+export function createUser(user: NewUser): Promise<User> {
+  return body(api.POST('/api/v1/users', { body: user }));
+}
+
+function setActive(userId: string, active: boolean): Promise<User> {
+  return body(api.PATCH('/api/v1/users/{id}', { params: { path: { id: userId } }, body: { active } }));
 }
 
 /** PATCH active: true. An administrator's deactivation is undone by an administrator only. */
 export function reactivateUser(userId: string): Promise<User> {
-  return request<User>(`/users/${encodeURIComponent(userId)}`, {
-    method: 'PATCH',
-    body: { active: true },
-  });
+  return setActive(userId, true);
 }
 
 export function deactivateUser(userId: string): Promise<User> {
-  return request<User>(`/users/${encodeURIComponent(userId)}`, {
-    method: 'PATCH',
-    body: { active: false },
-  });
+  return setActive(userId, false);
 }
 
 /** POST /users/{id}/password-link → 201 {path, expires_at}, shown once (admins only). */
 export function createPasswordLink(userId: string): Promise<PasswordLink> {
-  return request<PasswordLink>(`/users/${encodeURIComponent(userId)}/password-link`, { method: 'POST' });
+  return body(api.POST('/api/v1/users/{id}/password-link', { params: { path: { id: userId } } }));
 }
 
+/** A CSV file as the text the document says the import takes, sent as it is. */
+function csv(text: string) {
+  return { body: text, headers: { 'Content-Type': 'text/csv' }, bodySerializer: (b: string) => b };
+}
 
 /** POST /imports/users (text/csv) → 201; 422 names every bad line; nothing written then. */
-export function importUsers(file: Blob): Promise<UserImport> {
-  return request<UserImport>('/imports/users', { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } });
+export async function importUsers(file: Blob): Promise<UserImport> {
+  return body(api.POST('/api/v1/imports/users', csv(await file.text())));
 }
 
 /** POST /imports/apprenticeships (text/csv) → 201; 422 names every bad line; nothing written then. */
-export function importApprenticeships(file: Blob): Promise<ApprenticeshipImport> {
-  return request<ApprenticeshipImport>('/imports/apprenticeships', { method: 'POST', body: file, headers: { 'Content-Type': 'text/csv' } });
+export async function importApprenticeships(file: Blob): Promise<ApprenticeshipImport> {
+  return body(api.POST('/api/v1/imports/apprenticeships', csv(await file.text())));
 }

@@ -1,55 +1,37 @@
 /** Apprenticeships, their coverage and sign-offs. */
-import { request } from './client';
-import type {
-  Apprenticeship,
-  Coverage,
-  ItemList,
-  NewApprenticeship,
-  Page,
-  PageQuery,
-  Signoff,
-} from './types';
-
-const id = encodeURIComponent;
+import { api, body } from './client';
+import type { Apprenticeship, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
 
 export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprenticeship>> {
-  return request<Page<Apprenticeship>>('/apprenticeships', { query: { ...query } });
+  return body(api.GET('/api/v1/apprenticeships', { params: { query } }));
 }
 
 export function getApprenticeship(apprenticeshipId: string): Promise<Apprenticeship> {
-  return request<Apprenticeship>(`/apprenticeships/${id(apprenticeshipId)}`);
+  return body(api.GET('/api/v1/apprenticeships/{id}', { params: { path: { id: apprenticeshipId } } }));
 }
 
-export function createApprenticeship(body: NewApprenticeship): Promise<Apprenticeship> {
-  return request<Apprenticeship>('/apprenticeships', { method: 'POST', body });
+export function createApprenticeship(apprenticeship: NewApprenticeship): Promise<Apprenticeship> {
+  return body(api.POST('/api/v1/apprenticeships', { body: apprenticeship }));
 }
 
 export function getCoverage(apprenticeshipId: string): Promise<Coverage> {
-  return request<Coverage>(`/apprenticeships/${id(apprenticeshipId)}/coverage`);
+  return body(api.GET('/api/v1/apprenticeships/{id}/coverage', { params: { path: { id: apprenticeshipId } } }));
 }
 
 /** Every sign-off of the apprenticeship, revoked ones included (not paged). */
 export function listSignoffs(apprenticeshipId: string): Promise<ItemList<Signoff>> {
-  return request<ItemList<Signoff>>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`);
+  return body(api.GET('/api/v1/apprenticeships/{id}/signoffs', { params: { path: { id: apprenticeshipId } } }));
 }
 
-export function createSignoff(
-  apprenticeshipId: string,
-  body: { ksb: string; comment?: string },
-): Promise<Signoff> {
-  return request<Signoff>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
-    method: 'POST',
-    body,
-  });
+export function createSignoff(apprenticeshipId: string, signoff: { ksb: string; comment?: string }): Promise<Signoff> {
+  return body(api.POST('/api/v1/apprenticeships/{id}/signoffs', { params: { path: { id: apprenticeshipId } }, body: signoff }));
 }
 
-export function revokeSignoff(
-  apprenticeshipId: string,
-  signoffId: string,
-  reason: string,
-): Promise<Signoff> {
-  return request<Signoff>(
-    `/apprenticeships/${id(apprenticeshipId)}/signoffs/${id(signoffId)}/revoke`,
-    { method: 'POST', body: { reason } },
+export function revokeSignoff(apprenticeshipId: string, signoffId: string, reason: string): Promise<Signoff> {
+  return body(
+    api.POST('/api/v1/apprenticeships/{id}/signoffs/{signoff_id}/revoke', {
+      params: { path: { id: apprenticeshipId, signoff_id: signoffId } },
+      body: { reason },
+    }),
   );
 }

@@ -1,16 +1,11 @@
 /** /auth/* and /me. */
-import { CLIENT_HEADER, request } from './client';
+import { api, body, CLIENT_HEADER, publicApi } from './client';
 import { session } from './session';
 import type { TokenResponse, User } from './types';
 
 /** POST /auth/login → 200 tokens; 401 bad credentials; 429 throttled (Retry-After). */
 export async function login(email: string, password: string): Promise<TokenResponse> {
-  const tokens = await request<TokenResponse>('/auth/login', {
-    method: 'POST',
-    body: { email, password },
-    headers: { ...CLIENT_HEADER },
-    auth: false,
-  });
+  const tokens = await body(publicApi.POST('/api/v1/auth/login', { body: { email, password }, headers: CLIENT_HEADER }));
   session.start(tokens);
   return tokens;
 }
@@ -18,29 +13,22 @@ export async function login(email: string, password: string): Promise<TokenRespo
 /** POST /auth/logout → 204 and the cookie cleared; the local session ends whatever the server says. */
 export async function logout(): Promise<void> {
   try {
-    await request<undefined>('/auth/logout', { method: 'POST', body: {}, headers: { ...CLIENT_HEADER }, auth: false });
+    await body(publicApi.POST('/api/v1/auth/logout', { body: {}, headers: CLIENT_HEADER }));
   } finally {
     session.clear();
   }
 }
 
 export function fetchMe(): Promise<User> {
-  return request<User>('/me');
+  return body(api.GET('/api/v1/me'));
 }
 
 /** POST /me/password → 204; 422 on `current_password` or `new_password`; 429 after five wrong guesses. */
-export function changePassword(currentPassword: string, newPassword: string): Promise<undefined> {
-  return request<undefined>('/me/password', {
-    method: 'POST',
-    body: { current_password: currentPassword, new_password: newPassword },
-  });
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  await body(api.POST('/api/v1/me/password', { body: { current_password: currentPassword, new_password: newPassword } }));
 }
 
 /** POST /auth/password-link/redeem → 204; 401 for a used, expired or unknown link. */
-export function redeemPasswordLink(token: string, newPassword: string): Promise<undefined> {
-  return request<undefined>('/auth/password-link/redeem', {
-    method: 'POST',
-    body: { token, new_password: newPassword },
-    auth: false,
-  });
+export async function redeemPasswordLink(token: string, newPassword: string): Promise<void> {
+  await body(publicApi.POST('/api/v1/auth/password-link/redeem', { body: { token, new_password: newPassword } }));
 }

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { json, problem, tokens } from '../test/fixtures';
-import { ApiError, buildUrl, errorFromResponse, onSessionExpired, request, requestAll } from './client';
+import { api, ApiError, body, errorFromResponse, onSessionExpired, publicApi } from './client';
+import { createEvidence, listEvidence, updateEvidence } from './evidence';
+import { getCaseload } from './queues';
 import { session } from './session';
 
-type FetchMock = ReturnType<typeof vi.fn<(input: RequestInfo | URL, init?: RequestInit) => Promise<Response>>>;
+type FetchMock = ReturnType<typeof vi.fn<(input: Request) => Promise<Response>>>;
 
 function mockFetch(): FetchMock {
   const fn: FetchMock = vi.fn();
@@ -11,10 +13,19 @@ function mockFetch(): FetchMock {
   return fn;
 }
 
-function authHeader(call: unknown[] | undefined): string | undefined {
-  const init = call?.[1] as RequestInit | undefined;
-  return (init?.headers as Record<string, string> | undefined)?.Authorization;
+/** The request of the n-th call the typed client made. */
+function sent(fetchMock: FetchMock, n: number): Request {
+  const request = fetchMock.mock.calls[n]?.[0];
+  if (!(request instanceof Request)) throw new Error(`no request ${String(n)}`);
+  return request;
 }
+
+function pathOf(request: Request): string {
+  const url = new URL(request.url);
+  return `${url.pathname}${url.search}`;
+}
+
+const me = () => body(api.GET('/api/v1/me'));
 
 beforeEach(() => session.clear());
 afterEach(() => vi.unstubAllGlobals());
@@ -55,47 +66,55 @@ describe('errorFromResponse', () => {
   });
 });
 
-describe('buildUrl', () => {
-  it('drops empty filters and prefixes the API base', () => {
-    expect(buildUrl('/apprenticeships/a1/evidence', { status: 'draft', ksb: '', kind: undefined, limit: 25 })).toBe(
-      '/api/v1/apprenticeships/a1/evidence?status=draft&limit=25',
-    );
+describe('the typed client', () => {
+  it('fills the path, drops empty filters and keeps the API base', async () => {
+    const fetchMock = mockFetch().mockResolvedValueOnce(json({ items: [], total: 0, limit: 25, offset: 0 }));
+    await listEvidence('a 1', { status: 'draft', ksb: '', kind: '', limit: 25 });
+    expect(pathOf(sent(fetchMock, 0))).toBe('/api/v1/apprenticeships/a%201/evidence?limit=25&status=draft');
   });
-});
 
-describe('request', () => {
   it('attaches the bearer token and decodes JSON', async () => {
     session.start(tokens());
     const fetchMock = mockFetch().mockResolvedValueOnce(json({ id: 'u-app' }));
-    await expect(request('/me')).resolves.toEqual({ id: 'u-app' });
-    expect(authHeader(fetchMock.mock.calls[0])).toBe('Bearer access-1');
+    await expect(me()).resolves.toEqual({ id: 'u-app' });
+    expect(sent(fetchMock, 0).headers.get('Authorization')).toBe('Bearer access-1');
+  });
+
+  it('turns a problem+json answer into a typed ApiError with the detail and field errors', async () => {
+    mockFetch().mockResolvedValueOnce(
+      problem(422, { code: 'validation_failed', detail: 'Check the form.', errors: [{ field: 'title', message: 'Enter a title' }] }),
+    );
+    const error = await me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).detail).toBe('Check the form.');
+    expect((error as ApiError).fieldMessage('title')).toBe('Enter a title');
   });
 
   it('turns a network failure into ApiError status 0', async () => {
     mockFetch().mockRejectedValueOnce(new TypeError('Failed to fetch'));
-    const error = await request('/me').catch((e: unknown) => e);
+    const error = await me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('network_error');
   });
 
   it('returns undefined for 204', async () => {
     mockFetch().mockResolvedValueOnce(new Response(null, { status: 204 }));
-    await expect(request('/evidence/e1', { method: 'DELETE' })).resolves.toBeUndefined();
+    await expect(body(api.DELETE('/api/v1/evidence/{id}', { params: { path: { id: 'e1' } } }))).resolves.toBeUndefined();
   });
 });
 
-describe('requestAll', () => {
+describe('fetchAll', () => {
   it('pages through a list at the server\'s largest page size until it has the total', async () => {
     const fetchMock = mockFetch().mockImplementation((input) => {
-      const url = new URL(input instanceof Request ? input.url : input instanceof URL ? input.href : input, 'http://localhost');
+      const url = new URL(input.url);
       const offset = Number(url.searchParams.get('offset'));
       const items = Array.from({ length: offset === 0 ? 200 : 50 }, (_, i) => offset + i);
       return Promise.resolve(json({ items, total: 250, limit: 200, offset }));
     });
-    const page = await requestAll<number>('/caseload', { sort: 'progress' });
+    const page = await getCaseload({ sort: 'progress' });
     expect(page.items).toHaveLength(250);
     expect(page.total).toBe(250);
-    expect(fetchMock.mock.calls.map((c) => c[0])).toEqual([
+    expect(fetchMock.mock.calls.map((c) => pathOf(c[0]))).toEqual([
       '/api/v1/caseload?sort=progress&limit=200&offset=0',
       '/api/v1/caseload?sort=progress&limit=200&offset=200',
     ]);
@@ -109,14 +128,16 @@ describe('refresh on 401', () => {
       .mockResolvedValueOnce(problem(401, { code: 'token_expired' }))
       .mockResolvedValueOnce(json(tokens({ access_token: 'access-2', refresh_token: 'refresh-2' })))
       .mockResolvedValueOnce(json({ ok: true }));
-    await expect(request('/me')).resolves.toEqual({ ok: true });
+    await expect(me()).resolves.toEqual({ ok: true });
     expect(fetchMock).toHaveBeenCalledTimes(3);
-    expect(fetchMock.mock.calls[1]?.[0]).toBe('/api/v1/auth/refresh');
+    const refresh = sent(fetchMock, 1);
+    expect(pathOf(refresh)).toBe('/api/v1/auth/refresh');
     // The refresh token is the HttpOnly cookie's: the body carries none, the header marks the browser.
-    expect(JSON.parse(fetchMock.mock.calls[1]?.[1]?.body as string)).toEqual({});
-    expect((fetchMock.mock.calls[1]?.[1]?.headers as Record<string, string>)['X-Ksbfolio-Client']).toBe('browser');
-    expect(fetchMock.mock.calls[1]?.[1]?.credentials).toBe('same-origin');
-    expect(authHeader(fetchMock.mock.calls[2])).toBe('Bearer access-2');
+    expect(await refresh.json()).toEqual({});
+    expect(refresh.headers.get('X-Ksbfolio-Client')).toBe('browser');
+    expect(refresh.headers.get('Authorization')).toBeNull();
+    expect(refresh.credentials).toBe('same-origin');
+    expect(sent(fetchMock, 2).headers.get('Authorization')).toBe('Bearer access-2');
     expect(session.mayResume()).toBe(true);
   });
 
@@ -124,14 +145,14 @@ describe('refresh on 401', () => {
     session.start(tokens());
     let refreshes = 0;
     mockFetch().mockImplementation((input) => {
-      const url = input instanceof Request ? input.url : input.toString();
+      const url = input.url;
       if (url.endsWith('/auth/refresh')) {
         refreshes += 1;
         return Promise.resolve(json(tokens({ access_token: 'access-2', refresh_token: 'refresh-2' })));
       }
       return Promise.resolve(session.accessToken() === 'access-2' ? json({ url }) : problem(401, { code: 'token_expired' }));
     });
-    const results = await Promise.all([request('/a'), request('/b'), request('/c')]);
+    const results = await Promise.all([me(), body(api.GET('/api/v1/standards')), body(api.GET('/api/v1/caseload'))]);
     expect(results).toHaveLength(3);
     expect(refreshes).toBe(1);
   });
@@ -143,7 +164,7 @@ describe('refresh on 401', () => {
     const fetchMock = mockFetch()
       .mockResolvedValueOnce(problem(401, { code: 'token_expired' }))
       .mockResolvedValueOnce(problem(401, { code: 'refresh_token_revoked' }));
-    const error = await request('/me').catch((e: unknown) => e);
+    const error = await me().catch((e: unknown) => e);
     stop();
     expect((error as ApiError).status).toBe(401);
     expect(fetchMock).toHaveBeenCalledTimes(2); // no retry without new tokens
@@ -160,7 +181,7 @@ describe('refresh on 401', () => {
       .mockResolvedValueOnce(problem(401, {}))
       .mockResolvedValueOnce(json(tokens({ access_token: 'access-2' })))
       .mockResolvedValueOnce(problem(401, {}));
-    await expect(request('/me')).rejects.toBeInstanceOf(ApiError);
+    await expect(me()).rejects.toBeInstanceOf(ApiError);
     stop();
     expect(fetchMock).toHaveBeenCalledTimes(3);
     expect(expired).toHaveBeenCalledTimes(1);
@@ -168,8 +189,38 @@ describe('refresh on 401', () => {
 
   it('never refreshes for the login call itself', async () => {
     const fetchMock = mockFetch().mockResolvedValueOnce(problem(401, { code: 'invalid_credentials', detail: 'Wrong.' }));
-    const error = await request('/auth/login', { method: 'POST', body: {}, auth: false }).catch((e: unknown) => e);
+    const error = await body(publicApi.POST('/api/v1/auth/login', { body: { email: 'a@b.c', password: 'x' } })).catch((e: unknown) => e);
     expect((error as ApiError).code).toBe('invalid_credentials');
     expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('keys and versions', () => {
+  const input = { title: 'QC', description: 'd', kind: 'observation', occurred_on: '2026-01-10', ksbs: ['S7'] } as const;
+
+  it('sends an Idempotency-Key with a creating POST, and the same key on the retry after a refresh', async () => {
+    session.start(tokens());
+    const fetchMock = mockFetch()
+      .mockResolvedValueOnce(problem(401, { code: 'token_expired' }))
+      .mockResolvedValueOnce(json(tokens({ access_token: 'access-2' })))
+      .mockResolvedValueOnce(json({ id: 'e1' }, 201));
+    await createEvidence('a1', { ...input, ksbs: [...input.ksbs] });
+    const first = sent(fetchMock, 0);
+    const retry = sent(fetchMock, 2);
+    expect(first.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(retry.headers.get('Idempotency-Key')).toBe(first.headers.get('Idempotency-Key'));
+    expect(await retry.json()).toMatchObject({ title: 'QC', ksbs: ['S7'] });
+    // A second piece of evidence is another request: a new key.
+    fetchMock.mockResolvedValueOnce(json({ id: 'e2' }, 201));
+    await createEvidence('a1', { ...input, ksbs: [...input.ksbs] });
+    expect(sent(fetchMock, 3).headers.get('Idempotency-Key')).not.toBe(first.headers.get('Idempotency-Key'));
+  });
+
+  it('sends If-Match and hands back the new ETag', async () => {
+    const fetchMock = mockFetch().mockResolvedValueOnce(json({ id: 'e1', version: 4 }, 200, { etag: '"4"' }));
+    const { etag } = await updateEvidence('e1', '"3"', { title: 'QC (lot 42)' });
+    expect(sent(fetchMock, 0).headers.get('If-Match')).toBe('"3"');
+    expect(sent(fetchMock, 0).method).toBe('PATCH');
+    expect(etag).toBe('"4"');
   });
 });

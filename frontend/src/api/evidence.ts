@@ -1,5 +1,5 @@
 /** Evidence, its workflow, revisions, comments and attachments. */
-import { request, requestRaw, requestWithMeta, uploadWithProgress, type UploadProgress } from './client';
+import { answer, api, body, creating, ifMatch, versioned } from './client';
 import type {
   Attachment,
   Comment,
@@ -7,122 +7,98 @@ import type {
   EvidenceFilters,
   EvidenceInput,
   EvidenceUpdate,
-  ItemList,
   Page,
   PageQuery,
   Revision,
   ReviewDecision,
 } from './types';
-
-const id = encodeURIComponent;
+import { uploadWithProgress, type UploadProgress } from './upload';
 
 /** Evidence plus the ETag the server sent, needed for If-Match on PATCH. */
 export interface VersionedEvidence {
   evidence: Evidence;
-  etag: string | null;
+  etag: string;
 }
 
-/** The ETag header, or the same value built from `version` (the document says they agree). */
-function etagOf(response: { data: Evidence; headers: Headers }): string {
-  return response.headers.get('etag') ?? `"${response.data.version}"`;
+function evidencePath(evidenceId: string) {
+  return { params: { path: { id: evidenceId } } };
 }
 
-export function listEvidence(
-  apprenticeshipId: string,
-  filters: EvidenceFilters & PageQuery = {},
-): Promise<Page<Evidence>> {
-  return request<Page<Evidence>>(`/apprenticeships/${id(apprenticeshipId)}/evidence`, {
-    query: { ...filters },
-  });
+async function withEtag(pending: ReturnType<typeof versioned<Evidence>>): Promise<VersionedEvidence> {
+  const { data, etag } = await pending;
+  return { evidence: data, etag };
 }
 
-export function createEvidence(apprenticeshipId: string, body: EvidenceInput): Promise<Evidence> {
-  return request<Evidence>(`/apprenticeships/${id(apprenticeshipId)}/evidence`, {
-    method: 'POST',
-    body,
-  });
+export function listEvidence(apprenticeshipId: string, filters: EvidenceFilters & PageQuery = {}): Promise<Page<Evidence>> {
+  const { status, kind, ...rest } = filters;
+  // '' is the filter form's "any": no parameter at all.
+  const query = { ...rest, status: status === '' ? undefined : status, kind: kind === '' ? undefined : kind };
+  return body(api.GET('/api/v1/apprenticeships/{id}/evidence', { params: { path: { id: apprenticeshipId }, query } }));
 }
 
-export async function getEvidence(evidenceId: string): Promise<VersionedEvidence> {
-  const response = await requestWithMeta<Evidence>(`/evidence/${id(evidenceId)}`);
-  return { evidence: response.data, etag: etagOf(response) };
+export function createEvidence(apprenticeshipId: string, evidence: EvidenceInput): Promise<Evidence> {
+  return body(api.POST('/api/v1/apprenticeships/{id}/evidence', { params: creating({ id: apprenticeshipId }), body: evidence }));
+}
+
+export function getEvidence(evidenceId: string): Promise<VersionedEvidence> {
+  return withEtag(versioned(api.GET('/api/v1/evidence/{id}', evidencePath(evidenceId))));
 }
 
 /** PATCH with If-Match: 412 when someone changed it meanwhile, 428 if the ETag is missing. */
-export async function updateEvidence(
-  evidenceId: string,
-  etag: string | null,
-  body: EvidenceUpdate,
-): Promise<VersionedEvidence> {
-  const response = await requestWithMeta<Evidence>(`/evidence/${id(evidenceId)}`, {
-    method: 'PATCH',
-    body,
-    headers: etag === null ? {} : { 'If-Match': etag },
-  });
-  return { evidence: response.data, etag: etagOf(response) };
+export function updateEvidence(evidenceId: string, etag: string, update: EvidenceUpdate): Promise<VersionedEvidence> {
+  return withEtag(versioned(api.PATCH('/api/v1/evidence/{id}', { params: ifMatch({ id: evidenceId }, etag), body: update })));
 }
 
-export function deleteEvidence(evidenceId: string): Promise<undefined> {
-  return request<undefined>(`/evidence/${id(evidenceId)}`, { method: 'DELETE' });
+export async function deleteEvidence(evidenceId: string): Promise<void> {
+  await body(api.DELETE('/api/v1/evidence/{id}', evidencePath(evidenceId)));
 }
 
 export function submitEvidence(evidenceId: string): Promise<Evidence> {
-  return request<Evidence>(`/evidence/${id(evidenceId)}/submit`, { method: 'POST' });
+  return body(api.POST('/api/v1/evidence/{id}/submit', evidencePath(evidenceId)));
 }
 
 export function withdrawEvidence(evidenceId: string, reason: string): Promise<Evidence> {
-  return request<Evidence>(`/evidence/${id(evidenceId)}/withdraw`, {
-    method: 'POST',
-    body: { reason },
-  });
+  return body(api.POST('/api/v1/evidence/{id}/withdraw', { ...evidencePath(evidenceId), body: { reason } }));
 }
 
-export function reviewEvidence(
-  evidenceId: string,
-  decision: ReviewDecision,
-  feedback: string,
-): Promise<Evidence> {
-  return request<Evidence>(`/evidence/${id(evidenceId)}/review`, {
-    method: 'POST',
-    body: { decision, feedback },
-  });
+export function reviewEvidence(evidenceId: string, decision: ReviewDecision, feedback: string): Promise<Evidence> {
+  return body(api.POST('/api/v1/evidence/{id}/review', { ...evidencePath(evidenceId), body: { decision, feedback } }));
 }
 
 /** Every earlier version, oldest first (`{items}`, not paged). */
 export async function listRevisions(evidenceId: string): Promise<Revision[]> {
-  return (await request<ItemList<Revision>>(`/evidence/${id(evidenceId)}/revisions`)).items;
+  return (await body(api.GET('/api/v1/evidence/{id}/revisions', evidencePath(evidenceId)))).items;
 }
 
 /** Every comment, oldest first (`{items}`, not paged). */
 export async function listComments(evidenceId: string): Promise<Comment[]> {
-  return (await request<ItemList<Comment>>(`/evidence/${id(evidenceId)}/comments`)).items;
+  return (await body(api.GET('/api/v1/evidence/{id}/comments', evidencePath(evidenceId)))).items;
 }
 
-export function addComment(evidenceId: string, body: string): Promise<Comment> {
-  return request<Comment>(`/evidence/${id(evidenceId)}/comments`, { method: 'POST', body: { body } });
+export function addComment(evidenceId: string, text: string): Promise<Comment> {
+  return body(
+    api.POST('/api/v1/evidence/{id}/comments', { params: { path: { id: evidenceId } }, body: { body: text } }),
+  );
 }
 
 export async function listAttachments(evidenceId: string): Promise<Attachment[]> {
-  return (await request<ItemList<Attachment>>(`/evidence/${id(evidenceId)}/attachments`)).items;
+  return (await body(api.GET('/api/v1/evidence/{id}/attachments', evidencePath(evidenceId)))).items;
 }
 
 /** Upload one file (multipart part `file`), reporting how much of it has been sent. */
-export function uploadAttachment(
-  evidenceId: string,
-  file: File,
-  onProgress?: (progress: UploadProgress) => void,
-): Promise<Attachment> {
+export function uploadAttachment(evidenceId: string, file: File, onProgress?: (progress: UploadProgress) => void): Promise<Attachment> {
   const form = new FormData();
   form.append('file', file);
-  return uploadWithProgress<Attachment>(`/evidence/${id(evidenceId)}/attachments`, form, onProgress);
+  return uploadWithProgress('/api/v1/evidence/{id}/attachments', { id: evidenceId }, form, onProgress);
+}
+
+function attachmentPath(evidenceId: string, attachmentId: string) {
+  return { params: { path: { id: evidenceId, attachment_id: attachmentId } } };
 }
 
 /** Remove an attachment of editable evidence; resolves to the evidence's new ETag. */
 export async function removeAttachment(evidenceId: string, attachmentId: string): Promise<string | null> {
-  const response = await requestWithMeta<undefined>(
-    `/evidence/${id(evidenceId)}/attachments/${id(attachmentId)}`,
-    { method: 'DELETE' },
-  );
+  const { response } = await answer(api.DELETE('/api/v1/evidence/{id}/attachments/{attachment_id}', attachmentPath(evidenceId, attachmentId)));
   return response.headers.get('etag');
 }
 
@@ -131,11 +107,14 @@ export async function removeAttachment(evidenceId: string, attachmentId: string)
  * then hand the browser an object URL to save.
  */
 export async function downloadAttachment(evidenceId: string, attachment: Attachment): Promise<void> {
-  const response = await requestRaw(
-    `/evidence/${id(evidenceId)}/attachments/${id(attachment.id)}`,
-    { headers: { Accept: '*/*' } },
+  const bytes = await body(
+    api.GET('/api/v1/evidence/{id}/attachments/{attachment_id}', {
+      ...attachmentPath(evidenceId, attachment.id),
+      headers: { Accept: '*/*' },
+      parseAs: 'blob',
+    }),
   );
-  const url = URL.createObjectURL(await response.blob());
+  const url = URL.createObjectURL(bytes);
   const link = document.createElement('a');
   link.href = url;
   link.download = attachment.filename;

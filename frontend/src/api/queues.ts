@@ -1,15 +1,15 @@
 /** Work queues: review (provider staff, admin), sign-off (employer, admin), caseload (everyone, scoped). */
-import { request, requestAll } from './client';
+import { api, body, fetchAll } from './client';
 import type { CaseloadItem, CaseloadQuery, Page, QueueQuery, ReviewQueueItem, SignoffQueueItem } from './types';
 
 /** 403 for employer and apprentice users. */
 export function getReviewQueue(query: QueueQuery = {}): Promise<Page<ReviewQueueItem>> {
-  return request<Page<ReviewQueueItem>>('/review-queue', { query: { ...query } });
+  return body(api.GET('/api/v1/review-queue', { params: { query } }));
 }
 
 /** 403 for provider staff and apprentices. */
 export function getSignoffQueue(query: QueueQuery = {}): Promise<Page<SignoffQueueItem>> {
-  return request<Page<SignoffQueueItem>>('/signoff-queue', { query: { ...query } });
+  return body(api.GET('/api/v1/signoff-queue', { params: { query } }));
 }
 
 /**
@@ -17,5 +17,5 @@ export function getSignoffQueue(query: QueueQuery = {}): Promise<Page<SignoffQue
  * apprentices, and the page filters and sorts it in the browser without new requests.
  */
 export function getCaseload(query: Omit<CaseloadQuery, 'limit' | 'offset'> = {}): Promise<Page<CaseloadItem>> {
-  return requestAll<CaseloadItem>('/caseload', { ...query });
+  return fetchAll((page) => body(api.GET('/api/v1/caseload', { params: { query: { ...query, ...page } } })));
 }

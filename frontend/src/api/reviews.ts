@@ -1,16 +1,14 @@
 /** Progress reviews and their signatures. */
-import { request, requestWithMeta } from './client';
+import { api, body, creating, ifMatch, versioned } from './client';
 import type { Page, PageQuery, ProgressReview, ReviewInput, SignedReview } from './types';
 
-const id = encodeURIComponent;
-
 export function listReviews(apprenticeshipId: string, query: PageQuery = {}): Promise<Page<ProgressReview>> {
-  return request<Page<ProgressReview>>(`/apprenticeships/${id(apprenticeshipId)}/reviews`, { query: { ...query } });
+  return body(api.GET('/api/v1/apprenticeships/{id}/reviews', { params: { path: { id: apprenticeshipId }, query } }));
 }
 
 /** Records a review (a draft until all three sign); the server snapshots coverage and OTJ time. */
-export function createReview(apprenticeshipId: string, body: ReviewInput): Promise<ProgressReview> {
-  return request<ProgressReview>(`/apprenticeships/${id(apprenticeshipId)}/reviews`, { method: 'POST', body });
+export function createReview(apprenticeshipId: string, review: ReviewInput): Promise<ProgressReview> {
+  return body(api.POST('/api/v1/apprenticeships/{id}/reviews', { params: creating({ id: apprenticeshipId }), body: review }));
 }
 
 /** A review plus the ETag the server sent, needed for If-Match on PATCH. */
@@ -19,29 +17,24 @@ export interface ReviewWithEtag {
   etag: string;
 }
 
-function etagOf(response: { data: ProgressReview; headers: Headers }): string {
-  return response.headers.get('etag') ?? `"${response.data.version}"`;
+async function withEtag(pending: ReturnType<typeof versioned<ProgressReview>>): Promise<ReviewWithEtag> {
+  const { data, etag } = await pending;
+  return { review: data, etag };
 }
 
-export async function getReview(reviewId: string): Promise<ReviewWithEtag> {
-  const response = await requestWithMeta<ProgressReview>(`/reviews/${id(reviewId)}`);
-  return { review: response.data, etag: etagOf(response) };
+export function getReview(reviewId: string): Promise<ReviewWithEtag> {
+  return withEtag(versioned(api.GET('/api/v1/reviews/{review_id}', { params: { path: { review_id: reviewId } } })));
 }
 
 /**
  * Rewrites a draft's fields (the snapshot stays as taken). 412 when someone changed it since it
  * was loaded, 409 once anyone has signed.
  */
-export async function updateReview(reviewId: string, etag: string, body: ReviewInput): Promise<ReviewWithEtag> {
-  const response = await requestWithMeta<ProgressReview>(`/reviews/${id(reviewId)}`, {
-    method: 'PATCH',
-    body,
-    headers: { 'If-Match': etag },
-  });
-  return { review: response.data, etag: etagOf(response) };
+export function updateReview(reviewId: string, etag: string, review: ReviewInput): Promise<ReviewWithEtag> {
+  return withEtag(versioned(api.PATCH('/api/v1/reviews/{review_id}', { params: ifMatch({ review_id: reviewId }, etag), body: review })));
 }
 
 /** Signs in the caller's own role (apprentice, employer or provider); no body. */
 export function signReview(reviewId: string): Promise<SignedReview> {
-  return request<SignedReview>(`/reviews/${id(reviewId)}/sign`, { method: 'POST' });
+  return body(api.POST('/api/v1/reviews/{review_id}/sign', { params: creating({ review_id: reviewId }) }));
 }

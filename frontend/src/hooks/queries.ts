@@ -1,4 +1,4 @@
-/** Query keys and read hooks: server state lives in React Query, never in hand-made caches. */
+/** Read hooks: server state lives in React Query, never in hand-made caches (keys and invalidation in keys.ts). */
 import { useQuery } from '@tanstack/react-query';
 import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
@@ -6,36 +6,27 @@ import { getEvidence, listAttachments, listComments, listEvidence, listRevisions
 import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
 import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getReview, listReviews } from '../api/reviews';
-import { getStandard, STANDARD_REFERENCE } from '../api/standards';
-import type { CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
+import { getStandard } from '../api/standards';
+import { keys } from './keys';
+import type { Apprenticeship, CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
 
-export const keys = {
-  standard: (ref: string) => ['standard', ref] as const,
-  apprenticeships: (q: PageQuery) => ['apprenticeships', q] as const,
-  apprenticeship: (id: string) => ['apprenticeship', id] as const,
-  coverage: (id: string) => ['coverage', id] as const,
-  signoffs: (id: string) => ['signoffs', id] as const,
-  evidenceList: (id: string, f: EvidenceFilters & PageQuery) => ['evidence-list', id, f] as const,
-  evidence: (id: string) => ['evidence', id] as const,
-  attachments: (id: string) => ['attachments', id] as const,
-  comments: (id: string) => ['comments', id] as const,
-  revisions: (id: string) => ['revisions', id] as const,
-  reviewQueue: (q: QueueQuery) => ['review-queue', q] as const,
-  signoffQueue: (q: QueueQuery) => ['signoff-queue', q] as const,
-  caseload: (sort: string, scope: ListScope) => ['caseload', sort, scope] as const,
-  otj: (id: string) => ['otj', id] as const,
-  otjSummary: (id: string) => ['otj-summary', id] as const,
-  reviews: (id: string) => ['reviews', id] as const,
-  review: (id: string) => ['review', id] as const,
-  otjQueue: (q: QueueQuery) => ['otj-queue', q] as const,
-  organisations: () => ['organisations'] as const,
-  users: (q: UserFilters) => ['users', q] as const,
-  allUsers: (role: Role) => ['users', 'all', role] as const,
-};
+export { invalidate, keys } from './keys';
 
-export function useStandard(reference: string = STANDARD_REFERENCE) {
-  // The standard changes only with a new release of the backend.
-  return useQuery({ queryKey: keys.standard(reference), queryFn: () => getStandard(reference), staleTime: Infinity });
+/**
+ * The catalogue an apprenticeship follows: its own standard and version, not always the
+ * newest. Keyed by both; until the API serves a given version it holds the newest one, and
+ * `CatalogueVersionNotice` tells the reader when that is not the apprenticeship's.
+ */
+export function useCatalogue(apprenticeship: Pick<Apprenticeship, 'standard' | 'standard_version'> | undefined) {
+  const reference = apprenticeship?.standard ?? '';
+  const version = apprenticeship?.standard_version ?? '';
+  // A catalogue changes only when a standard is imported (rare); each page load reads it anew.
+  return useQuery({ queryKey: keys.standard(reference, version), queryFn: () => getStandard(reference), enabled: apprenticeship !== undefined, staleTime: Infinity });
+}
+
+/** The newest version of a standard, for what is about the standard rather than one apprenticeship. */
+export function useNewestStandard(reference: string) {
+  return useQuery({ queryKey: keys.standard(reference, 'newest'), queryFn: () => getStandard(reference), staleTime: Infinity });
 }
 
 export function useApprenticeships(query: PageQuery = { limit: 100 }) {

@@ -1,5 +1,5 @@
 /** Small, realistic test data shaped like the API's answers. */
-import type { Coverage, DutyCoverage, KsbStatus, Standard, TokenResponse, User } from '../api/types';
+import type { Apprenticeship, Coverage, DutyCoverage, KsbStatus, Standard, TokenResponse, User } from '../api/types';
 
 const DUTY_KSBS: Record<string, string[]> = {
   D1: ['K1', 'K2', 'K3', 'K4', 'S1', 'S2', 'S3', 'S4', 'B1', 'B2'],
@@ -10,7 +10,8 @@ function dutiesOf(code: string): string[] {
   return Object.entries(DUTY_KSBS).flatMap(([duty, list]) => (list.includes(code) ? [duty] : []));
 }
 
-export function makeStandard(): Standard {
+/** ST0220 as imported; `version` names another imported version of it. */
+export function makeStandard(version = '1.1'): Standard {
   const ksbs: Standard['ksbs'] = [];
   const add = (code: string, kind: Standard['ksbs'][number]['kind'], text: string) =>
     ksbs.push({ code, kind, text, duties: dutiesOf(code) });
@@ -25,7 +26,7 @@ export function makeStandard(): Standard {
     reference: 'ST0220',
     title: 'Healthcare science associate',
     level: 4,
-    version: '1.1',
+    version,
     source: null,
     mapping: {
       status: 'provisional',
@@ -35,6 +36,31 @@ export function makeStandard(): Standard {
     },
     duties: Object.entries(DUTY_KSBS).map(([code, list]) => ({ code, text: `Duty ${code} text`, ksbs: list })),
     ksbs,
+  };
+}
+
+/** Ada's ST0220 apprenticeship (a1), on the version the fixtures' standard has unless told. */
+export function makeApprenticeship(overrides: Partial<Apprenticeship> = {}): Apprenticeship {
+  return {
+    id: 'a1',
+    apprentice_id: 'u-app',
+    apprentice: { id: 'u-app', name: 'Ada Apprentice', email: 'ada@example.nhs.uk' },
+    standard: 'ST0220',
+    standard_version: '1.1',
+    employer_id: 'o-emp',
+    provider_id: 'o-pro',
+    mentor_id: 'u-men',
+    tutor_id: 'u-tut',
+    start_date: '2025-09-01',
+    expected_end_date: '2027-08-31',
+    rpl_reduction_hours: 0,
+    version: 1,
+    created_at: '2025-09-01T09:00:00Z',
+    review_state: 'on_time',
+    unsigned_reviews: 0,
+    unsigned_overdue: false,
+    on_break: false,
+    ...overrides,
   };
 }
 

@@ -15,11 +15,11 @@ type Handler = (req: FakeRequest) => Response | Promise<Response>;
 export function mockApi(routes: Record<string, Handler>) {
   const calls: FakeRequest[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString(), 'http://localhost');
+    const request = input instanceof Request ? input : new Request(new URL(input.toString(), 'http://localhost'), init);
+    const url = new URL(request.url);
     const path = url.pathname.replace(/^\/api\/v1/, '');
-    const method = init?.method ?? 'GET';
-    const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : init?.body;
-    const req: FakeRequest = { method, path, query: url.searchParams, headers: (init?.headers ?? {}) as Record<string, string>, body };
+    const method = request.method;
+    const req: FakeRequest = { method, path, query: url.searchParams, headers: headerRecord(request.headers), body: await bodyOf(request) };
     calls.push(req);
     const handler = routes[`${method} ${path}`];
     if (!handler) return problem(404, { code: 'not_found', detail: `No fake for ${method} ${path}` });
@@ -28,6 +28,22 @@ export function mockApi(routes: Record<string, Handler>) {
   vi.stubGlobal('fetch', fetchMock);
   vi.stubGlobal('XMLHttpRequest', fakeXhr(routes, calls));
   return { calls, fetchMock };
+}
+
+/** Headers as the tests name them (`If-Match`, `Content-Type`), whatever case they were sent in. */
+function headerRecord(headers: Headers): Record<string, string> {
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    record[name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())] = value;
+  });
+  return record;
+}
+
+/** JSON bodies decoded; anything else (a CSV file) as its text; none as undefined. */
+async function bodyOf(request: Request): Promise<unknown> {
+  const text = await request.text();
+  if (text === '') return undefined;
+  return request.headers.get('content-type')?.includes('json') ? (JSON.parse(text) as unknown) : text;
 }
 
 /**

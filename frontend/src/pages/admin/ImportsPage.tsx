@@ -3,13 +3,14 @@
  * and writes nothing unless every line is good, so the page lists every bad line to fix; a
  * re-upload of the same file changes nothing.
  */
-import { useMutation } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { importApprenticeships, importUsers } from '../../api/admin';
 import type { ApprenticeshipImport, UserImport } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { PageHeading } from '../../components/PageHeading';
+import { invalidate } from '../../hooks/queries';
 import { formatDateTime } from '../../lib/format';
 
 const USERS_HEADER = 'email,name,role,organisation';
@@ -76,8 +77,9 @@ function Result({ result }: { result: UserImport | ApprenticeshipImport }) {
 
 export default function ImportsPage() {
   const admin = useUser().role === 'admin';
-  const people = useMutation({ mutationFn: importUsers });
-  const enrolments = useMutation({ mutationFn: importApprenticeships });
+  const queryClient = useQueryClient();
+  const people = useMutation({ mutationFn: importUsers, onSuccess: () => invalidate.users(queryClient) });
+  const enrolments = useMutation({ mutationFn: importApprenticeships, onSuccess: () => invalidate.apprenticeships(queryClient) });
   return (
     <>
       <ErrorSummary error={people.error ?? enrolments.error} />

@@ -5,10 +5,10 @@ import { downloadAttachment, removeAttachment, uploadAttachment } from '../../ap
 import type { Attachment } from '../../api/types';
 import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useAttachments } from '../../hooks/queries';
+import { invalidate, useAttachments } from '../../hooks/queries';
 import { formatBytes, formatDateTime } from '../../lib/format';
 
-export function Attachments({ evidenceId, canUpload }: { evidenceId: string; canUpload: boolean }) {
+export function Attachments({ evidenceId, apprenticeshipId, canUpload }: { evidenceId: string; apprenticeshipId: string; canUpload: boolean }) {
   const query = useAttachments(evidenceId);
   const queryClient = useQueryClient();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -19,7 +19,7 @@ export function Attachments({ evidenceId, canUpload }: { evidenceId: string; can
     mutationFn: (file: File) => uploadAttachment(evidenceId, file),
     onSuccess: async () => {
       if (fileInput.current) fileInput.current.value = '';
-      await queryClient.invalidateQueries({ queryKey: ['attachments', evidenceId] });
+      await invalidate.evidence(queryClient, { apprenticeshipId, evidenceId });
     },
   });
 
@@ -39,12 +39,8 @@ export function Attachments({ evidenceId, canUpload }: { evidenceId: string; can
     onMutate: () => setRemoved(null),
     onSuccess: async (attachment) => {
       setRemoved(`Removed ${attachment.filename}.`);
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['attachments', evidenceId] }),
-        // A removal makes a new version (and revision) of the evidence.
-        queryClient.invalidateQueries({ queryKey: ['evidence', evidenceId] }),
-        queryClient.invalidateQueries({ queryKey: ['revisions', evidenceId] }),
-      ]);
+      // A removal makes a new version (and revision) of the evidence.
+      await invalidate.evidence(queryClient, { apprenticeshipId, evidenceId });
     },
   });
 

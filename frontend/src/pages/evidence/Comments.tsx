@@ -5,7 +5,7 @@ import { addComment } from '../../api/evidence';
 import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useComments } from '../../hooks/queries';
+import { invalidate, useComments } from '../../hooks/queries';
 import { formatDateTime, ROLE_LABELS } from '../../lib/format';
 
 export function Comments({ evidenceId }: { evidenceId: string }) {
@@ -17,7 +17,7 @@ export function Comments({ evidenceId }: { evidenceId: string }) {
     mutationFn: () => addComment(evidenceId, body.trim()),
     onSuccess: async () => {
       setBody('');
-      await queryClient.invalidateQueries({ queryKey: ['comments', evidenceId] });
+      await invalidate.comments(queryClient, evidenceId);
     },
   });
 

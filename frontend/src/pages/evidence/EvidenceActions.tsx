@@ -6,6 +6,7 @@ import { deleteEvidence, submitEvidence, withdrawEvidence } from '../../api/evid
 import type { Evidence, Role } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
+import { invalidate, keys } from '../../hooks/queries';
 
 export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: Role }) {
   const queryClient = useQueryClient();
@@ -15,13 +16,7 @@ export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: 
   const [reason, setReason] = useState('');
   const [local, setLocal] = useState<SummaryItem[]>([]);
 
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['evidence', evidence.id] }),
-      queryClient.invalidateQueries({ queryKey: ['evidence-list'] }),
-      queryClient.invalidateQueries({ queryKey: ['coverage', evidence.apprenticeship_id] }),
-      queryClient.invalidateQueries({ queryKey: ['revisions', evidence.id] }),
-    ]);
+  const refresh = () => invalidate.evidence(queryClient, { apprenticeshipId: evidence.apprenticeship_id, evidenceId: evidence.id });
 
   const submit = useMutation({ mutationFn: () => submitEvidence(evidence.id), onSuccess: refresh });
   const withdraw = useMutation({
@@ -35,9 +30,8 @@ export function EvidenceActions({ evidence, role }: { evidence: Evidence; role: 
   const remove = useMutation({
     mutationFn: () => deleteEvidence(evidence.id),
     onSuccess: async () => {
-      queryClient.removeQueries({ queryKey: ['evidence', evidence.id] });
-      await queryClient.invalidateQueries({ queryKey: ['evidence-list'] });
-      await queryClient.invalidateQueries({ queryKey: ['coverage', evidence.apprenticeship_id] });
+      queryClient.removeQueries({ queryKey: keys.evidence(evidence.id) });
+      await invalidate.evidence(queryClient, { apprenticeshipId: evidence.apprenticeship_id });
       void navigate(`/apprenticeships/${evidence.apprenticeship_id}/evidence`);
     },
   });

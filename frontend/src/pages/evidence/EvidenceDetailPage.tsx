@@ -120,7 +120,7 @@ export default function EvidenceDetailPage() {
       </dl>
       <EvidenceActions evidence={evidence} role={user.role} />
       <Reviews reviews={evidence.reviews} />
-      <Attachments evidenceId={evidence.id} canUpload={canAttach} />
+      <Attachments evidenceId={evidence.id} apprenticeshipId={evidence.apprenticeship_id} canUpload={canAttach} />
       <Comments evidenceId={evidence.id} />
       <Revisions evidenceId={evidence.id} />
     </>

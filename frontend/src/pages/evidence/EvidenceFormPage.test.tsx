@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
 import type { Evidence } from '../../api/types';
 import { App } from '../../App';
-import { json, makeStandard, problem, tokens } from '../../test/fixtures';
+import { json, makeApprenticeship, makeStandard, problem, tokens } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 import { validateEvidence } from './validate';
@@ -39,7 +39,7 @@ async function fillForm(user: ReturnType<typeof userEvent.setup>) {
 describe('add evidence', () => {
   it('lists every missing answer in the error summary, linked to its field', async () => {
     const user = userEvent.setup();
-    const api = mockApi({ 'GET /standards/ST0220': () => json(makeStandard()) });
+    const api = mockApi({ 'GET /standards/ST0220': () => json(makeStandard()), 'GET /apprenticeships/a1': () => json(makeApprenticeship()) });
     renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
     await user.click(await screen.findByRole('button', { name: 'Save as draft' }));
     const summary = screen.getByRole('alert');
@@ -58,6 +58,7 @@ describe('add evidence', () => {
     const user = userEvent.setup();
     const api = mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => json(created, 201),
       'POST /evidence/e9/submit': () => json({ ...created, status: 'submitted' }),
       'GET /evidence/e9': () => json({ ...created, status: 'submitted' }, 200, { etag: '"v2"' }),
@@ -84,6 +85,7 @@ describe('add evidence', () => {
     const user = userEvent.setup();
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () =>
         // The server's answer, as ksbfolio sends it.
         problem(422, {
@@ -122,6 +124,7 @@ describe('add evidence with files in one step', () => {
     const user = userEvent.setup();
     const api = mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => json(created, 201),
       'POST /evidence/e9/attachments': () => json(attachment('qc-record.png'), 201),
       'POST /evidence/e9/submit': () => json({ ...created, status: 'submitted' }),
@@ -151,6 +154,7 @@ describe('add evidence with files in one step', () => {
     let creates = 0;
     const api = mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => {
         creates += 1;
         return json(created, 201);
@@ -195,6 +199,7 @@ describe('edit evidence', () => {
     const user = userEvent.setup();
     const api = mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'GET /evidence/e9': () =>
         json({ ...created, status: 'changes_requested', feedback: 'Add the QC lot number.' }, 200, { etag: '"v3"' }),
       'PATCH /evidence/e9': () => problem(412, { code: 'precondition_failed', detail: 'Stale.' }),

@@ -13,12 +13,13 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { createEvidence, removeAttachment, submitEvidence, updateEvidence, uploadAttachment } from '../../api/evidence';
 import { EVIDENCE_KINDS, type Attachment, type EvidenceInput } from '../../api/types';
+import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, Textarea, TextInput } from '../../components/Fields';
 import { KsbPicker } from '../../components/KsbPicker';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/QueryState';
-import { useAttachments, useEvidence, useStandard } from '../../hooks/queries';
+import { invalidate, useApprenticeship, useAttachments, useCatalogue, useEvidence } from '../../hooks/queries';
 import { KIND_LABELS } from '../../lib/format';
 import { FileQueue, queue, queuedId, type QueuedFile } from './FileQueue';
 import { EVIDENCE_FIELD_IDS, EVIDENCE_FIELD_LABELS, todayIso, validateEvidence, type EvidenceDraft } from './validate';
@@ -50,6 +51,7 @@ export default function EvidenceFormPage() {
     <EvidenceForm
       title="Add evidence"
       backTo={`/apprenticeships/${apprenticeshipId ?? ''}`}
+      apprenticeshipId={apprenticeshipId ?? ''}
       initial={EMPTY}
       resubmit={false}
       target={null}
@@ -82,6 +84,7 @@ function EditEvidence({ evidenceId }: { evidenceId: string }) {
             key={`${evidence.id}-${String(reloads)}`}
             title="Edit evidence"
             backTo={`/evidence/${evidence.id}`}
+            apprenticeshipId={evidence.apprenticeship_id}
             initial={{
               title: evidence.title,
               description: evidence.description,
@@ -105,7 +108,7 @@ function EditEvidence({ evidenceId }: { evidenceId: string }) {
 
 interface Target {
   id: string;
-  etag: string | null;
+  etag: string;
 }
 
 interface Outcome {
@@ -122,6 +125,7 @@ function plural(n: number, one: string, many: string): string {
 function EvidenceForm({
   title,
   backTo,
+  apprenticeshipId,
   initial,
   resubmit,
   feedback,
@@ -131,6 +135,8 @@ function EvidenceForm({
 }: {
   title: string;
   backTo: string;
+  /** whose portfolio: its catalogue is the one offered, its lists and figures change */
+  apprenticeshipId: string;
   initial: EvidenceDraft;
   resubmit: boolean;
   feedback?: string;
@@ -139,7 +145,8 @@ function EvidenceForm({
   target: Target | null;
   create: (input: EvidenceInput) => Promise<{ id: string; version: number }>;
 }) {
-  const standard = useStandard();
+  const apprenticeship = useApprenticeship(apprenticeshipId);
+  const standard = useCatalogue(apprenticeship.data);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<EvidenceDraft>(initial);
@@ -194,12 +201,7 @@ function EvidenceForm({
     },
     onSuccess: async (result) => {
       const { id, submitted, attached, failed } = result;
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['evidence', id] }),
-        queryClient.invalidateQueries({ queryKey: ['attachments', id] }),
-        queryClient.invalidateQueries({ queryKey: ['evidence-list'] }),
-        queryClient.invalidateQueries({ queryKey: ['coverage'] }),
-      ]);
+      await invalidate.evidence(queryClient, { apprenticeshipId, evidenceId: id });
       if (failed.length > 0) {
         // The attached ones are listed with the evidence's files now.
         setFiles((all) => all.filter((f) => f.state !== 'attached'));
@@ -215,7 +217,7 @@ function EvidenceForm({
       // Never leave the user on a form whose save already happened: a second click would
       // create a duplicate. Show the saved evidence and why the submit failed.
       if (error instanceof SavedButNotSubmitted) {
-        void queryClient.invalidateQueries({ queryKey: ['evidence-list'] });
+        void invalidate.evidence(queryClient, { apprenticeshipId, evidenceId: error.id });
         const detail = error.failure instanceof ApiError ? error.failure.detail : 'Try again.';
         void navigate(`/evidence/${error.id}`, {
           state: { message: `Saved as a draft but not submitted: ${detail}` },
@@ -234,7 +236,8 @@ function EvidenceForm({
     onMutate: () => setRemoved(null),
     onSuccess: async (attachment) => {
       setRemoved(`Removed ${attachment.filename}.`);
-      await queryClient.invalidateQueries({ queryKey: ['attachments', target?.id ?? ''] });
+      // A removal makes a new version (and revision) of the evidence.
+      await invalidate.evidence(queryClient, { apprenticeshipId, evidenceId: target?.id });
     },
   });
 
@@ -265,8 +268,9 @@ function EvidenceForm({
   const message = (field: keyof EvidenceInput) =>
     local[field] ?? fieldError(server, field);
 
-  if (standard.error) return <ErrorState error={standard.error} retry={() => void standard.refetch()} />;
-  if (!standard.data) return <Loading label="Loading the standard" />;
+  const failed = apprenticeship.error ?? standard.error;
+  if (failed) return <ErrorState error={failed} retry={() => void Promise.all([apprenticeship.refetch(), standard.refetch()])} />;
+  if (!apprenticeship.data || !standard.data) return <Loading label="Loading the standard" />;
 
   return (
     <>
@@ -344,6 +348,7 @@ function EvidenceForm({
           onChange={(e) => setDraft({ ...draft, occurred_on: e.target.value })}
           error={message('occurred_on')}
         />
+        <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
         <KsbPicker
           id={EVIDENCE_FIELD_IDS.ksbs ?? 'evidence-ksbs'}
           standard={standard.data}

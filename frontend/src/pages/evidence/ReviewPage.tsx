@@ -11,13 +11,14 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { reviewEvidence } from '../../api/evidence';
 import { getReviewQueue } from '../../api/queues';
 import type { ListScope, ReviewDecision } from '../../api/types';
+import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading } from '../../components/QueryState';
 import { EvidenceStatusTag } from '../../components/Tags';
 import { WhoseWork } from '../../components/WhoseWork';
-import { useApprenticeship, useEvidence, useStandard } from '../../hooks/queries';
+import { invalidate, useApprenticeship, useCatalogue, useEvidence } from '../../hooks/queries';
 import { formatDate, KIND_LABELS, nameOf } from '../../lib/format';
 import { Flash } from '../queues/Flash';
 import { queueLink, reviewLink } from '../queues/reviewLinks';
@@ -46,7 +47,7 @@ function ReviewPage({ evidenceId }: { evidenceId: string }) {
   const at = Math.max(0, Number.parseInt(params.get('at') ?? '0', 10) || 0);
   const query = useEvidence(evidenceId);
   const apprenticeship = useApprenticeship(query.data?.evidence.apprenticeship_id ?? '', query.data !== undefined);
-  const standard = useStandard();
+  const standard = useCatalogue(apprenticeship.data);
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [decision, setDecision] = useState<ReviewDecision | ''>('');
@@ -56,13 +57,8 @@ function ReviewPage({ evidenceId }: { evidenceId: string }) {
   const review = useMutation({
     mutationFn: (d: ReviewDecision) => reviewEvidence(evidenceId, d, feedback.trim()),
     onSuccess: async (_result, d) => {
-      await Promise.all([
-        queryClient.invalidateQueries({ queryKey: ['evidence', evidenceId] }),
-        queryClient.invalidateQueries({ queryKey: ['review-queue'] }),
-        queryClient.invalidateQueries({ queryKey: ['evidence-list'] }),
-        queryClient.invalidateQueries({ queryKey: ['coverage'] }),
-        queryClient.invalidateQueries({ queryKey: ['caseload'] }),
-      ]);
+      const apprenticeshipId = query.data?.evidence.apprenticeship_id;
+      if (apprenticeshipId !== undefined) await invalidate.evidence(queryClient, { apprenticeshipId, evidenceId });
       const title = query.data?.evidence.title ?? 'The evidence';
       const who = nameOf(apprenticeship.data?.apprentice, 'the apprentice');
       const done = d === 'accepted' ? `Accepted “${title}” for ${who}.` : `Sent “${title}” back to ${who} with your feedback.`;
@@ -118,6 +114,7 @@ function ReviewPage({ evidenceId }: { evidenceId: string }) {
       )}
       <PageHeading title={`Review: ${evidence.title}`} caption={nameOf(apprenticeship.data.apprentice)} />
       <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
+      <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
       <p>
         <EvidenceStatusTag status={evidence.status} /> {KIND_LABELS[evidence.kind]}, {formatDate(evidence.occurred_on)}
       </p>
@@ -135,7 +132,7 @@ function ReviewPage({ evidenceId }: { evidenceId: string }) {
           </div>
         ))}
       </dl>
-      <Attachments evidenceId={evidence.id} canUpload={false} />
+      <Attachments evidenceId={evidence.id} apprenticeshipId={evidence.apprenticeship_id} canUpload={false} />
       <Reviews reviews={evidence.reviews} />
       {evidence.status !== 'submitted' ? (
         <EmptyState>This evidence is not waiting for review.</EmptyState>

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { reviewOtj } from '../../api/otj';
 import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
 import { TextInput } from '../../components/Fields';
-import { keys } from '../../hooks/queries';
+import { invalidate } from '../../hooks/queries';
 import { formatDate } from '../../lib/format';
 import { formatMinutes } from '../../lib/otj';
 
@@ -27,11 +27,7 @@ export function OtjDecision({ entry, apprenticeshipId, what, onDone }: Props) {
     mutationFn: (decision: 'approved' | 'rejected') =>
       reviewOtj(entry.id, decision === 'rejected' ? { decision, reason } : { decision }),
     onSuccess: async (_, decision) => {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: keys.otj(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: keys.otjSummary(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: ['otj-queue'] }),
-      ]);
+      await invalidate.otj(client, apprenticeshipId);
       onDone?.(decision);
     },
   });

@@ -10,29 +10,25 @@
 import { Link, useParams } from 'react-router';
 import type { Evidence } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
+import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { PageHeading } from '../../components/PageHeading';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { WhoseWork } from '../../components/WhoseWork';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { EmptyState, ErrorState, Loading } from '../../components/QueryState';
 import { EvidenceStatusTag, KsbStatusTag } from '../../components/Tags';
-import { useApprenticeship, useCoverage, useEvidenceList, useSignoffs, useStandard } from '../../hooks/queries';
+import { useApprenticeship, useCoverage, useEvidenceList, useSignoffs, useCatalogue } from '../../hooks/queries';
 import { formatDate, KSB_KIND_LABELS, kindLabel, nameOf } from '../../lib/format';
 import { dutiesOf } from '../../lib/ksbSearch';
 import { SignoffPanel } from './SignoffPanel';
 
 function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; caption: string; showStatus: boolean }) {
   return (
-    <ResponsiveTable caption={caption}>
-      <ResponsiveHead>
-        <ColumnHeader>Title</ColumnHeader>
-        <ColumnHeader>Type</ColumnHeader>
-        <ColumnHeader>Date</ColumnHeader>
-        {showStatus && <ColumnHeader>Status</ColumnHeader>}
-      </ResponsiveHead>
-      <tbody className="nhsuk-table__body">
+    <Table responsive caption={caption}>
+      <Head columns={['Title', 'Type', 'Date', showStatus && 'Status']} />
+      <Body>
         {items.map((e) => (
-          <ResponsiveRow key={e.id}>
+          <Row key={e.id}>
             <RowHeader heading="Title">
               <Link to={`/evidence/${e.id}`}>{e.title}</Link>
             </RowHeader>
@@ -43,21 +39,21 @@ function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; capt
                 <EvidenceStatusTag status={e.status} />
               </Cell>
             )}
-          </ResponsiveRow>
+          </Row>
         ))}
-      </tbody>
-    </ResponsiveTable>
+      </Body>
+    </Table>
   );
 }
 
 export default function KsbPage() {
   const { apprenticeshipId = '', code = '' } = useParams();
   const user = useUser();
-  const standard = useStandard();
+  const apprenticeship = useApprenticeship(apprenticeshipId);
+  const standard = useCatalogue(apprenticeship.data);
   const coverage = useCoverage(apprenticeshipId);
   const evidence = useEvidenceList(apprenticeshipId, { ksb: code, limit: 100 });
   const signoffs = useSignoffs(apprenticeshipId);
-  const apprenticeship = useApprenticeship(apprenticeshipId);
 
   const ksb = standard.data?.ksbs.find((k) => k.code === code);
   const failed = standard.error ?? coverage.error ?? evidence.error ?? signoffs.error ?? apprenticeship.error;
@@ -79,6 +75,7 @@ export default function KsbPage() {
     body = (
       <>
         <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
+        <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
         <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">Statement</h2>
         <p className="nhsuk-body-l" data-testid="ksb-statement">{ksb.text}</p>
         <p>

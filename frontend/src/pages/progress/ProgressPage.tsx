@@ -5,12 +5,13 @@
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
+import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { DutyBars } from '../../components/DutyBars';
 import { KsbGrid } from '../../components/KsbGrid';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { ErrorState, Loading } from '../../components/QueryState';
-import { useApprenticeship, useCoverage, useStandard } from '../../hooks/queries';
+import { useApprenticeship, useCoverage, useCatalogue } from '../../hooks/queries';
 import { elapsedPercent } from '../../lib/caseload';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { nameOf } from '../../lib/format';
@@ -21,7 +22,7 @@ export default function ProgressPage() {
   const user = useUser();
   const apprenticeship = useApprenticeship(apprenticeshipId);
   const coverage = useCoverage(apprenticeshipId);
-  const standard = useStandard();
+  const standard = useCatalogue(apprenticeship.data);
   const own = user.role === 'apprentice';
   const today = useMemo(() => new Date(), []);
   const title = own ? 'My progress' : `Portfolio: ${nameOf(apprenticeship.data?.apprentice, 'apprentice')}`;
@@ -68,6 +69,7 @@ export default function ProgressPage() {
               to: apprenticeship.data.expected_end_date,
             }}
           />
+          <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
           <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
         </>
       )}

@@ -9,6 +9,7 @@ import type { Signoff } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Confirmation } from '../../components/Confirmation';
 import { Textarea } from '../../components/Fields';
+import { invalidate } from '../../hooks/queries';
 import { formatDateTime } from '../../lib/format';
 
 export function SignoffPanel({
@@ -32,13 +33,7 @@ export function SignoffPanel({
   const [local, setLocal] = useState<SummaryItem[]>([]);
   const [done, setDone] = useState<string | null>(null);
 
-  const refresh = () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: ['signoffs', apprenticeshipId] }),
-      queryClient.invalidateQueries({ queryKey: ['coverage', apprenticeshipId] }),
-      queryClient.invalidateQueries({ queryKey: ['signoff-queue'] }),
-      queryClient.invalidateQueries({ queryKey: ['caseload'] }),
-    ]);
+  const refresh = () => invalidate.signoffs(queryClient, apprenticeshipId);
 
   const signOff = useMutation({
     mutationFn: () => createSignoff(apprenticeshipId, { ksb: code, comment: comment.trim() }),

@@ -10,14 +10,15 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import type { CaseloadItem, ListScope } from '../../api/types';
+import { STANDARD_REFERENCE } from '../../api/standards';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, ColumnHeader, Head, Row, RowHeader, Table } from '../../components/Table';
 import { ReviewFilters, ReviewStanding } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { useCaseload, useStandard } from '../../hooks/queries';
+import { useCaseload, useNewestStandard } from '../../hooks/queries';
 import {
   elapsedPercent,
   evidencedPercent,
@@ -103,7 +104,7 @@ function PlanKey() {
 export default function CaseloadPage() {
   const [scope, setScope] = useState<ListScope>('mine');
   const query = useCaseload('progress', scope);
-  const standard = useStandard();
+  const standard = useNewestStandard(STANDARD_REFERENCE);
   const [filter, setFilter] = useState<{ behindPlan: boolean; inactive: boolean; name: string; lifecycle: Lifecycle | '' }>({ behindPlan: false, inactive: false, name: '', lifecycle: '' });
   const [sort, setSort] = useState<{ key: CaseloadSortKey; direction: SortDirection }>({ key: 'progress', direction: 'ascending' });
   const [measure, setMeasure] = useState<Measure>('percent_signed_off');
@@ -173,36 +174,36 @@ export default function CaseloadPage() {
               {rows.length === 0 ? (
                 <EmptyState>No apprentices match these filters.</EmptyState>
               ) : (
-                <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="caseload-caption">
-                  <ResponsiveTable
-                    className="app-table--compact"
-                    testId="caseload"
-                    captionId="caseload-caption"
-                    caption={`Caseload: plan, flags, and per-duty ${measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}`}
-                  >
-                    <ResponsiveHead>
-                      <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
-                      <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
-                      <ColumnHeader>Flags</ColumnHeader>
-                      <ColumnHeader>Progress reviews</ColumnHeader>
-                      <ColumnHeader>Evidenced</ColumnHeader>
-                      <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
-                      <ColumnHeader>Time elapsed</ColumnHeader>
-                      {dutyCodes.map((code) => (
-                        <ColumnHeader numeric key={code}>
-                          {code}
-                        </ColumnHeader>
-                      ))}
-                      <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
-                      <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
-                    </ResponsiveHead>
-                    <tbody className="nhsuk-table__body">
-                      {rows.map((item) => (
-                        <CaseloadRow key={item.apprenticeship_id} item={item} dutyCodes={dutyCodes} measure={measure} today={today} />
-                      ))}
-                    </tbody>
-                  </ResponsiveTable>
-                </div>
+                <Table
+                  responsive
+                  scroll
+                  className="app-table--compact"
+                  testId="caseload"
+                  captionId="caseload-caption"
+                  caption={`Caseload: plan, flags, and per-duty ${measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}`}
+                >
+                  <Head>
+                    <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
+                    <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
+                    <ColumnHeader>Flags</ColumnHeader>
+                    <ColumnHeader>Progress reviews</ColumnHeader>
+                    <ColumnHeader>Evidenced</ColumnHeader>
+                    <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
+                    <ColumnHeader>Time elapsed</ColumnHeader>
+                    {dutyCodes.map((code) => (
+                    <ColumnHeader numeric key={code}>
+                      {code}
+                    </ColumnHeader>
+                    ))}
+                    <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
+                    <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
+                  </Head>
+                  <Body>
+                    {rows.map((item) => (
+                      <CaseloadRow key={item.apprenticeship_id} item={item} dutyCodes={dutyCodes} measure={measure} today={today} />
+                    ))}
+                  </Body>
+                </Table>
               )}
             </>
           );
@@ -248,7 +249,7 @@ function Flags({ item, today }: { item: CaseloadItem; today: Date }) {
 
 function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; dutyCodes: string[]; measure: Measure; today: Date }) {
   return (
-    <ResponsiveRow data-apprenticeship={item.apprenticeship_id}>
+    <Row data-apprenticeship={item.apprenticeship_id}>
       <RowHeader heading="Apprentice">
         <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
       </RowHeader>
@@ -277,6 +278,6 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
         <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
         <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>
       </Cell>
-    </ResponsiveRow>
+    </Row>
   );
 }

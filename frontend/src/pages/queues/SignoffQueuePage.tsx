@@ -9,7 +9,7 @@ import type { ListScope, SignoffQueueItem } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, ColumnHeader, Head, Row, RowHeader, Table } from '../../components/Table';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { useSignoffQueue } from '../../hooks/queries';
@@ -29,18 +29,18 @@ function ApprenticeGroup({ item, canSignOff }: { item: SignoffQueueItem; canSign
       <p className="nhsuk-body-s">
         {count} KSB{count === 1 ? '' : 's'} waiting. <Link to={`/apprenticeships/${item.apprenticeship_id}`}>See {name}’s portfolio</Link>
       </p>
-      <ResponsiveTable caption={<span className="nhsuk-u-visually-hidden">KSBs waiting for sign-off for {name}</span>}>
-        <ResponsiveHead>
+      <Table responsive caption={<span className="nhsuk-u-visually-hidden">KSBs waiting for sign-off for {name}</span>}>
+        <Head>
           <ColumnHeader>KSB</ColumnHeader>
           <ColumnHeader>Statement</ColumnHeader>
           <ColumnHeader>Accepted evidence</ColumnHeader>
           <ColumnHeader>
-            <span className="nhsuk-u-visually-hidden">Action</span>
+          <span className="nhsuk-u-visually-hidden">Action</span>
           </ColumnHeader>
-        </ResponsiveHead>
-        <tbody className="nhsuk-table__body">
+        </Head>
+        <Body>
           {item.waiting.map((ksb) => (
-            <ResponsiveRow key={ksb.code} data-ksb={ksb.code}>
+            <Row key={ksb.code} data-ksb={ksb.code}>
               <RowHeader heading="KSB">{ksb.code}</RowHeader>
               <Cell heading="Statement">{ksb.text}</Cell>
               <Cell heading="Accepted evidence">
@@ -66,10 +66,10 @@ function ApprenticeGroup({ item, canSignOff }: { item: SignoffQueueItem; canSign
                   <span className="nhsuk-u-visually-hidden">for {name}</span>
                 </Link>
               </Cell>
-            </ResponsiveRow>
+            </Row>
           ))}
-        </tbody>
-      </ResponsiveTable>
+        </Body>
+      </Table>
     </section>
   );
 }

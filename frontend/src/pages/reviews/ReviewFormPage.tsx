@@ -14,7 +14,7 @@ import { ErrorSummary, fieldError, type SummaryItem } from '../../components/Err
 import { Textarea, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, ErrorState, Loading, QueryView } from '../../components/QueryState';
-import { keys, useCoverage, useOtjSummary, useReview, useReviews } from '../../hooks/queries';
+import { invalidate, useCoverage, useOtjSummary, useReview, useReviews } from '../../hooks/queries';
 import { formatDate } from '../../lib/format';
 import { draftFromReview, previousActionsText, toReviewInput, validateReview, type ReviewDraft } from '../../lib/reviews';
 import { actionIds, ADD_ACTION_ID, NextActions } from './NextActions';
@@ -175,12 +175,7 @@ function ReviewForm({
   const mutation = useMutation({
     mutationFn: save,
     onSuccess: async () => {
-      await Promise.all([
-        client.invalidateQueries({ queryKey: keys.reviews(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: keys.apprenticeship(apprenticeshipId) }),
-        client.invalidateQueries({ queryKey: ['caseload'] }),
-        client.invalidateQueries({ queryKey: ['review'] }),
-      ]);
+      await invalidate.reviews(client, apprenticeshipId);
       void navigate(reviewsPath, { state: { message: saved } });
     },
   });

@@ -11,7 +11,7 @@ import { useUser } from '../../auth/AuthContext';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { keys, useReviews } from '../../hooks/queries';
+import { invalidate, useReviews } from '../../hooks/queries';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { PARTY_LABELS } from '../../lib/reviews';
 import { Flash } from '../queues/Flash';
@@ -42,7 +42,7 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
   const role = signingRole(useUser().role);
   const sign = useMutation({
     mutationFn: () => signReview(review.id),
-    onSuccess: () => client.invalidateQueries({ queryKey: keys.reviews(apprenticeshipId) }),
+    onSuccess: () => invalidate.reviews(client, apprenticeshipId),
   });
   const live = review.signatures.filter((s) => s.voided_at === null || s.voided_at === undefined);
   const signedByMe = role !== null && live.some((s) => s.role === role);

@@ -1,0 +1,88 @@
+import { QueryClient, type QueryKey } from '@tanstack/react-query';
+import { describe, expect, it } from 'vitest';
+import { invalidate, keys } from './keys';
+
+/** A cache holding one fresh answer for each key, as pages leave it. */
+function cacheWith(queryKeys: QueryKey[]): QueryClient {
+  const client = new QueryClient();
+  for (const key of queryKeys) client.setQueryData(key, { cached: true });
+  return client;
+}
+
+function staleOnes(client: QueryClient, queryKeys: QueryKey[]): QueryKey[] {
+  return queryKeys.filter((key) => client.getQueryState(key)?.isInvalidated === true);
+}
+
+const caseload = keys.caseload('progress', 'mine');
+const caseloadOrganisation = keys.caseload('-progress', 'organisation');
+const reviewQueue = keys.reviewQueue({ scope: 'mine', limit: 25, offset: 0 });
+const signoffQueue = keys.signoffQueue({ scope: 'organisation' });
+const otjQueue = keys.otjQueue({});
+
+describe('invalidate.evidence', () => {
+  it('leaves neither the caseload nor any queue stale after an evidence change', async () => {
+    const touched = [
+      keys.evidence('e1'),
+      keys.revisions('e1'),
+      keys.attachments('e1'),
+      keys.evidenceList('a1', { status: 'submitted', limit: 25 }),
+      keys.evidenceList('a1', {}),
+      keys.coverage('a1'),
+      reviewQueue,
+      signoffQueue,
+      caseload,
+      caseloadOrganisation,
+    ];
+    const untouched = [keys.evidence('e2'), keys.comments('e1'), keys.coverage('a2'), keys.users({}), keys.otj('a1'), otjQueue];
+    const client = cacheWith([...touched, ...untouched]);
+    await invalidate.evidence(client, { apprenticeshipId: 'a1', evidenceId: 'e1' });
+    expect(staleOnes(client, touched)).toEqual(touched);
+    expect(staleOnes(client, untouched)).toEqual([]);
+  });
+
+  it('marks the lists, coverage, queues and caseload when the evidence itself is gone', async () => {
+    const touched = [keys.evidenceList('a1', {}), keys.coverage('a1'), reviewQueue, signoffQueue, caseload];
+    const client = cacheWith([...touched, keys.evidence('e1')]);
+    await invalidate.evidence(client, { apprenticeshipId: 'a1' });
+    expect(staleOnes(client, touched)).toEqual(touched);
+  });
+});
+
+describe('the other resources', () => {
+  it('a sign-off marks the sign-offs, coverage, the sign-off queue and the caseload', async () => {
+    const touched = [keys.signoffs('a1'), keys.coverage('a1'), signoffQueue, caseload];
+    const client = cacheWith([...touched, reviewQueue, keys.signoffs('a2')]);
+    await invalidate.signoffs(client, 'a1');
+    expect(staleOnes(client, [...touched, reviewQueue, keys.signoffs('a2')])).toEqual(touched);
+  });
+
+  it('off-the-job time marks the entries, the summary, the queue and the caseload', async () => {
+    const touched = [keys.otj('a1'), keys.otjSummary('a1'), otjQueue, caseload];
+    const client = cacheWith([...touched, keys.coverage('a1')]);
+    await invalidate.otj(client, 'a1');
+    expect(staleOnes(client, [...touched, keys.coverage('a1')])).toEqual(touched);
+  });
+
+  it('a progress review marks the reviews, open reviews, the apprenticeship and the caseload', async () => {
+    const touched = [keys.reviews('a1'), keys.review('r1'), keys.apprenticeship('a1'), caseload];
+    const client = cacheWith([...touched, keys.apprenticeship('a2')]);
+    await invalidate.reviews(client, 'a1');
+    expect(staleOnes(client, [...touched, keys.apprenticeship('a2')])).toEqual(touched);
+  });
+
+  it('a comment marks only its thread', async () => {
+    const client = cacheWith([keys.comments('e1'), keys.evidence('e1'), caseload]);
+    await invalidate.comments(client, 'e1');
+    expect(staleOnes(client, [keys.comments('e1'), keys.evidence('e1'), caseload])).toEqual([keys.comments('e1')]);
+  });
+
+  it('users, organisations and enrolments mark every list and picker of theirs', async () => {
+    const users = [keys.users({ q: 'ada' }), keys.allUsers('apprentice')];
+    const enrolments = [keys.apprenticeships({ limit: 100 }), caseload];
+    const client = cacheWith([...users, ...enrolments, keys.organisations()]);
+    await invalidate.users(client);
+    await invalidate.organisations(client);
+    await invalidate.apprenticeships(client);
+    expect(staleOnes(client, [...users, ...enrolments, keys.organisations()])).toEqual([...users, ...enrolments, keys.organisations()]);
+  });
+});
