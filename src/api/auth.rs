@@ -53,6 +53,9 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: UserResponse,
+    /// Signing in with a link from an e-mail: the page of this application the link opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 fn bad_credentials() -> AppError {
@@ -170,7 +173,7 @@ pub async fn login(
 }
 
 /// The token answer, with the refresh token in the body or in the cookie.
-fn respond(carrier: Carrier, mut tokens: TokenResponse) -> AppResult<HttpResponse> {
+pub(crate) fn respond(carrier: Carrier, mut tokens: TokenResponse) -> AppResult<HttpResponse> {
     match (carrier, tokens.refresh_token.take()) {
         (Carrier::Cookie, Some(refresh_token)) => {
             let mut response = HttpResponse::Ok().json(tokens);
@@ -184,7 +187,7 @@ fn respond(carrier: Carrier, mut tokens: TokenResponse) -> AppResult<HttpRespons
     }
 }
 
-async fn issue_tokens(
+pub(crate) async fn issue_tokens(
     state: &AppState,
     conn: &mut diesel_async::AsyncPgConnection,
     user: &users::User,
@@ -201,6 +204,7 @@ async fn issue_tokens(
         expires_in: ACCESS_TOKEN_SECONDS,
         refresh_token: Some(refresh_token),
         user: UserResponse::from(user.clone()),
+        next: None,
     })
 }
 

@@ -16,6 +16,7 @@ pub mod idempotency;
 pub mod if_match;
 pub mod imports;
 pub mod middleware;
+pub mod notifications;
 pub mod organisations;
 pub mod otj;
 pub mod pagination;
@@ -25,6 +26,7 @@ pub mod queues;
 pub mod refresh_cookie;
 pub mod reviews;
 pub mod security_headers;
+pub mod sign_in_links;
 pub mod sign_in_throttle;
 pub mod signoffs;
 pub mod standards;
@@ -58,6 +60,10 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(auth::me)
         .service(passwords::change_password)
         .service(passwords::redeem_password_link)
+        .service(sign_in_links::request_sign_in_link)
+        .service(sign_in_links::redeem_sign_in_link)
+        .service(notifications::get_notifications)
+        .service(notifications::put_notifications)
         .service(organisations::create_organisation)
         .service(organisations::list_organisations)
         .service(users::create_user)
@@ -111,6 +117,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(queues::signoff_queue)
         .service(queues::get_caseload)
         .service(audit::list_audit)
+        .service(notifications::list_outbox)
         .service(openapi::openapi_document);
 }
 

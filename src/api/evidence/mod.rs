@@ -26,6 +26,7 @@ use crate::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::notifications;
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PersonName {
@@ -306,7 +307,7 @@ pub async fn after_change(
     );
     // Pipelined: the revision, the kept statuses and the audit row in as few round trips as
     // the statuses need.
-    futures_util::try_join!(
+    let (_, evidenced, _) = futures_util::try_join!(
         db_evidence::add_revision(conn, row, codes, auth.actor.user_id),
         ksb_statuses::apply(
             conn,
@@ -319,5 +320,8 @@ pub async fn after_change(
         ),
         audit::record(conn, entry),
     )?;
+    let ready = ids.iter().zip(codes).filter(|(id, _)| evidenced.contains(id));
+    let ready: Vec<String> = ready.map(|(_, code)| code.clone()).collect();
+    notifications::ksbs_evidenced(conn, auth.actor.user_id, apprenticeship, &ready).await?;
     Ok(())
 }

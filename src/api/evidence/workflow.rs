@@ -21,6 +21,7 @@ use crate::db::evidence_activity;
 use crate::domain::evidence::{Action, Decision, EvidenceStatus, transition};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
+use crate::notifications;
 use crate::state::AppState;
 
 fn conflict(e: crate::domain::evidence::NotAllowed) -> AppError {
@@ -87,6 +88,7 @@ async fn apply(
                 step.summary,
             )
             .await?;
+            notifications::evidence_moved(conn, auth.actor.user_id, apprenticeship, &updated, step.to).await?;
             Ok::<_, AppError>(updated)
         })
         .await?;

@@ -25,6 +25,7 @@ use crate::db::{apprenticeships, audit, users};
 use crate::domain::policy;
 use crate::domain::review::{self, ReviewParty, ReviewStatus, SignatureFact};
 use crate::error::{AppError, AppResult, unique_violation};
+use crate::notifications;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -191,6 +192,7 @@ pub async fn reopen_review(
             ),
         )
         .await?;
+        notifications::review_to_sign(conn, auth.actor.user_id, &apprenticeship, row.id, row.held_on, ReviewParty::ALL).await?;
         Ok::<_, AppError>(())
     })
     .await?;
