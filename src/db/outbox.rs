@@ -106,20 +106,28 @@ pub struct Claimed {
     pub apprentice_name: Option<String>,
 }
 
-/// The oldest due immediate message nobody else holds, locked for this transaction. A second
-/// worker skips it, so each message is sent by one worker.
-pub async fn claim_due(conn: &mut AsyncPgConnection) -> QueryResult<Option<Claimed>> {
+/// Takes the oldest due immediate message nobody else holds: under `FOR UPDATE SKIP LOCKED`
+/// (a second worker skips it meanwhile) its next attempt moves `lease_secs` ahead, so once this
+/// transaction commits no other worker finds it due while this one sends it. A worker that dies
+/// mid-send leaves it to be tried again when the lease runs out.
+pub async fn claim_due(conn: &mut AsyncPgConnection, lease_secs: f64) -> QueryResult<Option<Claimed>> {
     diesel::sql_query(
-        "SELECT o.id, o.kind, o.payload, o.attempts, u.id AS recipient_id, \
+        "WITH due AS ( \
+             SELECT id FROM outbox \
+             WHERE status = 'pending' AND delivery = 'immediate' AND next_attempt_at <= now() \
+             ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
+         leased AS ( \
+             UPDATE outbox o SET next_attempt_at = now() + $1 * interval '1 second' FROM due \
+             WHERE o.id = due.id \
+             RETURNING o.id, o.kind, o.payload, o.attempts, o.recipient_id) \
+         SELECT l.id, l.kind, l.payload, l.attempts, u.id AS recipient_id, \
                 u.email AS recipient_email, u.name AS recipient_name, \
                 u.active AS recipient_active, a.name AS apprentice_name \
-         FROM (SELECT id FROM outbox \
-               WHERE status = 'pending' AND delivery = 'immediate' AND next_attempt_at <= now() \
-               ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) due \
-         JOIN outbox o ON o.id = due.id \
-         JOIN users u ON u.id = o.recipient_id \
-         LEFT JOIN users a ON a.id = (o.payload->>'apprentice_id')::uuid",
+         FROM leased l \
+         JOIN users u ON u.id = l.recipient_id \
+         LEFT JOIN users a ON a.id = (l.payload->>'apprentice_id')::uuid",
     )
+    .bind::<diesel::sql_types::Double, _>(lease_secs)
     .get_result(conn)
     .await
     .optional()
@@ -208,15 +216,24 @@ pub async fn make_digests(conn: &mut AsyncPgConnection, day: NaiveDate) -> Query
              INSERT INTO outbox (recipient_id, kind, delivery, digest_day) \
              SELECT recipient_id, $2, 'immediate', $1 FROM waiting \
              ON CONFLICT (recipient_id, digest_day) WHERE digest_day IS NOT NULL DO NOTHING \
-             RETURNING id, recipient_id) \
-         UPDATE outbox o SET status = 'digested', digest_id = made.id FROM made \
-         WHERE o.recipient_id = made.recipient_id AND o.status = 'pending' \
-           AND o.delivery = 'daily_digest'",
+             RETURNING id, recipient_id), \
+         filed AS ( \
+             UPDATE outbox o SET status = 'digested', digest_id = made.id FROM made \
+             WHERE o.recipient_id = made.recipient_id AND o.status = 'pending' \
+               AND o.delivery = 'daily_digest') \
+         SELECT count(*) AS n FROM made",
     )
     .bind::<Date, _>(day)
     .bind::<Text, _>(Kind::Digest.as_str())
-    .execute(conn)
+    .get_result::<Made>(conn)
     .await
+    .map(|made| usize::try_from(made.n).unwrap_or(0))
+}
+
+#[derive(QueryableByName)]
+struct Made {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
 }
 
 /// A person's delivery choice, if they made one.

@@ -115,3 +115,11 @@ pub async fn spend(conn: &mut AsyncPgConnection, token_hash: &str) -> QueryResul
         purpose,
     }))
 }
+
+/// Removes links whose e-mail could not be sent: nobody has them.
+pub async fn discard(conn: &mut AsyncPgConnection, token_hashes: &[String]) -> QueryResult<()> {
+    diesel::delete(sign_in_links::table.filter(sign_in_links::token_hash.eq_any(token_hashes)))
+        .execute(conn)
+        .await
+        .map(drop)
+}

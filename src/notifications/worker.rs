@@ -1,9 +1,11 @@
-//! The delivery worker of every server process: a few tasks, each claiming one due message at a
-//! time (`db::outbox::claim_due`, `FOR UPDATE SKIP LOCKED`), making the sign-in links it
-//! carries, handing it to the mail server and marking it sent, all in one transaction. A failed
-//! attempt is tried again after a doubling wait; the eighth failure marks it `failed` for the
-//! administrators. On shutdown each task finishes the message in hand (or, if the process dies,
-//! the transaction ends and the row is free again), then stops.
+//! The delivery worker of every server process: a few tasks, each taking one due message at a
+//! time. Claiming it (`db::outbox::claim_due`: `FOR UPDATE SKIP LOCKED`, then a lease that keeps
+//! other workers off it) and making the sign-in links it carries commit together, so a person who
+//! opens the e-mail at once finds their link; then it goes to the mail server, holding no
+//! connection, and is marked sent. A failed attempt removes its links and is tried again after a
+//! doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
+//! task finishes the message in hand, then stops; a process that dies mid-send leaves the message
+//! to be tried again when its lease runs out (sent at least once, never lost).
 
 use std::sync::Arc;
 
@@ -85,71 +87,87 @@ async fn deliver_until_stopped(delivery: Arc<Delivery>, mut stop: watch::Receive
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-enum Attempt {
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-    #[error("{0}")]
-    NotSent(String),
+/// How long a claimed message is left to its worker: well past the SMTP timeout.
+const LEASE_SECS: f64 = 300.0;
+
+enum Claim {
+    /// Nothing to send (skipped for a deactivated recipient, or of a kind this version does not
+    /// know).
+    Settled,
+    Send {
+        id: i64,
+        attempts: i32,
+        message: Outgoing,
+    },
 }
 
 /// Claims and sends one due message. `Ok(false)`: nothing was due.
 pub async fn deliver_one(delivery: &Delivery) -> anyhow::Result<bool> {
+    let mut made = Vec::new();
     let mut conn = delivery.pool.get().await?;
-    let handled = conn
+    let claim = conn
         .transaction(async |conn| {
-            let Some(claimed) = outbox::claim_due(conn).await? else {
-                return Ok::<_, diesel::result::Error>(false);
+            let Some(claimed) = outbox::claim_due(conn, LEASE_SECS).await? else {
+                return Ok::<_, diesel::result::Error>(None);
             };
             if !claimed.recipient_active {
                 outbox::mark_skipped(conn, claimed.id).await?;
-                return Ok(true);
+                return Ok(Some(Claim::Settled));
             }
-            // The links are made in a savepoint: kept only if the message went out.
-            let sent = conn
-                .transaction(async |conn| {
-                    let message = compose(conn, delivery, &claimed).await?;
-                    delivery
-                        .mailer
-                        .send(&message)
-                        .await
-                        .map_err(|e| Attempt::NotSent(e.0))
-                })
-                .await;
-            match sent {
-                Ok(()) => outbox::mark_sent(conn, claimed.id).await?,
-                Err(Attempt::Db(error)) => return Err(error),
-                Err(Attempt::NotSent(error)) => {
-                    let attempts = claimed.attempts + 1;
-                    let retry_at = retry_after(attempts, delivery.settings.retry_base)
-                        .and_then(|wait| chrono::Duration::from_std(wait).ok())
-                        .map(|wait| Utc::now() + wait);
-                    tracing::warn!(
-                        outbox_id = claimed.id,
-                        attempts,
-                        gave_up = retry_at.is_none(),
-                        %error,
-                        "e-mail not sent"
-                    );
-                    outbox::mark_attempt_failed(conn, claimed.id, retry_at, &error).await?;
-                }
-            }
-            Ok(true)
+            let Ok(kind) = Kind::from_stored(&claimed.kind) else {
+                outbox::mark_attempt_failed(conn, claimed.id, None, "unknown message kind").await?;
+                return Ok(Some(Claim::Settled));
+            };
+            let message = compose(conn, delivery, (kind, &claimed), &mut made).await?;
+            Ok(Some(Claim::Send {
+                id: claimed.id,
+                attempts: claimed.attempts,
+                message,
+            }))
         })
         .await?;
-    Ok(handled)
+    drop(conn);
+    let Some(Claim::Send {
+        id,
+        attempts,
+        message,
+    }) = claim
+    else {
+        return Ok(claim.is_some());
+    };
+    let sent = delivery.mailer.send(&message).await;
+    let mut conn = delivery.pool.get().await?;
+    match sent {
+        Ok(()) => outbox::mark_sent(&mut conn, id).await?,
+        Err(error) => {
+            sign_in_links::discard(&mut conn, &made).await?;
+            let attempts = attempts + 1;
+            let retry_at = retry_after(attempts, delivery.settings.retry_base)
+                .and_then(|wait| chrono::Duration::from_std(wait).ok())
+                .map(|wait| Utc::now() + wait);
+            tracing::warn!(
+                outbox_id = id,
+                attempts,
+                gave_up = retry_at.is_none(),
+                error = %error.0,
+                "e-mail not sent"
+            );
+            outbox::mark_attempt_failed(&mut conn, id, retry_at, &error.0).await?;
+        }
+    }
+    Ok(true)
 }
 
 /// A new single-use link for the recipient: `/sign-in/link?token=…&next=…`.
 async fn link(
     conn: &mut AsyncPgConnection,
     delivery: &Delivery,
-    user_id: uuid::Uuid,
-    purpose: Purpose,
-    target: &str,
+    made: &mut Vec<String>,
+    (user_id, purpose, target): (uuid::Uuid, Purpose, &str),
 ) -> diesel::QueryResult<String> {
     let (token, hash) = tokens::new_refresh_token();
     sign_in_links::create(conn, user_id, &hash, purpose, target).await?;
+    made.push(hash);
     let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
     Ok(format!(
         "{}/sign-in/link?token={token}&next={next}",
@@ -166,13 +184,13 @@ fn target_of(payload: &serde_json::Value) -> &str {
         .unwrap_or("/")
 }
 
+/// The message's words, and its links (their hashes are added to `made`).
 async fn compose(
     conn: &mut AsyncPgConnection,
     delivery: &Delivery,
-    claimed: &Claimed,
-) -> Result<Outgoing, Attempt> {
-    let kind = Kind::from_stored(&claimed.kind)
-        .map_err(|e| Attempt::NotSent(format!("unknown message kind: {e}")))?;
+    (kind, claimed): (Kind, &Claimed),
+    made: &mut Vec<String>,
+) -> diesel::QueryResult<Outgoing> {
     let user = claimed.recipient_id;
     let name = &claimed.recipient_name;
     let Rendered {
@@ -181,7 +199,7 @@ async fn compose(
         html,
     } = match kind {
         Kind::SignInLink => {
-            let url = link(conn, delivery, user, Purpose::Request, "/").await?;
+            let url = link(conn, delivery, made, (user, Purpose::Request, "/")).await?;
             render::sign_in(name, &url)
         }
         Kind::Digest => {
@@ -196,7 +214,7 @@ async fn compose(
                     kind,
                     payload: &row.payload,
                     apprentice_name: row.apprentice_name.as_deref(),
-                    link: link(conn, delivery, user, Purpose::Notification, target).await?,
+                    link: link(conn, delivery, made, (user, Purpose::Notification, target)).await?,
                 });
             }
             render::digest(name, &items)
@@ -207,7 +225,7 @@ async fn compose(
                 kind,
                 payload: &claimed.payload,
                 apprentice_name: claimed.apprentice_name.as_deref(),
-                link: link(conn, delivery, user, Purpose::Notification, target).await?,
+                link: link(conn, delivery, made, (user, Purpose::Notification, target)).await?,
             };
             render::single(name, &item)
         }

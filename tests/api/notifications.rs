@@ -120,7 +120,7 @@ async fn a_new_or_reopened_review_asks_each_party_who_has_not_signed_and_a_rejec
 
     let review_id = id(&created);
     for token in [&a.apprentice.token, &a.mentor.token, &a.tutor.token] {
-        assert_eq!(sign(&app, token, &review_id).await.0, 200);
+        assert_eq!(sign(&app, token, &review_id).await.0, 201);
     }
     let (status, _) = crate::helpers::portfolio::act(
         &app,
@@ -258,13 +258,15 @@ async fn a_daily_digest_lists_everything_new_in_one_message_once_a_day() {
     assert_eq!(digests, 0);
     let after_seven = morning + chrono::Duration::hours(2);
     let (_, digests) = schedule::run_once(&mut conn, after_seven, 7).await.expect("job");
-    assert_eq!(digests, 1);
+    // Both mentors: each also hears, in the same digest, that the review is overdue by then.
+    assert_eq!(digests, 2);
     let digest = smtp.wait_for_to(&a.mentor.email, 1).await;
     assert_eq!(digest.len(), 1);
-    assert!(digest[0].subject.contains("daily summary (2 new)"), "{}", digest[0].subject);
+    assert!(digest[0].subject.contains("daily summary (3 new)"), "{}", digest[0].subject);
+    assert!(digest[0].text.contains("is overdue"));
     assert!(digest[0].text.contains("K1 of Apprentice A"), "{}", digest[0].text);
     assert!(digest[0].text.contains("S3 of Apprentice A"));
-    assert_eq!(digest[0].text.matches("/sign-in/link?token=").count(), 2);
+    assert_eq!(digest[0].text.matches("/sign-in/link?token=").count(), 3);
 
     // Something new the same day waits for tomorrow's digest.
     accepted(&app, &a.apprentice.token, &a.tutor.token, &a.apprenticeship, &["B1"]).await;

@@ -38,7 +38,7 @@ async fn a_sign_in_link_signs_in_once_and_the_session_records_the_link_method() 
     assert!(message.html.contains("Sign in"));
 
     let response = redeem(&app, &message.token()).await;
-    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.status().as_u16(), 200, "{}", message.text);
     let tokens: Value = response.json().await.expect("json");
     assert_eq!(tokens["token_type"], "Bearer");
     assert_eq!(tokens["user"]["email"], mentor.email.as_str());

@@ -38,6 +38,7 @@ pub fn mail_settings(settings: &mut Settings, smtp_url: &str) {
     settings.mail.worker = true;
     settings.mail.smtp_url = Some(smtp_url.to_string());
     settings.mail.poll = std::time::Duration::from_millis(20);
+    settings.mail.concurrency = 2;
     settings.mail.retry_base = std::time::Duration::from_millis(100);
     settings.mail.schedule_every = None;
 }
