@@ -110,7 +110,10 @@ pub struct Claimed {
 /// (a second worker skips it meanwhile) its next attempt moves `lease_secs` ahead, so once this
 /// transaction commits no other worker finds it due while this one sends it. A worker that dies
 /// mid-send leaves it to be tried again when the lease runs out.
-pub async fn claim_due(conn: &mut AsyncPgConnection, lease_secs: f64) -> QueryResult<Option<Claimed>> {
+pub async fn claim_due(
+    conn: &mut AsyncPgConnection,
+    lease_secs: f64,
+) -> QueryResult<Option<Claimed>> {
     diesel::sql_query(
         "WITH due AS ( \
              SELECT id FROM outbox \
@@ -237,7 +240,10 @@ struct Made {
 }
 
 /// A person's delivery choice, if they made one.
-pub async fn preference(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Option<String>> {
+pub async fn preference(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+) -> QueryResult<Option<String>> {
     notification_preferences::table
         .find(user_id)
         .select(notification_preferences::delivery)

@@ -44,10 +44,12 @@ pub async fn create(
     target: &str,
 ) -> QueryResult<DateTime<Utc>> {
     if purpose == Purpose::Request {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended('sign-in link ' || $1, 0))")
-            .bind::<diesel::sql_types::Text, _>(user_id.to_string())
-            .execute(conn)
-            .await?;
+        diesel::sql_query(
+            "SELECT pg_advisory_xact_lock(hashtextextended('sign-in link ' || $1, 0))",
+        )
+        .bind::<diesel::sql_types::Text, _>(user_id.to_string())
+        .execute(conn)
+        .await?;
         diesel::update(
             sign_in_links::table
                 .filter(sign_in_links::user_id.eq(user_id))

@@ -146,13 +146,22 @@ mod tests {
     #[test]
     fn the_digest_hour_is_london_time_in_summer_and_winter() {
         // 06:30 UTC in July is 07:30 in London (BST): the 7 o'clock digest is due.
-        let summer = Utc.with_ymd_and_hms(2026, 7, 1, 6, 30, 0).single().expect("time");
+        let summer = Utc
+            .with_ymd_and_hms(2026, 7, 1, 6, 30, 0)
+            .single()
+            .expect("time");
         assert_eq!(digest_day(summer, 7), Some(day("2026-07-01")));
         // 06:30 UTC in January is 06:30 in London (GMT): not yet.
-        let winter = Utc.with_ymd_and_hms(2026, 1, 5, 6, 30, 0).single().expect("time");
+        let winter = Utc
+            .with_ymd_and_hms(2026, 1, 5, 6, 30, 0)
+            .single()
+            .expect("time");
         assert_eq!(digest_day(winter, 7), None);
         // 23:30 UTC on 31 July is already 1 August in London.
-        let late = Utc.with_ymd_and_hms(2026, 7, 31, 23, 30, 0).single().expect("time");
+        let late = Utc
+            .with_ymd_and_hms(2026, 7, 31, 23, 30, 0)
+            .single()
+            .expect("time");
         assert_eq!(london_day(late), day("2026-08-01"));
     }
 

@@ -86,11 +86,11 @@ impl Mailer {
             ))
             .map_err(|e| SendError(format!("the message cannot be built: {e}")))?;
         match self {
-            Self::Smtp { transport, .. } => transport
-                .send(email)
-                .await
-                .map(drop)
-                .map_err(|e| SendError(format!("the mail server refused or did not answer: {e}"))),
+            Self::Smtp { transport, .. } => {
+                transport.send(email).await.map(drop).map_err(|e| {
+                    SendError(format!("the mail server refused or did not answer: {e}"))
+                })
+            }
             Self::Files { dir, .. } => {
                 let path = write_file(dir, &email.formatted())
                     .await

@@ -92,7 +92,11 @@ async fn tell(
     payload: serde_json::Value,
 ) -> QueryResult<()> {
     let people = People::from(apprenticeship);
-    outbox::enqueue(conn, &messages(actor, people, recipients, kind, path, payload)).await
+    outbox::enqueue(
+        conn,
+        &messages(actor, people, recipients, kind, path, payload),
+    )
+    .await
 }
 
 /// Evidence moved to `to`: submitted → the tutor; sent back or accepted → the apprentice.
@@ -122,7 +126,16 @@ pub async fn evidence_moved(
         _ => return Ok(()),
     };
     let payload = json!({ "evidence_id": evidence.id, "title": evidence.title });
-    tell(conn, actor, apprenticeship, &[recipient], kind, path, payload).await
+    tell(
+        conn,
+        actor,
+        apprenticeship,
+        &[recipient],
+        kind,
+        path,
+        payload,
+    )
+    .await
 }
 
 /// KSBs became `evidenced`: the mentor may sign them off.
@@ -139,7 +152,16 @@ pub async fn ksbs_evidenced(
     };
     let payload = json!({ "codes": codes });
     let mentor = [apprenticeship.mentor_id];
-    tell(conn, actor, apprenticeship, &mentor, Kind::KsbEvidenced, path, payload).await
+    tell(
+        conn,
+        actor,
+        apprenticeship,
+        &mentor,
+        Kind::KsbEvidenced,
+        path,
+        payload,
+    )
+    .await
 }
 
 /// A review was recorded or reopened: each party in `unsigned` is asked to sign it.
@@ -155,7 +177,16 @@ pub async fn review_to_sign(
     let recipients: Vec<Uuid> = unsigned.iter().map(|party| people.signer(*party)).collect();
     let path = format!("/apprenticeships/{}/reviews", apprenticeship.id);
     let payload = json!({ "review_id": review_id, "held_on": held_on });
-    tell(conn, actor, apprenticeship, &recipients, Kind::ReviewToSign, path, payload).await
+    tell(
+        conn,
+        actor,
+        apprenticeship,
+        &recipients,
+        Kind::ReviewToSign,
+        path,
+        payload,
+    )
+    .await
 }
 
 /// An off-the-job training entry was reviewed: a rejected one goes back to the apprentice.
@@ -175,7 +206,16 @@ pub async fn otj_reviewed(
         "reason": entry.rejection_reason,
     });
     let apprentice = [apprenticeship.apprentice_id];
-    tell(conn, actor, apprenticeship, &apprentice, Kind::OtjRejected, path, payload).await
+    tell(
+        conn,
+        actor,
+        apprenticeship,
+        &apprentice,
+        Kind::OtjRejected,
+        path,
+        payload,
+    )
+    .await
 }
 
 /// A review deadline reached a reminder threshold: the apprentice, mentor and tutor are told.

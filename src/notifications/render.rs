@@ -214,7 +214,11 @@ pub fn digest(recipient_name: &str, items: &[Item<'_>]) -> Rendered {
         text,
         html: html_page(
             &greeting,
-            &format!("<p>{}</p>{list}<p>{}</p>", escape(&intro), escape(SINGLE_USE)),
+            &format!(
+                "<p>{}</p>{list}<p>{}</p>",
+                escape(&intro),
+                escape(SINGLE_USE)
+            ),
         ),
     }
 }
@@ -235,11 +239,19 @@ mod tests {
         let message = single("Tom \"T\" Tutor", &item);
         assert!(!message.html.contains("<script>"));
         assert!(!message.html.contains("<b>Lee"));
-        assert!(message.html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
+        assert!(
+            message
+                .html
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more")
+        );
         assert!(message.html.contains("Tom &quot;T&quot; Tutor"));
         assert!(message.html.contains("token=a&amp;next=%2F"));
         assert!(message.text.contains("<script>alert('x')</script> & more"));
-        assert!(message.text.contains("https://example.test/sign-in/link?token=a&next=%2F"));
+        assert!(
+            message
+                .text
+                .contains("https://example.test/sign-in/link?token=a&next=%2F")
+        );
         assert!(message.subject.starts_with("ksbfolio: "));
     }
 
@@ -264,7 +276,9 @@ mod tests {
         let message = digest("Meg", &items);
         assert_eq!(message.subject, "ksbfolio: your daily summary (2 new)");
         assert!(message.text.contains("K1, S2 of Ann is ready to sign off."));
-        assert!(message.text.contains("https://x.test/1") && message.text.contains("https://x.test/2"));
+        assert!(
+            message.text.contains("https://x.test/1") && message.text.contains("https://x.test/2")
+        );
         assert!(message.html.contains("held on 2026-11-30"));
     }
 }

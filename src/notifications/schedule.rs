@@ -5,8 +5,8 @@
 //! one digest per person per day) make a second run write nothing.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::{ExpressionMethods, QueryableByName};
 use diesel::sql_types::{Date, Int4};
+use diesel::{ExpressionMethods, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
@@ -105,7 +105,10 @@ async fn reminders(conn: &mut AsyncPgConnection, today: NaiveDate) -> diesel::Qu
     let written: Vec<(Uuid, String)> = diesel::insert_into(review_reminders::table)
         .values(&rows)
         .on_conflict_do_nothing()
-        .returning((review_reminders::apprenticeship_id, review_reminders::threshold))
+        .returning((
+            review_reminders::apprenticeship_id,
+            review_reminders::threshold,
+        ))
         .get_results(conn)
         .await?;
     let messages: Vec<outbox::NewMessage> = wanted

@@ -17,9 +17,9 @@ use tokio::task::JoinHandle;
 use super::render::{self, Item, Rendered};
 use crate::auth::tokens;
 use crate::config::MailSettings;
+use crate::db::DbPool;
 use crate::db::outbox::{self, Claimed};
 use crate::db::sign_in_links::{self, Purpose};
-use crate::db::DbPool;
 use crate::domain::notifications::{Kind, retry_after};
 use crate::mail::{Mailer, Outgoing};
 

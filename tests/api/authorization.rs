@@ -826,7 +826,11 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
 async fn anyone_may_ask_for_a_sign_in_link_with_or_without_a_token() {
     let app = spawn_app().await;
     let w = World::build(&app).await;
-    let mut tokens: Vec<Option<&str>> = w.people().iter().map(|(_, p)| Some(p.token.as_str())).collect();
+    let mut tokens: Vec<Option<&str>> = w
+        .people()
+        .iter()
+        .map(|(_, p)| Some(p.token.as_str()))
+        .collect();
     tokens.push(None);
     for (n, token) in tokens.into_iter().enumerate() {
         let mut request = app

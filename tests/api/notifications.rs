@@ -49,7 +49,14 @@ async fn submitted_evidence_emails_the_tutor_a_link_that_opens_its_review_page()
     let app = spawn_mail_app(&smtp.url()).await;
     let w = World::build(&app).await;
     let a = &w.a;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Centrifuge <QC> & calibration", &["K1"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Centrifuge <QC> & calibration",
+        &["K1"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
 
     let messages = smtp.wait_for(1).await;
@@ -57,26 +64,52 @@ async fn submitted_evidence_emails_the_tutor_a_link_that_opens_its_review_page()
     assert_eq!(smtp.messages().len(), 1, "only the tutor is told");
     let message = &messages[0];
     assert_eq!(message.to, a.tutor.email);
-    assert!(message.subject.starts_with("ksbfolio: "), "{}", message.subject);
+    assert!(
+        message.subject.starts_with("ksbfolio: "),
+        "{}",
+        message.subject
+    );
     assert!(message.subject.contains("Centrifuge <QC> & calibration"));
     assert!(message.text.contains("ksbfolio"));
-    assert!(message.html.contains("Centrifuge &lt;QC&gt; &amp; calibration"));
+    assert!(
+        message
+            .html
+            .contains("Centrifuge &lt;QC&gt; &amp; calibration")
+    );
     assert!(!message.html.contains("<QC>"));
     assert_eq!(message.next(), format!("/evidence/{evidence}/review"));
     let link = message.link("http").expect("link");
-    assert!(link.starts_with(&format!("{}/sign-in/link?token=", app.address)), "{link}");
+    assert!(
+        link.starts_with(&format!("{}/sign-in/link?token=", app.address)),
+        "{link}"
+    );
 }
 
 #[tokio::test]
-async fn changes_requested_and_accepted_email_the_apprentice_and_an_evidenced_ksb_tells_the_mentor() {
+async fn changes_requested_and_accepted_email_the_apprentice_and_an_evidenced_ksb_tells_the_mentor()
+{
     let smtp = SmtpServer::start().await;
     let app = spawn_mail_app(&smtp.url()).await;
     let w = World::build(&app).await;
     let a = &w.a;
     set_delivery(&app, &a.mentor.token, "immediate").await;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Audit", &["K1", "S2"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Audit",
+        &["K1", "S2"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
-    let sent_back = review(&app, &a.tutor.token, &evidence, "changes_requested", "Add the dates.").await;
+    let sent_back = review(
+        &app,
+        &a.tutor.token,
+        &evidence,
+        "changes_requested",
+        "Add the dates.",
+    )
+    .await;
     assert_eq!(sent_back.0, 200);
     smtp.wait_for(2).await;
     let to_apprentice = smtp.to(&a.apprentice.email);
@@ -85,23 +118,37 @@ async fn changes_requested_and_accepted_email_the_apprentice_and_an_evidenced_ks
     assert_eq!(to_apprentice[0].next(), format!("/evidence/{evidence}"));
 
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
-    assert_eq!(review(&app, &a.tutor.token, &evidence, "accepted", "").await.0, 200);
+    assert_eq!(
+        review(&app, &a.tutor.token, &evidence, "accepted", "")
+            .await
+            .0,
+        200
+    );
     smtp.wait_for(5).await;
     settle().await;
     assert_eq!(smtp.to(&a.tutor.email).len(), 2, "two submissions");
     let to_apprentice = smtp.to(&a.apprentice.email);
     assert_eq!(to_apprentice.len(), 2);
-    assert!(to_apprentice.iter().any(|m| m.subject.contains("was accepted")));
+    assert!(
+        to_apprentice
+            .iter()
+            .any(|m| m.subject.contains("was accepted"))
+    );
     let to_mentor = smtp.to(&a.mentor.email);
     assert_eq!(to_mentor.len(), 1, "{to_mentor:?}");
-    assert!(to_mentor[0].subject.contains("K1, S2"), "{}", to_mentor[0].subject);
+    assert!(
+        to_mentor[0].subject.contains("K1, S2"),
+        "{}",
+        to_mentor[0].subject
+    );
     assert!(to_mentor[0].subject.contains("ready to sign off"));
     assert_eq!(to_mentor[0].next(), "/signoff-queue");
     assert_eq!(smtp.messages().len(), 5, "nobody on side B hears anything");
 }
 
 #[tokio::test]
-async fn a_new_or_reopened_review_asks_each_party_who_has_not_signed_and_a_rejected_otj_entry_tells_the_apprentice() {
+async fn a_new_or_reopened_review_asks_each_party_who_has_not_signed_and_a_rejected_otj_entry_tells_the_apprentice()
+ {
     let smtp = SmtpServer::start().await;
     let app = spawn_mail_app(&smtp.url()).await;
     let w = World::build(&app).await;
@@ -116,7 +163,10 @@ async fn a_new_or_reopened_review_asks_each_party_who_has_not_signed_and_a_rejec
     assert_eq!(smtp.to(&a.tutor.email).len(), 0, "the tutor recorded it");
     let asked = &smtp.to(&a.mentor.email)[0];
     assert!(asked.subject.contains("waits for your signature"));
-    assert_eq!(asked.next(), format!("/apprenticeships/{}/reviews", a.apprenticeship));
+    assert_eq!(
+        asked.next(),
+        format!("/apprenticeships/{}/reviews", a.apprenticeship)
+    );
 
     let review_id = id(&created);
     for token in [&a.apprentice.token, &a.mentor.token, &a.tutor.token] {
@@ -134,17 +184,37 @@ async fn a_new_or_reopened_review_asks_each_party_who_has_not_signed_and_a_rejec
     assert_eq!(smtp.to(&a.apprentice.email).len(), 2);
     assert_eq!(smtp.to(&a.mentor.email).len(), 2);
 
-    let (status, entry) = log_otj(&app, &a.apprentice.token, &a.apprenticeship, "2026-02-02", 60).await;
+    let (status, entry) = log_otj(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "2026-02-02",
+        60,
+    )
+    .await;
     assert_eq!(status, 201, "{entry}");
-    let (status, _) = review_otj(&app, &a.tutor.token, &id(&entry), "rejected", Some("Wrong day")).await;
+    let (status, _) = review_otj(
+        &app,
+        &a.tutor.token,
+        &id(&entry),
+        "rejected",
+        Some("Wrong day"),
+    )
+    .await;
     assert_eq!(status, 200);
     smtp.wait_for(5).await;
     settle().await;
     let to_apprentice = smtp.to(&a.apprentice.email);
-    let rejected: Vec<_> = to_apprentice.iter().filter(|m| m.subject.contains("rejected")).collect();
+    let rejected: Vec<_> = to_apprentice
+        .iter()
+        .filter(|m| m.subject.contains("rejected"))
+        .collect();
     assert_eq!(rejected.len(), 1);
     assert!(rejected[0].text.contains("Wrong day"));
-    assert_eq!(rejected[0].next(), format!("/apprenticeships/{}/otj", a.apprenticeship));
+    assert_eq!(
+        rejected[0].next(),
+        format!("/apprenticeships/{}/otj", a.apprenticeship)
+    );
     assert_eq!(smtp.messages().len(), 5);
 }
 
@@ -158,7 +228,8 @@ async fn review_reminders_go_to_the_apprentice_mentor_and_tutor_once_per_thresho
         set_delivery(&app, &person.token, "immediate").await;
     }
     set_delivery(&app, &w.b.mentor.token, "off").await;
-    let details = crate::helpers::reviews::apprenticeship(&app, &a.tutor.token, &a.apprenticeship).await;
+    let details =
+        crate::helpers::reviews::apprenticeship(&app, &a.tutor.token, &a.apprenticeship).await;
     let due: NaiveDate = details["next_review_due_by"]
         .as_str()
         .expect("a deadline")
@@ -172,13 +243,21 @@ async fn review_reminders_go_to_the_apprentice_mentor_and_tutor_once_per_thresho
     let (written, _) = schedule::run_once(&mut conn, soon, 25).await.expect("job");
     assert!(written >= 1);
     let again = schedule::run_once(&mut conn, soon, 25).await.expect("job");
-    assert_eq!(again, (0, 0), "a second run, on this node or another, writes nothing");
+    assert_eq!(
+        again,
+        (0, 0),
+        "a second run, on this node or another, writes nothing"
+    );
     smtp.wait_for(3).await;
     settle().await;
     for person in [&a.apprentice, &a.mentor, &a.tutor] {
         let mine = smtp.to(&person.email);
         assert_eq!(mine.len(), 1, "{}", person.email);
-        assert!(mine[0].subject.contains(&format!("is due by {due}")), "{}", mine[0].subject);
+        assert!(
+            mine[0].subject.contains(&format!("is due by {due}")),
+            "{}",
+            mine[0].subject
+        );
     }
     assert!(smtp.to(&w.b.mentor.email).is_empty(), "mail off");
 
@@ -213,9 +292,15 @@ async fn notification_settings_default_by_role_and_off_sends_nothing() {
         }
     };
     let mentor = get(a.mentor.token.clone()).await;
-    assert_eq!(mentor, json!({ "delivery": "daily_digest", "default": "daily_digest", "chosen": false }));
+    assert_eq!(
+        mentor,
+        json!({ "delivery": "daily_digest", "default": "daily_digest", "chosen": false })
+    );
     let tutor = get(a.tutor.token.clone()).await;
-    assert_eq!(tutor, json!({ "delivery": "immediate", "default": "immediate", "chosen": false }));
+    assert_eq!(
+        tutor,
+        json!({ "delivery": "immediate", "default": "immediate", "chosen": false })
+    );
 
     let response = app
         .as_user(&a.tutor.token, Method::PUT, "/api/v1/me/notifications")
@@ -231,7 +316,14 @@ async fn notification_settings_default_by_role_and_off_sends_nothing() {
         get(a.tutor.token.clone()).await,
         json!({ "delivery": "off", "default": "immediate", "chosen": true })
     );
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Quiet", &["K1"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Quiet",
+        &["K1"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
     settle().await;
     assert!(smtp.messages().is_empty());
@@ -246,40 +338,81 @@ async fn a_daily_digest_lists_everything_new_in_one_message_once_a_day() {
     let w = World::build(&app).await;
     let a = &w.a;
     // The mentor's default: a daily digest.
-    accepted(&app, &a.apprentice.token, &a.tutor.token, &a.apprenticeship, &["K1"]).await;
-    accepted(&app, &a.apprentice.token, &a.tutor.token, &a.apprenticeship, &["S3"]).await;
+    accepted(
+        &app,
+        &a.apprentice.token,
+        &a.tutor.token,
+        &a.apprenticeship,
+        &["K1"],
+    )
+    .await;
+    accepted(
+        &app,
+        &a.apprentice.token,
+        &a.tutor.token,
+        &a.apprenticeship,
+        &["S3"],
+    )
+    .await;
     settle().await;
     assert!(smtp.to(&a.mentor.email).is_empty(), "waits for the digest");
     let mut conn = app.db.connect().await;
-    let morning = Utc.with_ymd_and_hms(2027, 1, 4, 6, 0, 0).single().expect("time");
+    let morning = Utc
+        .with_ymd_and_hms(2027, 1, 4, 6, 0, 0)
+        .single()
+        .expect("time");
 
     // Before the digest hour (7, London): nothing.
-    let (_, digests) = schedule::run_once(&mut conn, morning, 7).await.expect("job");
+    let (_, digests) = schedule::run_once(&mut conn, morning, 7)
+        .await
+        .expect("job");
     assert_eq!(digests, 0);
     let after_seven = morning + chrono::Duration::hours(2);
-    let (_, digests) = schedule::run_once(&mut conn, after_seven, 7).await.expect("job");
+    let (_, digests) = schedule::run_once(&mut conn, after_seven, 7)
+        .await
+        .expect("job");
     // Both mentors: each also hears, in the same digest, that the review is overdue by then.
     assert_eq!(digests, 2);
     let digest = smtp.wait_for_to(&a.mentor.email, 1).await;
     assert_eq!(digest.len(), 1);
-    assert!(digest[0].subject.contains("daily summary (3 new)"), "{}", digest[0].subject);
+    assert!(
+        digest[0].subject.contains("daily summary (3 new)"),
+        "{}",
+        digest[0].subject
+    );
     assert!(digest[0].text.contains("is overdue"));
-    assert!(digest[0].text.contains("K1 of Apprentice A"), "{}", digest[0].text);
+    assert!(
+        digest[0].text.contains("K1 of Apprentice A"),
+        "{}",
+        digest[0].text
+    );
     assert!(digest[0].text.contains("S3 of Apprentice A"));
     assert_eq!(digest[0].text.matches("/sign-in/link?token=").count(), 3);
 
     // Something new the same day waits for tomorrow's digest.
-    accepted(&app, &a.apprentice.token, &a.tutor.token, &a.apprenticeship, &["B1"]).await;
+    accepted(
+        &app,
+        &a.apprentice.token,
+        &a.tutor.token,
+        &a.apprenticeship,
+        &["B1"],
+    )
+    .await;
     let (_, digests) = schedule::run_once(&mut conn, after_seven + chrono::Duration::hours(3), 7)
         .await
         .expect("job");
     assert_eq!(digests, 0, "once a day");
     let tomorrow = after_seven + chrono::Duration::days(1);
-    let (_, digests) = schedule::run_once(&mut conn, tomorrow, 7).await.expect("job");
+    let (_, digests) = schedule::run_once(&mut conn, tomorrow, 7)
+        .await
+        .expect("job");
     assert_eq!(digests, 1);
     let mine = smtp.wait_for_to(&a.mentor.email, 2).await;
     assert_eq!(mine.len(), 2);
-    assert!(mine.iter().any(|m| m.subject.contains("(1 new)") && m.text.contains("B1 of")));
+    assert!(
+        mine.iter()
+            .any(|m| m.subject.contains("(1 new)") && m.text.contains("B1 of"))
+    );
 }
 
 fn message(recipient: uuid::Uuid, n: usize) -> NewMessage {
@@ -292,7 +425,11 @@ fn message(recipient: uuid::Uuid, n: usize) -> NewMessage {
 
 async fn user_id(app: &TestApp, email: &str) -> uuid::Uuid {
     let login = app.login(email, crate::helpers::world::PASSWORD).await;
-    login["user"]["id"].as_str().expect("id").parse().expect("uuid")
+    login["user"]["id"]
+        .as_str()
+        .expect("id")
+        .parse()
+        .expect("uuid")
 }
 
 #[tokio::test]
@@ -330,17 +467,31 @@ async fn a_message_is_retried_after_the_mail_server_was_down() {
     let app = spawn_mail_app(&format!("smtp://127.0.0.1:{port}")).await;
     let w = World::build(&app).await;
     let a = &w.a;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Late", &["K1"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Late",
+        &["K1"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
     // Wait for a failed attempt to be recorded.
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         let rows = outbox_rows(&app, &w.admin.token, "?status=pending").await;
         if rows["items"][0]["attempts"].as_i64().unwrap_or(0) >= 1 {
-            assert!(rows["items"][0]["last_error"].as_str().is_some_and(|e| !e.is_empty()));
+            assert!(
+                rows["items"][0]["last_error"]
+                    .as_str()
+                    .is_some_and(|e| !e.is_empty())
+            );
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "no failed attempt: {rows}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no failed attempt: {rows}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let smtp = SmtpServer::start_on(port).await;
@@ -362,7 +513,14 @@ async fn after_eight_failed_attempts_a_message_is_failed_and_listed_for_administ
     .await;
     let w = World::build(&app).await;
     let a = &w.a;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Never", &["K1"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Never",
+        &["K1"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let failed = loop {
@@ -396,10 +554,16 @@ async fn nothing_is_sent_for_a_rolled_back_change() {
         })
         .await;
     assert!(rolled_back.is_err());
-    outbox::enqueue(&conn, &[message(tutor, 2)]).await.expect("committed");
+    outbox::enqueue(&conn, &[message(tutor, 2)])
+        .await
+        .expect("committed");
     let messages = smtp.wait_for(1).await;
     settle().await;
-    let messages = if messages.len() == 1 { smtp.messages() } else { messages };
+    let messages = if messages.len() == 1 {
+        smtp.messages()
+    } else {
+        messages
+    };
     assert_eq!(messages.len(), 1);
     assert!(messages[0].subject.contains("Message 2"));
 }
@@ -414,7 +578,14 @@ async fn without_a_mail_server_each_message_is_a_private_eml_file_in_the_data_fo
     .await;
     let w = World::build(&app).await;
     let a = &w.a;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "On file", &["K1"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "On file",
+        &["K1"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
     let dir = app.data_dir.path().join("mail");
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
@@ -426,7 +597,8 @@ async fn without_a_mail_server_each_message_is_a_private_eml_file_in_the_data_fo
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert_eq!(file.extension().and_then(|e| e.to_str()), Some("eml"));
-    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&file), 0o600);
     let raw = std::fs::read_to_string(&file).expect("read");
@@ -440,7 +612,9 @@ async fn the_outbox_is_for_administrators_only() {
     let w = World::build(&app).await;
     let response = app.get_as(&w.a.tutor.token, "/api/v1/admin/outbox").await;
     crate::helpers::app::assert_problem(response, 403).await;
-    let response = app.get_as(&w.admin.token, "/api/v1/admin/outbox?status=lost").await;
+    let response = app
+        .get_as(&w.admin.token, "/api/v1/admin/outbox?status=lost")
+        .await;
     let problem = crate::helpers::app::assert_problem(response, 422).await;
     assert_eq!(problem["errors"][0]["field"], "status");
 }

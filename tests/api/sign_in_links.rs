@@ -20,8 +20,11 @@ async fn ask(app: &TestApp, email: &str) -> (u16, Value) {
 }
 
 async fn redeem(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post("/api/v1/auth/sign-in-link/redeem", &json!({ "token": token }))
-        .await
+    app.post(
+        "/api/v1/auth/sign-in-link/redeem",
+        &json!({ "token": token }),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -32,7 +35,11 @@ async fn a_sign_in_link_signs_in_once_and_the_session_records_the_link_method() 
     let mentor = &w.a.mentor;
     let (status, body) = ask(&app, &mentor.email.to_uppercase()).await;
     assert_eq!(status, 202);
-    assert!(body["detail"].as_str().is_some_and(|d| d.contains("15 minutes")));
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("15 minutes"))
+    );
     let message = smtp.wait_for_to(&mentor.email, 1).await.remove(0);
     assert_eq!(message.subject, "ksbfolio: your sign-in link");
     assert!(message.html.contains("Sign in"));
@@ -45,7 +52,10 @@ async fn a_sign_in_link_signs_in_once_and_the_session_records_the_link_method() 
     assert_eq!(tokens["next"], "/");
     assert!(tokens["refresh_token"].as_str().is_some());
     let access = tokens["access_token"].as_str().expect("access token");
-    assert_eq!(app.get_as(access, "/api/v1/me").await.status().as_u16(), 200);
+    assert_eq!(
+        app.get_as(access, "/api/v1/me").await.status().as_u16(),
+        200
+    );
 
     let mut conn = app.db.connect().await;
     let methods: Vec<String> = diesel::sql_query(
@@ -95,7 +105,11 @@ async fn an_unknown_or_deactivated_address_gets_the_same_answer_and_no_message()
     let unknown = ask(&app, "nobody-here@ksbfolio.test").await;
     assert_eq!(known, unknown);
     let response = app
-        .as_user(&w.admin.token, Method::PATCH, &format!("/api/v1/users/{}", w.b.tutor.id))
+        .as_user(
+            &w.admin.token,
+            Method::PATCH,
+            &format!("/api/v1/users/{}", w.b.tutor.id),
+        )
         .header("if-match", "\"1\"")
         .json(&json!({ "active": false }))
         .send()
@@ -145,21 +159,25 @@ async fn a_newer_link_voids_the_older_one_and_bad_links_get_one_answer() {
         .find(|t| *t != first && *t != second)
         .expect("a third link");
     let mut conn = app.db.connect().await;
-    diesel::sql_query("UPDATE sign_in_links SET expires_at = now() - interval '1 second' WHERE used_at IS NULL")
-        .execute(&mut conn)
-        .await
-        .expect("expire");
+    diesel::sql_query(
+        "UPDATE sign_in_links SET expires_at = now() - interval '1 second' WHERE used_at IS NULL",
+    )
+    .execute(&mut conn)
+    .await
+    .expect("expire");
     let expired = assert_problem(redeem(&app, &third).await, 401).await;
     assert_eq!(expired, unknown);
     // Only hashes are kept.
-    let stored: i64 = diesel::sql_query("SELECT count(*) AS n FROM sign_in_links WHERE token_hash IN ($1, $2, $3)")
-        .bind::<diesel::sql_types::Text, _>(&first)
-        .bind::<diesel::sql_types::Text, _>(&second)
-        .bind::<diesel::sql_types::Text, _>(&third)
-        .get_result::<Count>(&mut conn)
-        .await
-        .expect("count")
-        .n;
+    let stored: i64 = diesel::sql_query(
+        "SELECT count(*) AS n FROM sign_in_links WHERE token_hash IN ($1, $2, $3)",
+    )
+    .bind::<diesel::sql_types::Text, _>(&first)
+    .bind::<diesel::sql_types::Text, _>(&second)
+    .bind::<diesel::sql_types::Text, _>(&third)
+    .get_result::<Count>(&mut conn)
+    .await
+    .expect("count")
+    .n;
     assert_eq!(stored, 0);
 }
 
@@ -185,7 +203,10 @@ async fn link_requests_are_throttled_per_address_whether_or_not_it_has_an_accoun
         assert_problem(response, 429).await;
     }
     let response = app
-        .post("/api/v1/auth/sign-in-link", &json!({ "email": "not an address" }))
+        .post(
+            "/api/v1/auth/sign-in-link",
+            &json!({ "email": "not an address" }),
+        )
         .await;
     let problem = assert_problem(response, 422).await;
     assert_eq!(problem["errors"][0]["field"], "email");
@@ -197,7 +218,14 @@ async fn a_link_in_a_notification_signs_in_and_opens_its_item() {
     let app = spawn_mail_app(&smtp.url()).await;
     let w = World::build(&app).await;
     let a = &w.a;
-    let evidence = id(&log(&app, &a.apprentice.token, &a.apprenticeship, "Pipetting", &["K2"]).await);
+    let evidence = id(&log(
+        &app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Pipetting",
+        &["K2"],
+    )
+    .await);
     assert_eq!(submit(&app, &a.apprentice.token, &evidence).await.0, 200);
     let message = smtp.wait_for_to(&a.tutor.email, 1).await.remove(0);
     let response = redeem(&app, &message.token()).await;

@@ -320,7 +320,10 @@ pub async fn after_change(
         ),
         audit::record(conn, entry),
     )?;
-    let ready = ids.iter().zip(codes).filter(|(id, _)| evidenced.contains(id));
+    let ready = ids
+        .iter()
+        .zip(codes)
+        .filter(|(id, _)| evidenced.contains(id));
     let ready: Vec<String> = ready.map(|(_, code)| code.clone()).collect();
     notifications::ksbs_evidenced(conn, auth.actor.user_id, apprenticeship, &ready).await?;
     Ok(())

@@ -88,7 +88,14 @@ async fn apply(
                 step.summary,
             )
             .await?;
-            notifications::evidence_moved(conn, auth.actor.user_id, apprenticeship, &updated, step.to).await?;
+            notifications::evidence_moved(
+                conn,
+                auth.actor.user_id,
+                apprenticeship,
+                &updated,
+                step.to,
+            )
+            .await?;
             Ok::<_, AppError>(updated)
         })
         .await?;

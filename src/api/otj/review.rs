@@ -99,7 +99,8 @@ pub async fn review_otj(
                 ),
             )
             .await?;
-            notifications::otj_reviewed(conn, auth.actor.user_id, &apprenticeship, &updated).await?;
+            notifications::otj_reviewed(conn, auth.actor.user_id, &apprenticeship, &updated)
+                .await?;
             let codes = db_otj::ksb_codes(conn, &[row.id]).await?.remove(&row.id);
             Ok::<_, AppError>((updated, codes.unwrap_or_default()))
         })

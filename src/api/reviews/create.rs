@@ -120,7 +120,15 @@ pub async fn create_review(
                 ),
             )
             .await?;
-            notifications::review_to_sign(conn, auth.actor.user_id, &current, row.id, row.held_on, ReviewParty::ALL).await?;
+            notifications::review_to_sign(
+                conn,
+                auth.actor.user_id,
+                &current,
+                row.id,
+                row.held_on,
+                ReviewParty::ALL,
+            )
+            .await?;
             let dto = build(row, Vec::new())?;
             idempotency
                 .store(conn, &auth, StatusCode::CREATED, &dto)

@@ -192,7 +192,15 @@ pub async fn reopen_review(
             ),
         )
         .await?;
-        notifications::review_to_sign(conn, auth.actor.user_id, &apprenticeship, row.id, row.held_on, ReviewParty::ALL).await?;
+        notifications::review_to_sign(
+            conn,
+            auth.actor.user_id,
+            &apprenticeship,
+            row.id,
+            row.held_on,
+            ReviewParty::ALL,
+        )
+        .await?;
         Ok::<_, AppError>(())
     })
     .await?;

@@ -12,8 +12,8 @@ fn venv() -> PathBuf {
     READY
         .get_or_init(|| {
             let venv = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("smtp-venv");
-            let script =
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/ensure-smtp-test-server.sh");
+            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("scripts/ensure-smtp-test-server.sh");
             let status = Command::new(&script)
                 .arg(&venv)
                 .status()
@@ -154,7 +154,10 @@ impl SmtpServer {
                 Instant::now() < deadline,
                 "expected {n} messages, got {}: {:?}",
                 messages.len(),
-                messages.iter().map(|m| (&m.to, &m.subject)).collect::<Vec<_>>()
+                messages
+                    .iter()
+                    .map(|m| (&m.to, &m.subject))
+                    .collect::<Vec<_>>()
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -168,7 +171,11 @@ impl SmtpServer {
             if mine.len() >= n {
                 return mine;
             }
-            assert!(Instant::now() < deadline, "expected {n} messages to {email}, got {}", mine.len());
+            assert!(
+                Instant::now() < deadline,
+                "expected {n} messages to {email}, got {}",
+                mine.len()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
