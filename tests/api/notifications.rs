@@ -618,3 +618,58 @@ async fn the_outbox_is_for_administrators_only() {
     let problem = crate::helpers::app::assert_problem(response, 422).await;
     assert_eq!(problem["errors"][0]["field"], "status");
 }
+
+#[tokio::test]
+async fn a_graceful_shutdown_finishes_every_message_in_hand_and_leaves_the_rest_due() {
+    let smtp = SmtpServer::start().await;
+    let db = TestDatabase::new().await;
+    let data_dir = tempfile::tempdir().expect("dir");
+    let mut settings = crate::helpers::app::test_settings(data_dir.path());
+    mail_settings(&mut settings, &smtp.url());
+    let pool = ksbfolio::db::build_pool(&db.url, 8).expect("pool");
+    let app = ksbfolio::startup::Application::build(&settings, pool).expect("app");
+    let address = format!("http://{}", app.address());
+    let handle = app.server_handle();
+    let running = tokio::spawn(app.run_until_stopped());
+    let client = TestApp {
+        address,
+        client: reqwest::Client::new(),
+        db,
+        data_dir,
+    };
+    let w = World::build(&client).await;
+    let tutor = user_id(&client, &w.a.tutor.email).await;
+    let mut conn = client.db.connect().await;
+    let messages: Vec<NewMessage> = (0..200).map(|n| message(tutor, n)).collect();
+    outbox::enqueue(&conn, &messages).await.expect("enqueue");
+    smtp.wait_for(5).await;
+    handle.stop(true).await;
+    running.await.expect("joined").expect("stopped cleanly");
+
+    #[derive(diesel::QueryableByName)]
+    struct Standing {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        sent: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        leased: i64,
+    }
+    let standing: Standing = diesel::sql_query(
+        "SELECT count(*) FILTER (WHERE status = 'sent') AS sent, \
+                count(*) FILTER (WHERE status = 'pending' AND next_attempt_at > now() + interval '1 minute') AS leased \
+         FROM outbox",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("standing");
+    assert_eq!(standing.leased, 0, "no message left half-done");
+    settle().await;
+    assert_eq!(
+        smtp.messages().len() as i64,
+        standing.sent,
+        "every message received is marked sent"
+    );
+    assert!(
+        standing.sent < 200,
+        "the worker stopped before the queue was empty"
+    );
+}
