@@ -15,4 +15,5 @@ pub mod review;
 pub mod scope;
 pub mod standard;
 pub mod standard_formats;
+pub mod status_delta;
 pub mod text;
