@@ -1,6 +1,7 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
 import { Api } from './api.mjs';
 import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
+import { signInByLink } from './mail.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -252,8 +253,8 @@ export async function story(browser, baseUrl, seed, admin) {
   await tutor.goto(progressPath);
   await audit(tutor, 'tutor-portfolio');
 
-  step('mentor signs S7 off with the accepted evidence beside');
-  const mentor = await signIn(browser, baseUrl, seed.mentor.email, seed.mentor.password, 'mentor');
+  step('mentor signs in only through an e-mailed sign-in link, then signs S7 off with the accepted evidence beside');
+  const mentor = await signInByLink(browser, baseUrl, seed.mentor.email, 'mentor');
   await mentor.waitForURL('**/apprentices');
   await audit(mentor, 'mentor-apprentices');
   await mentor.getByRole('link', { name: 'Sign-off queue' }).first().click();

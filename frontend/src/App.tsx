@@ -13,6 +13,8 @@ const AccessibilityPage = lazy(() => import('./pages/AccessibilityPage'));
 const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage'));
 const ForgottenPasswordPage = lazy(() => import('./pages/ForgottenPasswordPage'));
 const PasswordPage = lazy(() => import('./pages/account/PasswordPage'));
+const NotificationsPage = lazy(() => import('./pages/account/NotificationsPage'));
+const SignInLinkPage = lazy(() => import('./pages/SignInLinkPage'));
 const MyApprenticeship = lazy(() => import('./pages/apprentice/MyApprenticeship'));
 const ProgressPage = lazy(() => import('./pages/progress/ProgressPage'));
 const KsbPage = lazy(() => import('./pages/progress/KsbPage'));
@@ -45,10 +47,12 @@ export function App() {
       <Suspense fallback={<Loading label="Loading page" />}>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/sign-in/link" element={<SignInLinkPage />} />
           <Route path="/accessibility" element={<AccessibilityPage />} />
           <Route path="/set-password" element={<SetPasswordPage />} />
           <Route path="/forgotten-password" element={<ForgottenPasswordPage />} />
           <Route path="/account/password" element={<Private><PasswordPage /></Private>} />
+          <Route path="/account/notifications" element={<Private><NotificationsPage /></Private>} />
           <Route path="/" element={<Private><HomePage /></Private>} />
 
           <Route path="/progress" element={<Private roles={['apprentice']}><MyApprenticeship to="" /></Private>} />

@@ -25,8 +25,10 @@ pub mod idempotency;
 pub mod if_match;
 pub mod imports;
 pub mod middleware;
+pub mod notifications;
 pub mod organisations;
 pub mod otj;
+pub mod outbox;
 pub mod pagination;
 pub mod passwords;
 pub mod patient_data;
@@ -59,6 +61,10 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(auth::me::me)
         .service(passwords::change::change_password)
         .service(passwords::redeem::redeem_password_link)
+        .service(auth::sign_in_link::request_sign_in_link)
+        .service(auth::sign_in_link::redeem_sign_in_link)
+        .service(notifications::get_notifications)
+        .service(notifications::put_notifications)
         .service(organisations::create::create_organisation)
         .service(organisations::list::list_organisations)
         .service(users::create::create_user)
@@ -112,5 +118,6 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(queues::signoff::signoff_queue)
         .service(caseload::get_caseload)
         .service(audit::list_audit)
+        .service(outbox::list_outbox)
         .service(openapi::openapi_document);
 }

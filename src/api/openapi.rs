@@ -35,6 +35,7 @@ use crate::error::{FieldError, Problem};
         (name = "reviews", description = "Progress reviews and their signatures"),
         (name = "breaks", description = "Breaks in learning"),
         (name = "queues", description = "Review and sign-off queues, and the caseload"),
+        (name = "notifications", description = "E-mail notifications: your settings, and the outbox for administrators"),
         (name = "audit", description = "The append-only record of every change"),
         (name = "meta", description = "This document"),
     )

@@ -167,13 +167,13 @@ pub enum Change<'a> {
 
 /// Applies a change to the kept statuses of the KSBs it touches and to the kept progress, and
 /// marks activity on the apprenticeship: what every change to a portfolio does, in its
-/// transaction.
+/// transaction. Returns the KSBs the change made `evidenced` (ready to sign off).
 pub async fn apply(
     mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
     change: Change<'_>,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<Uuid>> {
     let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
     let mut signoff = None;
     match change {
@@ -247,16 +247,20 @@ pub async fn apply(
                 repairs_since_start = repairs,
                 "kept KSB figures repaired by a full recomputation"
             );
-            return initialise(conn, apprenticeship_id, standard_id).await;
+            // The repair reports no KSB as newly evidenced: it knows no before.
+            return initialise(conn, apprenticeship_id, standard_id)
+                .await
+                .map(|()| Vec::new());
         }
         // Pipelined: the statuses and the progress they moved in one round trip.
         futures_util::try_join!(
             write(conn, apprenticeship_id, &rows),
             progress::apply(conn, apprenticeship_id, &delta)
         )?;
-        return Ok(());
+        return Ok(delta.became_evidenced());
     }
-    progress::apply(conn, apprenticeship_id, &delta).await
+    progress::apply(conn, apprenticeship_id, &delta).await?;
+    Ok(Vec::new())
 }
 
 /// Stores these statuses (insert or replace).

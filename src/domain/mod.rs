@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod identity;
 pub mod labels;
 pub mod nhs_number;
+pub mod notifications;
 pub mod otj;
 pub mod policy;
 pub mod review;

@@ -164,6 +164,14 @@ pub fn issue_password_link(actor: &Actor) -> Decision {
     )
 }
 
+/// The outbox of e-mail messages, with its failures (administrators only).
+pub fn read_outbox(actor: &Actor) -> Decision {
+    allow_if(
+        actor.is_admin(),
+        "Only administrators see the e-mail outbox.",
+    )
+}
+
 /// Importing a cohort from CSV (each line then passes the rule for one record).
 pub fn import(actor: &Actor) -> Decision {
     allow_if(

@@ -768,6 +768,30 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
             Some(json!({ "starts_on": "2026-04-01", "reason": "Parental leave" })),
             provider_only(201),
         ),
+        case(
+            Method::GET,
+            "/api/v1/me/notifications".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/me/notifications".into(),
+            Some(json!({ "delivery": "immediate" })),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/admin/outbox".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/auth/sign-in-link/redeem".into(),
+            Some(json!({ "token": "not-a-link" })),
+            [401, 401, 401, 401, 401, 401, 401, 401],
+        ),
     ];
     let people = w.people();
     let mut failures = Vec::new();
@@ -796,4 +820,25 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn anyone_may_ask_for_a_sign_in_link_with_or_without_a_token() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let mut tokens: Vec<Option<&str>> = w
+        .people()
+        .iter()
+        .map(|(_, p)| Some(p.token.as_str()))
+        .collect();
+    tokens.push(None);
+    for (n, token) in tokens.into_iter().enumerate() {
+        let mut request = app
+            .request(Method::POST, "/api/v1/auth/sign-in-link")
+            .json(&json!({ "email": format!("asker-{n}@ksbfolio.test") }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(request.send().await.expect("sent").status().as_u16(), 202);
+    }
 }

@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/admin/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The e-mail outbox, newest first: what was sent, what waits, and what failed after its eighth
+         *     attempt. Administrators only.
+         */
+        get: operations["list_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apprenticeships": {
         parameters: {
             query?: never;
@@ -314,6 +334,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail me a sign-in link. Always 202 with the same body, whether or not the address has an
+         *     account; an active account gets an e-mail with a single-use link valid 15 minutes (a newer
+         *     link voids it).
+         */
+        post: operations["request_sign_in_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-in-link/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a link from an e-mail: the same tokens as `/auth/login` (the session records
+         *     the `link` method), and `next`, the page the link opens.
+         */
+        post: operations["redeem_sign_in_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/caseload": {
         parameters: {
             query?: never;
@@ -536,6 +597,28 @@ export interface paths {
         /** The signed-in user. */
         get: operations["me"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notification settings. */
+        get: operations["get_notifications"];
+        /**
+         * Choose how you hear about what waits for you: `immediate` (an e-mail per event),
+         *     `daily_digest` (one e-mail a day at the digest hour, London time) or `off`. Sign-in links
+         *     you ask for always arrive.
+         */
+        put: operations["put_notifications"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1164,6 +1247,11 @@ export interface components {
          * @enum {string}
          */
         Decision: "accepted" | "changes_requested";
+        /**
+         * @description How a person wants to hear about what waits for them.
+         * @enum {string}
+         */
+        Delivery: "immediate" | "daily_digest" | "off";
         /** @description One duty's coverage. */
         DutyCoverage: {
             code: string;
@@ -1348,6 +1436,17 @@ export interface components {
             due_on: string;
             owner: components["schemas"]["ReviewParty"];
         };
+        NotificationSettings: {
+            /** @description Whether you chose `delivery` yourself. */
+            chosen: boolean;
+            /** @description Your role's choice until you make one (mentors: `daily_digest`; others: `immediate`). */
+            default: components["schemas"]["Delivery"];
+            /** @description How you hear about what waits for you: an e-mail per event, one a day, or none. */
+            delivery: components["schemas"]["Delivery"];
+        };
+        NotificationSettingsInput: {
+            delivery: components["schemas"]["Delivery"];
+        };
         /** @enum {string} */
         OrganisationKind: "provider" | "employer";
         OrganisationRef: {
@@ -1459,6 +1558,32 @@ export interface components {
             /** Format: int64 */
             rpl_reduction_minutes: number;
             status: components["schemas"]["OtjPlanStatus"];
+        };
+        OutboxMessage: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description `immediate` or `daily_digest`. */
+            delivery: string;
+            /** Format: int64 */
+            id: number;
+            /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
+            kind: string;
+            /** @description Why the last attempt failed. */
+            last_error?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            recipient: components["schemas"]["OutboxRecipient"];
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: string;
+        };
+        OutboxRecipient: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_ApprenticeshipResponse: {
@@ -1689,6 +1814,35 @@ export interface components {
             total: number;
         };
         /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_OutboxMessage: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** @description `immediate` or `daily_digest`. */
+                delivery: string;
+                /** Format: int64 */
+                id: number;
+                /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
+                kind: string;
+                /** @description Why the last attempt failed. */
+                last_error?: string | null;
+                /** Format: date-time */
+                next_attempt_at: string;
+                recipient: components["schemas"]["OutboxRecipient"];
+                /** Format: date-time */
+                sent_at?: string | null;
+                status: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_ProgressReviewResponse: {
             items: {
                 /** Format: uuid */
@@ -1862,6 +2016,10 @@ export interface components {
             new_password: string;
             token: string;
         };
+        RedeemSignInLinkRequest: {
+            /** @description The `token` of the link. */
+            token: string;
+        };
         RefreshRequest: {
             /**
              * @description The refresh token. The browser frontend sends none: its token is in the HttpOnly cookie,
@@ -2010,6 +2168,14 @@ export interface components {
             signed_at: string;
             signer: components["schemas"]["PersonName"];
         };
+        SignInLinkAccepted: {
+            /** @description The same words whether or not the address has an account. */
+            detail: string;
+        };
+        SignInLinkRequest: {
+            /** @example mentor@example.nhs.uk */
+            email: string;
+        };
         SignoffList: {
             items: components["schemas"]["SignoffResponse"][];
         };
@@ -2082,6 +2248,8 @@ export interface components {
             access_token: string;
             /** Format: int64 */
             expires_in: number;
+            /** @description Signing in with a link from an e-mail: the page of this application the link opens. */
+            next?: string | null;
             /**
              * @description Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
              *     past the session's end 30 days after sign-in. Absent for the browser frontend
@@ -2201,6 +2369,48 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_outbox: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+                /** @description Only messages in this state: `pending`, `sent`, `failed`, `digested` or `skipped`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_OutboxMessage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_apprenticeships: {
         parameters: {
             query?: {
@@ -3122,6 +3332,79 @@ export interface operations {
             };
         };
     };
+    request_sign_in_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInLinkRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInLinkAccepted"];
+                };
+            };
+            /** @description not an e-mail address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many requests for this address or from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeem_sign_in_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemSignInLinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description a used, expired or unknown link (one answer for all) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_caseload: {
         parameters: {
             query?: {
@@ -3799,6 +4082,72 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

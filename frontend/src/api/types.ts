@@ -29,6 +29,11 @@ export type Problem = Partial<Schemas['Problem']>;
 export type User = Schemas['UserResponse'];
 export type TokenResponse = Schemas['TokenResponse'];
 
+export type Delivery = Schemas['Delivery'];
+const DELIVERY_LIST = ['immediate', 'daily_digest', 'off'] as const;
+export const DELIVERIES: Exhaustive<Delivery, typeof DELIVERY_LIST> = DELIVERY_LIST;
+export type NotificationSettings = Schemas['NotificationSettings'];
+
 /** Every list endpoint answers with this page (`Paginated_*` in the document). */
 export interface Page<T> {
   items: T[];

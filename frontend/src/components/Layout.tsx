@@ -92,6 +92,11 @@ export function Layout({ children }: { children: ReactNode }) {
                   </Link>
                 </li>
                 <li className="nhsuk-header__account-item">
+                  <Link className="nhsuk-header__account-link" to="/account/notifications">
+                    Notifications
+                  </Link>
+                </li>
+                <li className="nhsuk-header__account-item">
                   <button
                     type="button"
                     className="nhsuk-header__account-button"
