@@ -196,7 +196,7 @@ pub async fn otj_reviewed(
     apprenticeship: &Apprenticeship,
     entry: &crate::db::otj::OtjEntry,
 ) -> QueryResult<()> {
-    if entry.status != crate::domain::otj::OtjStatus::Rejected.as_str() {
+    if entry.status != crate::domain::otj::OtjStatus::Rejected {
         return Ok(());
     }
     let path = format!("/apprenticeships/{}/otj", apprenticeship.id);

@@ -35,27 +35,22 @@ export async function redeemPasswordLink(token: string, newPassword: string): Pr
 
 /** POST /auth/sign-in-link → 202 with the same words whether or not the address has an account; 429 throttled. */
 export function requestSignInLink(email: string): Promise<{ detail: string }> {
-  return request<{ detail: string }>('/auth/sign-in-link', { method: 'POST', body: { email }, auth: false });
+  return body(publicApi.POST('/api/v1/auth/sign-in-link', { body: { email } }));
 }
 
 /** POST /auth/sign-in-link/redeem → 200 tokens and `next`, the page the link opens; 401 for a used, expired or unknown link. */
 export async function redeemSignInLink(token: string): Promise<TokenResponse> {
-  const tokens = await request<TokenResponse>('/auth/sign-in-link/redeem', {
-    method: 'POST',
-    body: { token },
-    headers: { ...CLIENT_HEADER },
-    auth: false,
-  });
+  const tokens = await body(publicApi.POST('/api/v1/auth/sign-in-link/redeem', { body: { token }, headers: CLIENT_HEADER }));
   session.start(tokens);
   return tokens;
 }
 
 /** GET /me/notifications: how I hear about what waits for me. */
 export function getNotificationSettings(): Promise<NotificationSettings> {
-  return request<NotificationSettings>('/me/notifications');
+  return body(api.GET('/api/v1/me/notifications'));
 }
 
 /** PUT /me/notifications → 200 the settings as they now are. */
 export function putNotificationSettings(delivery: Delivery): Promise<NotificationSettings> {
-  return request<NotificationSettings>('/me/notifications', { method: 'PUT', body: { delivery } });
+  return body(api.PUT('/api/v1/me/notifications', { body: { delivery } }));
 }
