@@ -45,6 +45,7 @@ impl Application {
         let storage = crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?;
         let uploads = crate::api::attachments::Uploads::new(settings)?;
         crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
+        db::signoff_hash::spawn_backfill(pool.clone());
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),

@@ -15,6 +15,7 @@ pub mod health;
 pub mod idempotency;
 pub mod if_match;
 pub mod imports;
+pub mod inbox;
 pub mod middleware;
 pub mod organisations;
 pub mod otj;
@@ -87,6 +88,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(attachments::download_attachment)
         .service(attachments::remove_attachment)
         .service(signoffs::create_signoff)
+        .service(signoffs::bulk::bulk_signoff)
         .service(signoffs::list_signoffs)
         .service(signoffs::revoke_signoff)
         .service(coverage::get_coverage)
@@ -110,6 +112,7 @@ fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(queues::review_queue)
         .service(queues::signoff_queue)
         .service(queues::get_caseload)
+        .service(inbox::get_inbox)
         .service(audit::list_audit)
         .service(openapi::openapi_document);
 }

@@ -1,7 +1,8 @@
 //! Work queues and the caseload: `GET /api/v1/review-queue`, `/signoff-queue`, `/caseload`. Each
 //! answers with a fixed number of SQL statements whatever the page size (the caseload: the page,
 //! the total when the page does not tell it, the duties, the names). Caseload rows carry their
-//! review standing from the apprenticeship's kept figures, and filter by it.
+//! review standing from the apprenticeship's kept figures, and filter by it, and say who holds
+//! the oldest open item (`db::inbox`, the inbox's own rows) and for how many days.
 
 use std::collections::HashMap;
 
@@ -19,12 +20,14 @@ use super::extract::Query;
 use super::pagination::{Page, PageParams, Paginated};
 use crate::auth::Authenticated;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
+use crate::db::inbox;
 use crate::db::signoff_evidence::{self, WaitingKsbRow};
 use crate::db::{evidence as db_evidence, users};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::evidence::EvidenceKind;
+use crate::domain::inbox::waiting_days;
 use crate::domain::policy;
-use crate::domain::review::{DueRange, ReviewState};
+use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -43,13 +46,18 @@ pub(super) fn person(names: &HashMap<Uuid, String>, id: Uuid) -> PersonName {
     }
 }
 
-/// The total of a windowed page; an empty page past the end says nothing, so ask for row one.
-pub(super) fn total_of(first: Option<i64>, page: Page) -> Option<i64> {
-    match first {
-        Some(total) => Some(total),
-        None if page.offset == 0 => Some(0),
-        None => None,
-    }
+/// The total of a windowed page (`first`: the `count(*) OVER ()` of its first row); an empty
+/// page past the end says nothing, so `first_row_total` asks for row one.
+pub(super) async fn total_of<F: Future<Output = diesel::QueryResult<Option<i64>>>>(
+    first: Option<i64>,
+    page: Page,
+    first_row_total: impl FnOnce() -> F,
+) -> AppResult<i64> {
+    Ok(match first {
+        Some(total) => total,
+        None if page.offset == 0 => 0,
+        None => first_row_total().await?.unwrap_or(0),
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,13 +119,11 @@ pub async fn review_queue(
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = caseload::review_queue(&mut conn, scope, page.limit, page.offset).await?;
-    let total = match total_of(rows.first().map(|r| r.total), page) {
-        Some(total) => total,
-        None => caseload::review_queue(&mut conn, scope, 1, 0)
-            .await?
-            .first()
-            .map_or(0, |r| r.total),
-    };
+    let total = total_of(rows.first().map(|r| r.total), page, || async {
+        let first = caseload::review_queue(&mut conn, scope, 1, 0).await?;
+        Ok(first.first().map(|r| r.total))
+    })
+    .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.evidence_id).collect();
     let mut codes = db_evidence::ksb_codes(&mut conn, &ids).await?;
     let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
@@ -218,13 +224,11 @@ pub async fn signoff_queue(
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = caseload::signoff_queue(&mut conn, scope, page.limit, page.offset).await?;
-    let total = match total_of(rows.first().map(|r| r.total), page) {
-        Some(total) => total,
-        None => caseload::signoff_queue(&mut conn, scope, 1, 0)
-            .await?
-            .first()
-            .map_or(0, |r| r.total),
-    };
+    let total = total_of(rows.first().map(|r| r.total), page, || async {
+        let first = caseload::signoff_queue(&mut conn, scope, 1, 0).await?;
+        Ok(first.first().map(|r| r.total))
+    })
+    .await?;
     let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
     let ids: Vec<Uuid> = rows.iter().map(|r| r.apprenticeship_id).collect();
     // Names and the evidence behind every KSB of the page: one round trip (pipelined).
@@ -305,6 +309,11 @@ pub struct CaseloadItem {
     pub last_activity_at: DateTime<Utc>,
     #[serde(flatten)]
     pub reviews: ReviewStanding,
+    /// Who holds the oldest open item of this apprenticeship (the items of everyone's inbox):
+    /// `null` when nothing is open.
+    pub waiting_on: Option<ReviewParty>,
+    /// Whole days that oldest item has waited; `null` when nothing is open.
+    pub waiting_days: Option<i64>,
 }
 
 /// The apprenticeships in the caller's scope with their progress per duty: by default those you
@@ -341,7 +350,8 @@ pub async fn get_caseload(
             "must be between 1 and 3650 (ten years)",
         ));
     }
-    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let today = now.date_naive();
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,
         behind_plan: query.behind_plan.unwrap_or(false),
@@ -361,11 +371,21 @@ pub async fn get_caseload(
             None => caseload::count(&conn, scope, filter).await,
         }
     };
-    let (total, duty_rows, names) = futures_util::try_join!(
+    let (total, duty_rows, names, waiting) = futures_util::try_join!(
         total,
         caseload::duty_progress(&conn, &ids),
         users::names(&conn, &people),
+        inbox::oldest_open(&conn, &ids, today),
     )?;
+    let mut waiting: HashMap<Uuid, (ReviewParty, DateTime<Utc>)> = waiting
+        .into_iter()
+        .map(|w| {
+            Ok((
+                w.apprenticeship_id,
+                (ReviewParty::from_stored(&w.holder)?, w.waiting_since),
+            ))
+        })
+        .collect::<AppResult<_>>()?;
     let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
     for d in duty_rows {
         duties
@@ -400,6 +420,8 @@ pub async fn get_caseload(
                 duties: duties.remove(&r.id).unwrap_or_default(),
                 last_activity_at: r.last_activity_at,
                 reviews: ReviewStanding::of(last, due, unsigned, oldest_unsigned, on_break, today),
+                waiting_on: waiting.get(&r.id).map(|w| w.0),
+                waiting_days: waiting.remove(&r.id).map(|w| waiting_days(w.1, now)),
             }
         })
         .collect();

@@ -134,9 +134,10 @@ pub enum Change<'a> {
         before: Option<(EvidenceStatus, &'a [Uuid])>,
         after: Option<(EvidenceStatus, &'a [Uuid])>,
     },
-    /// A KSB's active sign-off was made (`Some`: when, by whom) or revoked (`None`).
+    /// These KSBs' active sign-offs were made (`Some`: when, by whom; one or a bulk sign-off)
+    /// or revoked (`None`).
     SignOff {
-        ksb: Uuid,
+        ksbs: &'a [Uuid],
         active: Option<(DateTime<Utc>, Uuid)>,
     },
 }
@@ -151,7 +152,7 @@ pub async fn apply(
     change: Change<'_>,
 ) -> QueryResult<()> {
     let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
-    let mut signoff = None;
+    let mut signoff: Option<(&[Uuid], Option<(DateTime<Utc>, Uuid)>)> = None;
     match change {
         Change::Evidence { before, after } => {
             for (status, ksbs, n) in [(before, -1), (after, 1)]
@@ -164,9 +165,13 @@ pub async fn apply(
             }
             deltas.retain(|_, delta| *delta != EvidenceCounts::default());
         }
-        Change::SignOff { ksb, active } => signoff = Some((ksb, active)),
+        Change::SignOff { ksbs, active } => signoff = Some((ksbs, active)),
     }
-    let mut touched: Vec<Uuid> = deltas.keys().copied().chain(signoff.map(|s| s.0)).collect();
+    let mut touched: Vec<Uuid> = deltas
+        .keys()
+        .copied()
+        .chain(signoff.into_iter().flat_map(|s| s.0.iter().copied()))
+        .collect();
     touched.sort();
     touched.dedup();
     let mut moved = Moved::default();
@@ -204,7 +209,7 @@ pub async fn apply(
                 counts.merge(delta);
             }
             let active = match signoff {
-                Some((k, active)) if k == *ksb => active,
+                Some((signed, active)) if signed.contains(ksb) => active,
                 _ => row.signed_off_at.zip(row.signed_off_by),
             };
             let old = KsbStatus::parse(&row.status).unwrap_or(KsbStatus::NotStarted);

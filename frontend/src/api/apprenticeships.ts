@@ -2,6 +2,8 @@
 import { request } from './client';
 import type {
   Apprenticeship,
+  BulkSignoff,
+  BulkSignoffInput,
   Coverage,
   ItemList,
   NewApprenticeship,
@@ -38,6 +40,14 @@ export function createSignoff(
   body: { ksb: string; comment?: string },
 ): Promise<Signoff> {
   return request<Signoff>(`/apprenticeships/${id(apprenticeshipId)}/signoffs`, {
+    method: 'POST',
+    body,
+  });
+}
+
+/** Several KSBs at once, all or nothing: a 409 names the KSB that cannot be signed off. */
+export function createSignoffs(apprenticeshipId: string, body: BulkSignoffInput): Promise<BulkSignoff> {
+  return request<BulkSignoff>(`/apprenticeships/${id(apprenticeshipId)}/signoffs/bulk`, {
     method: 'POST',
     body,
   });

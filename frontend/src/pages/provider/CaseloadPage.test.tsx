@@ -31,6 +31,8 @@ function row(name: string, signedOff: number, lastActivityDaysAgo: number): Case
     unsigned_reviews: 0,
     unsigned_overdue: false,
     on_break: false,
+    waiting_on: null,
+    waiting_days: null,
   };
 }
 

@@ -1,5 +1,9 @@
-//! Employer sign-off of KSBs: `POST/GET /api/v1/apprenticeships/{id}/signoffs` and
-//! `POST .../signoffs/{signoff_id}/revoke`.
+//! Employer sign-off of KSBs: `POST/GET /api/v1/apprenticeships/{id}/signoffs`,
+//! `POST .../signoffs/bulk` (several KSBs, all or nothing: `bulk.rs`) and
+//! `POST .../signoffs/{signoff_id}/revoke`. Every sign-off keeps the SHA-256 of the accepted
+//! evidence revisions behind it (`db::signoff_hash`).
+
+pub mod bulk;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
@@ -17,7 +21,7 @@ use super::patient_data::{refuse_nhs_numbers, required_reason};
 use super::{db_conn, standard_of};
 use crate::auth::Authenticated;
 use crate::db::apprenticeships::Apprenticeship;
-use crate::db::{audit, ksb_statuses, signoffs, users};
+use crate::db::{audit, ksb_statuses, signoff_hash, signoffs, users};
 use crate::domain::policy;
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, unique_violation};
@@ -33,6 +37,10 @@ pub struct SignoffResponse {
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<PersonName>,
     pub revoked_reason: Option<String>,
+    /// SHA-256 (hex) of the accepted evidence revisions behind the sign-off when it was made:
+    /// what the mentor confirmed. `null` only briefly, for a sign-off made before hashes were
+    /// kept, until the server's start-up backfill reaches it.
+    pub content_sha256: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -48,19 +56,61 @@ pub struct RevokeRequest {
     pub reason: String,
 }
 
+/// 403 unless `decide` allows the caller (the refusal names the apprenticeship's own mentor).
+async fn require_mentor_for(
+    conn: &mut diesel_async::AsyncPgConnection,
+    actor: &Actor,
+    apprenticeship: &Apprenticeship,
+    decide: fn(&Actor, &crate::domain::scope::ApprenticeshipParties, &str) -> policy::Decision,
+) -> AppResult<()> {
+    if actor.user_id == apprenticeship.mentor_id {
+        return Ok(decide(actor, &apprenticeship.parties(), "")?);
+    }
+    let mentor = crate::db::users::find(conn, apprenticeship.mentor_id)
+        .await?
+        .map_or_else(|| "the assigned mentor".to_string(), |u| u.name);
+    Ok(decide(actor, &apprenticeship.parties(), &mentor)?)
+}
+
 /// 403 unless the caller is the apprenticeship's own mentor (the refusal names them).
 async fn require_mentor(
     conn: &mut diesel_async::AsyncPgConnection,
     actor: &Actor,
     apprenticeship: &Apprenticeship,
 ) -> AppResult<()> {
-    if actor.user_id == apprenticeship.mentor_id {
-        return Ok(policy::sign_off(actor, &apprenticeship.parties(), "")?);
+    require_mentor_for(conn, actor, apprenticeship, policy::sign_off).await
+}
+
+/// A sign-off's comment, trimmed: at most 5,000 characters and free of NHS numbers (422 on
+/// `comment`).
+fn checked_comment(comment: &str) -> AppResult<String> {
+    let comment = comment.trim().to_string();
+    if comment.chars().count() > 5000 {
+        return Err(AppError::invalid(
+            "comment",
+            "must be at most 5,000 characters",
+        ));
     }
-    let mentor = crate::db::users::find(conn, apprenticeship.mentor_id)
-        .await?
-        .map_or_else(|| "the assigned mentor".to_string(), |u| u.name);
-    Ok(policy::sign_off(actor, &apprenticeship.parties(), &mentor)?)
+    refuse_nhs_numbers(&[("comment", &comment)])?;
+    Ok(comment)
+}
+
+/// The 409 for a KSB that is already signed off.
+fn already_signed_off(code: &str) -> AppError {
+    AppError::conflict(
+        "already_signed_off",
+        format!("{code} is already signed off; revoke that sign-off first to sign it off again."),
+    )
+}
+
+/// The 409 for a KSB without accepted evidence.
+fn no_accepted_evidence(code: &str) -> AppError {
+    AppError::conflict(
+        "no_accepted_evidence",
+        format!(
+            "{code} has no accepted evidence yet: it can be signed off once the training provider accepts evidence for it."
+        ),
+    )
 }
 
 async fn responses(
@@ -91,6 +141,7 @@ async fn responses(
             revoked_at: s.revoked_at,
             revoked_by: s.revoked_by.map(person),
             revoked_reason: s.revoked_reason,
+            content_sha256: s.content_sha256,
         })
         .collect())
 }
@@ -118,14 +169,7 @@ pub async fn create_signoff(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let code = body.ksb.trim().to_uppercase();
-    let comment = body.comment.trim().to_string();
-    if comment.chars().count() > 5000 {
-        return Err(AppError::invalid(
-            "comment",
-            "must be at most 5,000 characters",
-        ));
-    }
-    refuse_nhs_numbers(&[("comment", &comment)])?;
+    let comment = checked_comment(&body.comment)?;
     let mut conn = db_conn(&state).await?;
     let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
     require_mentor(&mut conn, &auth.actor, &apprenticeship).await?;
@@ -146,22 +190,17 @@ pub async fn create_signoff(
                 .find(|(k, ..)| *k == ksb_id)
                 .is_some_and(|(_, _, counts, _)| counts.accepted > 0);
             if !accepted {
-                return Err(AppError::conflict(
-                    "no_accepted_evidence",
-                    format!("{code} has no accepted evidence yet: it can be signed off once the training provider accepts evidence for it."),
-                ));
+                return Err(no_accepted_evidence(&code));
             }
-            let signoff = signoffs::insert(conn, apprenticeship.id, ksb_id, auth.actor.user_id, &comment)
+            let mut signoff = signoffs::insert(conn, apprenticeship.id, ksb_id, auth.actor.user_id, &comment)
                 .await
                 .map_err(|e| match unique_violation(&e) {
-                    Some("signoffs_one_active_key") => AppError::conflict(
-                        "already_signed_off",
-                        format!("{code} is already signed off; revoke that sign-off first to sign it off again."),
-                    ),
+                    Some("signoffs_one_active_key") => already_signed_off(&code),
                     _ => e.into(),
                 })?;
+            signoff.content_sha256 = signoff_hash::hash_and_store(conn, &[signoff.id]).await?.remove(&signoff.id);
             let active = Some((signoff.created_at, signoff.signed_off_by));
-            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksb: ksb_id, active }).await?;
+            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksbs: &[ksb_id], active }).await?;
             audit::record(
                 conn,
                 super::audit::entry(
@@ -170,7 +209,7 @@ pub async fn create_signoff(
                     "signoff",
                     signoff.id,
                     vec![apprenticeship.employer_id, apprenticeship.provider_id],
-                    serde_json::json!({ "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment }),
+                    serde_json::json!({ "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment, "content_sha256": signoff.content_sha256 }),
                 ),
             )
             .await?;
@@ -222,7 +261,7 @@ pub async fn revoke_signoff(
                 apprenticeship.id,
                 apprenticeship.standard_id,
                 ksb_statuses::Change::SignOff {
-                    ksb: revoked.ksb_id,
+                    ksbs: &[revoked.ksb_id],
                     active: None,
                 },
             )
