@@ -32,6 +32,9 @@ pub struct KsbState {
 /// How many times this process repaired kept figures by a full recomputation (logged each time).
 pub static KEPT_FIGURE_REPAIRS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// A KSB's active sign-off: when, and by whom (`None`: none).
+pub type ActiveSignoff = Option<(DateTime<Utc>, Uuid)>;
+
 /// Which KSBs of an apprenticeship to recompute.
 #[derive(Debug, Clone, Copy)]
 pub enum Which<'a> {
@@ -138,7 +141,7 @@ pub enum Change<'a> {
     /// or revoked (`None`).
     SignOff {
         ksbs: &'a [Uuid],
-        active: Option<(DateTime<Utc>, Uuid)>,
+        active: ActiveSignoff,
     },
 }
 
@@ -152,7 +155,7 @@ pub async fn apply(
     change: Change<'_>,
 ) -> QueryResult<()> {
     let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
-    let mut signoff: Option<(&[Uuid], Option<(DateTime<Utc>, Uuid)>)> = None;
+    let mut signoff: Option<(&[Uuid], ActiveSignoff)> = None;
     match change {
         Change::Evidence { before, after } => {
             for (status, ksbs, n) in [(before, -1), (after, 1)]
