@@ -1,3 +1,4 @@
+DROP INDEX signoffs_revoked_idx;
 DROP INDEX otj_entries_open_idx;
 DROP INDEX evidence_open_idx;
 DROP INDEX apprenticeships_mentor_id_idx;

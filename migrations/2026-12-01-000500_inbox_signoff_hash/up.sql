@@ -19,9 +19,12 @@ CREATE INDEX signoffs_unhashed_idx ON signoffs (created_at) WHERE content_sha256
 -- responsible for.
 CREATE INDEX apprenticeships_tutor_id_idx ON apprenticeships (tutor_id);
 CREATE INDEX apprenticeships_mentor_id_idx ON apprenticeships (mentor_id);
--- Open items the inbox reads per apprenticeship: evidence sent back, OTJ entries waiting or
--- rejected.
-CREATE INDEX evidence_open_idx ON evidence (apprenticeship_id, status)
+-- Open items the inbox reads per apprenticeship: evidence waiting, sent back or accepted (the
+-- accepted evidence dates a KSB's wait: id and time included, so the scan reads no heap), OTJ
+-- entries waiting or rejected, and revoked sign-offs (a re-opened KSB waits since then).
+CREATE INDEX evidence_open_idx ON evidence (apprenticeship_id, status) INCLUDE (id, updated_at)
     WHERE status IN ('submitted', 'changes_requested', 'accepted');
 CREATE INDEX otj_entries_open_idx ON otj_entries (apprenticeship_id, status)
     WHERE status IN ('pending', 'rejected');
+CREATE INDEX signoffs_revoked_idx ON signoffs (apprenticeship_id, ksb_id) INCLUDE (revoked_at)
+    WHERE revoked_at IS NOT NULL;
