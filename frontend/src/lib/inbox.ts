@@ -1,5 +1,5 @@
 /** Words for inbox items: what each kind asks of the person, and how long it has waited. */
-import type { InboxKind } from '../api/types';
+import type { InboxKind, ReviewParty } from '../api/types';
 
 export const INBOX_KIND_LABELS: Record<InboxKind, string> = {
   ksb_ready: 'KSB ready to sign off',
@@ -32,3 +32,16 @@ export function waitingLabel(days: number): string {
 
 /** Items waiting this long or longer are marked as long waits (in words, not only colour). */
 export const LONG_WAIT_DAYS = 14;
+
+const PARTY_WORDS: Record<ReviewParty, string> = {
+  apprentice: 'the apprentice',
+  employer: 'the employer',
+  provider: 'the training provider',
+};
+
+/** A caseload row's oldest open item: "Waiting on the employer for 4 days". */
+export function waitingOn(party: ReviewParty | null | undefined, days: number | null | undefined): string {
+  if (party == null) return 'Nothing waiting';
+  const d = days ?? 0;
+  return `Waiting on ${PARTY_WORDS[party]} ${d <= 0 ? 'since today' : `for ${waitingLabel(d)}`}`;
+}

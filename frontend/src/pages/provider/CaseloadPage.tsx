@@ -13,6 +13,7 @@ import type { CaseloadItem, ListScope } from '../../api/types';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
+import { waitingOn } from '../../lib/inbox';
 import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
 import { ReviewFilters, ReviewStanding } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
@@ -276,6 +277,10 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       <Cell heading="Last activity">
         <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
         <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>
+        <br />
+        <span className="nhsuk-body-s" data-testid="waiting-on">
+          {waitingOn(item.waiting_on, item.waiting_days)}
+        </span>
       </Cell>
     </ResponsiveRow>
   );
