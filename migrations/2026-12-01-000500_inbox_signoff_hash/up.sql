@@ -3,8 +3,8 @@
 -- even after the evidence changes or is withdrawn.
 --
 -- Existing sign-offs: the column starts NULL and is filled by `db::signoff_hash::backfill`,
--- which every server runs in the background once started (so sign-offs loaded later, such as
--- demo data, are hashed on the next start; the API says `null` until then). It applies the same
+-- which every server runs in the background once started (the API says `null` until then;
+-- `demo seed` hashes the sign-offs it loads before it returns). It applies the same
 -- rule as a new sign-off to the revision history as it stood at the sign-off's `created_at`
 -- (each evidence's latest revision by then, if that revision was accepted and named the KSB),
 -- so a backfilled hash is the one the sign-off would have had. It works in batches, skipping

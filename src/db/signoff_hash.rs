@@ -39,7 +39,9 @@ struct BehindRow {
 /// Hashes these sign-offs and stores the hashes: three statements however many there are. Each
 /// hash covers, of every evidence of the apprenticeship, its latest revision at the sign-off's
 /// `created_at`, where that revision is accepted and names the KSB (by the revision's own KSB
-/// list, so history decides, not today's links). Returns the hashes.
+/// list, so history decides). Today's links only narrow the search: accepted evidence can no
+/// longer be edited (only withdrawn, which is final), so evidence accepted for a KSB at any
+/// moment still links to it. Returns the hashes.
 pub async fn hash_and_store(
     conn: &mut AsyncPgConnection,
     signoff_ids: &[Uuid],
@@ -62,7 +64,8 @@ pub async fn hash_and_store(
                 r.occurred_on, r.ksbs::text[] AS ksbs \
          FROM signoffs s \
          JOIN ksbs k ON k.id = s.ksb_id \
-         JOIN evidence e ON e.apprenticeship_id = s.apprenticeship_id \
+         JOIN evidence_ksbs ek ON ek.ksb_id = s.ksb_id \
+         JOIN evidence e ON e.id = ek.evidence_id AND e.apprenticeship_id = s.apprenticeship_id \
          CROSS JOIN LATERAL ( \
              SELECT * FROM evidence_revisions r \
              WHERE r.evidence_id = e.id AND r.created_at <= s.created_at \
