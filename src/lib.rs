@@ -9,6 +9,8 @@ pub mod api;
 pub mod auth;
 /// Command-line interface (clap): subcommands and configuration flags.
 pub mod cli;
+/// The subcommands (serve, migrate, standards import, users create-admin, demo seed), one file each.
+pub mod commands;
 /// Settings assembled from the command line and environment.
 pub mod config;
 /// Permissions of the data folder: private to the user running ksbfolio.
@@ -23,7 +25,7 @@ pub mod domain;
 pub mod embedded_pg;
 /// The one HTTP error type and its problem+json body.
 pub mod error;
-/// Building and running the application; opening the database.
+/// Building and running the application; opening (and migrating) the database.
 pub mod startup;
 /// Shared state handed to every handler.
 pub mod state;

@@ -2,7 +2,6 @@
 //! the database (a given `DATABASE_URL`, or the embedded cluster) with migrations applied.
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::Path;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
@@ -43,7 +42,7 @@ impl Application {
         )?;
         let dummy_password = uuid::Uuid::new_v4().to_string();
         let storage = crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?;
-        let uploads = crate::api::attachments::Uploads::new(settings)?;
+        let uploads = crate::api::attachments::uploads::Uploads::new(settings)?;
         crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
         db::signoff_hash::spawn_backfill(pool.clone());
         let state = web::Data::new(AppState {
@@ -150,93 +149,4 @@ pub async fn prepare_database(url: &str) -> anyhow::Result<()> {
         tracing::debug!(standard = %document.reference, ?outcome, "bundled standard");
     }
     Ok(())
-}
-
-/// `ksbfolio standards import FILE`: validates the whole file, then stores it in one transaction.
-pub async fn import_standard_file(url: &str, file: &Path) -> anyhow::Result<String> {
-    let json =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let document = StandardDocument::from_json(&json, &name)?;
-    let mut conn = AsyncPgConnection::establish(url).await?;
-    let outcome = catalogue::import(&mut conn, &document).await?;
-    let what = match outcome {
-        catalogue::ImportOutcome::Created => "added",
-        catalogue::ImportOutcome::LinksReplaced => "already present; duty links replaced",
-        catalogue::ImportOutcome::Unchanged => "already present and unchanged",
-    };
-    Ok(format!(
-        "{} v{} ({} duties, {} KSBs, {} mapping): {what}",
-        document.reference,
-        document.version,
-        document.duties.len(),
-        document.ksbs.len(),
-        document.mapping.status.as_str()
-    ))
-}
-
-/// `ksbfolio users create-admin`: creates a platform administrator, with its audit row.
-pub async fn create_admin(
-    url: &str,
-    email: &str,
-    name: &str,
-    password: &str,
-    params: crate::auth::password::HashingParams,
-) -> anyhow::Result<String> {
-    use crate::domain::identity;
-    let email = identity::Email::parse(email).map_err(|m| anyhow::anyhow!("--email {m}"))?;
-    let name = identity::parse_name(name).map_err(|m| anyhow::anyhow!("--name {m}"))?;
-    identity::check_password(password).map_err(|m| anyhow::anyhow!("the password {m}"))?;
-    let hash = crate::auth::password::hash_blocking(password.to_string(), params).await?;
-    let mut conn = AsyncPgConnection::establish(url).await?;
-    let user = conn
-        .transaction(async |conn| {
-            let user = db::users::insert(
-                conn,
-                &db::users::NewUser {
-                    email: email.as_str(),
-                    name: &name,
-                    role: "admin",
-                    organisation_id: None,
-                    created_by_organisation_id: None,
-                    password_hash: &hash,
-                },
-            )
-            .await?;
-            db::audit::record(
-                conn,
-                db::audit::AuditEntry {
-                    actor_id: None,
-                    request_id: None,
-                    action: "user.created",
-                    entity_type: "user",
-                    entity_id: user.id.to_string(),
-                    organisation_ids: Vec::new(),
-                    summary: serde_json::json!({ "email": user.email, "role": "admin", "via": "command line" }),
-                },
-            )
-            .await?;
-            Ok::<_, diesel::result::Error>(user)
-        })
-        .await
-        .map_err(|e| match crate::error::unique_violation(&e) {
-            Some("users_email_key") => anyhow::anyhow!("a user with e-mail {} already exists", email.as_str()),
-            _ => anyhow::Error::from(e),
-        })?;
-    Ok(format!("created admin {} ({})", user.email, user.id))
-}
-
-/// Whether the database has no users yet (a new installation), to tell the operator what to do.
-pub async fn has_no_users(url: &str) -> anyhow::Result<bool> {
-    use diesel::prelude::*;
-    use diesel_async::RunQueryDsl;
-    let mut conn = AsyncPgConnection::establish(url).await?;
-    let count: i64 = db::schema::users::table
-        .count()
-        .get_result(&mut conn)
-        .await?;
-    Ok(count == 0)
 }

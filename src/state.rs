@@ -18,7 +18,7 @@ pub struct AppState {
     pub dummy_password_hash: Arc<String>,
     pub storage: crate::storage::Storage,
     /// The upload spool and the per-user and check caps.
-    pub uploads: crate::api::attachments::Uploads,
+    pub uploads: crate::api::attachments::uploads::Uploads,
     /// Standards as the busy endpoints read them; each entry is checked per use.
     pub catalogue: crate::db::catalogue::cache::CatalogueCache,
 }

@@ -1,46 +1,20 @@
-//! `GET /api/v1/audit`, and the helpers handlers use to write audit rows.
+//! `GET /api/v1/audit`: the audit trail (rows are written through `api::audit_entry`).
 
-use actix_web::{HttpMessage, HttpRequest, get, web};
+use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::db_conn;
 use super::extract::Query;
-use super::middleware::RequestId;
 use super::pagination::{PageParams, Paginated};
-use crate::auth::Authenticated;
-use crate::db::audit::{self, AuditEntry, AuditFilter};
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::db::audit::{self, AuditFilter};
 use crate::domain::identity::Role;
 use crate::domain::policy;
 use crate::error::AppResult;
 use crate::state::AppState;
-
-/// The id of this request, for the audit row.
-pub fn request_id(req: &HttpRequest) -> Option<String> {
-    req.extensions().get::<RequestId>().map(|r| r.0.clone())
-}
-
-/// An audit entry for a change made by the authenticated caller.
-pub fn entry<'a>(
-    auth: &'a Authenticated,
-    action: &'a str,
-    entity_type: &'a str,
-    entity_id: impl ToString,
-    organisation_ids: Vec<Uuid>,
-    summary: serde_json::Value,
-) -> AuditEntry<'a> {
-    AuditEntry {
-        actor_id: Some(auth.actor.user_id),
-        request_id: auth.request_id.as_deref(),
-        action,
-        entity_type,
-        entity_id: entity_id.to_string(),
-        organisation_ids,
-        summary,
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -49,12 +23,6 @@ pub struct AuditQuery {
     pub entity_type: Option<String>,
     /// Only rows about this entity.
     pub entity_id: Option<String>,
-    /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    pub limit: Option<i64>,
-    /// Items to skip, 0–1,000,000 (default 0).
-    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
-    pub offset: Option<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -74,7 +42,7 @@ pub struct AuditResponse {
 #[utoipa::path(
     tag = "audit",
     security(("bearer" = [])),
-    params(AuditQuery),
+    params(AuditQuery, PageParams),
     responses(
         (status = 200, body = Paginated<AuditResponse>),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -85,13 +53,10 @@ pub async fn list_audit(
     state: web::Data<AppState>,
     auth: Authenticated,
     query: Query<AuditQuery>,
+    page_params: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<AuditResponse>>> {
     let query = query.0;
-    let page = PageParams {
-        limit: query.limit,
-        offset: query.offset,
-    }
-    .page()?;
+    let page = page_params.0.page()?;
     policy::read_audit(&auth.actor)?;
     let organisation = match auth.actor.role {
         Role::Admin => None,

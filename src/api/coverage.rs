@@ -10,9 +10,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::evidence::PersonName;
-use super::{db_conn, standard_of};
-use crate::auth::Authenticated;
+use crate::api::authenticated::Authenticated;
+use crate::api::catalogue::standard_of;
+use crate::api::connection::db_conn;
+use crate::api::references::PersonName;
 use crate::db::{apprenticeships, ksb_statuses, users};
 use crate::domain::coverage::{DutyCoverage, EvidenceCounts, KsbStatus, Totals, duty_coverage};
 use crate::domain::standard::{KsbKind, MappingStatus};

@@ -25,7 +25,8 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, ResponseError, web};
 
-use super::middleware::{RequestId, X_REQUEST_ID};
+use super::middleware::X_REQUEST_ID;
+use crate::api::middleware::RequestId;
 use crate::db::deadline::{DB_CLOCK, DbClock};
 use crate::error::AppError;
 use crate::state::AppState;

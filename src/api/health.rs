@@ -43,7 +43,7 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let unavailable = |why: &str| AppError::Unavailable(format!("Not ready: {why}."));
     // Under the request's database deadline (`api::deadline`) like every other endpoint, so a
     // stalled database makes the probe answer 503 in time instead of hanging.
-    let mut conn = super::db_conn(&state)
+    let mut conn = crate::api::connection::db_conn(&state)
         .await
         .map_err(|_| unavailable("the database cannot be reached"))?;
     let applied: HashSet<String> =

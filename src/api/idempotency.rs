@@ -9,7 +9,7 @@ use diesel_async::AsyncPgConnection;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::auth::Authenticated;
+use crate::api::authenticated::Authenticated;
 use crate::db::idempotency::{self, Claim};
 use crate::error::{AppError, AppResult};
 

@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-use super::db_conn;
-use super::evidence::PersonName;
-use super::extract::Query;
-use super::pagination::{PageParams, Paginated};
-use super::queues::{names, person, total_of};
-use crate::auth::Authenticated;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::api::extract::Query;
+use crate::api::pagination::{PageParams, Paginated};
+use crate::api::queues::total_of;
+use crate::api::references::{PersonName, names, person};
 use crate::db::inbox::{self as db_inbox, InboxRow};
 use crate::domain::inbox::{InboxKind, party_of, waiting_days};
 use crate::domain::scope::ListScope;

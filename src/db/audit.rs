@@ -23,6 +23,44 @@ pub struct AuditEntry<'a> {
     pub summary: serde_json::Value,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// `action` on an entity, by nobody in particular (the command line), concerning no
+    /// organisation, with an empty summary; the methods below fill in the rest.
+    pub fn new(action: &'a str, entity_type: &'a str, entity_id: impl ToString) -> Self {
+        Self {
+            actor_id: None,
+            request_id: None,
+            action,
+            entity_type,
+            entity_id: entity_id.to_string(),
+            organisation_ids: Vec::new(),
+            summary: serde_json::json!({}),
+        }
+    }
+
+    /// Who made the change, and in which request.
+    pub fn by(self, actor_id: Option<Uuid>, request_id: Option<&'a str>) -> Self {
+        Self {
+            actor_id,
+            request_id,
+            ..self
+        }
+    }
+
+    /// The organisations the change concerns.
+    pub fn concerning(self, organisation_ids: Vec<Uuid>) -> Self {
+        Self {
+            organisation_ids,
+            ..self
+        }
+    }
+
+    pub fn summary(self, summary: serde_json::Value) -> Self {
+        Self { summary, ..self }
+    }
+}
+
+/// Writes the row; in the transaction of the change it records.
 pub async fn record(mut conn: &AsyncPgConnection, entry: AuditEntry<'_>) -> QueryResult<()> {
     diesel::insert_into(audit_log::table)
         .values((

@@ -10,7 +10,7 @@ use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid a
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::caseload::scope_sql;
+use super::queues::scope_sql;
 use crate::domain::review::{DUE_SOON_DAYS, ReviewParty};
 use crate::domain::scope::ApprenticeshipScope;
 

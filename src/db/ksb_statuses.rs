@@ -14,10 +14,11 @@ use diesel::upsert::excluded;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::progress::{self, Whose};
+use super::progress::{self, ProgressScope};
 use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs};
 use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
 use crate::domain::evidence::EvidenceStatus;
+use crate::domain::status_delta::StatusDelta;
 
 /// One KSB's kept status, with what the coverage endpoint shows of it.
 #[derive(Debug, Clone, Queryable)]
@@ -35,9 +36,9 @@ pub static KEPT_FIGURE_REPAIRS: std::sync::atomic::AtomicU64 = std::sync::atomic
 /// A KSB's active sign-off: when, and by whom (`None`: none).
 pub type ActiveSignoff = Option<(DateTime<Utc>, Uuid)>;
 
-/// Which KSBs of an apprenticeship to recompute.
+/// KsbSelection KSBs of an apprenticeship to recompute.
 #[derive(Debug, Clone, Copy)]
-pub enum Which<'a> {
+pub enum KsbSelection<'a> {
     /// Every KSB of the standard (a new apprenticeship, a consistency check).
     All,
     /// Only these KSB rows: the ones a change touched. Keeps each write's upsert small.
@@ -57,10 +58,10 @@ pub async fn compute(
     mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
-    which: Which<'_>,
+    selection: KsbSelection<'_>,
 ) -> QueryResult<Vec<Computed>> {
-    let all_ksbs: Vec<Uuid> = match which {
-        Which::All => {
+    let all_ksbs: Vec<Uuid> = match selection {
+        KsbSelection::All => {
             ksbs::table
                 .filter(ksbs::standard_id.eq(standard_id))
                 .order(ksbs::position)
@@ -68,7 +69,7 @@ pub async fn compute(
                 .load(&mut conn)
                 .await?
         }
-        Which::Only(ids) => ids.to_vec(),
+        KsbSelection::Only(ids) => ids.to_vec(),
     };
     let counted: Vec<(Uuid, String, i64)> = evidence::table
         .inner_join(evidence_ksbs::table)
@@ -123,9 +124,14 @@ pub async fn initialise(
     apprenticeship_id: Uuid,
     standard_id: Uuid,
 ) -> QueryResult<()> {
-    let rows = compute(conn, apprenticeship_id, standard_id, Which::All).await?;
+    let rows = compute(conn, apprenticeship_id, standard_id, KsbSelection::All).await?;
     write(conn, apprenticeship_id, &rows).await?;
-    progress::refresh(conn, Whose::Apprenticeships(&[apprenticeship_id]), true).await
+    progress::refresh(
+        conn,
+        ProgressScope::Apprenticeships(&[apprenticeship_id]),
+        true,
+    )
+    .await
 }
 
 /// What a change did to the KSBs of one apprenticeship.
@@ -177,7 +183,7 @@ pub async fn apply(
         .collect();
     touched.sort();
     touched.dedup();
-    let mut moved = Moved::default();
+    let mut delta = StatusDelta::default();
     if !touched.is_empty() {
         // Locked, so a concurrent change to the same KSBs waits and then sees these counts.
         let kept: Vec<KsbState> = ksb_statuses::table
@@ -217,7 +223,7 @@ pub async fn apply(
             };
             let old = KsbStatus::parse(&row.status).unwrap_or(KsbStatus::NotStarted);
             let new = ksb_status(&counts, active.is_some());
-            moved.record(*ksb, old, new);
+            delta.record(*ksb, old, new);
             rows.push((*ksb, new, counts, active));
         }
         let missing = kept.len() != touched.len();
@@ -242,36 +248,11 @@ pub async fn apply(
         // Pipelined: the statuses and the progress they moved in one round trip.
         futures_util::try_join!(
             write(conn, apprenticeship_id, &rows),
-            progress::apply(conn, apprenticeship_id, &moved)
+            progress::apply(conn, apprenticeship_id, &delta)
         )?;
         return Ok(());
     }
-    progress::apply(conn, apprenticeship_id, &moved).await
-}
-
-/// How a change moved KSB statuses: for the apprenticeship's and its duties' kept progress.
-#[derive(Debug, Default)]
-pub struct Moved {
-    /// Change in the number of KSBs in progress, evidenced and signed off.
-    pub in_progress: i32,
-    pub evidenced: i32,
-    pub signed_off: i32,
-    /// Per KSB row whose status moved: change in (evidenced, signed off).
-    pub ksbs: Vec<(Uuid, i32, i32)>,
-}
-
-impl Moved {
-    fn record(&mut self, ksb: Uuid, old: KsbStatus, new: KsbStatus) {
-        if old == new {
-            return;
-        }
-        let step = |status: KsbStatus| i32::from(new == status) - i32::from(old == status);
-        self.in_progress += step(KsbStatus::InProgress);
-        self.evidenced += step(KsbStatus::Evidenced);
-        self.signed_off += step(KsbStatus::SignedOff);
-        self.ksbs
-            .push((ksb, step(KsbStatus::Evidenced), step(KsbStatus::SignedOff)));
-    }
+    progress::apply(conn, apprenticeship_id, &delta).await
 }
 
 /// Stores these statuses (insert or replace).

@@ -19,6 +19,7 @@ pub mod otj_queue;
 pub mod password_links;
 pub mod progress;
 pub mod query_count;
+pub mod queues;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;

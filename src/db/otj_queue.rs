@@ -6,7 +6,7 @@ use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text, Timestamptz, Uuid
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::caseload::scope_sql;
+use super::queues::scope_sql;
 use crate::domain::scope::ApprenticeshipScope;
 
 #[derive(Debug, Clone, diesel::QueryableByName)]

@@ -11,8 +11,8 @@ use diesel::sql_types::{Array, Bool, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
-use super::ksb_statuses::Moved;
 use super::schema::apprenticeships;
+use crate::domain::status_delta::StatusDelta;
 
 diesel::define_sql_function! {
     /// Recomputes the kept progress of these apprenticeships; with `touch`, marks activity now.
@@ -20,26 +20,26 @@ diesel::define_sql_function! {
     fn refresh_progress(apprenticeship_ids: Array<SqlUuid>, touch: Bool) -> Integer;
 }
 
-/// Whose progress to recompute.
+/// ProgressScope progress to recompute.
 #[derive(Debug, Clone, Copy)]
-pub enum Whose<'a> {
+pub enum ProgressScope<'a> {
     /// These apprenticeships (a change to one portfolio).
     Apprenticeships(&'a [Uuid]),
     /// Every apprenticeship on a standard (its duty links were replaced).
     Standard(Uuid),
 }
 
-/// Recomputes the kept progress of `whose` from their KSB statuses. With `touch`, also marks
+/// Recomputes the kept progress of `scope` from their KSB statuses. With `touch`, also marks
 /// activity on them now (the caseload's "last activity"), in the same statement.
 pub async fn refresh(
     mut conn: &AsyncPgConnection,
-    whose: Whose<'_>,
+    scope: ProgressScope<'_>,
     touch: bool,
 ) -> QueryResult<()> {
-    let ids = match whose {
-        Whose::Apprenticeships([]) => return Ok(()),
-        Whose::Apprenticeships(ids) => ids.to_vec(),
-        Whose::Standard(standard) => {
+    let ids = match scope {
+        ProgressScope::Apprenticeships([]) => return Ok(()),
+        ProgressScope::Apprenticeships(ids) => ids.to_vec(),
+        ProgressScope::Standard(standard) => {
             apprenticeships::table
                 .filter(apprenticeships::standard_id.eq(standard))
                 .select(apprenticeships::id)
@@ -58,24 +58,24 @@ pub async fn refresh(
 pub async fn apply(
     mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
-    moved: &Moved,
+    delta: &StatusDelta,
 ) -> QueryResult<()> {
     use apprenticeships::{ksbs_evidenced, ksbs_in_progress, ksbs_signed_off, last_activity_at};
     let apprenticeship = diesel::update(apprenticeships::table.find(apprenticeship_id))
         .set((
             last_activity_at.eq(diesel::dsl::now),
-            ksbs_in_progress.eq(ksbs_in_progress + moved.in_progress),
-            ksbs_evidenced.eq(ksbs_evidenced + moved.evidenced),
-            ksbs_signed_off.eq(ksbs_signed_off + moved.signed_off),
+            ksbs_in_progress.eq(ksbs_in_progress + delta.in_progress),
+            ksbs_evidenced.eq(ksbs_evidenced + delta.evidenced),
+            ksbs_signed_off.eq(ksbs_signed_off + delta.signed_off),
         ))
         .execute(&mut conn);
-    if moved.ksbs.is_empty() {
+    if delta.ksbs.is_empty() {
         return apprenticeship.await.map(drop);
     }
-    let (ksbs, (evidenced, signed_off)): (Vec<Uuid>, (Vec<i32>, Vec<i32>)) = moved
+    let (ksbs, (evidenced, signed_off)): (Vec<Uuid>, (Vec<i32>, Vec<i32>)) = delta
         .ksbs
         .iter()
-        .map(|(ksb, e, s)| (*ksb, (*e, *s)))
+        .map(|k| (k.ksb_id, (k.evidenced, k.signed_off)))
         .unzip();
     let duties = diesel::sql_query(
         "UPDATE duty_progress dp \

@@ -221,7 +221,7 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
             &db,
             id,
             standard,
-            crate::db::ksb_statuses::Which::All,
+            crate::db::ksb_statuses::KsbSelection::All,
         )
         .await
         .expect("compute")

@@ -16,4 +16,5 @@ pub mod scope;
 pub mod signoff;
 pub mod standard;
 pub mod standard_formats;
+pub mod status_delta;
 pub mod text;

@@ -114,19 +114,6 @@ pub struct StandardDocument {
 pub struct DocumentErrors(pub Vec<String>);
 
 impl StandardDocument {
-    /// Reads either file shape; `source_name` is recorded as the provenance of the links.
-    pub fn from_json(json: &str, source_name: &str) -> Result<Self, DocumentErrors> {
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| DocumentErrors(vec![format!("the file is not valid JSON: {e}")]))?;
-        let document = if value.get("referenceNumber").is_some() {
-            super::standard_formats::from_skills_england(value, source_name)?
-        } else {
-            super::standard_formats::from_native(value, source_name)?
-        };
-        document.validate()?;
-        Ok(document)
-    }
-
     /// Checks the rules every standard obeys; collects all failures rather than stopping at one.
     pub fn validate(&self) -> Result<(), DocumentErrors> {
         let mut errors = Vec::new();

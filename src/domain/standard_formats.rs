@@ -1,4 +1,5 @@
-//! The two file shapes a standard arrives in, turned into a [`StandardDocument`].
+//! The two file shapes a standard arrives in, turned into a [`StandardDocument`]
+//! ([`StandardDocument::from_json`] reads either, then validates the whole).
 
 use std::collections::HashMap;
 
@@ -8,6 +9,21 @@ use serde_json::Value;
 use super::standard::{
     DocumentErrors, DutyDoc, KsbDoc, KsbKind, Mapping, MappingStatus, StandardDocument,
 };
+
+impl StandardDocument {
+    /// Reads either file shape; `source_name` is recorded as the provenance of the links.
+    pub fn from_json(json: &str, source_name: &str) -> Result<Self, DocumentErrors> {
+        let value: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| DocumentErrors(vec![format!("the file is not valid JSON: {e}")]))?;
+        let document = if value.get("referenceNumber").is_some() {
+            from_skills_england(value, source_name)?
+        } else {
+            from_native(value, source_name)?
+        };
+        document.validate()?;
+        Ok(document)
+    }
+}
 
 fn shape_error(shape: &str, e: serde_json::Error) -> DocumentErrors {
     DocumentErrors(vec![format!("the file is not in the {shape} shape: {e}")])

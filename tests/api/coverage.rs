@@ -190,7 +190,7 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
             &conn,
             apprenticeship,
             standard,
-            ksbfolio::db::ksb_statuses::Which::All,
+            ksbfolio::db::ksb_statuses::KsbSelection::All,
         )
         .await
         .expect("compute")

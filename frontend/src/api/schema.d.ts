@@ -1922,11 +1922,13 @@ export interface components {
             /** @description The path to open (on this server) to set the password. Shown once: only its hash is kept. */
             path: string;
         };
+        /** @description A person by id and name (reviewers, authors, apprentices in queues). */
         PersonName: {
             /** Format: uuid */
             id: string;
             name: string;
         };
+        /** @description A person with their e-mail address (the parties of an apprenticeship). */
         PersonRef: {
             email: string;
             /** Format: uuid */

@@ -10,9 +10,11 @@ use actix_web::{HttpResponse, delete, web};
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
 
-use crate::api::db_conn;
-use crate::api::evidence::{etag_header, load_visible, require_apprentice, status_of};
-use crate::auth::Authenticated;
+use crate::api::access::visible_evidence;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::api::evidence::response::etag_header;
+use crate::api::evidence::{require_apprentice, status_of};
 use crate::db::evidence as db_evidence;
 use crate::db::{apprenticeships, attachments, audit};
 use crate::domain::evidence::{Action, transition};
@@ -41,7 +43,7 @@ pub async fn remove_attachment(
 ) -> AppResult<HttpResponse> {
     let (evidence_id, attachment_id) = path.into_inner();
     let mut conn = db_conn(&state).await?;
-    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, evidence_id).await?;
+    let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, evidence_id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
     transition(status_of(&row), Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
@@ -63,7 +65,7 @@ pub async fn remove_attachment(
                 .ok_or_else(|| AppError::not_found("attachment"))?;
             let note = format!("Removed the file “{}”.", attachment.filename);
             let (_, codes) = db_evidence::ksbs(conn, row.id).await?;
-            let entry = crate::api::audit::entry(
+            let entry = crate::api::audit_entry::entry(
                 &auth,
                 "evidence.attachment_removed",
                 "evidence",

@@ -20,11 +20,12 @@ use uuid::Uuid;
 
 use super::AttachmentResponse;
 use super::check::check;
-use crate::api::db_conn;
-use crate::api::evidence::{load_visible, require_apprentice, status_of};
+use crate::api::access::visible_evidence;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::api::evidence::{require_apprentice, status_of};
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::refuse_nhs_numbers;
-use crate::auth::Authenticated;
 use crate::db::attachments::{self, Attachment};
 use crate::db::{apprenticeships, audit};
 use crate::domain::attachment_type;
@@ -139,7 +140,7 @@ pub async fn upload_attachment(
     form: Multipart,
 ) -> AppResult<HttpResponse> {
     let mut conn = db_conn(&state).await?;
-    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
     transition(status_of(&row), Action::Edit)
         .map_err(|e| AppError::conflict("evidence_not_editable", e.0))?;
@@ -201,7 +202,7 @@ pub async fn upload_attachment(
             apprenticeships::touch(conn, apprenticeship.id).await?;
             audit::record(
                 conn,
-                crate::api::audit::entry(
+                crate::api::audit_entry::entry(
                     &auth,
                     "evidence.attachment_added",
                     "evidence",

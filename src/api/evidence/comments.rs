@@ -1,21 +1,20 @@
-//! The comment thread of a piece of evidence (open to everyone who can see it) and its revisions.
+//! `POST` and `GET /api/v1/evidence/{id}/comments`: the conversation on a piece of evidence.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{PersonName, load_visible};
-use crate::api::db_conn;
+use crate::api::access::visible_evidence;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::refuse_nhs_numbers;
-use crate::auth::Authenticated;
-use crate::db::{audit, evidence as db_evidence, evidence_activity};
-use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::db::{audit, evidence_activity};
 use crate::domain::identity::Role;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -86,7 +85,7 @@ pub async fn create_comment(
     }
     refuse_nhs_numbers(&[("body", &text)])?;
     let mut conn = db_conn(&state).await?;
-    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let (row, apprenticeship) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     let created = conn
         .transaction(async |conn| {
             if let Some(replay) = idempotency.replay(conn, &auth, &body.0).await? {
@@ -96,7 +95,7 @@ pub async fn create_comment(
                 evidence_activity::add_comment(conn, row.id, auth.actor.user_id, &text).await?;
             audit::record(
                 conn,
-                crate::api::audit::entry(
+                crate::api::audit_entry::entry(
                     &auth,
                     "evidence.commented",
                     "evidence",
@@ -137,67 +136,11 @@ pub async fn list_comments(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<CommentList>> {
     let mut conn = db_conn(&state).await?;
-    let (row, _) = load_visible(&mut conn, &auth.actor, *id).await?;
+    let (row, _) = visible_evidence(&mut conn, &auth.actor, *id).await?;
     let items = evidence_activity::comments(&mut conn, row.id)
         .await?
         .into_iter()
         .map(comment_response)
         .collect();
     Ok(web::Json(CommentList { items }))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RevisionResponse {
-    pub version: i32,
-    pub title: String,
-    pub description: String,
-    pub kind: EvidenceKind,
-    pub occurred_on: NaiveDate,
-    pub ksbs: Vec<String>,
-    pub status: EvidenceStatus,
-    pub author: PersonName,
-    pub created_at: DateTime<Utc>,
-    /// What changed besides the content, such as an attachment removed; absent for content edits.
-    pub note: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RevisionList {
-    pub items: Vec<RevisionResponse>,
-}
-
-/// Every version of the evidence, oldest first: nothing written is ever lost.
-#[utoipa::path(
-    tag = "evidence",
-    security(("bearer" = [])),
-    responses((status = 200, body = RevisionList))
-)]
-#[get("/evidence/{id}/revisions")]
-pub async fn list_revisions(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    id: web::Path<Uuid>,
-) -> AppResult<web::Json<RevisionList>> {
-    let mut conn = db_conn(&state).await?;
-    let (row, _) = load_visible(&mut conn, &auth.actor, *id).await?;
-    let items = db_evidence::revisions(&mut conn, row.id)
-        .await?
-        .into_iter()
-        .map(|r| RevisionResponse {
-            version: r.version,
-            title: r.title,
-            description: r.description,
-            kind: EvidenceKind::parse(&r.kind).unwrap_or(EvidenceKind::Other),
-            occurred_on: r.occurred_on,
-            ksbs: r.ksbs.into_iter().flatten().collect(),
-            status: EvidenceStatus::parse(&r.status).unwrap_or(EvidenceStatus::Draft),
-            author: PersonName {
-                id: r.edited_by,
-                name: r.edited_by_name,
-            },
-            created_at: r.created_at,
-            note: r.note,
-        })
-        .collect();
-    Ok(web::Json(RevisionList { items }))
 }

@@ -1,25 +1,25 @@
-//! `POST /api/v1/apprenticeships/{id}/evidence` and `GET` of the same: logging and listing.
+//! `POST /api/v1/apprenticeships/{id}/evidence`: an apprentice logs a piece of evidence (a draft).
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{
-    EvidenceChange, EvidenceResponse, Mapped, after_change, created_response, require_apprentice,
-    responses, validate,
-};
-use crate::api::apprenticeships::find_visible;
-use crate::api::extract::{Json, Query};
+use super::change::{EvidenceChange, KsbLinks, record_evidence_change};
+use super::require_apprentice;
+use super::response::{EvidenceResponse, created_response};
+use super::validate::validate;
+use crate::api::access::visible_apprenticeship;
+use crate::api::authenticated::Authenticated;
+use crate::api::catalogue::standard_of;
+use crate::api::connection::db_conn;
+use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
-use crate::api::pagination::{PageParams, Paginated};
-use crate::api::{db_conn, standard_of};
-use crate::auth::Authenticated;
-use crate::db::evidence::{self as db_evidence, EvidenceFilter};
-use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::db::evidence::{self as db_evidence};
+use crate::domain::evidence::EvidenceKind;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -61,7 +61,7 @@ pub async fn create_evidence(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     require_apprentice(&auth.actor, &apprenticeship)?;
     let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
     let valid = validate(
@@ -83,7 +83,7 @@ pub async fn create_evidence(
             let change = EvidenceChange {
                 row: &row,
                 was: None,
-                ksbs: Mapped::Set {
+                ksbs: KsbLinks::Set {
                     ids: &valid.ksb_ids,
                     codes: &valid.ksb_codes,
                     before: &[],
@@ -97,7 +97,7 @@ pub async fn create_evidence(
                         .await
                         .map_err(AppError::from)
                 },
-                after_change(
+                record_evidence_change(
                 shared,
                 &auth,
                 &apprenticeship,
@@ -111,72 +111,4 @@ pub async fn create_evidence(
         })
         .await?;
     Ok(created.into_response())
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct EvidenceQuery {
-    pub status: Option<EvidenceStatus>,
-    /// A KSB code, e.g. `S7`.
-    pub ksb: Option<String>,
-    pub kind: Option<EvidenceKind>,
-    /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    pub limit: Option<i64>,
-    /// Items to skip, 0–1,000,000 (default 0).
-    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
-    pub offset: Option<i64>,
-}
-
-/// The evidence of an apprenticeship, newest first.
-#[utoipa::path(
-    tag = "evidence",
-    security(("bearer" = [])),
-    params(EvidenceQuery),
-    responses(
-        (status = 200, body = Paginated<EvidenceResponse>),
-        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/apprenticeships/{id}/evidence")]
-pub async fn list_evidence(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    id: web::Path<Uuid>,
-    query: Query<EvidenceQuery>,
-) -> AppResult<web::Json<Paginated<EvidenceResponse>>> {
-    let query = query.0;
-    let page = PageParams {
-        limit: query.limit,
-        offset: query.offset,
-    }
-    .page()?;
-    let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
-    let ksb_id = match &query.ksb {
-        None => None,
-        Some(code) => {
-            let code = code.trim().to_uppercase();
-            let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
-            let ksb = standard.ksb_by_code(&code).ok_or_else(|| {
-                AppError::invalid("ksb", format!("{code} is not a KSB of this standard"))
-            })?;
-            Some(ksb.id)
-        }
-    };
-    let filter = EvidenceFilter {
-        status: query.status.map(|s| s.as_str().to_string()),
-        kind: query.kind.map(|k| k.as_str().to_string()),
-        ksb_id,
-    };
-    let (rows, total) = db_evidence::list(
-        &mut conn,
-        apprenticeship.id,
-        &filter,
-        page.limit,
-        page.offset,
-    )
-    .await?;
-    let items = responses(&mut conn, rows).await?;
-    Ok(web::Json(Paginated::new(items, total, page)))
 }

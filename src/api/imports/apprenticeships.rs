@@ -2,7 +2,7 @@
 //! `apprentice_email,standard,employer,provider,mentor_email,tutor_email,start_date,expected_end_date`
 //! and optionally `planned_otj_hours,rpl_reduction_hours` (organisations by name or id, people
 //! by e-mail). Each line passes exactly the rules of `POST /api/v1/apprenticeships`
-//! (`api::apprenticeships::enrol`), in its own savepoint of the file's one transaction.
+//! (`api::apprenticeships::create::enrol`), in its own savepoint of the file's one transaction.
 
 use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::csv_body::{CsvBody, Line, lines};
 use super::{LineErrors, LineOutcome};
-use crate::api::apprenticeships::{CreateApprenticeshipRequest, enrol};
-use crate::api::db_conn;
-use crate::auth::Authenticated;
+use crate::api::apprenticeships::create::{CreateApprenticeshipRequest, enrol};
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::{organisations, users};
 use crate::domain::policy;

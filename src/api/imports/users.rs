@@ -15,11 +15,12 @@ use uuid::Uuid;
 
 use super::csv_body::{CsvBody, lines};
 use super::{LineErrors, LineOutcome};
-use crate::api::audit::entry;
-use crate::api::db_conn;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::auth::password::hash_blocking;
-use crate::auth::{Authenticated, tokens};
+use crate::auth::tokens;
 use crate::db::{audit, organisations, password_links, users};
 use crate::domain::identity::{self, Email, Role};
 use crate::domain::policy;

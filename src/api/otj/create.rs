@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{OtjEntryResponse, check_day, organisations, response, validate};
-use crate::api::apprenticeships::find_visible;
-use crate::api::audit::entry;
+use crate::api::access::visible_apprenticeship;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::catalogue::standard_of;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
-use crate::api::{db_conn, standard_of};
-use crate::auth::Authenticated;
 use crate::db::otj as db_otj;
 use crate::db::{apprenticeships, audit};
 use crate::domain::otj::{self, OtjActivity, OtjStatus};
@@ -60,7 +61,7 @@ pub async fn create_otj(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     policy::log_otj(&auth.actor, &apprenticeship.parties())?;
     let standard = standard_of(&state, &mut conn, &apprenticeship).await?;
     let valid = validate(

@@ -7,11 +7,11 @@ use utoipa::IntoParams;
 use uuid::Uuid;
 
 use super::{OtjEntryResponse, responses};
-use crate::api::apprenticeships::find_visible;
-use crate::api::db_conn;
+use crate::api::access::visible_apprenticeship;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
-use crate::auth::Authenticated;
 use crate::db::otj::{self as db_otj, OtjFilter};
 use crate::domain::otj::OtjStatus;
 use crate::error::{AppError, AppResult};
@@ -25,19 +25,13 @@ pub struct OtjQuery {
     pub from: Option<NaiveDate>,
     /// Entries on or before this day.
     pub to: Option<NaiveDate>,
-    /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    pub limit: Option<i64>,
-    /// Items to skip, 0–1,000,000 (default 0).
-    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
-    pub offset: Option<i64>,
 }
 
 /// The off-the-job entries of an apprenticeship, newest day first.
 #[utoipa::path(
     tag = "otj",
     security(("bearer" = [])),
-    params(OtjQuery),
+    params(OtjQuery, PageParams),
     responses(
         (status = 200, body = Paginated<OtjEntryResponse>),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -50,20 +44,17 @@ pub async fn list_otj(
     auth: Authenticated,
     id: web::Path<Uuid>,
     query: Query<OtjQuery>,
+    page_params: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<OtjEntryResponse>>> {
     let query = query.0;
-    let page = PageParams {
-        limit: query.limit,
-        offset: query.offset,
-    }
-    .page()?;
+    let page = page_params.0.page()?;
     if let (Some(from), Some(to)) = (query.from, query.to)
         && to < from
     {
         return Err(AppError::invalid("to", "must not be before `from`"));
     }
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let filter = OtjFilter {
         status: query.status.map(|s| s.as_str().to_string()),
         from: query.from,

@@ -6,11 +6,13 @@
 //! move and the summary. The rules are `domain::otj`.
 
 pub mod create;
-pub mod edit;
+pub mod delete;
+pub mod get;
 pub mod list;
 pub mod queue;
 pub mod review;
 pub mod summary;
+pub mod update;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel_async::AsyncPgConnection;
@@ -236,4 +238,9 @@ pub async fn summary_of(
 /// The organisations an OTJ change concerns (for its audit row).
 pub fn organisations(apprenticeship: &Apprenticeship) -> Vec<Uuid> {
     vec![apprenticeship.employer_id, apprenticeship.provider_id]
+}
+
+/// 409: an approved entry is frozen.
+pub(super) fn frozen(e: crate::domain::otj::NotAllowed) -> AppError {
+    AppError::conflict("otj_frozen", e.0)
 }

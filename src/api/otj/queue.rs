@@ -9,12 +9,14 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::db_conn;
-use crate::api::evidence::PersonName;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Query;
-use crate::api::pagination::Paginated;
-use crate::api::queues::{QueueQuery, names, person, total_of};
-use crate::auth::Authenticated;
+use crate::api::pagination::{PageParams, Paginated};
+use crate::api::queues::{QueueQuery, total_of};
+use crate::api::references::PersonName;
+use crate::api::references::names;
+use crate::api::references::person;
 use crate::db::otj_queue as db_queue;
 use crate::domain::otj::OtjActivity;
 use crate::domain::policy;
@@ -41,7 +43,7 @@ pub struct OtjQueueItem {
 #[utoipa::path(
     tag = "otj",
     security(("bearer" = [])),
-    params(QueueQuery),
+    params(QueueQuery, PageParams),
     responses(
         (status = 200, body = Paginated<OtjQueueItem>),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -52,9 +54,10 @@ pub async fn otj_queue(
     state: web::Data<AppState>,
     auth: Authenticated,
     query: Query<QueueQuery>,
+    page_params: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<OtjQueueItem>>> {
     policy::read_otj_queue(&auth.actor)?;
-    let page = query.0.page()?;
+    let page = page_params.0.page()?;
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = db_queue::pending(&mut conn, scope, page.limit, page.offset).await?;

@@ -7,11 +7,11 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{OtjEntryResponse, etag_header, load_visible, organisations, response};
-use crate::api::audit::entry;
-use crate::api::db_conn;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::patient_data::required_reason;
-use crate::auth::Authenticated;
 use crate::db::otj as db_otj;
 use crate::db::{apprenticeships, audit};
 use crate::domain::otj::{self, OtjAction, OtjDecision, OtjStatus};

@@ -5,9 +5,9 @@ use actix_web::{get, web};
 use uuid::Uuid;
 
 use super::summary_of;
-use crate::api::apprenticeships::find_visible;
-use crate::api::db_conn;
-use crate::auth::Authenticated;
+use crate::api::access::visible_apprenticeship;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::domain::otj::OtjSummary;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -29,6 +29,6 @@ pub async fn otj_summary(
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<OtjSummary>> {
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     Ok(web::Json(summary_of(&conn, &apprenticeship).await?))
 }

@@ -1,21 +1,19 @@
-//! `POST /api/v1/apprenticeships/{id}/reviews` (provider staff record a review, with a
-//! snapshot of coverage and OTJ time) and `GET` of the same (the list).
+//! `POST /api/v1/apprenticeships/{id}/reviews`: provider staff record a progress review, with a
+//! snapshot of coverage and OTJ time.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, post, web};
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use utoipa::IntoParams;
 use uuid::Uuid;
 
-use super::{ProgressReviewResponse, ReviewInput, build, organisations, responses, validate};
-use crate::api::apprenticeships::find_visible;
-use crate::api::audit::entry;
-use crate::api::db_conn;
-use crate::api::extract::{Json, Query};
+use super::{ProgressReviewResponse, ReviewInput, build, organisations, validate};
+use crate::api::access::visible_apprenticeship;
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::otj::summary_of;
-use crate::api::pagination::{PageParams, Paginated};
-use crate::auth::Authenticated;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::reviews as db_reviews;
 use crate::db::{audit, caseload};
@@ -84,7 +82,7 @@ pub async fn create_review(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     policy::write_review(&auth.actor, &apprenticeship.parties())?;
     let fields = validate(&body, &apprenticeship)?;
     let created = conn
@@ -126,45 +124,4 @@ pub async fn create_review(
         })
         .await?;
     Ok(created.into_response())
-}
-
-#[derive(Debug, serde::Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ReviewListQuery {
-    /// Items per page, 1–200 (default 50).
-    #[param(minimum = 1, maximum = 200, default = 50)]
-    pub limit: Option<i64>,
-    /// Items to skip, 0–1,000,000 (default 0).
-    #[param(minimum = 0, maximum = 1_000_000, default = 0)]
-    pub offset: Option<i64>,
-}
-
-/// The reviews of an apprenticeship, latest held first, with their signatures.
-#[utoipa::path(
-    tag = "reviews",
-    security(("bearer" = [])),
-    params(ReviewListQuery),
-    responses(
-        (status = 200, body = Paginated<ProgressReviewResponse>),
-        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[get("/apprenticeships/{id}/reviews")]
-pub async fn list_reviews(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    id: web::Path<Uuid>,
-    query: Query<ReviewListQuery>,
-) -> AppResult<web::Json<Paginated<ProgressReviewResponse>>> {
-    let page = PageParams {
-        limit: query.0.limit,
-        offset: query.0.offset,
-    }
-    .page()?;
-    let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
-    let (rows, total) =
-        db_reviews::list(&mut conn, apprenticeship.id, page.limit, page.offset).await?;
-    let items = responses(&mut conn, rows).await?;
-    Ok(web::Json(Paginated::new(items, total, page)))
 }

@@ -5,8 +5,11 @@
 //! `domain::review`.
 
 pub mod create;
-pub mod edit;
+pub mod get;
+pub mod list;
+pub mod reopen;
 pub mod sign;
+pub mod update;
 
 use std::collections::HashMap;
 
@@ -17,8 +20,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::evidence::PersonName;
 use super::patient_data::refuse_nhs_numbers;
+use crate::api::references::PersonName;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::reviews::{self as db_reviews, Review, ReviewFields, Signature};
 use crate::domain::review::{
@@ -69,14 +72,14 @@ pub struct ProgressReviewResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-/// A review's stored content, typed.
-pub struct Parsed {
+/// A review's JSON columns (next actions, snapshot), typed.
+pub struct ReviewJsonColumns {
     pub next_actions: Vec<NextAction>,
     pub snapshot: ReviewSnapshot,
 }
 
-pub fn parse(row: &Review) -> AppResult<Parsed> {
-    Ok(Parsed {
+pub fn json_columns(row: &Review) -> AppResult<ReviewJsonColumns> {
+    Ok(ReviewJsonColumns {
         next_actions: serde_json::from_value(row.next_actions.clone())
             .map_err(AppError::internal)?,
         snapshot: serde_json::from_value(row.snapshot.clone()).map_err(AppError::internal)?,
@@ -84,7 +87,7 @@ pub fn parse(row: &Review) -> AppResult<Parsed> {
 }
 
 /// The SHA-256 of the review's canonical content (`domain::review::canonical`).
-pub fn content_sha256(row: &Review, parsed: &Parsed) -> String {
+pub fn content_sha256(row: &Review, parsed: &ReviewJsonColumns) -> String {
     review::content_sha256(&ReviewContent {
         review_id: row.id,
         apprenticeship_id: row.apprenticeship_id,
@@ -112,7 +115,7 @@ pub fn facts(signatures: &[Signature]) -> AppResult<Vec<SignatureFact>> {
 }
 
 pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ProgressReviewResponse> {
-    let parsed = parse(&row)?;
+    let parsed = json_columns(&row)?;
     let hash = content_sha256(&row, &parsed);
     let status = review::review_status(&facts(&signatures)?, &hash);
     let today = Utc::now().date_naive();
@@ -301,4 +304,9 @@ pub fn validate(input: &ReviewInput, apprenticeship: &Apprenticeship) -> AppResu
 /// The organisations a review change concerns (for its audit row).
 pub fn organisations(a: &Apprenticeship) -> Vec<Uuid> {
     vec![a.employer_id, a.provider_id]
+}
+
+/// 409: the signatures do not allow this (signing twice, reopening an unsigned review).
+pub(super) fn conflict(e: review::ReviewConflict) -> AppError {
+    AppError::conflict("review_signature_refused", e.to_string())
 }

@@ -1,25 +1,20 @@
-//! `POST /api/v1/reviews/{review_id}/sign` (the apprentice, an employer user of the employer,
-//! staff of the provider: each role once) and `POST /api/v1/reviews/{review_id}/reopen`
-//! (provider staff void the signatures, keeping them, and the review is a draft again).
+//! `POST /api/v1/reviews/{review_id}/sign`: the apprentice, an employer user of the employer and
+//! staff of the provider each sign once; a signature records the content's SHA-256.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{
-    ProgressReviewResponse, content_sha256, facts, load_visible, organisations, parse, response,
-};
-use crate::api::audit::entry;
-use crate::api::db_conn;
-use crate::api::evidence::PersonName;
-use crate::api::extract::Json;
+use super::{conflict, content_sha256, facts, json_columns, load_visible, organisations};
+use crate::api::audit_entry::entry;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
 use crate::api::idempotency::IdempotencyKey;
-use crate::api::patient_data::required_reason;
-use crate::auth::Authenticated;
+use crate::api::references::PersonName;
 use crate::db::reviews as db_reviews;
 use crate::db::{apprenticeships, audit, users};
 use crate::domain::policy;
@@ -36,10 +31,6 @@ pub struct SignedResponse {
     pub content_sha256: String,
     /// The review's status after this signature.
     pub review_status: ReviewStatus,
-}
-
-fn conflict(e: review::ReviewConflict) -> AppError {
-    AppError::conflict("review_signature_refused", e.to_string())
 }
 
 /// Sign the review as the caller's role (no body). Honours `Idempotency-Key`.
@@ -81,7 +72,7 @@ pub async fn sign_review(
                     .unwrap_or_default(),
             )?;
             review::check_sign(&known, role).map_err(conflict)?;
-            let hash = content_sha256(&row, &parse(&row)?);
+            let hash = content_sha256(&row, &json_columns(&row)?);
             db_reviews::sign(conn, row.id, role.as_str(), auth.actor.user_id, &hash)
                 .await
                 .map_err(|e| match unique_violation(&e) {
@@ -136,67 +127,4 @@ pub async fn sign_review(
         })
         .await?;
     Ok(signed.into_response())
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ReopenRequest {
-    /// Why the signed record must change (1–2,000 characters).
-    pub reason: String,
-}
-
-/// Void every signature (they are kept, marked void with the reason) and return the review to
-/// draft, so it can be corrected and signed again. Staff of the apprenticeship's provider.
-#[utoipa::path(
-    tag = "reviews",
-    security(("bearer" = [])),
-    request_body = ReopenRequest,
-    responses(
-        (status = 200, body = ProgressReviewResponse),
-        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "nothing signed to reopen", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "no reason", body = crate::error::Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/reviews/{review_id}/reopen")]
-pub async fn reopen_review(
-    state: web::Data<AppState>,
-    auth: Authenticated,
-    review_id: web::Path<Uuid>,
-    body: Json<ReopenRequest>,
-) -> AppResult<HttpResponse> {
-    let mut conn = db_conn(&state).await?;
-    let (row, apprenticeship) = load_visible(&mut conn, &auth.actor, *review_id).await?;
-    policy::write_review(&auth.actor, &apprenticeship.parties())?;
-    let reason = required_reason(&body.0.reason, "say why the signed review must change")?;
-    conn.transaction(async |conn| {
-        apprenticeships::lock(conn, apprenticeship.id).await?;
-        let signatures = db_reviews::signatures(conn, &[row.id])
-            .await?
-            .remove(&row.id)
-            .unwrap_or_default();
-        review::check_reopen(&facts(&signatures)?).map_err(conflict)?;
-        let voided = db_reviews::void_signatures(conn, row.id, auth.actor.user_id, &reason).await?;
-        db_reviews::set_status(conn, row.id, ReviewStatus::Draft).await?;
-        db_reviews::refresh(conn, apprenticeship.id, apprenticeship.start_date).await?;
-        audit::record(
-            conn,
-            entry(
-                &auth,
-                "review.reopened",
-                "progress_review",
-                row.id,
-                organisations(&apprenticeship),
-                serde_json::json!({ "voided_signatures": voided, "reason": reason }),
-            ),
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    })
-    .await?;
-    let current = db_reviews::find(&mut conn, row.id)
-        .await?
-        .ok_or_else(|| AppError::not_found("review"))?;
-    let dto = response(&mut conn, current).await?;
-    Ok(HttpResponse::Ok().json(dto))
 }

@@ -13,11 +13,12 @@ use super::{
     SignoffResponse, already_signed_off, checked_comment, no_accepted_evidence, require_mentor_for,
     responses,
 };
-use crate::api::apprenticeships::find_visible;
+use crate::api::access::visible_apprenticeship;
+use crate::api::authenticated::Authenticated;
+use crate::api::catalogue::standard_of;
+use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
-use crate::api::{db_conn, standard_of};
-use crate::auth::Authenticated;
 use crate::db::{apprenticeships, audit, ksb_statuses, signoff_hash, signoffs};
 use crate::domain::policy;
 use crate::domain::signoff::bulk_codes;
@@ -66,7 +67,7 @@ pub async fn bulk_signoff(
     let codes = bulk_codes(&body.ksbs).map_err(|e| AppError::invalid("ksbs", e.to_string()))?;
     let comment = checked_comment(&body.comment)?;
     let mut conn = db_conn(&state).await?;
-    let apprenticeship = find_visible(&mut conn, &auth.actor, *id).await?;
+    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     require_mentor_for(
         &mut conn,
         &auth.actor,
@@ -94,7 +95,7 @@ pub async fn bulk_signoff(
                 conn,
                 apprenticeship.id,
                 apprenticeship.standard_id,
-                ksb_statuses::Which::Only(&ksb_ids),
+                ksb_statuses::KsbSelection::Only(&ksb_ids),
             )
             .await?;
             for (code, ksb) in codes.iter().zip(&ksb_ids) {
@@ -145,7 +146,7 @@ pub async fn bulk_signoff(
             futures_util::future::try_join_all(made.iter().zip(&codes).map(|(s, code)| {
                 audit::record(
                     shared,
-                    crate::api::audit::entry(
+                    crate::api::audit_entry::entry(
                         &auth,
                         "signoff.created",
                         "signoff",

@@ -236,7 +236,7 @@ async fn replace_links(
     // The new links regroup the same KSB statuses into duties.
     crate::db::progress::refresh(
         conn,
-        crate::db::progress::Whose::Standard(standard.id),
+        crate::db::progress::ProgressScope::Standard(standard.id),
         false,
     )
     .await?;

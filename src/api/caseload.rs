@@ -1,0 +1,199 @@
+//! `GET /api/v1/caseload`: a tutor's or provider's apprenticeships with their kept progress,
+//! duty figures and review standing, filtered and sorted in SQL; a fixed number of statements
+//! whatever the page size (the page, the total when the page does not tell it, the duties, the
+//! names, who holds the oldest open item: `db::inbox`, the inbox's own rows).
+
+use std::collections::HashMap;
+
+use actix_web::{get, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::api::apprenticeships::response::ReviewStanding;
+use crate::api::authenticated::Authenticated;
+use crate::api::connection::db_conn;
+use crate::api::extract::Query;
+use crate::api::pagination::{PageParams, Paginated};
+use crate::api::references::PersonName;
+use crate::api::references::person;
+use crate::db::caseload::{self, CaseloadFilter, CaseloadSort};
+use crate::db::inbox;
+use crate::db::users;
+use crate::domain::coverage::{Totals, percent};
+use crate::domain::inbox::waiting_days;
+use crate::domain::review::{DueRange, ReviewParty, ReviewState};
+use crate::domain::scope::ListScope;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+/// The caseload's sort orders.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum CaseloadSortParam {
+    #[serde(rename = "progress")]
+    Progress,
+    #[serde(rename = "-progress")]
+    ProgressDescending,
+    #[serde(rename = "last_activity")]
+    LastActivity,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseloadQuery {
+    /// `mine` (the default: apprenticeships where you are the tutor or the mentor) or
+    /// `organisation`.
+    #[param(inline)]
+    pub scope: Option<ListScope>,
+    /// `progress` (least evidenced first, the default), `-progress`, or `last_activity` (longest
+    /// without activity first).
+    #[param(inline)]
+    pub sort: Option<CaseloadSortParam>,
+    /// Only apprenticeships without activity for this many days (1–3650).
+    #[param(minimum = 1, maximum = 3650)]
+    pub inactive_days: Option<i32>,
+    /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
+    pub behind_plan: Option<bool>,
+    /// Only apprenticeships in this state against their next review deadline.
+    #[param(inline)]
+    pub review_state: Option<ReviewState>,
+    /// `true`: only apprenticeships with a review not yet signed by all three parties.
+    pub unsigned: Option<bool>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DutyProgress {
+    pub code: String,
+    pub percent_evidenced: f64,
+    pub percent_signed_off: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseloadItem {
+    pub apprenticeship_id: Uuid,
+    pub apprentice: PersonName,
+    pub start_date: NaiveDate,
+    pub expected_end_date: NaiveDate,
+    pub totals: Totals,
+    pub percent_evidenced: f64,
+    pub percent_signed_off: f64,
+    pub duties: Vec<DutyProgress>,
+    pub last_activity_at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub reviews: ReviewStanding,
+    /// Who holds the oldest open item of this apprenticeship (the items of everyone's inbox):
+    /// `null` when nothing is open.
+    pub waiting_on: Option<ReviewParty>,
+    /// Whole days that oldest item has waited; `null` when nothing is open.
+    pub waiting_days: Option<i64>,
+}
+
+/// The apprenticeships in the caller's scope with their progress per duty: by default those you
+/// are the tutor or mentor of; `scope=organisation` for all of your organisation's.
+#[utoipa::path(
+    tag = "queues",
+    security(("bearer" = [])),
+    params(CaseloadQuery, PageParams),
+    responses((status = 200, body = Paginated<CaseloadItem>))
+)]
+#[get("/caseload")]
+pub async fn get_caseload(
+    state: web::Data<AppState>,
+    auth: Authenticated,
+    query: Query<CaseloadQuery>,
+    page_params: Query<PageParams>,
+) -> AppResult<web::Json<Paginated<CaseloadItem>>> {
+    let query = query.0;
+    let page = page_params.0.page()?;
+    let sort = match query.sort.unwrap_or(CaseloadSortParam::Progress) {
+        CaseloadSortParam::Progress => CaseloadSort::ProgressAscending,
+        CaseloadSortParam::ProgressDescending => CaseloadSort::ProgressDescending,
+        CaseloadSortParam::LastActivity => CaseloadSort::LastActivityAscending,
+    };
+    if query
+        .inactive_days
+        .is_some_and(|d| !(1..=3650).contains(&d))
+    {
+        return Err(AppError::invalid(
+            "inactive_days",
+            "must be between 1 and 3650 (ten years)",
+        ));
+    }
+    let now = Utc::now();
+    let today = now.date_naive();
+    let filter = CaseloadFilter {
+        inactive_days: query.inactive_days,
+        behind_plan: query.behind_plan.unwrap_or(false),
+        review_due: query.review_state.map(|state| DueRange::of(state, today)),
+        unsigned: query.unsigned.unwrap_or(false),
+    };
+    let scope = auth.actor.list_scope(query.scope.unwrap_or_default());
+    let mut conn = db_conn(&state).await?;
+    let (rows, known_total) =
+        caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
+    // The rest in one round trip (pipelined).
+    let total = async {
+        match known_total {
+            Some(total) => Ok(total),
+            None => caseload::count(&conn, scope, filter).await,
+        }
+    };
+    let (total, duty_rows, names, waiting) = futures_util::try_join!(
+        total,
+        caseload::duty_progress(&conn, &ids),
+        users::names(&conn, &people),
+        inbox::oldest_open(&conn, &ids, today),
+    )?;
+    let mut waiting: HashMap<Uuid, (ReviewParty, DateTime<Utc>)> = waiting
+        .into_iter()
+        .map(|w| {
+            Ok((
+                w.apprenticeship_id,
+                (ReviewParty::from_stored(&w.holder)?, w.waiting_since),
+            ))
+        })
+        .collect::<AppResult<_>>()?;
+    let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
+    for d in duty_rows {
+        duties
+            .entry(d.apprenticeship_id)
+            .or_default()
+            .push(DutyProgress {
+                code: d.code,
+                percent_evidenced: percent(d.evidenced + d.signed_off, d.ksbs),
+                percent_signed_off: percent(d.signed_off, d.ksbs),
+            });
+    }
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let (ksbs, in_progress, evidenced, signed_off) = r.counts;
+            let (last, due, unsigned, oldest_unsigned, on_break) = r.reviews;
+            let totals = Totals {
+                ksbs,
+                not_started: ksbs - in_progress - evidenced - signed_off,
+                in_progress,
+                evidenced,
+                signed_off,
+            };
+            CaseloadItem {
+                apprenticeship_id: r.id,
+                apprentice: person(&names, r.apprentice_id),
+                start_date: r.start_date,
+                expected_end_date: r.expected_end_date,
+                percent_evidenced: totals.percent_evidenced(),
+                percent_signed_off: totals.percent_signed_off(),
+                totals,
+                duties: duties.remove(&r.id).unwrap_or_default(),
+                last_activity_at: r.last_activity_at,
+                reviews: ReviewStanding::of(last, due, unsigned, oldest_unsigned, on_break, today),
+                waiting_on: waiting.get(&r.id).map(|w| w.0),
+                waiting_days: waiting.remove(&r.id).map(|w| waiting_days(w.1, now)),
+            }
+        })
+        .collect();
+    Ok(web::Json(Paginated::new(items, total, page)))
+}

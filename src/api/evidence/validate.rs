@@ -1,0 +1,94 @@
+//! Checking evidence content against its apprenticeship and standard; every failure names its
+//! field.
+
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::api::patient_data::refuse_nhs_numbers;
+use crate::db::apprenticeships::Apprenticeship;
+use crate::db::catalogue::cache::{CachedKsb, CachedStandard};
+use crate::db::evidence::Content;
+use crate::domain::evidence::EvidenceKind;
+use crate::error::{AppError, AppResult, FieldError};
+
+/// Validated content and KSB ids of a piece of evidence.
+pub struct Validated {
+    pub content: Content,
+    /// In standard order, as are the ids.
+    pub ksb_codes: Vec<String>,
+    pub ksb_ids: Vec<Uuid>,
+}
+
+/// Checks content against the apprenticeship and the standard; every failure names its field.
+pub fn validate(
+    standard: &CachedStandard,
+    apprenticeship: &Apprenticeship,
+    title: &str,
+    description: &str,
+    kind: EvidenceKind,
+    occurred_on: NaiveDate,
+    ksbs: &[String],
+) -> AppResult<Validated> {
+    let mut errors = Vec::new();
+    let title = title.trim().to_string();
+    match title.chars().count() {
+        0 => errors.push(FieldError::new("title", "must not be empty")),
+        1..=200 => {}
+        _ => errors.push(FieldError::new("title", "must be at most 200 characters")),
+    }
+    if description.chars().count() > 20_000 {
+        errors.push(FieldError::new(
+            "description",
+            "must be at most 20,000 characters",
+        ));
+    }
+    if occurred_on > Utc::now().date_naive() {
+        errors.push(FieldError::new("occurred_on", "must not be in the future"));
+    }
+    if occurred_on < apprenticeship.start_date {
+        errors.push(FieldError::new(
+            "occurred_on",
+            format!(
+                "must not be before the apprenticeship started ({})",
+                apprenticeship.start_date
+            ),
+        ));
+    }
+    let codes: Vec<String> = ksbs.iter().map(|c| c.trim().to_uppercase()).collect();
+    if codes.is_empty() {
+        errors.push(FieldError::new("ksbs", "must name at least one KSB"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, code) in codes.iter().enumerate() {
+        if standard.ksb_by_code(code).is_none() {
+            errors.push(FieldError::new(
+                format!("ksbs[{i}]"),
+                format!("{code} is not a KSB of this apprenticeship's standard"),
+            ));
+        } else if !seen.insert(code) {
+            errors.push(FieldError::new(
+                format!("ksbs[{i}]"),
+                format!("{code} is listed twice"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid_fields(errors));
+    }
+    refuse_nhs_numbers(&[("title", &title), ("description", description)])?;
+    let mut mapped: Vec<&CachedKsb> = codes
+        .iter()
+        .filter_map(|c| standard.ksb_by_code(c))
+        .collect();
+    mapped.sort_unstable_by_key(|k| k.position);
+    Ok(Validated {
+        ksb_ids: mapped.iter().map(|k| k.id).collect(),
+        ksb_codes: mapped.iter().map(|k| k.code.clone()).collect(),
+        content: Content {
+            title,
+            description: description.to_string(),
+            kind: kind.as_str().to_string(),
+            occurred_on,
+        },
+    })
+}
