@@ -55,6 +55,7 @@ impl Application {
                 settings: settings.mail.clone(),
             })
         });
+        db::signoff_hash::spawn_backfill(pool.clone());
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),

@@ -25,6 +25,8 @@ const ReviewPage = lazy(() => import('./pages/evidence/ReviewPage'));
 const OtjPage = lazy(() => import('./pages/otj/OtjPage'));
 const ProgressReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
 const ReviewFormPage = lazy(() => import('./pages/reviews/ReviewFormPage'));
+const InboxPage = lazy(() => import('./pages/inbox/InboxPage'));
+const BulkSignoffPage = lazy(() => import('./pages/progress/BulkSignoffPage'));
 const OtjQueuePage = lazy(() => import('./pages/queues/OtjQueuePage'));
 const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
@@ -61,6 +63,7 @@ export function App() {
 
           <Route path="/apprenticeships/:apprenticeshipId" element={<Private><ProgressPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/ksbs/:code" element={<Private><KsbPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/signoffs/new" element={<Private roles={['employer']}><BulkSignoffPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence" element={<Private><EvidenceListPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/otj" element={<Private><OtjPage /></Private>} />
@@ -71,6 +74,7 @@ export function App() {
           <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider']}><ReviewPage /></Private>} />
 
+          <Route path="/inbox" element={<Private><InboxPage /></Private>} />
           <Route path="/review-queue" element={<Private roles={['provider', 'admin']}><ReviewQueuePage /></Private>} />
           <Route path="/otj-queue" element={<Private roles={['provider', 'admin']}><OtjQueuePage /></Private>} />
           <Route path="/caseload" element={<Private roles={['provider', 'admin']}><CaseloadPage /></Private>} />

@@ -24,6 +24,7 @@ pub mod health;
 pub mod idempotency;
 pub mod if_match;
 pub mod imports;
+pub mod inbox;
 pub mod middleware;
 pub mod notifications;
 pub mod organisations;
@@ -94,6 +95,7 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(attachments::download::download_attachment)
         .service(attachments::remove::remove_attachment)
         .service(signoffs::create::create_signoff)
+        .service(signoffs::bulk::bulk_signoff)
         .service(signoffs::list::list_signoffs)
         .service(signoffs::revoke::revoke_signoff)
         .service(coverage::get_coverage)
@@ -117,6 +119,7 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(queues::review::review_queue)
         .service(queues::signoff::signoff_queue)
         .service(caseload::get_caseload)
+        .service(inbox::get_inbox)
         .service(audit::list_audit)
         .service(outbox::list_outbox)
         .service(openapi::openapi_document);

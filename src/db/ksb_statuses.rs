@@ -53,6 +53,9 @@ impl From<KeptCounts> for EvidenceCounts {
 /// How many times this process repaired kept figures by a full recomputation (logged each time).
 pub static KEPT_FIGURE_REPAIRS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// A KSB's active sign-off: when, and by whom (`None`: none).
+pub type ActiveSignoff = Option<(DateTime<Utc>, Uuid)>;
+
 /// KsbSelection KSBs of an apprenticeship to recompute.
 #[derive(Debug, Clone, Copy)]
 pub enum KsbSelection<'a> {
@@ -158,10 +161,11 @@ pub enum Change<'a> {
         before: Option<(EvidenceStatus, &'a [Uuid])>,
         after: Option<(EvidenceStatus, &'a [Uuid])>,
     },
-    /// A KSB's active sign-off was made (`Some`: when, by whom) or revoked (`None`).
+    /// These KSBs' active sign-offs were made (`Some`: when, by whom; one or a bulk sign-off)
+    /// or revoked (`None`).
     SignOff {
-        ksb: Uuid,
-        active: Option<(DateTime<Utc>, Uuid)>,
+        ksbs: &'a [Uuid],
+        active: ActiveSignoff,
     },
 }
 
@@ -175,7 +179,7 @@ pub async fn apply(
     change: Change<'_>,
 ) -> QueryResult<Vec<Uuid>> {
     let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
-    let mut signoff = None;
+    let mut signoff: Option<(&[Uuid], ActiveSignoff)> = None;
     match change {
         Change::Evidence { before, after } => {
             for (status, ksbs, n) in [(before, -1), (after, 1)]
@@ -188,9 +192,13 @@ pub async fn apply(
             }
             deltas.retain(|_, delta| *delta != EvidenceCounts::default());
         }
-        Change::SignOff { ksb, active } => signoff = Some((ksb, active)),
+        Change::SignOff { ksbs, active } => signoff = Some((ksbs, active)),
     }
-    let mut touched: Vec<Uuid> = deltas.keys().copied().chain(signoff.map(|s| s.0)).collect();
+    let mut touched: Vec<Uuid> = deltas
+        .keys()
+        .copied()
+        .chain(signoff.into_iter().flat_map(|s| s.0.iter().copied()))
+        .collect();
     touched.sort();
     touched.dedup();
     let mut delta = StatusDelta::default();
@@ -222,7 +230,7 @@ pub async fn apply(
                 counts.merge(delta);
             }
             let active = match signoff {
-                Some((k, active)) if k == *ksb => active,
+                Some((signed, active)) if signed.contains(ksb) => active,
                 _ => row.signed_off_at.zip(row.signed_off_by),
             };
             let old = row.status;

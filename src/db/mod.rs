@@ -11,6 +11,7 @@ pub mod deadline;
 pub mod evidence;
 pub mod evidence_activity;
 pub mod idempotency;
+pub mod inbox;
 pub mod ksb_statuses;
 pub mod organisations;
 pub mod otj;
@@ -26,6 +27,7 @@ pub mod sessions;
 pub mod sign_in_attempts;
 pub mod sign_in_links;
 pub mod signoff_evidence;
+pub mod signoff_hash;
 pub mod signoffs;
 pub mod users;
 

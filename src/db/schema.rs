@@ -382,6 +382,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         revoked_by -> Nullable<Uuid>,
         revoked_reason -> Nullable<Text>,
+        content_sha256 -> Nullable<Text>,
     }
 }
 

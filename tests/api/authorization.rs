@@ -263,7 +263,7 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
     submit(&app, me, &to_review).await;
     let to_withdraw = id(&draft("withdraw").await);
     submit(&app, me, &to_withdraw).await;
-    accepted(&app, me, tutor, a, &["S7", "S8"]).await;
+    accepted(&app, me, tutor, a, &["S7", "S8", "K2"]).await;
     let signoff = id(&sign_off(&app, &w.a.mentor.token, a, "S8").await.1);
     let png =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
@@ -389,6 +389,12 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         ),
         case(
             Method::POST,
+            format!("/api/v1/apprenticeships/{a}/signoffs/bulk"),
+            Some(json!({ "ksbs": ["K2"], "comment": "" })),
+            [403, 403, 201, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
             format!("/api/v1/apprenticeships/{a}/signoffs/{signoff}/revoke"),
             Some(json!({ "reason": "Early" })),
             [403, 403, 200, 403, 404, 404, 404, 401],
@@ -414,6 +420,12 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         case(
             Method::GET,
             "/api/v1/caseload".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/inbox".into(),
             None,
             [200, 200, 200, 200, 200, 200, 200, 401],
         ),

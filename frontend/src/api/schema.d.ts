@@ -236,6 +236,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apprenticeships/{id}/signoffs/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign off several KSBs at once: the apprenticeship's own mentor only. Honours
+         *     `Idempotency-Key`.
+         */
+        post: operations["bulk_signoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -581,6 +601,29 @@ export interface paths {
          *     training provider staff apprentices only. All or nothing; a re-upload changes nothing.
          */
         post: operations["import_users"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for you, oldest first: mentors, KSBs ready to sign off and reviews to sign;
+         *     tutors, evidence to review, off-the-job time to approve, reviews due or overdue and reviews
+         *     to sign; apprentices, evidence sent back, reviews to sign and rejected off-the-job time.
+         *     Across the apprenticeships you are responsible for. Administrators act for no party: their
+         *     inbox is empty.
+         */
+        get: operations["get_inbox"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1102,6 +1145,16 @@ export interface components {
             /** Format: date */
             starts_on: string;
         };
+        BulkSignoffRequest: {
+            /** @description One comment for every sign-off (optional, at most 5,000 characters). */
+            comment?: string;
+            /** @description KSB codes of this apprenticeship's standard, e.g. `["S7", "K1"]`: 1–200, each once. */
+            ksbs: string[];
+        };
+        BulkSignoffResponse: {
+            /** @description One sign-off per KSB, in the order asked. */
+            items: components["schemas"]["SignoffResponse"][];
+        };
         CaseloadItem: components["schemas"]["ReviewStanding"] & {
             apprentice: components["schemas"]["PersonName"];
             /** Format: uuid */
@@ -1118,6 +1171,12 @@ export interface components {
             /** Format: date */
             start_date: string;
             totals: components["schemas"]["Totals"];
+            /**
+             * Format: int64
+             * @description Whole days that oldest item has waited; `null` when nothing is open.
+             */
+            waiting_days?: number | null;
+            waiting_on?: components["schemas"]["ReviewParty"] | null;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -1375,6 +1434,34 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        InboxItem: {
+            apprentice: components["schemas"]["PersonName"];
+            /**
+             * Format: uuid
+             * @description The apprenticeship the item belongs to.
+             */
+            apprenticeship: string;
+            kind: components["schemas"]["InboxKind"];
+            /** @description The page of the web app that acts on it (a path, e.g. `/evidence/{id}/review`). */
+            link: string;
+            /** @description What it is about: a KSB code, an evidence title, a review or an OTJ entry in words. */
+            subject: string;
+            /**
+             * Format: int64
+             * @description Whole days it has waited (0 on its first day).
+             */
+            waiting_days: number;
+            /**
+             * Format: date-time
+             * @description Since when it has waited for the caller.
+             */
+            waiting_since: string;
+        };
+        /**
+         * @description One kind of thing waiting for someone.
+         * @enum {string}
+         */
+        InboxKind: "ksb_ready" | "evidence_to_review" | "evidence_sent_back" | "otj_to_approve" | "otj_rejected" | "review_due" | "review_overdue" | "review_to_sign";
         KsbCoverage: {
             code: string;
             /** @description Evidence mapped to this KSB by status (withdrawn evidence is not counted). */
@@ -1677,6 +1764,12 @@ export interface components {
                 /** Format: date */
                 start_date: string;
                 totals: components["schemas"]["Totals"];
+                /**
+                 * Format: int64
+                 * @description Whole days that oldest item has waited; `null` when nothing is open.
+                 */
+                waiting_days?: number | null;
+                waiting_on?: components["schemas"]["ReviewParty"] | null;
             })[];
             /** Format: int64 */
             limit: number;
@@ -1719,6 +1812,38 @@ export interface components {
                 /** Format: date-time */
                 withdrawn_at?: string | null;
                 withdrawn_reason?: string | null;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_InboxItem: {
+            items: {
+                apprentice: components["schemas"]["PersonName"];
+                /**
+                 * Format: uuid
+                 * @description The apprenticeship the item belongs to.
+                 */
+                apprenticeship: string;
+                kind: components["schemas"]["InboxKind"];
+                /** @description The page of the web app that acts on it (a path, e.g. `/evidence/{id}/review`). */
+                link: string;
+                /** @description What it is about: a KSB code, an evidence title, a review or an OTJ entry in words. */
+                subject: string;
+                /**
+                 * Format: int64
+                 * @description Whole days it has waited (0 on its first day).
+                 */
+                waiting_days: number;
+                /**
+                 * Format: date-time
+                 * @description Since when it has waited for the caller.
+                 */
+                waiting_since: string;
             }[];
             /** Format: int64 */
             limit: number;
@@ -2190,6 +2315,12 @@ export interface components {
         };
         SignoffResponse: {
             comment: string;
+            /**
+             * @description SHA-256 (hex) of the accepted evidence revisions behind the sign-off when it was made:
+             *     what the mentor confirmed. `null` only briefly, for a sign-off made before hashes were
+             *     kept, until the server's start-up backfill reaches it.
+             */
+            content_sha256?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -3163,6 +3294,68 @@ export interface operations {
             };
         };
     };
+    bulk_signoff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: the same key gives the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSignoffRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSignoffResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a KSB has no accepted evidence yet or is already signed off (named); nothing was signed off */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no KSBs, a KSB listed twice or not of this standard, or a comment too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -4060,6 +4253,30 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_inbox: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_InboxItem"];
                 };
             };
         };

@@ -124,6 +124,8 @@ export type Attachment = Schemas['AttachmentResponse'];
 // ---- Sign-off and coverage ---------------------------------------------------------------
 
 export type Signoff = Schemas['SignoffResponse'];
+export type BulkSignoffInput = Schemas['BulkSignoffRequest'];
+export type BulkSignoff = Schemas['BulkSignoffResponse'];
 
 export type KsbStatus = Schemas['KsbStatus'];
 export type CoverageTotals = Schemas['Totals'];
@@ -136,6 +138,19 @@ export type Coverage = Schemas['CoverageResponse'];
 export type ReviewQueueItem = Schemas['ReviewQueueItem'];
 export type SignoffQueueItem = Schemas['SignoffQueueItem'];
 export type CaseloadItem = Schemas['CaseloadItem'];
+export type InboxItem = Schemas['InboxItem'];
+export type InboxKind = Schemas['InboxKind'];
+const INBOX_KIND_LIST = [
+  'ksb_ready',
+  'evidence_to_review',
+  'evidence_sent_back',
+  'otj_to_approve',
+  'otj_rejected',
+  'review_due',
+  'review_overdue',
+  'review_to_sign',
+] as const;
+export const INBOX_KINDS: Exhaustive<InboxKind, typeof INBOX_KIND_LIST> = INBOX_KIND_LIST;
 
 /**
  * The document types `sort` as a plain string and names the values in its description:

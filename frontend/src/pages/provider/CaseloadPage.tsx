@@ -41,6 +41,7 @@ import {
 import { overallSignedOff } from '../../lib/coverage';
 import { daysBetween, formatLondonDate, londonDay, relativeDay } from '../../lib/dates';
 import { formatDate } from '../../lib/format';
+import { waitingOn } from '../../lib/inbox';
 import { filterByReviewStanding, NO_REVIEW_FILTER } from '../../lib/reviews';
 
 type Measure = 'percent_signed_off' | 'percent_evidenced';
@@ -277,6 +278,10 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       <Cell heading="Last activity">
         <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
         <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>
+        <br />
+        <span className="nhsuk-body-s" data-testid="waiting-on">
+          {waitingOn(item.waiting_on, item.waiting_days)}
+        </span>
       </Cell>
     </Row>
   );
