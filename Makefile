@@ -33,7 +33,7 @@ test-frontend: frontend-deps ## Frontend unit tests (Vitest) and the bundle-size
 	$(NPM) --prefix frontend run build
 	$(NPM) --prefix frontend run size
 
-test-e2e: frontend-deps ## Browser end-to-end tests (Debian's chromium + playwright-core) against the real server on a fresh database
+test-e2e: frontend-deps ## Browser end-to-end tests (@playwright/test on Debian's chromium) against the real server on a fresh database
 	CARGO="$(CARGO)" scripts/e2e.sh
 
 frontend-deps: ## Install the frontend's packages when package-lock.json changed

@@ -84,6 +84,12 @@ def cmd_data(a):
         for uid, org in psql(a.db, f"""SELECT id, organisation_id FROM users
                                        WHERE role = 'provider' AND substr(id::text, 5, 9) = '{tag}' ORDER BY id"""):
             rows.append(("GET", "/api/v1/caseload?limit=100", token(a.secret, uid, "provider", org, session_of(uid)), None))
+    elif a.case == "inbox":
+        # Tutors and mentors, the people whose landing page it is; their own apprentices only.
+        for uid, role, org in psql(a.db, f"""SELECT id, role, organisation_id FROM users
+                                       WHERE role IN ('provider', 'employer') AND substr(id::text, 5, 9) = '{tag}'
+                                       ORDER BY id"""):
+            rows.append(("GET", "/api/v1/inbox?limit=50", token(a.secret, uid, role, org, session_of(uid)), None))
     elif a.case == "review":
         sequential = True
         tutors = {}
@@ -327,7 +333,7 @@ def cmd_report(a):
                    f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r.get('errors', 0)} | {rss} | {cpu} |")
     ratios = []
     for r in rows:
-        if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload"):
+        if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload", "inbox"):
             pg = next((p for p in rows if p["tool"] == "pgbench" and p["n"] == r["n"]
                        and p["case"] == r["case"] and p["conns"] == r["conns"]), None)
             if pg and pg["rps"]:

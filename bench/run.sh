@@ -5,16 +5,17 @@
 #   1. builds the release binary, starts a private PostgreSQL cluster on 127.0.0.1:$BENCH_PG_PORT
 #      (its own data folder under target/bench; the machine's shared cluster is not touched);
 #   2. for each size N in $BENCH_SIZES: seeds N apprenticeships (`ksbfolio demo seed`), records
-#      the exact SQL the coverage and caseload endpoints run (log_statement = all on a scratch
-#      pass), turns it into pgbench scripts, saves EXPLAIN (ANALYZE, BUFFERS) plans, starts the
-#      server and drives it with wrk at each concurrency in $BENCH_CONNECTIONS, then pgbench with
-#      the endpoint's SQL at the same concurrency (the database ceiling);
+#      the exact SQL the coverage, caseload and inbox endpoints run (log_statement = all on a
+#      scratch pass), turns coverage's and caseload's into pgbench scripts, saves EXPLAIN
+#      (ANALYZE, BUFFERS) plans of all three, starts the server and drives it with wrk at each
+#      concurrency in $BENCH_CONNECTIONS, then pgbench with the endpoint's SQL at the same
+#      concurrency (the database ceiling; the inbox has none yet: its plans are saved);
 #   3. at N = $BENCH_FULL_AT also: evidence creation, review decisions and sign-in;
 #   4. prints the results table; raw output stays in target/bench/.
 #
 # Settings (environment): BENCH_SIZES="1000 10000" BENCH_FULL_AT=10000 BENCH_SEED=7
 # BENCH_SECONDS=20 BENCH_WARMUP=5 BENCH_CONNECTIONS="16 64" BENCH_READ_CONNECTIONS="1 16 64"
-# BENCH_CASES="coverage caseload create review login" BENCH_THREADS=2 BENCH_PG_PORT=54329
+# BENCH_CASES="coverage caseload inbox create review login" BENCH_THREADS=2 BENCH_PG_PORT=54329
 # BENCH_APP_PORT=18080 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
@@ -30,7 +31,7 @@ WARMUP=${BENCH_WARMUP:-5}
 CONNS=${BENCH_CONNECTIONS:-"16 64"}
 # Reads also run with one client: the latency of a request on an otherwise idle machine.
 READ_CONNS=${BENCH_READ_CONNECTIONS:-"1 $CONNS"}
-CASES=${BENCH_CASES:-"coverage caseload create review login"}
+CASES=${BENCH_CASES:-"coverage caseload inbox create review login"}
 THREADS=${BENCH_THREADS:-2}
 PG_PORT=${BENCH_PG_PORT:-54329}
 APP_PORT=${BENCH_APP_PORT:-18080}
@@ -220,6 +221,8 @@ for N in $SIZES; do
   $PY data caseload --db "$DB" --seed-tag "$TAG" --out "$DIR/caseload.lua"
   capture coverage "$DIR/coverage.lua" "$DIR/captured-coverage.json"
   capture caseload "$DIR/caseload.lua" "$DIR/captured-caseload.json"
+  $PY data inbox --db "$DB" --seed-tag "$TAG" --out "$DIR/inbox.lua"
+  capture inbox "$DIR/inbox.lua" "$DIR/captured-inbox.json"
   if [ "$N" = "$FULL_AT" ]; then
     $PY data create --db "$DB" --seed-tag "$TAG" --out "$DIR/create.lua"
     capture create "$DIR/create.lua" "$DIR/captured-create.json"
@@ -235,12 +238,12 @@ for N in $SIZES; do
 
   say "N = $N: load"
   start_server "$DB" "$DIR/server.log"
-  for CASE in coverage caseload; do
+  for CASE in coverage caseload inbox; do
     wanted "$CASE" || continue
     for C in $READ_CONNS; do
       $PY data "$CASE" --db "$DB" --seed-tag "$TAG" --out "$DIR/$CASE.lua"
       run_wrk "$N" "$CASE" "$C" "$DIR/$CASE.lua"
-      run_pgbench "$N" "$CASE" "$C"
+      [ "$CASE" = inbox ] || run_pgbench "$N" "$CASE" "$C"
     done
   done
   if [ "$N" = "$FULL_AT" ]; then

@@ -5,8 +5,9 @@
 # (debug) and the frontend, creates a fresh database ksbfolio_e2e_<random> on DATABASE_URL's
 # server, starts ksbfolio on a free loopback port with a temporary data dir serving
 # frontend/dist, creates an admin with `ksbfolio users create-admin`, runs
-# `npm --prefix frontend run e2e` (which ends with "N passed, N failed"), then stops the server
-# and drops the database, also when something fails. Exits with the e2e result.
+# `npm --prefix frontend run e2e` (@playwright/test; its last line is "N passed, N failed"),
+# then stops the server and drops the database, also when something fails. Exits with the e2e
+# result.
 #
 # With DATABASE_URL set, only its server is used (the database named in it is where
 # `CREATE DATABASE` runs). Without it, the server runs on its embedded default (its own
@@ -34,6 +35,8 @@ if [ ! -x "$chromium_bin" ]; then
 fi
 [ -x "$chromium_bin" ] || { log "no Chromium at $chromium_bin"; exit 1; }
 export KSBFOLIO_E2E_CHROMIUM="$chromium_bin"
+# @playwright/test uses it through launchOptions.executablePath; no browser is ever downloaded.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 # ---- Builds ----------------------------------------------------------------------------------
 log "building the server (cargo build --locked)"

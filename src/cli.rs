@@ -124,6 +124,32 @@ pub struct ConfigArgs {
     /// Send `Strict-Transport-Security` (only where HTTPS is terminated in front of the app).
     #[arg(long, env = "KSBFOLIO_HSTS", global = true)]
     pub hsts: bool,
+    /// SMTP server for outgoing e-mail: `smtp://host:port` (plain), `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://user:password@relay:465`. Unset: each message is written as an
+    /// `.eml` file under KSBFOLIO_DATA_DIR/mail and logged.
+    #[arg(long, env = "KSBFOLIO_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of every e-mail.
+    #[arg(
+        long,
+        env = "KSBFOLIO_MAIL_FROM",
+        default_value = "ksbfolio <noreply@ksbfolio.invalid>",
+        global = true
+    )]
+    pub mail_from: String,
+    /// The address people open ksbfolio at, for links in e-mails (e.g.
+    /// `https://portfolio.example.nhs.uk`). Unset: `http://` and the bind address.
+    #[arg(long, env = "KSBFOLIO_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// The hour (0–23, Europe/London) from which each day's digest e-mails are sent.
+    #[arg(
+        long,
+        env = "KSBFOLIO_DIGEST_HOUR",
+        default_value_t = 7,
+        value_parser = clap::value_parser!(u32).range(0..=23),
+        global = true
+    )]
+    pub digest_hour: u32,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

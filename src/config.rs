@@ -41,6 +41,47 @@ pub struct Settings {
     pub expose_query_count: bool,
     /// Send `Strict-Transport-Security` (deployments behind HTTPS).
     pub hsts: bool,
+    pub mail: MailSettings,
+}
+
+/// Outgoing e-mail: where it goes, how it is signed, and the delivery worker's pace.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// KSBFOLIO_SMTP_URL (`smtp://host:port`, `smtps://user:pass@relay:465`, or `smtp://…?tls=required`
+    /// for STARTTLS). `None`: each message is written to `$KSBFOLIO_DATA_DIR/mail/` and logged.
+    pub smtp_url: Option<String>,
+    /// KSBFOLIO_MAIL_FROM, e.g. `ksbfolio <noreply@example.nhs.uk>`.
+    pub from: String,
+    /// KSBFOLIO_PUBLIC_URL: the address people open links at. `None`: the bound address.
+    pub public_url: Option<String>,
+    /// KSBFOLIO_DIGEST_HOUR: the London hour (0–23) from which the day's digests are sent.
+    pub digest_hour: u32,
+    /// Run the delivery worker and the scheduled jobs in this process.
+    pub worker: bool,
+    /// Delivery tasks per process (each sends one message at a time).
+    pub concurrency: usize,
+    /// How often an idle delivery task looks for due messages.
+    pub poll: Duration,
+    /// The wait after the first failed attempt; each later wait doubles.
+    pub retry_base: Duration,
+    /// How often the scheduled jobs (review reminders, digests) run; `None`: not in this process.
+    pub schedule_every: Option<Duration>,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "ksbfolio <noreply@ksbfolio.invalid>".into(),
+            public_url: None,
+            digest_hour: 7,
+            worker: true,
+            concurrency: 4,
+            poll: Duration::from_secs(1),
+            retry_base: Duration::from_secs(30),
+            schedule_every: Some(Duration::from_secs(60)),
+        }
+    }
 }
 
 impl Settings {
@@ -64,6 +105,7 @@ impl Settings {
             uploads_per_user: 3,
             expose_query_count: false,
             hsts: false,
+            mail: MailSettings::default(),
         }
     }
 
@@ -89,6 +131,13 @@ impl Settings {
             uploads_per_user: args.uploads_per_user,
             expose_query_count: args.expose_query_count,
             hsts: args.hsts,
+            mail: MailSettings {
+                smtp_url: args.smtp_url.clone(),
+                from: args.mail_from.clone(),
+                public_url: args.public_url.clone(),
+                digest_hour: args.digest_hour,
+                ..MailSettings::default()
+            },
         }
     }
 }

@@ -25,6 +25,10 @@ pub mod domain;
 pub mod embedded_pg;
 /// The one HTTP error type and its problem+json body.
 pub mod error;
+/// Outgoing e-mail: SMTP through lettre, or files when no server is configured.
+pub mod mail;
+/// Who is told about what: the outbox rows, their delivery worker and the scheduled jobs.
+pub mod notifications;
 /// Building and running the application; opening (and migrating) the database.
 pub mod startup;
 /// Shared state handed to every handler.

@@ -26,6 +26,8 @@ pub const BUNDLED_STANDARDS: &[(&str, &str)] = &[(
 pub struct Application {
     address: SocketAddr,
     server: Server,
+    /// The outbox's delivery worker and scheduled jobs, when this process runs them.
+    notifications: Option<crate::notifications::worker::Running>,
 }
 
 impl Application {
@@ -44,6 +46,16 @@ impl Application {
         let storage = crate::storage::Storage::from_setting(&settings.storage, &settings.data_dir)?;
         let uploads = crate::api::attachments::uploads::Uploads::new(settings)?;
         crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
+        let mailer = crate::mail::Mailer::from_settings(&settings.mail, &settings.data_dir)?;
+        let notifications = settings.mail.worker.then(|| {
+            crate::notifications::worker::spawn(crate::notifications::worker::Delivery {
+                pool: pool.clone(),
+                mailer,
+                public_url: public_url(settings, address),
+                settings: settings.mail.clone(),
+            })
+        });
+        db::signoff_hash::spawn_backfill(pool.clone());
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),
@@ -67,7 +79,11 @@ impl Application {
             server = server.workers(workers);
         }
         let server = server.listen(listener)?.run();
-        Ok(Self { address, server })
+        Ok(Self {
+            address,
+            server,
+            notifications,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -78,10 +94,31 @@ impl Application {
         self.address.port()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (actix's graceful stop).
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (actix's graceful stop)
+    /// and lets the delivery worker finish the messages in hand.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        if let Some(notifications) = self.notifications {
+            notifications.stop().await;
+        }
+        served
     }
+
+    /// A handle that stops the HTTP server gracefully (tests of shutdown).
+    pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+}
+
+/// Where links in e-mails point: KSBFOLIO_PUBLIC_URL, or the address this server listens on.
+fn public_url(settings: &Settings, address: SocketAddr) -> String {
+    settings
+        .mail
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"))
+        .trim_end_matches('/')
+        .to_string()
 }
 
 /// The database the process works on: a URL, and the embedded cluster when we started one.

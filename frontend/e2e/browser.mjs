@@ -1,12 +1,10 @@
-// Browser helpers: Debian's Chromium (never a downloaded one), axe on every page, screenshots.
-import { existsSync, mkdirSync } from 'node:fs';
+// Browser helpers: Debian's Chromium (never a downloaded one), axe on every page, screenshots,
+// and the Content-Security-Policy watch. playwright.config.mjs launches the browser with these.
 import AxeBuilder from '@axe-core/playwright';
-import { chromium } from 'playwright-core';
 
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
-const CHROMIUM = process.env.KSBFOLIO_E2E_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
+export const CHROMIUM = process.env.KSBFOLIO_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -16,14 +14,6 @@ const ARGS = [
   '--disable-sync',
 ];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
-
-export async function launch() {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`No Chromium at ${CHROMIUM}. Install Debian's: apt-get install -y chromium`);
-  }
-  mkdirSync(ARTIFACTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
-}
 
 /** Wait until the SPA has rendered its page: an h1, and no "Loading…" status left. */
 export async function settle(page) {
@@ -37,11 +27,18 @@ export async function settle(page) {
 
 const checked = [];
 const violations = [];
+const policyViolations = [];
+const policiesSeen = [];
+
+/** Forget what earlier tests saw: each test answers for its own pages. */
+export function resetChecks() {
+  for (const list of [checked, violations, policyViolations, policiesSeen]) list.length = 0;
+}
 
 /**
  * Keep a full-page screenshot of the current page and run axe (WCAG 2.2 A/AA) on it. Violations
  * are collected, not thrown, so one page's problem does not hide the rest of the story; the
- * runner's accessibility test fails if any page had one.
+ * test fails at its end if any page had one (see ksbfolio.spec.mjs).
  */
 export async function audit(page, name) {
   await settle(page);
@@ -57,12 +54,9 @@ export async function audit(page, name) {
   }
 }
 
-const policyViolations = [];
-const policiesSeen = [];
-
 /**
  * Watch a page for Content-Security-Policy violations (Chromium reports each as a console error)
- * and keep the policy its document was served with, so the runner can prove the policy was there
+ * and keep the policy its document was served with, so the test can prove the policy was there
  * and that nothing the app does breaks it.
  */
 export function watchSecurityPolicy(page, name) {

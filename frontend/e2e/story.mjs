@@ -1,6 +1,7 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
 import { Api } from './api.mjs';
 import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
+import { signInByLink } from './mail.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -184,7 +185,9 @@ export async function story(browser, baseUrl, seed, admin) {
 
   step('tutor finds it in the review queue and sends it back');
   const tutor = await signIn(browser, baseUrl, seed.tutor.email, seed.tutor.password, 'tutor');
-  await tutor.waitForURL('**/caseload');
+  await inboxStory(tutor, 'tutor', [`Review ${title}`, `Review ${secondTitle}`]);
+  await tutor.getByRole('link', { name: 'Caseload', exact: true }).click();
+  await settle(tutor);
   await audit(tutor, 'tutor-caseload');
   expect(await tutor.getByRole('link', { name: seed.apprentice.name }).count() > 0, 'apprentice missing from caseload');
   await auditPhone(tutor, 'tutor-caseload');
@@ -252,10 +255,9 @@ export async function story(browser, baseUrl, seed, admin) {
   await tutor.goto(progressPath);
   await audit(tutor, 'tutor-portfolio');
 
-  step('mentor signs S7 off with the accepted evidence beside');
-  const mentor = await signIn(browser, baseUrl, seed.mentor.email, seed.mentor.password, 'mentor');
-  await mentor.waitForURL('**/apprentices');
-  await audit(mentor, 'mentor-apprentices');
+  step('mentor signs in only through an e-mailed sign-in link, then signs S7 off with the accepted evidence beside');
+  const mentor = await signInByLink(browser, baseUrl, seed.mentor.email, 'mentor');
+  await inboxStory(mentor, 'mentor', ['Sign off S7', 'Sign off K5']);
   await mentor.getByRole('link', { name: 'Sign-off queue' }).first().click();
   await audit(mentor, 'mentor-signoff-queue');
   await auditPhone(mentor, 'mentor-signoff-queue');
@@ -294,6 +296,7 @@ export async function story(browser, baseUrl, seed, admin) {
   expect(cellText.includes('Signed off'), `S7 cell should say "Signed off": "${cellText}"`);
   console.log(`e2e: D2 before "${before.d2}", after "${after.d2}"; screenshots in ${ARTIFACTS}`);
 
+  await bulkSignoffStory(mentor, baseUrl, seed, apprenticeApi, secondTitle);
   await reviewStory({ apprentice, tutor, mentor }, seed, progressPath);
 
   step('signing out ends the session');
@@ -301,6 +304,67 @@ export async function story(browser, baseUrl, seed, admin) {
   await apprentice.waitForURL('**/sign-in**');
   await apprentice.goto(progressPath);
   await apprentice.waitForURL('**/sign-in?next=**');
+}
+
+/**
+ * Mentors and tutors land on their inbox: everything waiting for them, oldest first, each item
+ * with its waiting days and a link that acts on it.
+ */
+async function inboxStory(page, name, links) {
+  step(`${name} lands on the inbox, with waiting days on every item`);
+  await page.waitForURL('**/inbox');
+  const inbox = page.getByTestId('inbox');
+  for (const link of links) {
+    await inbox.getByRole('link', { name: new RegExp(`^${link.replace(/[()]/g, '\\$&')}`) }).waitFor();
+  }
+  const rows = await inbox.locator('tbody tr').count();
+  const days = await inbox.getByTestId('waiting-days').count();
+  expect(rows > 0 && days === rows, `every inbox item should say how long it has waited (${days} of ${rows})`);
+  await audit(page, `${name}-inbox`);
+  await auditPhone(page, `${name}-inbox`);
+}
+
+/**
+ * The mentor signs off several KSBs of one apprentice with one confirmation: K5 (accepted
+ * earlier) and K1 (accepted now through the API), selected in the sign-off queue.
+ */
+async function bulkSignoffStory(mentor, baseUrl, seed, apprenticeApi, secondTitle) {
+  step('a third piece of evidence, for K1, is accepted');
+  const k1 = await apprenticeApi.call('POST', `/apprenticeships/${seed.apprenticeship.id}/evidence`, {
+    title: `Reflective account on analyser maintenance (${seed.run})`,
+    description: 'What I learnt from the planned maintenance of the analyser.',
+    kind: 'reflective_account',
+    occurred_on: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+    ksbs: ['K1'],
+  });
+  await apprenticeApi.call('POST', `/evidence/${k1.id}/submit`);
+  const tutorApi = new Api(baseUrl);
+  await tutorApi.login(seed.tutor.email, seed.tutor.password);
+  await tutorApi.call('POST', `/evidence/${k1.id}/review`, { decision: 'accepted', feedback: 'Accepted for K1.' });
+
+  step('mentor selects K1 and K5 in the sign-off queue and signs both off at once');
+  await mentor.goto('/signoff-queue');
+  await settle(mentor);
+  const group = mentor.getByRole('region', { name: seed.apprentice.name });
+  await group.getByLabel(/^Select\s*K1\s*of/).check();
+  await group.getByLabel(/^Select\s*K5\s*of/).check();
+  await audit(mentor, 'mentor-signoff-queue-selected');
+  await group.getByRole('button', { name: /^Sign off the selected KSBs/ }).click();
+  await mentor.getByRole('heading', { level: 1, name: /Sign off 2 KSBs/ }).waitFor();
+  await mentor.getByRole('region', { name: 'K5' }).getByRole('link', { name: secondTitle }).waitFor();
+  await audit(mentor, 'mentor-bulk-signoff');
+  await auditPhone(mentor, 'mentor-bulk-signoff');
+  await mentor.getByLabel(/^Your comment on K1 and K5/).fill('Both seen in practice on the ward.');
+  await mentor.getByRole('button', { name: 'Sign off these 2 KSBs' }).click();
+  const done = mentor.getByTestId('bulk-signoff-done');
+  await done.getByText(`K1 and K5 signed off for ${seed.apprentice.name}.`).waitFor();
+  expect(await done.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  await audit(mentor, 'mentor-bulk-signoff-done');
+
+  step('nothing waits for the mentor any more');
+  await mentor.getByRole('link', { name: 'Back to your inbox' }).click();
+  await mentor.getByText('Nothing is waiting for you.').waitFor();
+  await audit(mentor, 'mentor-inbox-empty');
 }
 
 const isoDay = (offsetDays) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -365,6 +429,19 @@ async function reviewStory({ apprentice, tutor, mentor }, seed, progressPath) {
   await tutor.getByRole('button', { name: 'Save review' }).click();
   await tutor.getByText('Review recorded.', { exact: false }).waitFor();
   await audit(tutor, 'tutor-reviews');
+
+  step('tutor opens the gateway: the checklist says what is missing, and records English and maths');
+  await tutor.goto(`${progressPath}/gateway`);
+  await settle(tutor);
+  await tutor.getByTestId('gateway-state').getByText('On programme').waitFor();
+  await tutor.getByTestId('check-all_ksbs_evidenced').getByText('Not met').waitFor();
+  await tutor.getByLabel('English', { exact: true }).selectOption('achieved');
+  await tutor.getByLabel('Maths', { exact: true }).selectOption('exempt');
+  await tutor.getByRole('button', { name: 'Save English and maths' }).click();
+  await tutor.getByTestId('english-maths-saved').waitFor();
+  await tutor.getByTestId('check-english_maths').getByText('Met', { exact: true }).waitFor();
+  await audit(tutor, 'tutor-gateway');
+  await auditPhone(tutor, 'tutor-gateway');
 
   step('the caseload lists the review as unsigned');
   await tutor.goto('/caseload');

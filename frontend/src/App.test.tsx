@@ -138,7 +138,7 @@ describe('roles', () => {
     expect(screen.getByRole('link', { name: 'Skip to main content' })).toHaveAttribute('href', '#maincontent');
     expect(screen.getByRole('main')).toHaveAttribute('id', 'maincontent');
     const menu = screen.getByRole('navigation', { name: 'Menu' });
-    expect(within(menu).getAllByRole('link').map((l) => l.textContent)).toEqual(['My progress', 'My evidence', 'Add evidence']);
+    expect(within(menu).getAllByRole('link').map((l) => l.textContent)).toEqual(['My progress', 'My evidence', 'Add evidence', 'Inbox']);
     expect(screen.getByRole('contentinfo')).toBeInTheDocument();
   });
 });

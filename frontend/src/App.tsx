@@ -13,6 +13,8 @@ const AccessibilityPage = lazy(() => import('./pages/AccessibilityPage'));
 const SetPasswordPage = lazy(() => import('./pages/SetPasswordPage'));
 const ForgottenPasswordPage = lazy(() => import('./pages/ForgottenPasswordPage'));
 const PasswordPage = lazy(() => import('./pages/account/PasswordPage'));
+const NotificationsPage = lazy(() => import('./pages/account/NotificationsPage'));
+const SignInLinkPage = lazy(() => import('./pages/SignInLinkPage'));
 const MyApprenticeship = lazy(() => import('./pages/apprentice/MyApprenticeship'));
 const ProgressPage = lazy(() => import('./pages/progress/ProgressPage'));
 const KsbPage = lazy(() => import('./pages/progress/KsbPage'));
@@ -24,6 +26,8 @@ const OtjPage = lazy(() => import('./pages/otj/OtjPage'));
 const ProgressReviewsPage = lazy(() => import('./pages/reviews/ReviewsPage'));
 const ReviewFormPage = lazy(() => import('./pages/reviews/ReviewFormPage'));
 const GatewayPage = lazy(() => import('./pages/gateway/GatewayPage'));
+const InboxPage = lazy(() => import('./pages/inbox/InboxPage'));
+const BulkSignoffPage = lazy(() => import('./pages/progress/BulkSignoffPage'));
 const OtjQueuePage = lazy(() => import('./pages/queues/OtjQueuePage'));
 const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
@@ -46,10 +50,12 @@ export function App() {
       <Suspense fallback={<Loading label="Loading page" />}>
         <Routes>
           <Route path="/sign-in" element={<SignInPage />} />
+          <Route path="/sign-in/link" element={<SignInLinkPage />} />
           <Route path="/accessibility" element={<AccessibilityPage />} />
           <Route path="/set-password" element={<SetPasswordPage />} />
           <Route path="/forgotten-password" element={<ForgottenPasswordPage />} />
           <Route path="/account/password" element={<Private><PasswordPage /></Private>} />
+          <Route path="/account/notifications" element={<Private><NotificationsPage /></Private>} />
           <Route path="/" element={<Private><HomePage /></Private>} />
 
           <Route path="/progress" element={<Private roles={['apprentice']}><MyApprenticeship to="" /></Private>} />
@@ -58,6 +64,7 @@ export function App() {
 
           <Route path="/apprenticeships/:apprenticeshipId" element={<Private><ProgressPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/ksbs/:code" element={<Private><KsbPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/signoffs/new" element={<Private roles={['employer']}><BulkSignoffPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence" element={<Private><EvidenceListPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence/new" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/otj" element={<Private><OtjPage /></Private>} />
@@ -69,6 +76,7 @@ export function App() {
           <Route path="/evidence/:evidenceId/edit" element={<Private roles={['apprentice']}><EvidenceFormPage /></Private>} />
           <Route path="/evidence/:evidenceId/review" element={<Private roles={['provider']}><ReviewPage /></Private>} />
 
+          <Route path="/inbox" element={<Private><InboxPage /></Private>} />
           <Route path="/review-queue" element={<Private roles={['provider', 'admin']}><ReviewQueuePage /></Private>} />
           <Route path="/otj-queue" element={<Private roles={['provider', 'admin']}><OtjQueuePage /></Private>} />
           <Route path="/caseload" element={<Private roles={['provider', 'admin']}><CaseloadPage /></Private>} />

@@ -1,7 +1,7 @@
 //! `GET /api/v1/caseload`: a tutor's or provider's apprenticeships with their kept progress,
 //! duty figures and review standing, filtered and sorted in SQL; a fixed number of statements
 //! whatever the page size (the page, the total when the page does not tell it, the duties, the
-//! names).
+//! names, who holds the oldest open item: `db::inbox`, the inbox's own rows).
 
 use std::collections::HashMap;
 
@@ -19,9 +19,11 @@ use crate::api::pagination::{PageParams, Paginated};
 use crate::api::references::PersonName;
 use crate::api::references::person;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort, KsbCounts};
+use crate::db::inbox;
 use crate::db::users;
 use crate::domain::coverage::{Totals, percent};
-use crate::domain::review::{DueRange, ReviewState};
+use crate::domain::inbox::waiting_days;
+use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -80,6 +82,11 @@ pub struct CaseloadItem {
     pub last_activity_at: DateTime<Utc>,
     #[serde(flatten)]
     pub reviews: ReviewStanding,
+    /// Who holds the oldest open item of this apprenticeship (the items of everyone's inbox):
+    /// `null` when nothing is open.
+    pub waiting_on: Option<ReviewParty>,
+    /// Whole days that oldest item has waited; `null` when nothing is open.
+    pub waiting_days: Option<i64>,
 }
 
 /// The apprenticeships in the caller's scope with their progress per duty: by default those you
@@ -113,7 +120,8 @@ pub async fn get_caseload(
             "must be between 1 and 3650 (ten years)",
         ));
     }
-    let today = Utc::now().date_naive();
+    let now = Utc::now();
+    let today = now.date_naive();
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,
         behind_plan: query.behind_plan.unwrap_or(false),
@@ -133,11 +141,21 @@ pub async fn get_caseload(
             None => caseload::count(&conn, scope, filter).await,
         }
     };
-    let (total, duty_rows, names) = futures_util::try_join!(
+    let (total, duty_rows, names, waiting) = futures_util::try_join!(
         total,
         caseload::duty_progress(&conn, &ids),
         users::names(&conn, &people),
+        inbox::oldest_open(&conn, &ids, today),
     )?;
+    let mut waiting: HashMap<Uuid, (ReviewParty, DateTime<Utc>)> = waiting
+        .into_iter()
+        .map(|w| {
+            Ok((
+                w.apprenticeship_id,
+                (ReviewParty::from_stored(&w.holder)?, w.waiting_since),
+            ))
+        })
+        .collect::<AppResult<_>>()?;
     let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
     for d in duty_rows {
         duties
@@ -184,6 +202,8 @@ pub async fn get_caseload(
                     figures.on_break,
                     today,
                 ),
+                waiting_on: waiting.get(&r.id).map(|w| w.0),
+                waiting_days: waiting.remove(&r.id).map(|w| waiting_days(w.1, now)),
             }
         })
         .collect();

@@ -25,9 +25,12 @@ pub mod health;
 pub mod idempotency;
 pub mod if_match;
 pub mod imports;
+pub mod inbox;
 pub mod middleware;
+pub mod notifications;
 pub mod organisations;
 pub mod otj;
+pub mod outbox;
 pub mod pagination;
 pub mod passwords;
 pub mod patient_data;
@@ -62,6 +65,10 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(auth::me::me)
         .service(passwords::change::change_password)
         .service(passwords::redeem::redeem_password_link)
+        .service(auth::sign_in_link::request_sign_in_link)
+        .service(auth::sign_in_link::redeem_sign_in_link)
+        .service(notifications::get_notifications)
+        .service(notifications::put_notifications)
         .service(organisations::create::create_organisation)
         .service(organisations::list::list_organisations)
         .service(users::create::create_user)
@@ -91,6 +98,7 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(attachments::download::download_attachment)
         .service(attachments::remove::remove_attachment)
         .service(signoffs::create::create_signoff)
+        .service(signoffs::bulk::bulk_signoff)
         .service(signoffs::list::list_signoffs)
         .service(signoffs::revoke::revoke_signoff)
         .service(coverage::get_coverage)
@@ -120,6 +128,8 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(queues::review::review_queue)
         .service(queues::signoff::signoff_queue)
         .service(caseload::get_caseload)
+        .service(inbox::get_inbox)
         .service(audit::list_audit)
+        .service(outbox::list_outbox)
         .service(openapi::openapi_document);
 }

@@ -37,6 +37,7 @@ use crate::error::{FieldError, Problem};
         (name = "portfolio", description = "The whole portfolio as an archive the apprentice keeps, and its format"),
         (name = "gateway", description = "Readiness for end-point assessment, the declarations, English and maths"),
         (name = "queues", description = "Review and sign-off queues, and the caseload"),
+        (name = "notifications", description = "E-mail notifications: your settings, and the outbox for administrators"),
         (name = "audit", description = "The append-only record of every change"),
         (name = "meta", description = "This document"),
     )

@@ -53,6 +53,9 @@ impl From<KeptCounts> for EvidenceCounts {
 /// How many times this process repaired kept figures by a full recomputation (logged each time).
 pub static KEPT_FIGURE_REPAIRS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// A KSB's active sign-off: when, and by whom (`None`: none).
+pub type ActiveSignoff = Option<(DateTime<Utc>, Uuid)>;
+
 /// KsbSelection KSBs of an apprenticeship to recompute.
 #[derive(Debug, Clone, Copy)]
 pub enum KsbSelection<'a> {
@@ -158,24 +161,25 @@ pub enum Change<'a> {
         before: Option<(EvidenceStatus, &'a [Uuid])>,
         after: Option<(EvidenceStatus, &'a [Uuid])>,
     },
-    /// A KSB's active sign-off was made (`Some`: when, by whom) or revoked (`None`).
+    /// These KSBs' active sign-offs were made (`Some`: when, by whom; one or a bulk sign-off)
+    /// or revoked (`None`).
     SignOff {
-        ksb: Uuid,
-        active: Option<(DateTime<Utc>, Uuid)>,
+        ksbs: &'a [Uuid],
+        active: ActiveSignoff,
     },
 }
 
 /// Applies a change to the kept statuses of the KSBs it touches and to the kept progress, and
 /// marks activity on the apprenticeship: what every change to a portfolio does, in its
-/// transaction.
+/// transaction. Returns the KSBs the change made `evidenced` (ready to sign off).
 pub async fn apply(
     mut conn: &AsyncPgConnection,
     apprenticeship_id: Uuid,
     standard_id: Uuid,
     change: Change<'_>,
-) -> QueryResult<()> {
+) -> QueryResult<Vec<Uuid>> {
     let mut deltas: HashMap<Uuid, EvidenceCounts> = HashMap::new();
-    let mut signoff = None;
+    let mut signoff: Option<(&[Uuid], ActiveSignoff)> = None;
     match change {
         Change::Evidence { before, after } => {
             for (status, ksbs, n) in [(before, -1), (after, 1)]
@@ -188,9 +192,13 @@ pub async fn apply(
             }
             deltas.retain(|_, delta| *delta != EvidenceCounts::default());
         }
-        Change::SignOff { ksb, active } => signoff = Some((ksb, active)),
+        Change::SignOff { ksbs, active } => signoff = Some((ksbs, active)),
     }
-    let mut touched: Vec<Uuid> = deltas.keys().copied().chain(signoff.map(|s| s.0)).collect();
+    let mut touched: Vec<Uuid> = deltas
+        .keys()
+        .copied()
+        .chain(signoff.into_iter().flat_map(|s| s.0.iter().copied()))
+        .collect();
     touched.sort();
     touched.dedup();
     let mut delta = StatusDelta::default();
@@ -222,7 +230,7 @@ pub async fn apply(
                 counts.merge(delta);
             }
             let active = match signoff {
-                Some((k, active)) if k == *ksb => active,
+                Some((signed, active)) if signed.contains(ksb) => active,
                 _ => row.signed_off_at.zip(row.signed_off_by),
             };
             let old = row.status;
@@ -247,16 +255,20 @@ pub async fn apply(
                 repairs_since_start = repairs,
                 "kept KSB figures repaired by a full recomputation"
             );
-            return initialise(conn, apprenticeship_id, standard_id).await;
+            // The repair reports no KSB as newly evidenced: it knows no before.
+            return initialise(conn, apprenticeship_id, standard_id)
+                .await
+                .map(|()| Vec::new());
         }
         // Pipelined: the statuses and the progress they moved in one round trip.
         futures_util::try_join!(
             write(conn, apprenticeship_id, &rows),
             progress::apply(conn, apprenticeship_id, &delta)
         )?;
-        return Ok(());
+        return Ok(delta.became_evidenced());
     }
-    progress::apply(conn, apprenticeship_id, &delta).await
+    progress::apply(conn, apprenticeship_id, &delta).await?;
+    Ok(Vec::new())
 }
 
 /// Stores these statuses (insert or replace).

@@ -238,6 +238,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (user_id) {
+        user_id -> Uuid,
+        delivery -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     organisations (id) {
         id -> Uuid,
         name -> Text,
@@ -269,6 +277,24 @@ diesel::table! {
     otj_entry_ksbs (entry_id, ksb_id) {
         entry_id -> Uuid,
         ksb_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Int8,
+        recipient_id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        delivery -> Text,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        sent_at -> Nullable<Timestamptz>,
+        digest_day -> Nullable<Date>,
+        digest_id -> Nullable<Int8>,
     }
 }
 
@@ -314,6 +340,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    review_reminders (apprenticeship_id, due_by, threshold) {
+        apprenticeship_id -> Uuid,
+        due_by -> Date,
+        threshold -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     review_signatures (id) {
         id -> Uuid,
         review_id -> Uuid,
@@ -335,6 +370,20 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         revoked_reason -> Nullable<Text>,
         expires_at -> Timestamptz,
+        method -> Text,
+    }
+}
+
+diesel::table! {
+    sign_in_links (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        token_hash -> Text,
+        purpose -> Text,
+        target -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -359,6 +408,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         revoked_by -> Nullable<Uuid>,
         revoked_reason -> Nullable<Text>,
+        content_sha256 -> Nullable<Text>,
     }
 }
 
@@ -424,14 +474,18 @@ diesel::joinable!(ksb_statuses -> ksbs (ksb_id));
 diesel::joinable!(ksb_statuses -> users (signed_off_by));
 diesel::joinable!(ksbs -> standards (standard_id));
 diesel::joinable!(learning_breaks -> apprenticeships (apprenticeship_id));
+diesel::joinable!(notification_preferences -> users (user_id));
 diesel::joinable!(otj_entries -> apprenticeships (apprenticeship_id));
 diesel::joinable!(otj_entry_ksbs -> ksbs (ksb_id));
 diesel::joinable!(otj_entry_ksbs -> otj_entries (entry_id));
+diesel::joinable!(outbox -> users (recipient_id));
 diesel::joinable!(progress_reviews -> apprenticeships (apprenticeship_id));
 diesel::joinable!(progress_reviews -> users (created_by));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(review_reminders -> apprenticeships (apprenticeship_id));
 diesel::joinable!(review_signatures -> progress_reviews (review_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sign_in_links -> users (user_id));
 diesel::joinable!(signoffs -> apprenticeships (apprenticeship_id));
 diesel::joinable!(signoffs -> ksbs (ksb_id));
 
@@ -454,14 +508,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     ksbs,
     learning_breaks,
     login_failures,
+    notification_preferences,
     organisations,
     otj_entries,
     otj_entry_ksbs,
+    outbox,
     password_links,
     progress_reviews,
     refresh_tokens,
+    review_reminders,
     review_signatures,
     sessions,
+    sign_in_links,
     sign_in_throttle,
     signoffs,
     standards,

@@ -13,9 +13,19 @@ pub const REFRESH_TOKEN_DAYS: i64 = 14;
 /// column default in the `sessions` table says the same).
 pub const SESSION_DAYS: i64 = 30;
 
+/// A session signed in with a password.
 pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Uuid> {
+    create_with(conn, user_id, "password").await
+}
+
+/// A session signed in by `method`: `password` or `link`.
+pub async fn create_with(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    method: &str,
+) -> QueryResult<Uuid> {
     diesel::insert_into(sessions::table)
-        .values(sessions::user_id.eq(user_id))
+        .values((sessions::user_id.eq(user_id), sessions::method.eq(method)))
         .returning(sessions::id)
         .get_result(conn)
         .await

@@ -19,6 +19,8 @@ pub struct Signoff {
     pub revoked_at: Option<DateTime<Utc>>,
     pub revoked_by: Option<Uuid>,
     pub revoked_reason: Option<String>,
+    /// `None` only until the start-up backfill reaches a sign-off made before hashes were kept.
+    pub content_sha256: Option<String>,
 }
 
 pub async fn insert(
@@ -28,15 +30,36 @@ pub async fn insert(
     by: Uuid,
     comment: &str,
 ) -> QueryResult<Signoff> {
+    insert_many(conn, apprenticeship_id, &[ksb_id], by, comment)
+        .await?
+        .pop()
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// One sign-off per KSB row, all made now by `by` with the same comment (a bulk sign-off), in
+/// one statement; the partial unique index refuses a KSB already signed off.
+pub async fn insert_many(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+    ksb_ids: &[Uuid],
+    by: Uuid,
+    comment: &str,
+) -> QueryResult<Vec<Signoff>> {
+    let rows: Vec<_> = ksb_ids
+        .iter()
+        .map(|ksb_id| {
+            (
+                signoffs::apprenticeship_id.eq(apprenticeship_id),
+                signoffs::ksb_id.eq(*ksb_id),
+                signoffs::signed_off_by.eq(by),
+                signoffs::comment.eq(comment),
+            )
+        })
+        .collect();
     diesel::insert_into(signoffs::table)
-        .values((
-            signoffs::apprenticeship_id.eq(apprenticeship_id),
-            signoffs::ksb_id.eq(ksb_id),
-            signoffs::signed_off_by.eq(by),
-            signoffs::comment.eq(comment),
-        ))
+        .values(rows)
         .returning(Signoff::as_returning())
-        .get_result(conn)
+        .get_results(conn)
         .await
 }
 

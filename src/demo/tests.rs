@@ -202,6 +202,14 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
     assert!(summary.rows_of("evidence_revisions") > summary.rows_of("evidence"));
 
     let mut db = AsyncPgConnection::establish(&url).await.expect("connect");
+    let unhashed: i64 = crate::db::schema::signoffs::table
+        .filter(crate::db::schema::signoffs::content_sha256.is_null())
+        .count()
+        .get_result(&mut db)
+        .await
+        .expect("count");
+    assert!(summary.rows_of("signoffs") > 0);
+    assert_eq!(unhashed, 0, "every loaded sign-off keeps its hash");
     let all: Vec<(Uuid, Uuid)> = apprenticeships::table
         .select((apprenticeships::id, apprenticeships::standard_id))
         .load(&mut db)

@@ -164,6 +164,14 @@ pub fn issue_password_link(actor: &Actor) -> Decision {
     )
 }
 
+/// The outbox of e-mail messages, with its failures (administrators only).
+pub fn read_outbox(actor: &Actor) -> Decision {
+    allow_if(
+        actor.is_admin(),
+        "Only administrators see the e-mail outbox.",
+    )
+}
+
 /// Importing a cohort from CSV (each line then passes the rule for one record).
 pub fn import(actor: &Actor) -> Decision {
     allow_if(
@@ -260,6 +268,17 @@ pub fn sign_off(
         )));
     }
     Ok(())
+}
+
+/// Signing off several KSBs of one apprenticeship at once: the same rule as one sign-off (only
+/// its own workplace mentor, never an account its provider created), asked once for the whole
+/// request, so a refusal writes nothing.
+pub fn bulk_sign_off(
+    actor: &Actor,
+    apprenticeship: &ApprenticeshipParties,
+    mentor_name: &str,
+) -> Decision {
+    sign_off(actor, apprenticeship, mentor_name)
 }
 
 /// Changing an apprenticeship (mentor, tutor, expected end date, OTJ plan): administrators, or
@@ -559,6 +578,36 @@ mod tests {
         };
         assert!(sign_off(&other_employer, &parties(), "Mo").is_err());
         assert!(sign_off(&tutor(), &parties(), "Mo").is_err());
+    }
+
+    #[test]
+    fn a_bulk_sign_off_follows_the_single_sign_off_rule() {
+        let mentor = Actor {
+            user_id: MENTOR,
+            ..actor(Role::Employer, Some(EMPLOYER))
+        };
+        assert_eq!(bulk_sign_off(&mentor, &parties(), "Mo"), Ok(()));
+        let planted = Actor {
+            created_by_organisation_id: Some(PROVIDER),
+            ..mentor
+        };
+        for who in [
+            planted,
+            actor(Role::Employer, Some(EMPLOYER)),
+            tutor(),
+            admin(),
+            Actor {
+                user_id: parties().apprentice_id,
+                ..actor(Role::Apprentice, Some(EMPLOYER))
+            },
+        ] {
+            assert_eq!(
+                bulk_sign_off(&who, &parties(), "Mo"),
+                sign_off(&who, &parties(), "Mo"),
+                "{who:?}"
+            );
+            assert!(bulk_sign_off(&who, &parties(), "Mo").is_err(), "{who:?}");
+        }
     }
 
     #[test]

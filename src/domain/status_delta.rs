@@ -25,6 +25,15 @@ pub struct KsbDelta {
 }
 
 impl StatusDelta {
+    /// The KSBs whose status moved to `evidenced` (ready to sign off).
+    pub fn became_evidenced(&self) -> Vec<Uuid> {
+        self.ksbs
+            .iter()
+            .filter(|k| k.evidenced > 0)
+            .map(|k| k.ksb_id)
+            .collect()
+    }
+
     /// Counts one KSB moving from `old` to `new` (nothing when they are equal).
     pub fn record(&mut self, ksb: Uuid, old: KsbStatus, new: KsbStatus) {
         if old == new {

@@ -269,7 +269,7 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
     submit(&app, me, &to_review).await;
     let to_withdraw = id(&draft("withdraw").await);
     submit(&app, me, &to_withdraw).await;
-    accepted(&app, me, tutor, a, &["S7", "S8"]).await;
+    accepted(&app, me, tutor, a, &["S7", "S8", "K2"]).await;
     let signoff = id(&sign_off(&app, &w.a.mentor.token, a, "S8").await.1);
     let png =
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
@@ -395,6 +395,12 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         ),
         case(
             Method::POST,
+            format!("/api/v1/apprenticeships/{a}/signoffs/bulk"),
+            Some(json!({ "ksbs": ["K2"], "comment": "" })),
+            [403, 403, 201, 403, 404, 404, 404, 401],
+        ),
+        case(
+            Method::POST,
             format!("/api/v1/apprenticeships/{a}/signoffs/{signoff}/revoke"),
             Some(json!({ "reason": "Early" })),
             [403, 403, 200, 403, 404, 404, 404, 401],
@@ -420,6 +426,12 @@ async fn every_portfolio_endpoint_answers_every_role_with_the_exact_status() {
         case(
             Method::GET,
             "/api/v1/caseload".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/inbox".into(),
             None,
             [200, 200, 200, 200, 200, 200, 200, 401],
         ),
@@ -812,6 +824,30 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
             Some(json!({ "starts_on": "2026-04-01", "reason": "Parental leave" })),
             provider_only(201),
         ),
+        case(
+            Method::GET,
+            "/api/v1/me/notifications".into(),
+            None,
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::PUT,
+            "/api/v1/me/notifications".into(),
+            Some(json!({ "delivery": "immediate" })),
+            [200, 200, 200, 200, 200, 200, 200, 401],
+        ),
+        case(
+            Method::GET,
+            "/api/v1/admin/outbox".into(),
+            None,
+            [200, 403, 403, 403, 403, 403, 403, 401],
+        ),
+        case(
+            Method::POST,
+            "/api/v1/auth/sign-in-link/redeem".into(),
+            Some(json!({ "token": "not-a-link" })),
+            [401, 401, 401, 401, 401, 401, 401, 401],
+        ),
     ];
     let people = w.people();
     let mut failures = Vec::new();
@@ -840,4 +876,25 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn anyone_may_ask_for_a_sign_in_link_with_or_without_a_token() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let mut tokens: Vec<Option<&str>> = w
+        .people()
+        .iter()
+        .map(|(_, p)| Some(p.token.as_str()))
+        .collect();
+    tokens.push(None);
+    for (n, token) in tokens.into_iter().enumerate() {
+        let mut request = app
+            .request(Method::POST, "/api/v1/auth/sign-in-link")
+            .json(&json!({ "email": format!("asker-{n}@ksbfolio.test") }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        assert_eq!(request.send().await.expect("sent").status().as_u16(), 202);
+    }
 }

@@ -9,7 +9,7 @@ use crate::helpers::reviews::{log_otj, review_otj};
 use crate::helpers::spawn_app;
 use crate::helpers::world::{Person, World, created, user};
 
-async fn get(app: &TestApp, token: &str, path: &str) -> (Value, usize) {
+pub(crate) async fn get(app: &TestApp, token: &str, path: &str) -> (Value, usize) {
     let response = app.get_as(token, path).await;
     assert_eq!(response.status().as_u16(), 200, "{path}");
     let queries: usize = response.headers()["x-db-queries"]
@@ -311,7 +311,7 @@ async fn list_endpoints_run_a_fixed_number_of_queries_whatever_the_page_size() {
 
 /// A second tutor, mentor and apprentice at side A's provider and employer, enrolled by the
 /// admin: side A's organisations now hold two apprenticeships with different people responsible.
-async fn colleagues(app: &TestApp, w: &World) -> (Person, Person, Person, String) {
+pub(crate) async fn colleagues(app: &TestApp, w: &World) -> (Person, Person, Person, String) {
     let admin = &w.admin.token;
     let tutor = user(app, admin, "provider", &w.a.provider_org, "Tutor A2").await;
     let mentor = user(app, admin, "employer", &w.a.employer_org, "Mentor A2").await;

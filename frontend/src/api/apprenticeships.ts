@@ -1,6 +1,6 @@
 /** Apprenticeships, their coverage and sign-offs. */
-import { api, body } from './client';
-import type { Apprenticeship, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
+import { api, body, creating } from './client';
+import type { Apprenticeship, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
 
 export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprenticeship>> {
   return body(api.GET('/api/v1/apprenticeships', { params: { query } }));
@@ -25,6 +25,11 @@ export function listSignoffs(apprenticeshipId: string): Promise<ItemList<Signoff
 
 export function createSignoff(apprenticeshipId: string, signoff: { ksb: string; comment?: string }): Promise<Signoff> {
   return body(api.POST('/api/v1/apprenticeships/{id}/signoffs', { params: { path: { id: apprenticeshipId } }, body: signoff }));
+}
+
+/** Several KSBs at once, all or nothing: a 409 names the KSB that cannot be signed off. */
+export function createSignoffs(apprenticeshipId: string, signoffs: BulkSignoffInput): Promise<BulkSignoff> {
+  return body(api.POST('/api/v1/apprenticeships/{id}/signoffs/bulk', { params: creating({ id: apprenticeshipId }), body: signoffs }));
 }
 
 export function revokeSignoff(apprenticeshipId: string, signoffId: string, reason: string): Promise<Signoff> {

@@ -103,7 +103,7 @@ describe('the typed client', () => {
   });
 });
 
-describe('requestAll', () => {
+describe('fetchAll', () => {
   it('pages through a list at the server\'s largest page size until it has the total', async () => {
     const fetchMock = mockFetch().mockImplementation((input) => {
       const url = new URL(input.url);

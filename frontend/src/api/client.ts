@@ -113,6 +113,8 @@ interface Answer<T> {
 export async function answer<T>(pending: Promise<Answer<T>>): Promise<{ data: T; response: Response }> {
   const { data, error, response } = await pending;
   if (!response.ok) throw errorFromBody(response, error);
+  // openapi-fetch types `data` as optional on the union of outcomes; an OK answer carries it
+  // (undefined exactly when the document says 204).
   return { data: data as T, response };
 }
 

@@ -1,6 +1,14 @@
-/** Work queues: review (provider staff, admin), sign-off (employer, admin), caseload (everyone, scoped). */
+/**
+ * Work queues: review (provider staff, admin), sign-off (employer, admin), caseload (everyone,
+ * scoped), and the inbox (everything waiting for the caller, oldest first).
+ */
 import { api, body, fetchAll } from './client';
-import type { CaseloadItem, CaseloadQuery, Page, QueueQuery, ReviewQueueItem, SignoffQueueItem } from './types';
+import type { CaseloadItem, CaseloadQuery, InboxItem, Page, PageQuery, QueueQuery, ReviewQueueItem, SignoffQueueItem } from './types';
+
+/** What waits for the caller across their own apprenticeships; empty for administrators. */
+export function getInbox(query: PageQuery = {}): Promise<Page<InboxItem>> {
+  return body(api.GET('/api/v1/inbox', { params: { query } }));
+}
 
 /** 403 for employer and apprentice users. */
 export function getReviewQueue(query: QueueQuery = {}): Promise<Page<ReviewQueueItem>> {

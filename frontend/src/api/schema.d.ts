@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/admin/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The e-mail outbox, newest first: what was sent, what waits, and what failed after its eighth
+         *     attempt. Administrators only.
+         */
+        get: operations["list_outbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apprenticeships": {
         parameters: {
             query?: never;
@@ -314,6 +334,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apprenticeships/{id}/signoffs/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign off several KSBs at once: the apprenticeship's own mentor only. Honours
+         *     `Idempotency-Key`.
+         */
+        post: operations["bulk_signoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -406,6 +446,47 @@ export interface paths {
          *     frontend sends no body token: its cookie counts with the `X-Ksbfolio-Client: browser` header.
          */
         post: operations["refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-in-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail me a sign-in link. Always 202 with the same body, whether or not the address has an
+         *     account; an active account gets an e-mail with a single-use link valid 15 minutes (a newer
+         *     link voids it).
+         */
+        post: operations["request_sign_in_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/sign-in-link/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a link from an e-mail: the same tokens as `/auth/login` (the session records
+         *     the `link` method), and `next`, the page the link opens.
+         */
+        post: operations["redeem_sign_in_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -624,6 +705,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What waits for you, oldest first: mentors, KSBs ready to sign off and reviews to sign;
+         *     tutors, evidence to review, off-the-job time to approve, reviews due or overdue and reviews
+         *     to sign; apprentices, evidence sent back, reviews to sign and rejected off-the-job time.
+         *     Across the apprenticeships you are responsible for. Administrators act for no party: their
+         *     inbox is empty.
+         */
+        get: operations["get_inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -634,6 +738,28 @@ export interface paths {
         /** The signed-in user. */
         get: operations["me"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your notification settings. */
+        get: operations["get_notifications"];
+        /**
+         * Choose how you hear about what waits for you: `immediate` (an e-mail per event),
+         *     `daily_digest` (one e-mail a day at the digest hour, London time) or `off`. Sign-in links
+         *     you ask for always arrive.
+         */
+        put: operations["put_notifications"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1138,6 +1264,16 @@ export interface components {
             /** Format: date */
             starts_on: string;
         };
+        BulkSignoffRequest: {
+            /** @description One comment for every sign-off (optional, at most 5,000 characters). */
+            comment?: string;
+            /** @description KSB codes of this apprenticeship's standard, e.g. `["S7", "K1"]`: 1–200, each once. */
+            ksbs: string[];
+        };
+        BulkSignoffResponse: {
+            /** @description One sign-off per KSB, in the order asked. */
+            items: components["schemas"]["SignoffResponse"][];
+        };
         CaseloadItem: components["schemas"]["ReviewStanding"] & {
             apprentice: components["schemas"]["PersonName"];
             /** Format: uuid */
@@ -1154,6 +1290,12 @@ export interface components {
             /** Format: date */
             start_date: string;
             totals: components["schemas"]["Totals"];
+            /**
+             * Format: int64
+             * @description Whole days that oldest item has waited; `null` when nothing is open.
+             */
+            waiting_days?: number | null;
+            waiting_on?: components["schemas"]["ReviewParty"] | null;
         };
         ChangePasswordRequest: {
             current_password: string;
@@ -1298,6 +1440,11 @@ export interface components {
             /** Format: date-time */
             voided_at?: string | null;
         };
+        /**
+         * @description How a person wants to hear about what waits for them.
+         * @enum {string}
+         */
+        Delivery: "immediate" | "daily_digest" | "off";
         /** @description One duty's coverage. */
         DutyCoverage: {
             code: string;
@@ -1484,6 +1631,34 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        InboxItem: {
+            apprentice: components["schemas"]["PersonName"];
+            /**
+             * Format: uuid
+             * @description The apprenticeship the item belongs to.
+             */
+            apprenticeship: string;
+            kind: components["schemas"]["InboxKind"];
+            /** @description The page of the web app that acts on it (a path, e.g. `/evidence/{id}/review`). */
+            link: string;
+            /** @description What it is about: a KSB code, an evidence title, a review or an OTJ entry in words. */
+            subject: string;
+            /**
+             * Format: int64
+             * @description Whole days it has waited (0 on its first day).
+             */
+            waiting_days: number;
+            /**
+             * Format: date-time
+             * @description Since when it has waited for the caller.
+             */
+            waiting_since: string;
+        };
+        /**
+         * @description One kind of thing waiting for someone.
+         * @enum {string}
+         */
+        InboxKind: "ksb_ready" | "evidence_to_review" | "evidence_sent_back" | "otj_to_approve" | "otj_rejected" | "review_due" | "review_overdue" | "review_to_sign";
         KsbCoverage: {
             code: string;
             /** @description Evidence mapped to this KSB by status (withdrawn evidence is not counted). */
@@ -1544,6 +1719,17 @@ export interface components {
             /** Format: date */
             due_on: string;
             owner: components["schemas"]["ReviewParty"];
+        };
+        NotificationSettings: {
+            /** @description Whether you chose `delivery` yourself. */
+            chosen: boolean;
+            /** @description Your role's choice until you make one (mentors: `daily_digest`; others: `immediate`). */
+            default: components["schemas"]["Delivery"];
+            /** @description How you hear about what waits for you: an e-mail per event, one a day, or none. */
+            delivery: components["schemas"]["Delivery"];
+        };
+        NotificationSettingsInput: {
+            delivery: components["schemas"]["Delivery"];
         };
         /** @enum {string} */
         OrganisationKind: "provider" | "employer";
@@ -1657,6 +1843,32 @@ export interface components {
             rpl_reduction_minutes: number;
             status: components["schemas"]["OtjPlanStatus"];
         };
+        OutboxMessage: {
+            /** Format: int32 */
+            attempts: number;
+            /** Format: date-time */
+            created_at: string;
+            /** @description `immediate` or `daily_digest`. */
+            delivery: string;
+            /** Format: int64 */
+            id: number;
+            /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
+            kind: string;
+            /** @description Why the last attempt failed. */
+            last_error?: string | null;
+            /** Format: date-time */
+            next_attempt_at: string;
+            recipient: components["schemas"]["OutboxRecipient"];
+            /** Format: date-time */
+            sent_at?: string | null;
+            status: string;
+        };
+        OutboxRecipient: {
+            email: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+        };
         /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_ApprenticeshipResponse: {
             items: (components["schemas"]["ReviewStanding"] & {
@@ -1749,6 +1961,12 @@ export interface components {
                 /** Format: date */
                 start_date: string;
                 totals: components["schemas"]["Totals"];
+                /**
+                 * Format: int64
+                 * @description Whole days that oldest item has waited; `null` when nothing is open.
+                 */
+                waiting_days?: number | null;
+                waiting_on?: components["schemas"]["ReviewParty"] | null;
             })[];
             /** Format: int64 */
             limit: number;
@@ -1791,6 +2009,38 @@ export interface components {
                 /** Format: date-time */
                 withdrawn_at?: string | null;
                 withdrawn_reason?: string | null;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_InboxItem: {
+            items: {
+                apprentice: components["schemas"]["PersonName"];
+                /**
+                 * Format: uuid
+                 * @description The apprenticeship the item belongs to.
+                 */
+                apprenticeship: string;
+                kind: components["schemas"]["InboxKind"];
+                /** @description The page of the web app that acts on it (a path, e.g. `/evidence/{id}/review`). */
+                link: string;
+                /** @description What it is about: a KSB code, an evidence title, a review or an OTJ entry in words. */
+                subject: string;
+                /**
+                 * Format: int64
+                 * @description Whole days it has waited (0 on its first day).
+                 */
+                waiting_days: number;
+                /**
+                 * Format: date-time
+                 * @description Since when it has waited for the caller.
+                 */
+                waiting_since: string;
             }[];
             /** Format: int64 */
             limit: number;
@@ -1877,6 +2127,35 @@ export interface components {
                 minutes: number;
                 /** Format: date */
                 occurred_on: string;
+            }[];
+            /** Format: int64 */
+            limit: number;
+            /** Format: int64 */
+            offset: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A page of a list, with the total number of items matching the filters. */
+        Paginated_OutboxMessage: {
+            items: {
+                /** Format: int32 */
+                attempts: number;
+                /** Format: date-time */
+                created_at: string;
+                /** @description `immediate` or `daily_digest`. */
+                delivery: string;
+                /** Format: int64 */
+                id: number;
+                /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
+                kind: string;
+                /** @description Why the last attempt failed. */
+                last_error?: string | null;
+                /** Format: date-time */
+                next_attempt_at: string;
+                recipient: components["schemas"]["OutboxRecipient"];
+                /** Format: date-time */
+                sent_at?: string | null;
+                status: string;
             }[];
             /** Format: int64 */
             limit: number;
@@ -2059,6 +2338,10 @@ export interface components {
             new_password: string;
             token: string;
         };
+        RedeemSignInLinkRequest: {
+            /** @description The `token` of the link. */
+            token: string;
+        };
         RefreshRequest: {
             /**
              * @description The refresh token. The browser frontend sends none: its token is in the HttpOnly cookie,
@@ -2207,6 +2490,14 @@ export interface components {
             signed_at: string;
             signer: components["schemas"]["PersonName"];
         };
+        SignInLinkAccepted: {
+            /** @description The same words whether or not the address has an account. */
+            detail: string;
+        };
+        SignInLinkRequest: {
+            /** @example mentor@example.nhs.uk */
+            email: string;
+        };
         SignoffList: {
             items: components["schemas"]["SignoffResponse"][];
         };
@@ -2221,6 +2512,12 @@ export interface components {
         };
         SignoffResponse: {
             comment: string;
+            /**
+             * @description SHA-256 (hex) of the accepted evidence revisions behind the sign-off when it was made:
+             *     what the mentor confirmed. `null` only briefly, for a sign-off made before hashes were
+             *     kept, until the server's start-up backfill reaches it.
+             */
+            content_sha256?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: uuid */
@@ -2279,6 +2576,8 @@ export interface components {
             access_token: string;
             /** Format: int64 */
             expires_in: number;
+            /** @description Signing in with a link from an e-mail: the page of this application the link opens. */
+            next?: string | null;
             /**
              * @description Opaque; exchange it at `/auth/refresh` for new tokens. Single use; valid 14 days, and never
              *     past the session's end 30 days after sign-in. Absent for the browser frontend
@@ -2398,6 +2697,48 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_outbox: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+                /** @description Only messages in this state: `pending`, `sent`, `failed`, `digested` or `skipped`. */
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_OutboxMessage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_apprenticeships: {
         parameters: {
             query?: {
@@ -3375,6 +3716,68 @@ export interface operations {
             };
         };
     };
+    bulk_signoff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description retry safely: the same key gives the first response */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkSignoffRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkSignoffResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a KSB has no accepted evidence yet or is already signed off (named); nothing was signed off */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no KSBs, a KSB listed twice or not of this standard, or a comment too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_audit: {
         parameters: {
             query?: {
@@ -3534,6 +3937,79 @@ export interface operations {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_sign_in_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInLinkRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInLinkAccepted"];
+                };
+            };
+            /** @description not an e-mail address */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many requests for this address or from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    redeem_sign_in_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemSignInLinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            /** @description a used, expired or unknown link (one answer for all) */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4203,6 +4679,30 @@ export interface operations {
             };
         };
     };
+    get_inbox: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–200 (default 50). */
+                limit?: number;
+                /** @description Items to skip, 0–1,000,000 (default 0). */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_InboxItem"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -4221,6 +4721,72 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationSettingsInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettings"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

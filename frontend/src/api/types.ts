@@ -29,6 +29,11 @@ export type Problem = Partial<Schemas['Problem']>;
 export type User = Schemas['UserResponse'];
 export type TokenResponse = Schemas['TokenResponse'];
 
+export type Delivery = Schemas['Delivery'];
+const DELIVERY_LIST = ['immediate', 'daily_digest', 'off'] as const;
+export const DELIVERIES: Exhaustive<Delivery, typeof DELIVERY_LIST> = DELIVERY_LIST;
+export type NotificationSettings = Schemas['NotificationSettings'];
+
 /** Every list endpoint answers with this page (`Paginated_*` in the document). */
 export interface Page<T> {
   items: T[];
@@ -119,6 +124,8 @@ export type Attachment = Schemas['AttachmentResponse'];
 // ---- Sign-off and coverage ---------------------------------------------------------------
 
 export type Signoff = Schemas['SignoffResponse'];
+export type BulkSignoffInput = Schemas['BulkSignoffRequest'];
+export type BulkSignoff = Schemas['BulkSignoffResponse'];
 
 export type KsbStatus = Schemas['KsbStatus'];
 export type CoverageTotals = Schemas['Totals'];
@@ -131,6 +138,19 @@ export type Coverage = Schemas['CoverageResponse'];
 export type ReviewQueueItem = Schemas['ReviewQueueItem'];
 export type SignoffQueueItem = Schemas['SignoffQueueItem'];
 export type CaseloadItem = Schemas['CaseloadItem'];
+export type InboxItem = Schemas['InboxItem'];
+export type InboxKind = Schemas['InboxKind'];
+const INBOX_KIND_LIST = [
+  'ksb_ready',
+  'evidence_to_review',
+  'evidence_sent_back',
+  'otj_to_approve',
+  'otj_rejected',
+  'review_due',
+  'review_overdue',
+  'review_to_sign',
+] as const;
+export const INBOX_KINDS: Exhaustive<InboxKind, typeof INBOX_KIND_LIST> = INBOX_KIND_LIST;
 
 /**
  * The document types `sort` as a plain string and names the values in its description:

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { User } from '../api/types';
+import type { TokenResponse, User } from '../api/types';
 
 export interface AuthState {
   /**
@@ -9,6 +9,8 @@ export interface AuthState {
   status: 'checking' | 'signed_in' | 'signed_out' | 'expired';
   user: User | null;
   signIn: (email: string, password: string) => Promise<User>;
+  /** Signs in with the token of a link from an e-mail; resolves to the tokens, whose `next` is the page it opens. */
+  signInWithLink: (token: string) => Promise<TokenResponse>;
   signOut: () => Promise<void>;
 }
 

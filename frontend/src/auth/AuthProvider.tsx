@@ -6,7 +6,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { login, logout } from '../api/auth';
+import { login, logout, redeemSignInLink } from '../api/auth';
 import { onSessionExpired, refreshSession } from '../api/client';
 import { session } from '../api/session';
 import type { User } from '../api/types';
@@ -51,6 +51,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return tokens.user;
   }, []);
 
+  const signInWithLink = useCallback(async (token: string) => {
+    const tokens = await redeemSignInLink(token);
+    setUser(tokens.user);
+    setStatus('signed_in');
+    return tokens;
+  }, []);
+
   const signOut = useCallback(async () => {
     try {
       await logout();
@@ -61,6 +68,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
   }, [queryClient]);
 
-  const value = useMemo(() => ({ status, user, signIn, signOut }), [status, user, signIn, signOut]);
+  const value = useMemo(
+    () => ({ status, user, signIn, signInWithLink, signOut }),
+    [status, user, signIn, signInWithLink, signOut],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -8,6 +8,7 @@ import type { DutyCoverage } from '../api/types';
 import { describeCounts, dutyTotal, segments } from '../lib/coverage';
 import { formatDate, KSB_STATUS_LABELS } from '../lib/format';
 import { Legend } from './Legend';
+import { Body, Cell, Head, Row, RowHeader, Table } from './Table';
 
 /** The share of the planned period that has passed, 0–100, and the period. */
 export interface Elapsed {
@@ -64,42 +65,37 @@ export function DutyBars({ duties, elapsed }: { duties: readonly DutyCoverage[];
 
 export function DutyTable({ duties, elapsed }: { duties: readonly DutyCoverage[]; elapsed?: Elapsed }) {
   return (
-    <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="duty-table-caption">
-      <table className="nhsuk-table" data-testid="duty-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="duty-table-caption">
-          Progress by duty (number of KSBs)
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th className="nhsuk-table__header" scope="col">Duty</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Signed off</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Evidenced</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">In progress</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Not started</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">KSBs</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Signed off %</th>
-            <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Evidenced or signed off %</th>
-            {elapsed && <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Time elapsed %</th>}
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {duties.map((duty) => (
-            <tr className="nhsuk-table__row" key={duty.code} data-duty={duty.code}>
-              <th className="nhsuk-table__header" scope="row">
-                {duty.code}
-              </th>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{duty.signed_off}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{duty.evidenced}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{duty.in_progress}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{duty.not_started}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{dutyTotal(duty)}</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(duty.percent_signed_off)}%</td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(duty.percent_evidenced)}%</td>
-              {elapsed && <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{elapsed.percent}%</td>}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table scroll captionId="duty-table-caption" testId="duty-table" caption="Progress by duty (number of KSBs)">
+      <Head
+        columns={[
+          'Duty',
+          { label: 'Signed off', numeric: true },
+          { label: 'Evidenced', numeric: true },
+          { label: 'In progress', numeric: true },
+          { label: 'Not started', numeric: true },
+          { label: 'KSBs', numeric: true },
+          { label: 'Signed off %', numeric: true },
+          { label: 'Evidenced or signed off %', numeric: true },
+          elapsed && { label: 'Time elapsed %', numeric: true },
+        ]}
+      />
+      <Body>
+        {duties.map((duty) => (
+          <Row key={duty.code} data-duty={duty.code}>
+            <RowHeader>
+              {duty.code}
+            </RowHeader>
+            <Cell numeric>{duty.signed_off}</Cell>
+            <Cell numeric>{duty.evidenced}</Cell>
+            <Cell numeric>{duty.in_progress}</Cell>
+            <Cell numeric>{duty.not_started}</Cell>
+            <Cell numeric>{dutyTotal(duty)}</Cell>
+            <Cell numeric>{Math.round(duty.percent_signed_off)}%</Cell>
+            <Cell numeric>{Math.round(duty.percent_evidenced)}%</Cell>
+            {elapsed && <Cell numeric>{elapsed.percent}%</Cell>}
+          </Row>
+        ))}
+      </Body>
+    </Table>
   );
 }

@@ -11,12 +11,15 @@ const NAV: Record<Role, { to: string; label: string }[]> = {
     { to: '/progress', label: 'My progress' },
     { to: '/my-evidence', label: 'My evidence' },
     { to: '/my-evidence/new', label: 'Add evidence' },
+    { to: '/inbox', label: 'Inbox' },
   ],
   employer: [
+    { to: '/inbox', label: 'Inbox' },
     { to: '/apprentices', label: 'My apprentices' },
     { to: '/signoff-queue', label: 'Sign-off queue' },
   ],
   provider: [
+    { to: '/inbox', label: 'Inbox' },
     { to: '/caseload', label: 'Caseload' },
     { to: '/review-queue', label: 'Review queue' },
     { to: '/otj-queue', label: 'Off-the-job queue' },
@@ -89,6 +92,11 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li className="nhsuk-header__account-item">
                   <Link className="nhsuk-header__account-link" to="/account/password">
                     Change password
+                  </Link>
+                </li>
+                <li className="nhsuk-header__account-item">
+                  <Link className="nhsuk-header__account-link" to="/account/notifications">
+                    Notifications
                   </Link>
                 </li>
                 <li className="nhsuk-header__account-item">

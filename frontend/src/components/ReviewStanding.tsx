@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { REVIEW_STATES, type ReviewStanding as Standing, type ReviewState } from '../api/types';
 import { dueText, REVIEW_STATE_LABELS, type ReviewFilter } from '../lib/reviews';
 import { Checkbox, Select } from './Fields';
+import { Cell } from './Table';
 
 const TAG: Record<ReviewState, string> = {
   on_time: 'nhsuk-tag nhsuk-tag--green',
@@ -42,9 +43,9 @@ export function ReviewStanding({ standing, reviewsHref, who }: { standing: Stand
 /** A table cell around {@link ReviewStanding}. */
 export function ReviewStandingCell({ standing, reviewsHref, who }: { standing: Standing; reviewsHref?: string; who?: string }) {
   return (
-    <td className="nhsuk-table__cell">
+    <Cell>
       <ReviewStanding standing={standing} reviewsHref={reviewsHref} who={who} />
-    </td>
+    </Cell>
   );
 }
 

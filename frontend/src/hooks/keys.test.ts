@@ -18,9 +18,10 @@ const caseloadOrganisation = keys.caseload('-progress', 'organisation');
 const reviewQueue = keys.reviewQueue({ scope: 'mine', limit: 25, offset: 0 });
 const signoffQueue = keys.signoffQueue({ scope: 'organisation' });
 const otjQueue = keys.otjQueue({});
+const inbox = keys.inbox({ limit: 50 });
 
 describe('invalidate.evidence', () => {
-  it('leaves neither the caseload nor any queue stale after an evidence change', async () => {
+  it('leaves neither the caseload, any queue nor the inbox stale after an evidence change', async () => {
     const touched = [
       keys.evidence('e1'),
       keys.revisions('e1'),
@@ -32,6 +33,7 @@ describe('invalidate.evidence', () => {
       signoffQueue,
       caseload,
       caseloadOrganisation,
+      inbox,
     ];
     const untouched = [keys.evidence('e2'), keys.comments('e1'), keys.coverage('a2'), keys.users({}), keys.otj('a1'), otjQueue];
     const client = cacheWith([...touched, ...untouched]);
@@ -49,31 +51,31 @@ describe('invalidate.evidence', () => {
 });
 
 describe('the other resources', () => {
-  it('a sign-off marks the sign-offs, coverage, the sign-off queue and the caseload', async () => {
-    const touched = [keys.signoffs('a1'), keys.coverage('a1'), signoffQueue, caseload];
+  it('a sign-off marks the sign-offs, coverage, the sign-off queue, the caseload and the inbox', async () => {
+    const touched = [keys.signoffs('a1'), keys.coverage('a1'), signoffQueue, caseload, inbox];
     const client = cacheWith([...touched, reviewQueue, keys.signoffs('a2')]);
     await invalidate.signoffs(client, 'a1');
     expect(staleOnes(client, [...touched, reviewQueue, keys.signoffs('a2')])).toEqual(touched);
   });
 
-  it('off-the-job time marks the entries, the summary, the queue and the caseload', async () => {
-    const touched = [keys.otj('a1'), keys.otjSummary('a1'), otjQueue, caseload];
+  it('off-the-job time marks the entries, the summary, the queue, the caseload and the inbox', async () => {
+    const touched = [keys.otj('a1'), keys.otjSummary('a1'), otjQueue, caseload, inbox];
     const client = cacheWith([...touched, keys.coverage('a1')]);
     await invalidate.otj(client, 'a1');
     expect(staleOnes(client, [...touched, keys.coverage('a1')])).toEqual(touched);
   });
 
-  it('a progress review marks the reviews, open reviews, the apprenticeship and the caseload', async () => {
-    const touched = [keys.reviews('a1'), keys.review('r1'), keys.apprenticeship('a1'), caseload];
+  it('a progress review marks the reviews, open reviews, the apprenticeship, the caseload and the inbox', async () => {
+    const touched = [keys.reviews('a1'), keys.review('r1'), keys.apprenticeship('a1'), caseload, inbox];
     const client = cacheWith([...touched, keys.apprenticeship('a2')]);
     await invalidate.reviews(client, 'a1');
     expect(staleOnes(client, [...touched, keys.apprenticeship('a2')])).toEqual(touched);
   });
 
   it('a comment marks only its thread', async () => {
-    const client = cacheWith([keys.comments('e1'), keys.evidence('e1'), caseload]);
+    const client = cacheWith([keys.comments('e1'), keys.evidence('e1'), caseload, inbox]);
     await invalidate.comments(client, 'e1');
-    expect(staleOnes(client, [keys.comments('e1'), keys.evidence('e1'), caseload])).toEqual([keys.comments('e1')]);
+    expect(staleOnes(client, [keys.comments('e1'), keys.evidence('e1'), caseload, inbox])).toEqual([keys.comments('e1')]);
   });
 
   it('users, organisations and enrolments mark every list and picker of theirs', async () => {

@@ -22,6 +22,7 @@ export const keys = {
   reviewQueue: (q: QueueQuery) => ['review-queue', q] as const,
   signoffQueue: (q: QueueQuery) => ['signoff-queue', q] as const,
   caseload: (sort: string, scope: ListScope) => ['caseload', sort, scope] as const,
+  inbox: (q: PageQuery) => ['inbox', q] as const,
   otj: (id: string) => ['otj', id] as const,
   otjSummary: (id: string) => ['otj-summary', id] as const,
   reviews: (id: string) => ['reviews', id] as const,
@@ -41,6 +42,7 @@ const all = {
   signoffQueue: ['signoff-queue'],
   otjQueue: ['otj-queue'],
   caseload: ['caseload'],
+  inbox: ['inbox'],
   users: ['users'],
   organisations: ['organisations'],
 } as const satisfies Record<string, QueryKey>;
@@ -52,14 +54,15 @@ async function stale(client: QueryClient, queryKeys: readonly QueryKey[]): Promi
 /**
  * One function per resource: call it after any change to that resource.
  *
- * The caseload and the queues are derived from evidence, sign-offs, time and reviews, so each
- * of those changes marks them stale too; lists are marked in every filter and page at once.
+ * The caseload, the queues and the inbox are derived from evidence, sign-offs, time and
+ * reviews, so each of those changes marks them stale too; lists are marked in every filter and page at once.
  */
 export const invalidate = {
   /**
    * Evidence created, edited, submitted, withdrawn, reviewed or deleted, or a file added or
    * removed (a removal is a new version with a revision): the item, its revisions and files,
-   * the apprenticeship's lists and coverage, the review and sign-off queues and the caseload.
+   * the apprenticeship's lists and coverage, the review and sign-off queues, the caseload and
+   * the inbox.
    */
   evidence: (client: QueryClient, { apprenticeshipId, evidenceId }: { apprenticeshipId: string; evidenceId?: string }) =>
     stale(client, [
@@ -70,25 +73,30 @@ export const invalidate = {
       all.reviewQueue,
       all.signoffQueue,
       all.caseload,
+      all.inbox,
     ]),
 
   /** A comment added: only the evidence's thread. */
   comments: (client: QueryClient, evidenceId: string) => stale(client, [keys.comments(evidenceId)]),
 
-  /** A KSB signed off or a sign-off revoked: sign-offs, coverage, the sign-off queue, the caseload. */
+  /**
+   * KSBs signed off (one or several at once) or a sign-off revoked: sign-offs, coverage, the
+   * sign-off queue, the caseload and the inbox.
+   */
   signoffs: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.signoffs(apprenticeshipId), keys.coverage(apprenticeshipId), keys.gateway(apprenticeshipId), all.signoffQueue, all.caseload]),
+    stale(client, [keys.signoffs(apprenticeshipId), keys.coverage(apprenticeshipId), keys.gateway(apprenticeshipId), all.signoffQueue, all.caseload, all.inbox]),
 
-  /** Off-the-job time logged or decided: the entries, the summary, the queue, the caseload. */
+  /** Off-the-job time logged or decided: the entries, the summary, the queue, the caseload, the inbox. */
   otj: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.otj(apprenticeshipId), keys.otjSummary(apprenticeshipId), keys.gateway(apprenticeshipId), all.otjQueue, all.caseload]),
+    stale(client, [keys.otj(apprenticeshipId), keys.otjSummary(apprenticeshipId), keys.gateway(apprenticeshipId), all.otjQueue, all.caseload, all.inbox]),
 
   /**
    * A progress review recorded, edited or signed: the reviews, every open review, the
-   * apprenticeship (its review standing) and the caseload (review state, unsigned count).
+   * apprenticeship (its review standing), the caseload (review state, unsigned count) and the
+   * inbox (reviews due and to sign).
    */
   reviews: (client: QueryClient, apprenticeshipId: string) =>
-    stale(client, [keys.reviews(apprenticeshipId), ['review'], keys.apprenticeship(apprenticeshipId), keys.gateway(apprenticeshipId), all.caseload]),
+    stale(client, [keys.reviews(apprenticeshipId), ['review'], keys.apprenticeship(apprenticeshipId), keys.gateway(apprenticeshipId), all.caseload, all.inbox]),
 
   /**
    * A gateway declaration, withdrawal or English and maths record: the gateway, and the

@@ -5,7 +5,7 @@ import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } fro
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
 import { getGateway } from '../api/gateway';
 import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
-import { getCaseload, getReviewQueue, getSignoffQueue } from '../api/queues';
+import { getCaseload, getInbox, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getReview, listReviews } from '../api/reviews';
 import { getStandard } from '../api/standards';
 import { keys } from './keys';
@@ -78,6 +78,10 @@ export function useCaseload(sort: CaseloadSort, scope: ListScope = 'mine') {
   // The whole caseload is fetched (a tutor's caseload is tens of apprentices) so that the
   // behind-plan and inactivity filters work across all of it, not just one page.
   return useQuery({ queryKey: keys.caseload(sort, scope), queryFn: () => getCaseload({ sort, scope }) });
+}
+
+export function useInbox(query: PageQuery) {
+  return useQuery({ queryKey: keys.inbox(query), queryFn: () => getInbox(query) });
 }
 
 export function useOrganisations() {

@@ -20,6 +20,8 @@ function item(overrides: Partial<CaseloadItem> & { signed_off?: number; name?: s
     unsigned_reviews: 0,
     unsigned_overdue: false,
     on_break: false,
+    waiting_on: null,
+    waiting_days: null,
     ...rest,
   };
 }

@@ -1,6 +1,11 @@
-/** Sign in, then return to where the user was going (?next=), or to their home page. */
+/**
+ * Sign in, then return to where the user was going (?next=), or to their home page. Instead of a
+ * password, a person may ask for a sign-in link by e-mail; the answer is the same whether or not
+ * the address has an account.
+ */
 import { useState, type SubmitEvent } from 'react';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
+import { requestSignInLink } from '../api/auth';
 import { ApiError } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { safeNext } from '../auth/redirect';
@@ -20,6 +25,7 @@ export function SignInPage() {
   const [local, setLocal] = useState<Record<string, string | undefined>>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const [linkSent, setLinkSent] = useState<string | null>(null);
 
   if (user !== null && status === 'signed_in' && !busy) return <Navigate to={next} replace />;
 
@@ -36,6 +42,23 @@ export function SignInPage() {
     try {
       await signIn(email.trim(), password);
       void navigate(next, { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function handleLinkRequest() {
+    const problems = { email: email.trim() === '' ? 'Enter your email address to get a sign-in link' : undefined };
+    setLocal(problems);
+    setError(null);
+    setLinkSent(null);
+    if (problems.email) return;
+    setBusy(true);
+    try {
+      const answer = await requestSignInLink(email.trim());
+      setLinkSent(answer.detail);
     } catch (e) {
       setError(e);
     } finally {
@@ -72,6 +95,12 @@ export function SignInPage() {
           <ErrorSummary error={error} items={serverItems} fieldIds={FIELD_IDS} />
         )}
         <PageHeading title="Sign in" />
+        {linkSent !== null && (
+          <div className="nhsuk-inset-text" role="status" data-testid="sign-in-link-sent">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>{linkSent} Open it on this device to sign in.</p>
+          </div>
+        )}
         <form onSubmit={(e) => void handleSubmit(e)} noValidate>
           <TextInput
             id="email"
@@ -94,6 +123,10 @@ export function SignInPage() {
           />
           <button className="nhsuk-button" type="submit" disabled={busy}>
             {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <p className="nhsuk-body">No password, or forgotten it? Enter your email address and we will send you a link that signs you in.</p>
+          <button className="nhsuk-button nhsuk-button--secondary" type="button" disabled={busy} onClick={() => void handleLinkRequest()}>
+            Email me a sign-in link
           </button>
         </form>
         <p>

@@ -132,3 +132,19 @@ export function problem(status: number, body: Record<string, unknown>, headers: 
     headers: { 'content-type': 'application/problem+json', ...headers },
   });
 }
+
+/** Ada's apprenticeship `a1` as `GET /apprenticeships/a1` answers it (the fields pages read). */
+export const adaApprenticeship = {
+  id: 'a1',
+  apprentice_id: 'p1',
+  apprentice: { id: 'p1', name: 'Ada Apprentice' },
+  standard: 'ST0220',
+  standard_version: '1.1',
+  employer_id: 'o',
+  provider_id: 'pr',
+  mentor_id: 'm',
+  tutor_id: 't',
+  start_date: '2025-09-01',
+  expected_end_date: '2027-08-31',
+  created_at: '2025-09-01T09:00:00Z',
+};

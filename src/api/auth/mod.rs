@@ -6,13 +6,15 @@
 //! Retry-After past the limits (`auth::throttle`); failed sign-ins and refreshes are audited;
 //! refresh tokens rotate on every use and a reused one revokes its whole session.
 //!
-//! One file per verb (`login`, `refresh`, `logout`, `me`); here what they share: the token
+//! One file per verb (`login`, `refresh`, `logout`, `me`; `sign_in_link` asks for and redeems
+//! e-mailed links); here what they share: the token
 //! response, issuing tokens, the client's address.
 
 pub mod login;
 pub mod logout;
 pub mod me;
 pub mod refresh;
+pub mod sign_in_link;
 
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -48,6 +50,9 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub user: UserResponse,
+    /// Signing in with a link from an e-mail: the page of this application the link opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// The peer's address, the key of the per-address sign-in throttle.
@@ -92,5 +97,6 @@ pub(super) async fn issue_tokens(
         expires_in: ACCESS_TOKEN_SECONDS,
         refresh_token: Some(refresh_token),
         user: UserResponse::from(user.clone()),
+        next: None,
     })
 }

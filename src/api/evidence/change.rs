@@ -1,5 +1,6 @@
 //! What every change to a piece of evidence records in its transaction: a revision snapshot,
-//! the kept status of each KSB it touches (`db::ksb_statuses`) and the audit row.
+//! the kept status of each KSB it touches (`db::ksb_statuses`), the audit row, and the mentor's
+//! notification for KSBs it made ready to sign off.
 
 use diesel_async::AsyncPgConnection;
 use uuid::Uuid;
@@ -10,6 +11,7 @@ use crate::db::evidence::{self as db_evidence, Evidence};
 use crate::db::{audit, ksb_statuses};
 use crate::domain::evidence::EvidenceStatus;
 use crate::error::AppResult;
+use crate::notifications;
 
 /// The KSBs of a piece of evidence after a change.
 pub enum KsbLinks<'a> {
@@ -63,7 +65,7 @@ pub async fn record_evidence_change(
     );
     // Pipelined: the revision, the kept statuses and the audit row in as few round trips as
     // the statuses need.
-    futures_util::try_join!(
+    let (_, evidenced, _) = futures_util::try_join!(
         db_evidence::add_revision(conn, row, codes, auth.actor.user_id),
         ksb_statuses::apply(
             conn,
@@ -76,5 +78,11 @@ pub async fn record_evidence_change(
         ),
         audit::record(conn, entry),
     )?;
+    let ready = ids
+        .iter()
+        .zip(codes)
+        .filter(|(id, _)| evidenced.contains(id));
+    let ready: Vec<String> = ready.map(|(_, code)| code.clone()).collect();
+    notifications::ksbs_evidenced(conn, auth.actor.user_id, apprenticeship, &ready).await?;
     Ok(())
 }

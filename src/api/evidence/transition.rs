@@ -15,6 +15,7 @@ use crate::db::evidence::Evidence;
 use crate::db::evidence_activity;
 use crate::domain::evidence::{Decision, EvidenceStatus};
 use crate::error::{AppError, AppResult};
+use crate::notifications;
 
 pub(super) fn conflict(e: crate::domain::evidence::NotAllowed) -> AppError {
     AppError::conflict("transition_not_allowed", e.0)
@@ -79,6 +80,14 @@ pub(super) async fn apply_transition(
                 change,
                 step.action,
                 step.summary,
+            )
+            .await?;
+            notifications::evidence_moved(
+                conn,
+                auth.actor.user_id,
+                apprenticeship,
+                &updated,
+                step.to,
             )
             .await?;
             Ok::<_, AppError>(updated)

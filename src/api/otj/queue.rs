@@ -61,13 +61,11 @@ pub async fn otj_queue(
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
     let mut conn = db_conn(&state).await?;
     let rows = db_queue::pending(&mut conn, scope, page.limit, page.offset).await?;
-    let total = match total_of(rows.first().map(|r| r.total), page) {
-        Some(total) => total,
-        None => db_queue::pending(&mut conn, scope, 1, 0)
-            .await?
-            .first()
-            .map_or(0, |r| r.total),
-    };
+    let total = total_of(rows.first().map(|r| r.total), page, || async {
+        let first = db_queue::pending(&mut conn, scope, 1, 0).await?;
+        Ok(first.first().map(|r| r.total))
+    })
+    .await?;
     let people: Vec<Uuid> = rows.iter().map(|r| r.apprentice_id).collect();
     let names = names(&mut conn, &people).await?;
     let items = rows

@@ -18,6 +18,7 @@ use crate::db::otj as db_otj;
 use crate::domain::otj::{self, OtjAction, OtjDecision, OtjStatus};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
+use crate::notifications;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -100,6 +101,8 @@ pub async fn review_otj(
                 ),
             )
             .await?;
+            notifications::otj_reviewed(conn, auth.actor.user_id, &apprenticeship, &updated)
+                .await?;
             let codes = db_otj::ksb_codes(conn, &[row.id]).await?.remove(&row.id);
             Ok::<_, AppError>((updated, codes.unwrap_or_default()))
         })

@@ -10,14 +10,20 @@ use utoipa::IntoParams;
 
 use crate::api::pagination::Page;
 use crate::domain::scope::ListScope;
+use crate::error::AppResult;
 
-/// The total of a windowed page; an empty page past the end says nothing, so ask for row one.
-pub fn total_of(first: Option<i64>, page: Page) -> Option<i64> {
-    match first {
-        Some(total) => Some(total),
-        None if page.offset == 0 => Some(0),
-        None => None,
-    }
+/// The total of a windowed page (`first`: the `count(*) OVER ()` of its first row); an empty
+/// page past the end says nothing, so `first_row_total` asks for row one.
+pub async fn total_of<F: Future<Output = diesel::QueryResult<Option<i64>>>>(
+    first: Option<i64>,
+    page: Page,
+    first_row_total: impl FnOnce() -> F,
+) -> AppResult<i64> {
+    Ok(match first {
+        Some(total) => total,
+        None if page.offset == 0 => 0,
+        None => first_row_total().await?.unwrap_or(0),
+    })
 }
 
 /// The parameters of both work queues.

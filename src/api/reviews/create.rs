@@ -19,8 +19,9 @@ use crate::db::reviews as db_reviews;
 use crate::db::{audit, caseload};
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::policy;
-use crate::domain::review::{DutySnapshot, ReviewSnapshot};
+use crate::domain::review::{DutySnapshot, ReviewParty, ReviewSnapshot};
 use crate::error::{AppError, AppResult};
+use crate::notifications;
 use crate::state::AppState;
 
 /// Coverage totals, duty percentages and the OTJ summary of an apprenticeship now, from its
@@ -115,6 +116,15 @@ pub async fn create_review(
                         "next_review_due_by": figures.next_review_due_by,
                     }),
                 ),
+            )
+            .await?;
+            notifications::review_to_sign(
+                conn,
+                auth.actor.user_id,
+                &current,
+                row.id,
+                row.held_on,
+                ReviewParty::ALL,
             )
             .await?;
             let dto = build(row, Vec::new())?;

@@ -16,8 +16,9 @@ use crate::api::patient_data::required_reason;
 use crate::db::reviews as db_reviews;
 use crate::db::{apprenticeships, audit};
 use crate::domain::policy;
-use crate::domain::review::{self, ReviewStatus};
+use crate::domain::review::{self, ReviewParty, ReviewStatus};
 use crate::error::{AppError, AppResult};
+use crate::notifications;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -71,6 +72,15 @@ pub async fn reopen_review(
                 organisations(&apprenticeship),
                 serde_json::json!({ "voided_signatures": voided, "reason": reason }),
             ),
+        )
+        .await?;
+        notifications::review_to_sign(
+            conn,
+            auth.actor.user_id,
+            &apprenticeship,
+            row.id,
+            row.held_on,
+            ReviewParty::ALL,
         )
         .await?;
         Ok::<_, AppError>(())

@@ -1,4 +1,5 @@
-//! `POST /api/v1/apprenticeships/{id}/signoffs`: the apprenticeship's mentor signs off a KSB.
+//! `POST /api/v1/apprenticeships/{id}/signoffs`: the apprenticeship's mentor signs off a KSB; the
+//! sign-off keeps the SHA-256 of the accepted evidence revisions behind it.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
@@ -7,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::{SignoffResponse, require_mentor, responses};
+use super::{
+    SignoffResponse, already_signed_off, checked_comment, no_accepted_evidence, require_mentor,
+    responses,
+};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
 use crate::api::catalogue::standard_of;
@@ -15,8 +19,7 @@ use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
-use crate::api::patient_data::refuse_nhs_numbers;
-use crate::db::{audit, ksb_statuses, signoffs};
+use crate::db::{audit, ksb_statuses, signoff_hash, signoffs};
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::state::AppState;
 
@@ -51,14 +54,7 @@ pub async fn create_signoff(
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let code = body.ksb.trim().to_uppercase();
-    let comment = body.comment.trim().to_string();
-    if comment.chars().count() > 5000 {
-        return Err(AppError::invalid(
-            "comment",
-            "must be at most 5,000 characters",
-        ));
-    }
-    refuse_nhs_numbers(&[("comment", &comment)])?;
+    let comment = checked_comment(&body.comment)?;
     let mut conn = db_conn(&state).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     require_mentor(&mut conn, &auth.actor, &apprenticeship).await?;
@@ -80,22 +76,17 @@ pub async fn create_signoff(
                 .find(|(k, ..)| *k == ksb_id)
                 .is_some_and(|(_, _, counts, _)| counts.accepted > 0);
             if !accepted {
-                return Err(AppError::conflict(
-                    "no_accepted_evidence",
-                    format!("{code} has no accepted evidence yet: it can be signed off once the training provider accepts evidence for it."),
-                ));
+                return Err(no_accepted_evidence(&code));
             }
-            let signoff = signoffs::insert(conn, apprenticeship.id, ksb_id, auth.actor.user_id, &comment)
+            let mut signoff = signoffs::insert(conn, apprenticeship.id, ksb_id, auth.actor.user_id, &comment)
                 .await
                 .map_err(|e| match unique_violation(&e) {
-                    Some("signoffs_one_active_key") => AppError::conflict(
-                        "already_signed_off",
-                        format!("{code} is already signed off; revoke that sign-off first to sign it off again."),
-                    ),
+                    Some("signoffs_one_active_key") => already_signed_off(&code),
                     _ => e.into(),
                 })?;
+            signoff.content_sha256 = signoff_hash::hash_and_store(conn, &[signoff.id]).await?.remove(&signoff.id);
             let active = Some((signoff.created_at, signoff.signed_off_by));
-            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksb: ksb_id, active }).await?;
+            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksbs: &[ksb_id], active }).await?;
             audit::record(
                 conn,
                 crate::api::audit_entry::entry(
@@ -104,7 +95,7 @@ pub async fn create_signoff(
                     "signoff",
                     signoff.id,
                     vec![apprenticeship.employer_id, apprenticeship.provider_id],
-                    serde_json::json!({ "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment }),
+                    serde_json::json!({ "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment, "content_sha256": signoff.content_sha256 }),
                 ),
             )
             .await?;

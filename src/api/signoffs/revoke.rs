@@ -62,7 +62,7 @@ pub async fn revoke_signoff(
                 apprenticeship.id,
                 apprenticeship.standard_id,
                 ksb_statuses::Change::SignOff {
-                    ksb: revoked.ksb_id,
+                    ksbs: &[revoked.ksb_id],
                     active: None,
                 },
             )

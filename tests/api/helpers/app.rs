@@ -26,7 +26,26 @@ pub fn test_settings(data_dir: &std::path::Path) -> Settings {
     settings.workers = Some(1);
     settings.password_hashing = TEST_HASHING;
     settings.expose_query_count = true;
+    // Only the notification tests run the delivery worker, against their own SMTP server.
+    settings.mail.worker = false;
+    settings.mail.schedule_every = None;
     settings
+}
+
+/// Settings of an app whose delivery worker sends to `smtp_url` and retries quickly; the
+/// scheduled jobs are run by the tests themselves (`notifications::schedule::run_once`).
+pub fn mail_settings(settings: &mut Settings, smtp_url: &str) {
+    settings.mail.worker = true;
+    settings.mail.smtp_url = Some(smtp_url.to_string());
+    settings.mail.poll = std::time::Duration::from_millis(20);
+    settings.mail.concurrency = 2;
+    settings.mail.retry_base = std::time::Duration::from_millis(100);
+    settings.mail.schedule_every = None;
+}
+
+/// Starts the app with its delivery worker sending to `smtp_url`.
+pub async fn spawn_mail_app(smtp_url: &str) -> TestApp {
+    spawn_app_on(TestDatabase::new().await, |s| mail_settings(s, smtp_url)).await
 }
 
 /// Starts the app on its own database and returns a handle to talk to it.

@@ -5,6 +5,7 @@ pub mod app;
 pub mod database;
 pub mod portfolio;
 pub mod reviews;
+pub mod smtp;
 pub mod world;
 
 pub use app::{TestApp, spawn_app};

@@ -6,7 +6,7 @@ import { createApprenticeship } from '../../api/apprenticeships';
 import { STANDARD_REFERENCE } from '../../api/standards';
 import type { NewApprenticeship } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
@@ -122,26 +122,21 @@ export default function ApprenticeshipsPage() {
             <EmptyState>No apprenticeships yet.</EmptyState>
           ) : (
             <>
-              <ResponsiveTable testId="apprenticeships" captionId="apprenticeships-caption" caption={`${page.total} apprenticeship${page.total === 1 ? '' : 's'}`}>
-                <ResponsiveHead>
-                  <ColumnHeader>Apprentice</ColumnHeader>
-                  <ColumnHeader>Employer (mentor)</ColumnHeader>
-                  <ColumnHeader>Provider (tutor)</ColumnHeader>
-                  <ColumnHeader>Dates</ColumnHeader>
-                </ResponsiveHead>
-                <tbody className="nhsuk-table__body">
+              <Table responsive testId="apprenticeships" captionId="apprenticeships-caption" caption={`${page.total} apprenticeship${page.total === 1 ? '' : 's'}`}>
+                <Head columns={['Apprentice', 'Employer (mentor)', 'Provider (tutor)', 'Dates']} />
+                <Body>
                   {page.items.map((a) => (
-                    <ResponsiveRow key={a.id}>
+                    <Row key={a.id}>
                     <RowHeader heading="Apprentice">
                           <Link to={`/apprenticeships/${a.id}`}>{nameOf(a.apprentice)}</Link>
                         </RowHeader>
                     <Cell heading="Employer (mentor)">{nameOf(a.employer)} ({nameOf(a.mentor)})</Cell>
                     <Cell heading="Provider (tutor)">{nameOf(a.provider)} ({nameOf(a.tutor)})</Cell>
                     <Cell heading="Dates">{formatDate(a.start_date)} to {formatDate(a.expected_end_date)}</Cell>
-                    </ResponsiveRow>
+                    </Row>
                   ))}
-                </tbody>
-              </ResponsiveTable>
+                </Body>
+              </Table>
               <Pagination total={page.total} limit={page.limit} offset={page.offset} onChange={setOffset} />
             </>
           )

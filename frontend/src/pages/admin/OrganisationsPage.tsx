@@ -8,6 +8,7 @@ import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { invalidate, useOrganisations } from '../../hooks/queries';
+import { Body, Cell, Head, Row, Table } from '../../components/Table';
 
 const IDS = { name: 'org-name', kind: 'org-kind' };
 const KIND_LABEL: Record<OrganisationKind, string> = { provider: 'Training provider', employer: 'Employer' };
@@ -80,27 +81,17 @@ export default function OrganisationsPage() {
           page.items.length === 0 ? (
             <EmptyState>No organisations yet.</EmptyState>
           ) : (
-            <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="orgs-caption">
-              <table className="nhsuk-table" data-testid="organisations">
-                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="orgs-caption">
-                  {page.total} organisation{page.total === 1 ? '' : 's'}
-                </caption>
-                <thead className="nhsuk-table__head">
-                  <tr className="nhsuk-table__row">
-                    <th className="nhsuk-table__header" scope="col">Name</th>
-                    <th className="nhsuk-table__header" scope="col">Type</th>
-                  </tr>
-                </thead>
-                <tbody className="nhsuk-table__body">
-                  {page.items.map((o) => (
-                    <tr className="nhsuk-table__row" key={o.id}>
-                      <td className="nhsuk-table__cell">{o.name}</td>
-                      <td className="nhsuk-table__cell">{KIND_LABEL[o.kind]}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table scroll captionId="orgs-caption" testId="organisations" caption={<>{page.total} organisation{page.total === 1 ? '' : 's'}</>}>
+              <Head columns={['Name', 'Type']} />
+              <Body>
+                {page.items.map((o) => (
+                  <Row key={o.id}>
+                    <Cell>{o.name}</Cell>
+                    <Cell>{KIND_LABEL[o.kind]}</Cell>
+                  </Row>
+                ))}
+              </Body>
+            </Table>
           )
         }
       </QueryView>

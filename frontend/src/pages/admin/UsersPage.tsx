@@ -5,7 +5,7 @@ import { createPasswordLink, createUser, deactivateUser, reactivateUser } from '
 import { useUser } from '../../auth/AuthContext';
 import { ROLES, type Role, type User } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
@@ -170,17 +170,11 @@ export default function UsersPage() {
             <EmptyState>No users match.</EmptyState>
           ) : (
             <>
-              <ResponsiveTable testId="users" captionId="users-caption" caption={`${page.total} user${page.total === 1 ? '' : 's'}`}>
-                <ResponsiveHead>
-                  <ColumnHeader>Name</ColumnHeader>
-                  <ColumnHeader>Email</ColumnHeader>
-                  <ColumnHeader>Role</ColumnHeader>
-                  <ColumnHeader>Organisation</ColumnHeader>
-                  <ColumnHeader>Access</ColumnHeader>
-                </ResponsiveHead>
-                <tbody className="nhsuk-table__body">
+              <Table responsive testId="users" captionId="users-caption" caption={`${page.total} user${page.total === 1 ? '' : 's'}`}>
+                <Head columns={['Name', 'Email', 'Role', 'Organisation', 'Access']} />
+                <Body>
                   {page.items.map((u) => (
-                    <ResponsiveRow key={u.id}>
+                    <Row key={u.id}>
                     <RowHeader heading="Name">{u.name}</RowHeader>
                     <Cell heading="Email" className="app-break">{u.email}</Cell>
                     <Cell heading="Role">{ROLE_LABELS[u.role]}</Cell>
@@ -204,10 +198,10 @@ export default function UsersPage() {
                             </>
                           )}
                         </Cell>
-                    </ResponsiveRow>
+                    </Row>
                   ))}
-                </tbody>
-              </ResponsiveTable>
+                </Body>
+              </Table>
               <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
             </>
           )

@@ -12,6 +12,7 @@ import { useCaseload } from '../../hooks/queries';
 import { sortCaseload } from '../../lib/caseload';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { formatDate } from '../../lib/format';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 
 export default function ApprenticesPage() {
   const query = useCaseload('progress');
@@ -26,39 +27,25 @@ export default function ApprenticesPage() {
           page.items.length === 0 ? (
             <EmptyState>You have no apprentices yet.</EmptyState>
           ) : (
-            <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="apprentices-caption">
-              <table className="nhsuk-table" data-testid="apprentices">
-                <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="apprentices-caption">
-                  {page.total} apprentice{page.total === 1 ? '' : 's'}
-                </caption>
-                <thead className="nhsuk-table__head">
-                  <tr className="nhsuk-table__row">
-                    <th className="nhsuk-table__header" scope="col">Apprentice</th>
-                    <th className="nhsuk-table__header" scope="col">Started</th>
-                    <th className="nhsuk-table__header" scope="col">Expected end</th>
-                    <th className="nhsuk-table__header" scope="col">Signed off</th>
-                    <th className="nhsuk-table__header" scope="col">Evidenced or signed off</th>
-                    <th className="nhsuk-table__header" scope="col">Progress reviews</th>
-                  </tr>
-                </thead>
-                <tbody className="nhsuk-table__body">
-                  {sortCaseload(page.items, 'name', 'ascending').map((a) => (
-                    <tr className="nhsuk-table__row" key={a.apprenticeship_id}>
-                      <th className="nhsuk-table__header" scope="row">
-                        <Link to={`/apprenticeships/${a.apprenticeship_id}`}>{a.apprentice.name}</Link>
-                      </th>
-                      <td className="nhsuk-table__cell app-nowrap">{formatDate(a.start_date)}</td>
-                      <td className="nhsuk-table__cell app-nowrap">{formatDate(a.expected_end_date)}</td>
-                      <td className="nhsuk-table__cell">
-                        {a.totals.signed_off} of {a.totals.ksbs} ({overallSignedOff(a.totals)}%)
-                      </td>
-                      <td className="nhsuk-table__cell">{overallEvidenced(a.totals)}%</td>
-                      <ReviewStandingCell standing={a} who={a.apprentice.name} reviewsHref={`/apprenticeships/${a.apprenticeship_id}/reviews`} />
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table scroll captionId="apprentices-caption" testId="apprentices" caption={<>{page.total} apprentice{page.total === 1 ? '' : 's'}</>}>
+              <Head columns={['Apprentice', 'Started', 'Expected end', 'Signed off', 'Evidenced or signed off', 'Progress reviews']} />
+              <Body>
+                {sortCaseload(page.items, 'name', 'ascending').map((a) => (
+                  <Row key={a.apprenticeship_id}>
+                    <RowHeader>
+                      <Link to={`/apprenticeships/${a.apprenticeship_id}`}>{a.apprentice.name}</Link>
+                    </RowHeader>
+                    <Cell className="app-nowrap">{formatDate(a.start_date)}</Cell>
+                    <Cell className="app-nowrap">{formatDate(a.expected_end_date)}</Cell>
+                    <Cell>
+                      {a.totals.signed_off} of {a.totals.ksbs} ({overallSignedOff(a.totals)}%)
+                    </Cell>
+                    <Cell>{overallEvidenced(a.totals)}%</Cell>
+                    <ReviewStandingCell standing={a} who={a.apprentice.name} reviewsHref={`/apprenticeships/${a.apprenticeship_id}/reviews`} />
+                  </Row>
+                ))}
+              </Body>
+            </Table>
           )
         }
       </QueryView>

@@ -4,7 +4,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { EVIDENCE_KINDS, EVIDENCE_STATUSES, type EvidenceKind, type EvidenceStatus } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { Select, TextInput } from '../../components/Fields';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -89,17 +89,11 @@ export default function EvidenceListPage() {
             <EmptyState>{filtered ? 'No evidence matches these filters.' : 'No evidence has been added yet.'}</EmptyState>
           ) : (
             <>
-              <ResponsiveTable testId="evidence-table" captionId="evidence-caption" caption={`${data.total} piece${data.total === 1 ? '' : 's'} of evidence`}>
-                <ResponsiveHead>
-                  <ColumnHeader>Title</ColumnHeader>
-                  <ColumnHeader>Type</ColumnHeader>
-                  <ColumnHeader>KSBs</ColumnHeader>
-                  <ColumnHeader>Date</ColumnHeader>
-                  <ColumnHeader>Status</ColumnHeader>
-                </ResponsiveHead>
-                <tbody className="nhsuk-table__body">
+              <Table responsive testId="evidence-table" captionId="evidence-caption" caption={`${data.total} piece${data.total === 1 ? '' : 's'} of evidence`}>
+                <Head columns={['Title', 'Type', 'KSBs', 'Date', 'Status']} />
+                <Body>
                   {data.items.map((e) => (
-                    <ResponsiveRow key={e.id}>
+                    <Row key={e.id}>
                     <RowHeader heading="Title">
                           <Link to={`/evidence/${e.id}`}>{e.title}</Link>
                         </RowHeader>
@@ -109,10 +103,10 @@ export default function EvidenceListPage() {
                     <Cell heading="Status">
                           <EvidenceStatusTag status={e.status} />
                         </Cell>
-                    </ResponsiveRow>
+                    </Row>
                   ))}
-                </tbody>
-              </ResponsiveTable>
+                </Body>
+              </Table>
               <Pagination total={data.total} limit={data.limit || LIMIT} offset={data.offset} onChange={page} />
             </>
           )

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
 import type { Evidence, ReviewQueueItem } from '../../api/types';
 import { App } from '../../App';
-import { json, makeStandard, tokens } from '../../test/fixtures';
+import { adaApprenticeship, json, makeStandard, tokens } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
@@ -23,20 +23,7 @@ const evidence = (id: string, title: string): Evidence => ({
   reviews: [],
 } as unknown as Evidence);
 
-const apprenticeship = {
-  id: 'a1',
-  apprentice_id: 'p1',
-  apprentice: { id: 'p1', name: 'Ada Apprentice' },
-  standard: 'ST0220',
-  standard_version: '1.1',
-  employer_id: 'o',
-  provider_id: 'pr',
-  mentor_id: 'm',
-  tutor_id: 't',
-  start_date: '2025-09-01',
-  expected_end_date: '2027-08-31',
-  created_at: '2025-09-01T09:00:00Z',
-};
+const apprenticeship = adaApprenticeship;
 
 const queued = (id: string, title: string): ReviewQueueItem => ({
   evidence_id: id,

@@ -25,6 +25,7 @@ import {
   type DurationUnit,
 } from '../../lib/otj';
 import { OtjDecision } from './OtjDecision';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 
 const IDS = {
   occurred_on: 'otj-occurred-on',
@@ -60,9 +61,8 @@ export function PlanSummary({ summary }: { summary: OtjSummary }) {
           </p>
         </>
       )}
-      <table className="nhsuk-table" data-testid="otj-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s">Off-the-job time (hours and minutes)</caption>
-        <tbody className="nhsuk-table__body">
+      <Table testId="otj-table" caption="Off-the-job time (hours and minutes)">
+        <Body>
           {[
             ['Planned', planned === null ? 'Not set' : formatMinutes(planned)],
             ['Approved', formatMinutes(summary.approved_minutes)],
@@ -71,13 +71,13 @@ export function PlanSummary({ summary }: { summary: OtjSummary }) {
             ['Least the plan may be', formatMinutes(summary.floor_minutes)],
             ['Recognised prior learning', formatMinutes(summary.rpl_reduction_minutes)],
           ].map(([label, value]) => (
-            <tr className="nhsuk-table__row" key={label}>
-              <th className="nhsuk-table__header" scope="row">{label}</th>
-              <td className="nhsuk-table__cell">{value}</td>
-            </tr>
+            <Row key={label}>
+              <RowHeader>{label}</RowHeader>
+              <Cell>{value}</Cell>
+            </Row>
           ))}
-        </tbody>
-      </table>
+        </Body>
+      </Table>
     </section>
   );
 }
@@ -202,38 +202,29 @@ export default function OtjPage() {
           page.items.length === 0 ? (
             <EmptyState>No off-the-job training has been logged yet.</EmptyState>
           ) : (
-            <table className="nhsuk-table" data-testid="otj-entries">
-              <caption className="nhsuk-table__caption nhsuk-table__caption--s">{page.total} entries, newest first</caption>
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th className="nhsuk-table__header" scope="col">Date</th>
-                  <th className="nhsuk-table__header" scope="col">Time</th>
-                  <th className="nhsuk-table__header" scope="col">Training</th>
-                  <th className="nhsuk-table__header" scope="col">Status</th>
-                  {isTutor && <th className="nhsuk-table__header" scope="col">Decision</th>}
-                </tr>
-              </thead>
-              <tbody className="nhsuk-table__body">
+            <Table testId="otj-entries" caption={<>{page.total} entries, newest first</>}>
+              <Head columns={['Date', 'Time', 'Training', 'Status', isTutor && 'Decision']} />
+              <Body>
                 {page.items.map((entry) => (
-                  <tr className="nhsuk-table__row" key={entry.id}>
-                    <td className="nhsuk-table__cell">{formatDate(entry.occurred_on)}</td>
-                    <td className="nhsuk-table__cell">{formatMinutes(entry.minutes)}</td>
-                    <td className="nhsuk-table__cell">
+                  <Row key={entry.id}>
+                    <Cell>{formatDate(entry.occurred_on)}</Cell>
+                    <Cell>{formatMinutes(entry.minutes)}</Cell>
+                    <Cell>
                       {ACTIVITY_LABELS[entry.activity]}: {entry.description}
-                    </td>
-                    <td className="nhsuk-table__cell">
+                    </Cell>
+                    <Cell>
                       {OTJ_STATUS_LABELS[entry.status]}
                       {entry.rejection_reason && <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">{entry.rejection_reason}</p>}
-                    </td>
+                    </Cell>
                     {isTutor && (
-                      <td className="nhsuk-table__cell">
+                      <Cell>
                         {entry.status === 'pending' ? <OtjDecision entry={entry} apprenticeshipId={apprenticeshipId} /> : null}
-                      </td>
+                      </Cell>
                     )}
-                  </tr>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
+              </Body>
+            </Table>
           )
         }
       </QueryView>

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
 import type { Signoff } from '../../api/types';
 import { App } from '../../App';
-import { json, makeCoverage, makeStandard, tokens } from '../../test/fixtures';
+import { adaApprenticeship, json, makeCoverage, makeStandard, tokens } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
@@ -22,20 +22,7 @@ const accepted = {
   reviews: [],
 };
 
-const apprenticeship = {
-  id: 'a1',
-  apprentice_id: 'p1',
-  apprentice: { id: 'p1', name: 'Ada Apprentice' },
-  standard: 'ST0220',
-  standard_version: '1.1',
-  employer_id: 'o',
-  provider_id: 'pr',
-  mentor_id: 'm',
-  tutor_id: 't',
-  start_date: '2025-09-01',
-  expected_end_date: '2027-08-31',
-  created_at: '2025-09-01T09:00:00Z',
-};
+const apprenticeship = adaApprenticeship;
 
 beforeEach(() => session.start(tokens({ user: { id: 'm', email: 'm@x', name: 'Mo Mentor', role: 'employer', organisation_id: 'o', active: true, created_at: '2026-01-01T00:00:00Z' } })));
 afterEach(() => vi.unstubAllGlobals());
@@ -72,7 +59,7 @@ describe('KSB page for the workplace mentor', () => {
       'GET /apprenticeships/a1/signoffs': () => json({ items: signoffs }),
       'GET /apprenticeships/a1': () => json(apprenticeship),
       'POST /apprenticeships/a1/signoffs': (req) => {
-        const s: Signoff = { id: 's1', ksb: 'S7', comment: (req.body as { comment: string }).comment, signed_off_by: { id: 'm', name: 'Mo Mentor' }, created_at: '2026-02-01T10:00:00Z', revoked_at: null, revoked_reason: null };
+        const s: Signoff = { id: 's1', ksb: 'S7', comment: (req.body as { comment: string }).comment, signed_off_by: { id: 'm', name: 'Mo Mentor' }, created_at: '2026-02-01T10:00:00Z', revoked_at: null, revoked_reason: null, revoked_by: null, content_sha256: 'ab'.repeat(32) };
         signoffs.push(s);
         return json(s, 201);
       },

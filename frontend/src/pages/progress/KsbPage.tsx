@@ -12,7 +12,7 @@ import type { Evidence } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
 import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { PageHeading } from '../../components/PageHeading';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { WhoseWork } from '../../components/WhoseWork';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
 import { EmptyState, ErrorState, Loading } from '../../components/QueryState';
@@ -24,16 +24,11 @@ import { SignoffPanel } from './SignoffPanel';
 
 function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; caption: string; showStatus: boolean }) {
   return (
-    <ResponsiveTable caption={caption}>
-      <ResponsiveHead>
-        <ColumnHeader>Title</ColumnHeader>
-        <ColumnHeader>Type</ColumnHeader>
-        <ColumnHeader>Date</ColumnHeader>
-        {showStatus && <ColumnHeader>Status</ColumnHeader>}
-      </ResponsiveHead>
-      <tbody className="nhsuk-table__body">
+    <Table responsive caption={caption}>
+      <Head columns={['Title', 'Type', 'Date', showStatus && 'Status']} />
+      <Body>
         {items.map((e) => (
-          <ResponsiveRow key={e.id}>
+          <Row key={e.id}>
             <RowHeader heading="Title">
               <Link to={`/evidence/${e.id}`}>{e.title}</Link>
             </RowHeader>
@@ -44,10 +39,10 @@ function EvidenceTable({ items, caption, showStatus }: { items: Evidence[]; capt
                 <EvidenceStatusTag status={e.status} />
               </Cell>
             )}
-          </ResponsiveRow>
+          </Row>
         ))}
-      </tbody>
-    </ResponsiveTable>
+      </Body>
+    </Table>
   );
 }
 

@@ -31,6 +31,8 @@ function row(name: string, signedOff: number, lastActivityDaysAgo: number): Case
     unsigned_reviews: 0,
     unsigned_overdue: false,
     on_break: false,
+    waiting_on: null,
+    waiting_days: null,
   };
 }
 
@@ -41,11 +43,12 @@ describe('caseload', () => {
   it('prints the per-duty numbers in the heatmap, the plan in words and the flags', async () => {
     mockApi({
       'GET /standards/ST0220': () => json(makeStandard()),
-      'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), row('Behind Ben', 5, 45)], total: 2, limit: 200, offset: 0 }),
+      'GET /caseload': () => json({ items: [row('Ahead Amy', 60, 2), { ...row('Behind Ben', 5, 45), waiting_on: 'employer', waiting_days: 12 }], total: 2, limit: 200, offset: 0 }),
     });
     renderApp(<App />, { url: '/caseload' });
     const table = await screen.findByRole('table', { name: /caseload/i });
     const ben = within(table).getByRole('row', { name: /Behind Ben/ });
+    expect(within(ben).getByTestId('waiting-on')).toHaveTextContent('Waiting on the employer for 12 days');
     expect(within(ben).getByText('Red')).toHaveClass('nhsuk-tag--red');
     expect(within(ben).getByText('45 points behind')).toBeInTheDocument();
     expect(within(ben).getByText('No recent activity')).toBeInTheDocument();

@@ -14,7 +14,7 @@ import { STANDARD_REFERENCE } from '../../api/standards';
 import { Checkbox, Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
 import { ProvisionalNotice } from '../../components/ProvisionalNotice';
-import { Cell, ColumnHeader, ResponsiveHead, ResponsiveRow, ResponsiveTable, RowHeader } from '../../components/ResponsiveTable';
+import { Body, Cell, ColumnHeader, Head, Row, RowHeader, Table } from '../../components/Table';
 import { ReviewFilters, ReviewStanding } from '../../components/ReviewStanding';
 import { ScopeSwitch, whose } from '../../components/ScopeSwitch';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -41,6 +41,7 @@ import {
 import { overallSignedOff } from '../../lib/coverage';
 import { daysBetween, formatLondonDate, londonDay, relativeDay } from '../../lib/dates';
 import { formatDate } from '../../lib/format';
+import { waitingOn } from '../../lib/inbox';
 import { filterByReviewStanding, NO_REVIEW_FILTER } from '../../lib/reviews';
 
 type Measure = 'percent_signed_off' | 'percent_evidenced';
@@ -174,36 +175,36 @@ export default function CaseloadPage() {
               {rows.length === 0 ? (
                 <EmptyState>No apprentices match these filters.</EmptyState>
               ) : (
-                <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="caseload-caption">
-                  <ResponsiveTable
-                    className="app-table--compact"
-                    testId="caseload"
-                    captionId="caseload-caption"
-                    caption={`Caseload: plan, flags, and per-duty ${measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}`}
-                  >
-                    <ResponsiveHead>
-                      <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
-                      <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
-                      <ColumnHeader>Flags</ColumnHeader>
-                      <ColumnHeader>Progress reviews</ColumnHeader>
-                      <ColumnHeader>Evidenced</ColumnHeader>
-                      <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
-                      <ColumnHeader>Time elapsed</ColumnHeader>
-                      {dutyCodes.map((code) => (
-                        <ColumnHeader numeric key={code}>
-                          {code}
-                        </ColumnHeader>
-                      ))}
-                      <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
-                      <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
-                    </ResponsiveHead>
-                    <tbody className="nhsuk-table__body">
-                      {rows.map((item) => (
-                        <CaseloadRow key={item.apprenticeship_id} item={item} dutyCodes={dutyCodes} measure={measure} today={today} />
-                      ))}
-                    </tbody>
-                  </ResponsiveTable>
-                </div>
+                <Table
+                  responsive
+                  scroll
+                  className="app-table--compact"
+                  testId="caseload"
+                  captionId="caseload-caption"
+                  caption={`Caseload: plan, flags, and per-duty ${measure === 'percent_signed_off' ? 'percent signed off' : 'percent evidenced'}`}
+                >
+                  <Head>
+                    <SortHeader label="Apprentice" column="name" sort={sort} onSort={onSort} />
+                    <SortHeader label="Plan" column="plan" sort={sort} onSort={onSort} />
+                    <ColumnHeader>Flags</ColumnHeader>
+                    <ColumnHeader>Progress reviews</ColumnHeader>
+                    <ColumnHeader>Evidenced</ColumnHeader>
+                    <SortHeader label="Signed off" column="progress" sort={sort} onSort={onSort} />
+                    <ColumnHeader>Time elapsed</ColumnHeader>
+                    {dutyCodes.map((code) => (
+                    <ColumnHeader numeric key={code}>
+                      {code}
+                    </ColumnHeader>
+                    ))}
+                    <SortHeader label="Expected end" column="expected_end_date" sort={sort} onSort={onSort} />
+                    <SortHeader label="Last activity" column="last_activity" sort={sort} onSort={onSort} />
+                  </Head>
+                  <Body>
+                    {rows.map((item) => (
+                      <CaseloadRow key={item.apprenticeship_id} item={item} dutyCodes={dutyCodes} measure={measure} today={today} />
+                    ))}
+                  </Body>
+                </Table>
               )}
             </>
           );
@@ -249,7 +250,7 @@ function Flags({ item, today }: { item: CaseloadItem; today: Date }) {
 
 function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; dutyCodes: string[]; measure: Measure; today: Date }) {
   return (
-    <ResponsiveRow data-apprenticeship={item.apprenticeship_id}>
+    <Row data-apprenticeship={item.apprenticeship_id}>
       <RowHeader heading="Apprentice">
         <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
       </RowHeader>
@@ -277,7 +278,11 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
       <Cell heading="Last activity">
         <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
         <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>
+        <br />
+        <span className="nhsuk-body-s" data-testid="waiting-on">
+          {waitingOn(item.waiting_on, item.waiting_days)}
+        </span>
       </Cell>
-    </ResponsiveRow>
+    </Row>
   );
 }

@@ -25,6 +25,8 @@ function row(name: string, standing: Partial<ReviewStanding>): CaseloadItem {
     unsigned_reviews: 0,
     unsigned_overdue: false,
     on_break: false,
+    waiting_on: null,
+    waiting_days: null,
     ...standing,
   };
 }

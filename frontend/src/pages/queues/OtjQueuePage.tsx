@@ -15,6 +15,7 @@ import { useOtjQueue } from '../../hooks/queries';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { ACTIVITY_LABELS, formatMinutes } from '../../lib/otj';
 import { OtjDecision } from '../otj/OtjDecision';
+import { Body, Cell, Head, Row, Table } from '../../components/Table';
 
 const LIMIT = 25;
 
@@ -52,50 +53,37 @@ export default function OtjQueuePage() {
             <EmptyState>{canDecide && scope === 'mine' ? 'No off-the-job time of your apprentices is waiting for approval.' : 'No off-the-job time is waiting for approval.'}</EmptyState>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="otj-queue-caption">
-                <table className="nhsuk-table" data-testid="otj-queue">
-                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="otj-queue-caption">
-                    {page.total} {page.total === 1 ? 'entry' : 'entries'} waiting{canDecide ? (scope === 'mine' ? ': from your apprentices' : ': across your provider') : ''}
-                  </caption>
-                  <thead className="nhsuk-table__head">
-                    <tr className="nhsuk-table__row">
-                      <th className="nhsuk-table__header" scope="col">Apprentice</th>
-                      <th className="nhsuk-table__header" scope="col">Date</th>
-                      <th className="nhsuk-table__header" scope="col">Time</th>
-                      <th className="nhsuk-table__header" scope="col">Training</th>
-                      {canDecide && <th className="nhsuk-table__header" scope="col">Decision</th>}
-                    </tr>
-                  </thead>
-                  <tbody className="nhsuk-table__body">
-                    {page.items.map((item) => {
-                      const what = `${formatMinutes(item.minutes)} on ${formatDate(item.occurred_on)} by ${item.apprentice.name}`;
-                      return (
-                        <tr className="nhsuk-table__row" key={item.entry_id}>
-                          <td className="nhsuk-table__cell">
-                            <Link to={`/apprenticeships/${item.apprenticeship_id}/otj`}>{item.apprentice.name}</Link>
-                            <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">Logged {formatDateTime(item.created_at)}</p>
-                          </td>
-                          <td className="nhsuk-table__cell app-nowrap">{formatDate(item.occurred_on)}</td>
-                          <td className="nhsuk-table__cell app-nowrap">{formatMinutes(item.minutes)}</td>
-                          <td className="nhsuk-table__cell">
-                            {ACTIVITY_LABELS[item.activity]}: {item.description}
-                          </td>
-                          {canDecide && (
-                            <td className="nhsuk-table__cell">
-                              <OtjDecision
-                                entry={{ id: item.entry_id, minutes: item.minutes, occurred_on: item.occurred_on }}
-                                apprenticeshipId={item.apprenticeship_id}
-                                what={what}
-                                onDone={(decision) => setDone(`${decision === 'approved' ? 'Approved' : 'Rejected'}: ${what}.`)}
-                              />
-                            </td>
-                          )}
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
+              <Table scroll captionId="otj-queue-caption" testId="otj-queue" caption={<>{page.total} {page.total === 1 ? 'entry' : 'entries'} waiting{canDecide ? (scope === 'mine' ? ': from your apprentices' : ': across your provider') : ''}</>}>
+                <Head columns={['Apprentice', 'Date', 'Time', 'Training', canDecide && 'Decision']} />
+                <Body>
+                  {page.items.map((item) => {
+                    const what = `${formatMinutes(item.minutes)} on ${formatDate(item.occurred_on)} by ${item.apprentice.name}`;
+                    return (
+                      <Row key={item.entry_id}>
+                        <Cell>
+                          <Link to={`/apprenticeships/${item.apprenticeship_id}/otj`}>{item.apprentice.name}</Link>
+                          <p className="nhsuk-body-s nhsuk-u-margin-bottom-0">Logged {formatDateTime(item.created_at)}</p>
+                        </Cell>
+                        <Cell className="app-nowrap">{formatDate(item.occurred_on)}</Cell>
+                        <Cell className="app-nowrap">{formatMinutes(item.minutes)}</Cell>
+                        <Cell>
+                          {ACTIVITY_LABELS[item.activity]}: {item.description}
+                        </Cell>
+                        {canDecide && (
+                          <Cell>
+                            <OtjDecision
+                              entry={{ id: item.entry_id, minutes: item.minutes, occurred_on: item.occurred_on }}
+                              apprenticeshipId={item.apprenticeship_id}
+                              what={what}
+                              onDone={(decision) => setDone(`${decision === 'approved' ? 'Approved' : 'Rejected'}: ${what}.`)}
+                            />
+                          </Cell>
+                        )}
+                      </Row>
+                    );
+                  })}
+                </Body>
+              </Table>
               <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
             </>
           )

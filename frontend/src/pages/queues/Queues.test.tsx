@@ -116,6 +116,8 @@ describe('my apprentices', () => {
       unsigned_reviews: 0,
       unsigned_overdue: false,
       on_break: false,
+      waiting_on: null,
+      waiting_days: null,
     });
     const api = mockApi({ 'GET /caseload': () => json({ items: [item('Zoe', 1), item('Ben', 47)], total: 2, limit: 200, offset: 0 }) });
     renderApp(<App />, { url: '/apprentices' });

@@ -13,6 +13,7 @@ import { useReviewQueue } from '../../hooks/queries';
 import { formatDateTime, kindLabel } from '../../lib/format';
 import { Flash } from './Flash';
 import { REVIEW_QUEUE_LIMIT as LIMIT, reviewLink } from './reviewLinks';
+import { Body, Cell, Head, Row, Table } from '../../components/Table';
 
 
 export default function ReviewQueuePage() {
@@ -45,41 +46,28 @@ export default function ReviewQueuePage() {
             <EmptyState>{canReview && scope === 'mine' ? 'Nothing of your apprentices is waiting for review.' : 'Nothing is waiting for review.'}</EmptyState>
           ) : (
             <>
-              <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby="review-queue-caption">
-                <table className="nhsuk-table" data-testid="review-queue">
-                  <caption className="nhsuk-table__caption nhsuk-table__caption--s" id="review-queue-caption">
-                    {canReview ? `${page.total} waiting: ${scope === 'mine' ? 'from your apprentices' : 'across your provider'}` : `${page.total} waiting`}
-                  </caption>
-                  <thead className="nhsuk-table__head">
-                    <tr className="nhsuk-table__row">
-                      <th className="nhsuk-table__header" scope="col">Submitted</th>
-                      <th className="nhsuk-table__header" scope="col">Apprentice</th>
-                      <th className="nhsuk-table__header" scope="col">Evidence</th>
-                      <th className="nhsuk-table__header" scope="col">Type</th>
-                      <th className="nhsuk-table__header" scope="col">KSBs</th>
-                    </tr>
-                  </thead>
-                  <tbody className="nhsuk-table__body">
-                    {page.items.map((item, index) => (
-                      <tr className="nhsuk-table__row" key={item.evidence_id}>
-                        <td className="nhsuk-table__cell">{formatDateTime(item.submitted_at)}</td>
-                        <td className="nhsuk-table__cell">
-                          <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
-                        </td>
-                        <td className="nhsuk-table__cell">
-                          {canReview ? (
-                            <Link to={reviewLink(item.evidence_id, scope, page.offset + index)}>Review: {item.title}</Link>
-                          ) : (
-                            <Link to={`/evidence/${item.evidence_id}`}>{item.title}</Link>
-                          )}
-                        </td>
-                        <td className="nhsuk-table__cell">{kindLabel(item.kind)}</td>
-                        <td className="nhsuk-table__cell">{item.ksbs.join(', ')}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table scroll captionId="review-queue-caption" testId="review-queue" caption={<>{canReview ? `${page.total} waiting: ${scope === 'mine' ? 'from your apprentices' : 'across your provider'}` : `${page.total} waiting`}</>}>
+                <Head columns={['Submitted', 'Apprentice', 'Evidence', 'Type', 'KSBs']} />
+                <Body>
+                  {page.items.map((item, index) => (
+                    <Row key={item.evidence_id}>
+                      <Cell>{formatDateTime(item.submitted_at)}</Cell>
+                      <Cell>
+                        <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
+                      </Cell>
+                      <Cell>
+                        {canReview ? (
+                          <Link to={reviewLink(item.evidence_id, scope, page.offset + index)}>Review: {item.title}</Link>
+                        ) : (
+                          <Link to={`/evidence/${item.evidence_id}`}>{item.title}</Link>
+                        )}
+                      </Cell>
+                      <Cell>{kindLabel(item.kind)}</Cell>
+                      <Cell>{item.ksbs.join(', ')}</Cell>
+                    </Row>
+                  ))}
+                </Body>
+              </Table>
               <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={(o) => show(scope, o)} />
             </>
           )

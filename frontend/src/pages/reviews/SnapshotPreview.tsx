@@ -5,6 +5,7 @@
  */
 import type { CoverageTotals, OtjSummary } from '../../api/types';
 import { formatMinutes, PLAN_STATUS_LABELS } from '../../lib/otj';
+import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 
 interface DutyFigures {
   code: string;
@@ -14,14 +15,14 @@ interface DutyFigures {
 
 function Rows({ rows }: { rows: [string, string][] }) {
   return (
-    <tbody className="nhsuk-table__body">
+    <Body>
       {rows.map(([label, value]) => (
-        <tr className="nhsuk-table__row" key={label}>
-          <th className="nhsuk-table__header" scope="row">{label}</th>
-          <td className="nhsuk-table__cell">{value}</td>
-        </tr>
+        <Row key={label}>
+          <RowHeader>{label}</RowHeader>
+          <Cell>{value}</Cell>
+        </Row>
       ))}
-    </tbody>
+    </Body>
   );
 }
 
@@ -50,8 +51,7 @@ export function SnapshotPreview({
     <section aria-labelledby={`${idPrefix}-title`} data-testid="snapshot-preview">
       <Heading id={`${idPrefix}-title`}>{heading}</Heading>
       <p>{intro}</p>
-      <table className="nhsuk-table">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s">KSBs by status</caption>
+      <Table caption="KSBs by status">
         <Rows
           rows={[
             ['Signed off', of(totals.signed_off)],
@@ -60,34 +60,22 @@ export function SnapshotPreview({
             ['Not started', of(totals.not_started)],
           ]}
         />
-      </table>
+      </Table>
       {duties.length > 0 && (
-        <div className="app-table-scroll" tabIndex={0} role="region" aria-labelledby={`${idPrefix}-duties-caption`}>
-          <table className="nhsuk-table">
-            <caption className="nhsuk-table__caption nhsuk-table__caption--s" id={`${idPrefix}-duties-caption`}>
-              Progress by duty (percent of the duty's KSBs)
-            </caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th className="nhsuk-table__header" scope="col">Duty</th>
-                <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Evidenced or signed off</th>
-                <th className="nhsuk-table__header nhsuk-table__header--numeric" scope="col">Signed off</th>
-              </tr>
-            </thead>
-            <tbody className="nhsuk-table__body">
-              {duties.map((d) => (
-                <tr className="nhsuk-table__row" key={d.code}>
-                  <th className="nhsuk-table__header" scope="row">{d.code}</th>
-                  <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(d.percent_evidenced)}%</td>
-                  <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{Math.round(d.percent_signed_off)}%</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table scroll captionId={`${idPrefix}-duties-caption`} caption="Progress by duty (percent of the duty's KSBs)">
+          <Head columns={['Duty', { label: 'Evidenced or signed off', numeric: true }, { label: 'Signed off', numeric: true }]} />
+          <Body>
+            {duties.map((d) => (
+              <Row key={d.code}>
+                <RowHeader>{d.code}</RowHeader>
+                <Cell numeric>{Math.round(d.percent_evidenced)}%</Cell>
+                <Cell numeric>{Math.round(d.percent_signed_off)}%</Cell>
+              </Row>
+            ))}
+          </Body>
+        </Table>
       )}
-      <table className="nhsuk-table" data-testid="snapshot-otj">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s">Off-the-job training</caption>
+      <Table testId="snapshot-otj" caption="Off-the-job training">
         <Rows
           rows={[
             ['Status', PLAN_STATUS_LABELS[otj.status]],
@@ -97,7 +85,7 @@ export function SnapshotPreview({
             ['Expected by now', formatMinutes(otj.expected_by_now_minutes)],
           ]}
         />
-      </table>
+      </Table>
     </section>
   );
 }

@@ -1,0 +1,50 @@
+// Signing in through an e-mailed link: ask on the sign-in page, read the message the server
+// wrote (without KSBFOLIO_SMTP_URL it writes each e-mail as an .eml file under
+// $KSBFOLIO_DATA_DIR/mail), open its link, press Continue.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { audit, settle, watchSecurityPolicy } from './browser.mjs';
+
+/** The body of a quoted-printable or 7-bit message, soft line breaks and =XX escapes undone. */
+function decodeQuotedPrintable(text) {
+  return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+async function linkFor(email, after) {
+  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.eml')).sort();
+    for (const name of names.reverse()) {
+      if (after.has(name)) continue;
+      const raw = decodeQuotedPrintable(await readFile(path.join(dir, name), 'utf8'));
+      if (!raw.includes(email) || !raw.includes('your sign-in link')) continue;
+      const match = raw.match(/Sign in: (http\S+)/);
+      if (match) return match[1];
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`no sign-in link e-mail for ${email}`);
+}
+
+export async function signInByLink(browser, baseUrl, email, name) {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`  [${name} page error] ${error.message}`));
+  watchSecurityPolicy(page, name);
+  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
+  const before = new Set(await readdir(dir).catch(() => []));
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
+  await page.getByTestId('sign-in-link-sent').waitFor();
+  await audit(page, `${name}-sign-in-link-sent`);
+  const link = await linkFor(email, before);
+  await page.goto(link);
+  await audit(page, `${name}-sign-in-link`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+  await settle(page);
+  return page;
+}

@@ -1,0 +1,240 @@
+//! The delivery worker of every server process: a few tasks, each taking one due message at a
+//! time. Claiming it (`db::outbox::claim_due`: `FOR UPDATE SKIP LOCKED`, then a lease that keeps
+//! other workers off it) and making the sign-in links it carries commit together, so a person who
+//! opens the e-mail at once finds their link; then it goes to the mail server, holding no
+//! connection, and is marked sent. A failed attempt removes its links and is tried again after a
+//! doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
+//! task finishes the message in hand, then stops; a process that dies mid-send leaves the message
+//! to be tried again when its lease runs out (sent at least once, never lost).
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use diesel_async::{AsyncConnection, AsyncPgConnection};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use super::render::{self, Item, Rendered};
+use crate::auth::tokens;
+use crate::config::MailSettings;
+use crate::db::DbPool;
+use crate::db::outbox::{self, Claimed};
+use crate::db::sign_in_links::{self, Purpose};
+use crate::domain::notifications::{Kind, retry_after};
+use crate::mail::{Mailer, Outgoing};
+
+/// What the delivery tasks share.
+pub struct Delivery {
+    pub pool: DbPool,
+    pub mailer: Mailer,
+    /// Where links point, without a trailing slash.
+    pub public_url: String,
+    pub settings: MailSettings,
+}
+
+/// The running worker and scheduled jobs; [`Running::stop`] ends them gracefully.
+pub struct Running {
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// Asks every task to stop after the message in hand, and waits for them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+/// Starts the delivery tasks and the scheduled jobs.
+pub fn spawn(delivery: Delivery) -> Running {
+    let (stop, watching) = watch::channel(false);
+    let delivery = Arc::new(delivery);
+    let mut tasks: Vec<JoinHandle<()>> = (0..delivery.settings.concurrency.max(1))
+        .map(|_| tokio::spawn(deliver_until_stopped(delivery.clone(), watching.clone())))
+        .collect();
+    if let Some(every) = delivery.settings.schedule_every {
+        tasks.push(tokio::spawn(super::schedule::run(
+            delivery.pool.clone(),
+            every,
+            delivery.settings.digest_hour,
+            watching,
+        )));
+    }
+    Running { stop, tasks }
+}
+
+async fn deliver_until_stopped(delivery: Arc<Delivery>, mut stop: watch::Receiver<bool>) {
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let idle = match deliver_one(&delivery).await {
+            Ok(handled) => !handled,
+            Err(error) => {
+                tracing::warn!(%error, "outbox delivery failed; trying again shortly");
+                true
+            }
+        };
+        if idle {
+            tokio::select! {
+                _ = tokio::time::sleep(delivery.settings.poll) => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+}
+
+/// How long a claimed message is left to its worker: well past the SMTP timeout.
+const LEASE_SECS: f64 = 300.0;
+
+enum Claim {
+    /// Nothing to send (skipped for a deactivated recipient, or of a kind this version does not
+    /// know).
+    Settled,
+    Send {
+        id: i64,
+        attempts: i32,
+        message: Outgoing,
+    },
+}
+
+/// Claims and sends one due message. `Ok(false)`: nothing was due.
+pub async fn deliver_one(delivery: &Delivery) -> anyhow::Result<bool> {
+    let mut made = Vec::new();
+    let mut conn = delivery.pool.get().await?;
+    let claim = conn
+        .transaction(async |conn| {
+            let Some(claimed) = outbox::claim_due(conn, LEASE_SECS).await? else {
+                return Ok::<_, diesel::result::Error>(None);
+            };
+            if !claimed.recipient_active {
+                outbox::mark_skipped(conn, claimed.id).await?;
+                return Ok(Some(Claim::Settled));
+            }
+            let Ok(kind) = Kind::from_stored(&claimed.kind) else {
+                outbox::mark_attempt_failed(conn, claimed.id, None, "unknown message kind").await?;
+                return Ok(Some(Claim::Settled));
+            };
+            let message = compose(conn, delivery, (kind, &claimed), &mut made).await?;
+            Ok(Some(Claim::Send {
+                id: claimed.id,
+                attempts: claimed.attempts,
+                message,
+            }))
+        })
+        .await?;
+    drop(conn);
+    let Some(Claim::Send {
+        id,
+        attempts,
+        message,
+    }) = claim
+    else {
+        return Ok(claim.is_some());
+    };
+    let sent = delivery.mailer.send(&message).await;
+    let mut conn = delivery.pool.get().await?;
+    match sent {
+        Ok(()) => outbox::mark_sent(&mut conn, id).await?,
+        Err(error) => {
+            sign_in_links::discard(&mut conn, &made).await?;
+            let attempts = attempts + 1;
+            let retry_at = retry_after(attempts, delivery.settings.retry_base)
+                .and_then(|wait| chrono::Duration::from_std(wait).ok())
+                .map(|wait| Utc::now() + wait);
+            tracing::warn!(
+                outbox_id = id,
+                attempts,
+                gave_up = retry_at.is_none(),
+                error = %error.0,
+                "e-mail not sent"
+            );
+            outbox::mark_attempt_failed(&mut conn, id, retry_at, &error.0).await?;
+        }
+    }
+    Ok(true)
+}
+
+/// A new single-use link for the recipient: `/sign-in/link?token=…&next=…`.
+async fn link(
+    conn: &mut AsyncPgConnection,
+    delivery: &Delivery,
+    made: &mut Vec<String>,
+    (user_id, purpose, target): (uuid::Uuid, Purpose, &str),
+) -> diesel::QueryResult<String> {
+    let (token, hash) = tokens::new_refresh_token();
+    sign_in_links::create(conn, user_id, &hash, purpose, target).await?;
+    made.push(hash);
+    let next: String = url::form_urlencoded::byte_serialize(target.as_bytes()).collect();
+    Ok(format!(
+        "{}/sign-in/link?token={token}&next={next}",
+        delivery.public_url
+    ))
+}
+
+/// A page of this application, from a payload's `path` (anything else opens the home page).
+fn target_of(payload: &serde_json::Value) -> &str {
+    payload
+        .get("path")
+        .and_then(serde_json::Value::as_str)
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or("/")
+}
+
+/// The message's words, and its links (their hashes are added to `made`).
+async fn compose(
+    conn: &mut AsyncPgConnection,
+    delivery: &Delivery,
+    (kind, claimed): (Kind, &Claimed),
+    made: &mut Vec<String>,
+) -> diesel::QueryResult<Outgoing> {
+    let user = claimed.recipient_id;
+    let name = &claimed.recipient_name;
+    let Rendered {
+        subject,
+        text,
+        html,
+    } = match kind {
+        Kind::SignInLink => {
+            let url = link(conn, delivery, made, (user, Purpose::Request, "/")).await?;
+            render::sign_in(name, &url)
+        }
+        Kind::Digest => {
+            let rows = outbox::digest_items(conn, claimed.id).await?;
+            let mut items = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let Ok(kind) = Kind::from_stored(&row.kind) else {
+                    continue;
+                };
+                let target = target_of(&row.payload);
+                items.push(Item {
+                    kind,
+                    payload: &row.payload,
+                    apprentice_name: row.apprentice_name.as_deref(),
+                    link: link(conn, delivery, made, (user, Purpose::Notification, target)).await?,
+                });
+            }
+            render::digest(name, &items)
+        }
+        kind => {
+            let target = target_of(&claimed.payload);
+            let item = Item {
+                kind,
+                payload: &claimed.payload,
+                apprentice_name: claimed.apprentice_name.as_deref(),
+                link: link(conn, delivery, made, (user, Purpose::Notification, target)).await?,
+            };
+            render::single(name, &item)
+        }
+    };
+    Ok(Outgoing {
+        to_name: claimed.recipient_name.clone(),
+        to_email: claimed.recipient_email.clone(),
+        subject,
+        text,
+        html,
+    })
+}
