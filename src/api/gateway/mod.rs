@@ -208,16 +208,16 @@ pub async fn response(
             })
         })
         .collect::<AppResult<Vec<_>>>()?;
-    let english_maths = match &readiness.english_maths {
-        Some(row) => Some(EnglishMathsResponse {
+    let english_maths = readiness
+        .english_maths
+        .as_ref()
+        .map(|row| EnglishMathsResponse {
             english: row.english,
             maths: row.maths,
             note: row.note.clone(),
             recorded_by: person(row.recorded_by),
             recorded_at: row.recorded_at,
-        }),
-        None => None,
-    };
+        });
     Ok(GatewayResponse {
         apprenticeship_id: apprenticeship.id,
         ready: readiness.checks.iter().all(|c| c.met),
