@@ -56,6 +56,7 @@ impl Application {
             })
         });
         db::signoff_hash::spawn_backfill(pool.clone());
+        db::idempotency::spawn_sweep(pool.clone());
         let state = web::Data::new(AppState {
             pool,
             settings: Arc::new(settings.clone()),

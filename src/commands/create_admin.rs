@@ -34,7 +34,9 @@ pub async fn create_admin(
             .await?;
             db::audit::record(
                 conn,
-                db::audit::AuditEntry::new("user.created", "user", user.id).summary(serde_json::json!({ "email": user.email, "role": "admin", "via": "command line" })),
+                db::audit::AuditEntry::new("user.created", "user", user.id).summary(
+                    serde_json::json!({ "email": user.email, "role": "admin", "via": "command line" }),
+                ),
             )
             .await?;
             Ok::<_, diesel::result::Error>(user)

@@ -147,10 +147,9 @@ impl Drop for DbConn {
             .is_some_and(|clock| clock.expired())
         {
             let conn: &mut AsyncPgConnection = &mut self.conn;
+            type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
             let status: &mut TransactionManagerStatus =
-                <AsyncPgConnection as AsyncConnection>::TransactionManager::transaction_manager_status_mut(
-                    conn,
-                );
+                Manager::transaction_manager_status_mut(conn);
             status.set_in_error();
         }
     }

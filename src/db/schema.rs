@@ -186,6 +186,8 @@ diesel::table! {
         status -> Nullable<Int4>,
         response_body -> Nullable<Jsonb>,
         created_at -> Timestamptz,
+        created_kind -> Nullable<Text>,
+        created_id -> Nullable<Uuid>,
     }
 }
 

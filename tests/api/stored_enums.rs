@@ -4,6 +4,7 @@
 
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use ksbfolio::db::idempotency::DeletableKind;
 use ksbfolio::domain::coverage::KsbStatus;
 use ksbfolio::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use ksbfolio::domain::gateway::FunctionalSkillStatus;
@@ -113,6 +114,7 @@ async fn every_variant_of_every_stored_enum_goes_through_the_database_and_back()
     round_trip!(c, ReviewStatus);
     round_trip!(c, ReviewParty);
     round_trip!(c, FunctionalSkillStatus);
+    round_trip!(c, DeletableKind);
 }
 
 #[tokio::test]
@@ -169,6 +171,14 @@ async fn each_enum_column_allows_exactly_the_labels_of_its_enum() {
     column_allows_exactly(c, "review_signatures", "role", ReviewParty::ALL, |v| {
         v.as_str()
     })
+    .await;
+    column_allows_exactly(
+        c,
+        "idempotency_keys",
+        "created_kind",
+        DeletableKind::ALL,
+        |v| v.as_str(),
+    )
     .await;
 }
 

@@ -36,7 +36,8 @@ export interface paths {
         put?: never;
         /**
          * Enrol an apprentice (admins, or provider staff for their own provider, with an apprentice
-         *     and a mentor who are not enrolled with another provider: `domain::policy::enrol`).
+         *     and a mentor who are not enrolled with another provider: `domain::policy::enrol`). Honours
+         *     `Idempotency-Key`.
          */
         post: operations["create_apprenticeship"];
         delete?: never;
@@ -814,7 +815,7 @@ export interface paths {
          */
         get: operations["list_organisations"];
         put?: never;
-        /** Create an organisation (admins). */
+        /** Create an organisation (admins). Honours `Idempotency-Key`. */
         post: operations["create_organisation"];
         delete?: never;
         options?: never;
@@ -1067,7 +1068,8 @@ export interface paths {
         put?: never;
         /**
          * Create a user. Admins create any role; provider staff create apprentices only (403 for any
-         *     other role: employer users are created by an administrator).
+         *     other role: employer users are created by an administrator). Honours `Idempotency-Key` (the
+         *     password is not compared: a retry is recognised by the other fields).
          */
         post: operations["create_user"];
         delete?: never;
@@ -2766,7 +2768,13 @@ export interface operations {
     create_apprenticeship: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2948,7 +2956,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: same key and body give the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -3177,7 +3188,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: same key and body give the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -3259,7 +3273,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: the same key gives the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -3415,7 +3432,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: same key and body give the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -3561,7 +3581,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: same key and body give the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -3634,7 +3657,13 @@ export interface operations {
     create_signoff: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 id: string;
             };
@@ -3720,7 +3749,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: the same key gives the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -4208,7 +4240,13 @@ export interface operations {
     upload_attachment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 id: string;
             };
@@ -4403,7 +4441,13 @@ export interface operations {
     create_comment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 id: string;
             };
@@ -4900,7 +4944,13 @@ export interface operations {
     create_organisation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5405,7 +5455,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description retry safely: the same key gives the first response */
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
                 "Idempotency-Key"?: string | null;
             };
             path: {
@@ -5697,7 +5750,13 @@ export interface operations {
     create_user: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Retry safely for 24 hours: the same key and body give the first response; the same key
+                 *     with another body is refused (422); a retry after the created thing was deleted is 404.
+                 */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -10,11 +10,12 @@ export function listStandards(): Promise<ItemList<StandardSummary>> {
   return body(api.GET('/api/v1/standards'));
 }
 
-/**
- * The newest version of one standard: duties, KSBs and their statements. The API has no
- * request for a given version (an apprenticeship may follow an older one): `useCatalogue`
- * compares the version this returns with the apprenticeship's.
- */
+/** The newest version of one standard: duties, KSBs and their statements. */
 export function getStandard(reference: string): Promise<Standard> {
   return body(api.GET('/api/v1/standards/{reference}', { params: { path: { reference } } }));
+}
+
+/** One imported version of a standard: the catalogue an apprenticeship on that version follows. */
+export function getStandardVersion(reference: string, version: string): Promise<Standard> {
+  return body(api.GET('/api/v1/standards/{reference}/versions/{version}', { params: { path: { reference, version } } }));
 }

@@ -7,7 +7,7 @@ import { getGateway } from '../api/gateway';
 import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
 import { getCaseload, getInbox, getReviewQueue, getSignoffQueue } from '../api/queues';
 import { getReview, listReviews } from '../api/reviews';
-import { getStandard } from '../api/standards';
+import { getStandard, getStandardVersion } from '../api/standards';
 import { keys } from './keys';
 import type { Apprenticeship, CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
 
@@ -15,14 +15,18 @@ export { invalidate, keys } from './keys';
 
 /**
  * The catalogue an apprenticeship follows: its own standard and version, not always the
- * newest. Keyed by both; until the API serves a given version it holds the newest one, and
- * `CatalogueVersionNotice` tells the reader when that is not the apprenticeship's.
+ * newest, so every KSB shown or picked is worded as in the version the apprentice is on.
  */
 export function useCatalogue(apprenticeship: Pick<Apprenticeship, 'standard' | 'standard_version'> | undefined) {
   const reference = apprenticeship?.standard ?? '';
   const version = apprenticeship?.standard_version ?? '';
   // A catalogue changes only when a standard is imported (rare); each page load reads it anew.
-  return useQuery({ queryKey: keys.standard(reference, version), queryFn: () => getStandard(reference), enabled: apprenticeship !== undefined, staleTime: Infinity });
+  return useQuery({
+    queryKey: keys.standard(reference, version),
+    queryFn: () => getStandardVersion(reference, version),
+    enabled: apprenticeship !== undefined,
+    staleTime: Infinity,
+  });
 }
 
 /** The newest version of a standard, for what is about the standard rather than one apprenticeship. */

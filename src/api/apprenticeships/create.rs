@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use chrono::NaiveDate;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -16,6 +17,7 @@ use crate::api::audit_entry::entry;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Json;
+use crate::api::idempotency::IdempotencyKey;
 use crate::db::apprenticeships::{self, Apprenticeship, NewApprenticeship};
 use crate::db::{audit, catalogue, organisations, users};
 use crate::domain::identity::{OrganisationKind, Role};
@@ -24,7 +26,7 @@ use crate::domain::review::{self};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::AppState;
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, Serialize, ToSchema)]
 pub struct CreateApprenticeshipRequest {
     pub apprentice_id: Uuid,
     /// Standard reference; the newest version is used.
@@ -115,10 +117,12 @@ async fn validate(
 }
 
 /// Enrol an apprentice (admins, or provider staff for their own provider, with an apprentice
-/// and a mentor who are not enrolled with another provider: `domain::policy::enrol`).
+/// and a mentor who are not enrolled with another provider: `domain::policy::enrol`). Honours
+/// `Idempotency-Key`.
 #[utoipa::path(
     tag = "apprenticeships",
     security(("bearer" = [])),
+    params(crate::api::idempotency::IdempotencyHeader),
     request_body = CreateApprenticeshipRequest,
     responses(
         (status = 201, body = ApprenticeshipResponse),
@@ -131,15 +135,24 @@ async fn validate(
 pub async fn create_apprenticeship(
     state: web::Data<AppState>,
     auth: Authenticated,
+    idempotency: IdempotencyKey,
     body: Json<CreateApprenticeshipRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
     let mut conn = db_conn(&state).await?;
     let created = conn
-        .transaction(async |conn| enrol(conn, &auth, &body).await)
+        .transaction(async |conn| {
+            if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
+                return Ok::<_, AppError>(replay);
+            }
+            let created = enrol(conn, &auth, &body).await?;
+            let names = PartyNames::load(conn, std::slice::from_ref(&created)).await?;
+            idempotency
+                .store(conn, &auth, StatusCode::CREATED, &names.response(created))
+                .await
+        })
         .await?;
-    let names = PartyNames::load(&mut conn, std::slice::from_ref(&created)).await?;
-    Ok(HttpResponse::Created().json(names.response(created)))
+    Ok(created.into_response())
 }
 
 /// Enrols one apprentice inside the caller's transaction: the policy (403), every field (422),

@@ -28,6 +28,7 @@ use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::db::attachments::{self, Attachment};
+use crate::db::idempotency::{Deletable, DeletableKind};
 use crate::db::{apprenticeships, audit};
 use crate::domain::attachment_type;
 use crate::domain::evidence::{Action, transition};
@@ -120,6 +121,7 @@ async fn receive(
 #[utoipa::path(
     tag = "evidence",
     security(("bearer" = [])),
+    params(crate::api::idempotency::IdempotencyHeader),
     request_body(content = super::UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, body = AttachmentResponse),
@@ -221,7 +223,16 @@ pub async fn upload_attachment(
             let dto = AttachmentResponse::from(attachment.clone());
             Ok((
                 idempotency
-                    .store(conn, &auth, StatusCode::CREATED, &dto)
+                    .store_deletable(
+                        conn,
+                        &auth,
+                        StatusCode::CREATED,
+                        &dto,
+                        Deletable {
+                            kind: DeletableKind::Attachment,
+                            id: attachment.id,
+                        },
+                    )
                     .await?,
                 true,
             ))

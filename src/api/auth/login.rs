@@ -112,7 +112,13 @@ pub async fn login(
             let response = issue_tokens(&state, conn, &user, session_id).await?;
             db_audit::record(
                 conn,
-                AuditEntry::new("auth.login", "session", session_id).by(Some(user.id), request_id.as_deref()).concerning(user.organisation_id.into_iter().collect()).summary(serde_json::json!({ "user_id": user.id, "rehashed": matches!(verified, Verified::YesRehashed(_)) })),
+                AuditEntry::new("auth.login", "session", session_id)
+                    .by(Some(user.id), request_id.as_deref())
+                    .concerning(user.organisation_id.into_iter().collect())
+                    .summary(serde_json::json!({
+                        "user_id": user.id,
+                        "rehashed": matches!(verified, Verified::YesRehashed(_)),
+                    })),
             )
             .await?;
             Ok::<_, AppError>(response)

@@ -37,7 +37,7 @@ pub struct StartBreakRequest {
     tag = "breaks",
     security(("bearer" = [])),
     request_body = StartBreakRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: same key and body give the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = BreakResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),

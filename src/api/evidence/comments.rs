@@ -57,6 +57,7 @@ fn comment_response(c: evidence_activity::Comment) -> CommentResponse {
 #[utoipa::path(
     tag = "evidence",
     security(("bearer" = [])),
+    params(crate::api::idempotency::IdempotencyHeader),
     request_body = CreateCommentRequest,
     responses(
         (status = 201, body = CommentResponse),

@@ -20,6 +20,7 @@ use crate::api::extract::Json;
 use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::db::evidence::{self as db_evidence};
+use crate::db::idempotency::{Deletable, DeletableKind};
 use crate::domain::evidence::EvidenceKind;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -44,7 +45,7 @@ pub struct CreateEvidenceRequest {
     tag = "evidence",
     security(("bearer" = [])),
     request_body = CreateEvidenceRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: same key and body give the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = EvidenceResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -81,7 +82,8 @@ pub async fn create_evidence(
             }
             ensure_open(conn, apprenticeship.id).await?;
             let row =
-                db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id).await?;
+                db_evidence::insert(conn, apprenticeship.id, &valid.content, auth.actor.user_id)
+                    .await?;
             let change = EvidenceChange {
                 row: &row,
                 was: None,
@@ -100,16 +102,24 @@ pub async fn create_evidence(
                         .map_err(AppError::from)
                 },
                 record_evidence_change(
-                shared,
-                &auth,
-                &apprenticeship,
-                change,
-                "evidence.created",
-                serde_json::json!({ "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes }),
-            ),
+                    shared,
+                    &auth,
+                    &apprenticeship,
+                    change,
+                    "evidence.created",
+                    serde_json::json!({
+                        "title": row.title, "kind": row.kind, "ksbs": valid.ksb_codes,
+                    }),
+                ),
             )?;
+            let created = Deletable {
+                kind: DeletableKind::Evidence,
+                id: row.id,
+            };
             let dto = created_response(row, valid.ksb_codes.clone());
-            idempotency.store(conn, &auth, StatusCode::CREATED, &dto).await
+            idempotency
+                .store_deletable(conn, &auth, StatusCode::CREATED, &dto, created)
+                .await
         })
         .await?;
     Ok(created.into_response())

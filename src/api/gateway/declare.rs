@@ -55,7 +55,7 @@ fn refused(conflict: GatewayConflict, checks: &[gateway::GatewayCheck]) -> AppEr
 #[utoipa::path(
     tag = "gateway",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: the same key gives the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = GatewayResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),

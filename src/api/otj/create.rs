@@ -18,6 +18,7 @@ use crate::api::extract::Json;
 use crate::api::gateway::ensure_open;
 use crate::api::idempotency::IdempotencyKey;
 use crate::db::audit;
+use crate::db::idempotency::{Deletable, DeletableKind};
 use crate::db::otj as db_otj;
 use crate::domain::otj::{self, OtjActivity, OtjStatus};
 use crate::domain::policy;
@@ -44,7 +45,7 @@ pub struct CreateOtjRequest {
     tag = "otj",
     security(("bearer" = [])),
     request_body = CreateOtjRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: same key and body give the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = OtjEntryResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -105,9 +106,13 @@ pub async fn create_otj(
                 ),
             )
             .await?;
+            let created = Deletable {
+                kind: DeletableKind::OtjEntry,
+                id: row.id,
+            };
             let dto = response(row, valid.ksb_codes.clone())?;
             idempotency
-                .store(conn, &auth, StatusCode::CREATED, &dto)
+                .store_deletable(conn, &auth, StatusCode::CREATED, &dto, created)
                 .await
         })
         .await?;

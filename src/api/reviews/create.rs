@@ -65,7 +65,7 @@ pub async fn snapshot(
     tag = "reviews",
     security(("bearer" = [])),
     request_body = ReviewInput,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: same key and body give the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = ProgressReviewResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),

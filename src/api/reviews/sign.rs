@@ -37,7 +37,7 @@ pub struct SignedResponse {
 #[utoipa::path(
     tag = "reviews",
     security(("bearer" = [])),
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: the same key gives the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = SignedResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),

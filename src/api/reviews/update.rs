@@ -89,7 +89,9 @@ pub async fn update_review(
                     serde_json::json!({
                         "version": updated.version,
                         "held_on": { "old": row.held_on, "new": updated.held_on },
-                        "next_actions": { "old": before.next_actions.len(), "new": body.next_actions.len() },
+                        "next_actions": {
+                            "old": before.next_actions.len(), "new": body.next_actions.len(),
+                        },
                         "next_review_due_by": figures.next_review_due_by,
                     }),
                 ),

@@ -46,7 +46,7 @@ pub struct BulkSignoffResponse {
     tag = "signoffs",
     security(("bearer" = [])),
     request_body = BulkSignoffRequest,
-    params(("Idempotency-Key" = Option<String>, Header, description = "retry safely: the same key gives the first response")),
+    params(crate::api::idempotency::IdempotencyHeader),
     responses(
         (status = 201, body = BulkSignoffResponse),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),

@@ -36,6 +36,7 @@ pub struct CreateSignoffRequest {
 #[utoipa::path(
     tag = "signoffs",
     security(("bearer" = [])),
+    params(crate::api::idempotency::IdempotencyHeader),
     request_body = CreateSignoffRequest,
     responses(
         (status = 201, body = SignoffResponse),
@@ -70,23 +71,45 @@ pub async fn create_signoff(
             }
             ensure_open(conn, apprenticeship.id).await?;
             // Read the raw rows inside the transaction: the precondition holds when we write.
-            let accepted = ksb_statuses::compute(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::KsbSelection::Only(&[ksb_id]))
-                .await?
-                .into_iter()
-                .find(|(k, ..)| *k == ksb_id)
-                .is_some_and(|(_, _, counts, _)| counts.accepted > 0);
+            let accepted = ksb_statuses::compute(
+                conn,
+                apprenticeship.id,
+                apprenticeship.standard_id,
+                ksb_statuses::KsbSelection::Only(&[ksb_id]),
+            )
+            .await?
+            .into_iter()
+            .find(|(k, ..)| *k == ksb_id)
+            .is_some_and(|(_, _, counts, _)| counts.accepted > 0);
             if !accepted {
                 return Err(no_accepted_evidence(&code));
             }
-            let mut signoff = signoffs::insert(conn, apprenticeship.id, ksb_id, auth.actor.user_id, &comment)
-                .await
-                .map_err(|e| match unique_violation(&e) {
-                    Some("signoffs_one_active_key") => already_signed_off(&code),
-                    _ => e.into(),
-                })?;
-            signoff.content_sha256 = signoff_hash::hash_and_store(conn, &[signoff.id]).await?.remove(&signoff.id);
+            let mut signoff = signoffs::insert(
+                conn,
+                apprenticeship.id,
+                ksb_id,
+                auth.actor.user_id,
+                &comment,
+            )
+            .await
+            .map_err(|e| match unique_violation(&e) {
+                Some("signoffs_one_active_key") => already_signed_off(&code),
+                _ => e.into(),
+            })?;
+            signoff.content_sha256 = signoff_hash::hash_and_store(conn, &[signoff.id])
+                .await?
+                .remove(&signoff.id);
             let active = Some((signoff.created_at, signoff.signed_off_by));
-            ksb_statuses::apply(conn, apprenticeship.id, apprenticeship.standard_id, ksb_statuses::Change::SignOff { ksbs: &[ksb_id], active }).await?;
+            ksb_statuses::apply(
+                conn,
+                apprenticeship.id,
+                apprenticeship.standard_id,
+                ksb_statuses::Change::SignOff {
+                    ksbs: &[ksb_id],
+                    active,
+                },
+            )
+            .await?;
             audit::record(
                 conn,
                 crate::api::audit_entry::entry(
@@ -95,7 +118,10 @@ pub async fn create_signoff(
                     "signoff",
                     signoff.id,
                     vec![apprenticeship.employer_id, apprenticeship.provider_id],
-                    serde_json::json!({ "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment, "content_sha256": signoff.content_sha256 }),
+                    serde_json::json!({
+                        "apprenticeship_id": apprenticeship.id, "ksb": code, "comment": comment,
+                        "content_sha256": signoff.content_sha256,
+                    }),
                 ),
             )
             .await?;
@@ -103,7 +129,9 @@ pub async fn create_signoff(
                 .await?
                 .pop()
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("one response")))?;
-            idempotency.store(conn, &auth, StatusCode::CREATED, &dto).await
+            idempotency
+                .store(conn, &auth, StatusCode::CREATED, &dto)
+                .await
         })
         .await?;
     Ok(created.into_response())

@@ -1,8 +1,9 @@
 //! `POST /api/v1/users`: adding an account (who may add whom: `domain::policy::create_user`).
 
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
 use diesel_async::AsyncConnection;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -11,6 +12,7 @@ use crate::api::audit_entry::entry;
 use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Json;
+use crate::api::idempotency::IdempotencyKey;
 use crate::auth::password;
 use crate::db::{audit, organisations, users};
 use crate::domain::identity::{self, Email, Role};
@@ -29,11 +31,23 @@ pub struct CreateUserRequest {
     pub password: String,
 }
 
+/// What a retry must repeat to be recognised as one: everything but the password, so that no fast
+/// hash of a password is ever kept.
+#[derive(Serialize)]
+struct Fingerprint<'a> {
+    email: &'a str,
+    name: &'a str,
+    role: Role,
+    organisation_id: Option<Uuid>,
+}
+
 /// Create a user. Admins create any role; provider staff create apprentices only (403 for any
-/// other role: employer users are created by an administrator).
+/// other role: employer users are created by an administrator). Honours `Idempotency-Key` (the
+/// password is not compared: a retry is recognised by the other fields).
 #[utoipa::path(
     tag = "users",
     security(("bearer" = [])),
+    params(crate::api::idempotency::IdempotencyHeader),
     request_body = CreateUserRequest,
     responses(
         (status = 201, body = UserResponse),
@@ -46,9 +60,16 @@ pub struct CreateUserRequest {
 pub async fn create_user(
     state: web::Data<AppState>,
     auth: Authenticated,
+    idempotency: IdempotencyKey,
     body: Json<CreateUserRequest>,
 ) -> AppResult<HttpResponse> {
     let body = body.0;
+    let fingerprint = Fingerprint {
+        email: &body.email,
+        name: &body.name,
+        role: body.role,
+        organisation_id: body.organisation_id,
+    };
     policy::create_user(&auth.actor, body.role)?;
     let mut errors = Vec::new();
     let email = Email::parse(&body.email)
@@ -90,8 +111,11 @@ pub async fn create_user(
         Role::Provider => auth.actor.organisation_id,
         _ => None,
     };
-    let user = conn
+    let created = conn
         .transaction(async |conn| {
+            if let Some(replay) = idempotency.replay(conn, &auth, &fingerprint).await? {
+                return Ok::<_, AppError>(replay);
+            }
             let user = users::insert(
                 conn,
                 &users::NewUser {
@@ -111,11 +135,7 @@ pub async fn create_user(
                 ),
                 _ => e.into(),
             })?;
-            let orgs = user
-                .organisation_id
-                .into_iter()
-                .chain(created_by)
-                .collect();
+            let orgs = user.organisation_id.into_iter().chain(created_by).collect();
             audit::record(
                 conn,
                 entry(
@@ -124,12 +144,17 @@ pub async fn create_user(
                     "user",
                     user.id,
                     orgs,
-                    serde_json::json!({ "email": user.email, "name": user.name, "role": user.role, "organisation_id": user.organisation_id }),
+                    serde_json::json!({
+                        "email": user.email, "name": user.name, "role": user.role,
+                        "organisation_id": user.organisation_id,
+                    }),
                 ),
             )
             .await?;
-            Ok::<_, AppError>(user)
+            idempotency
+                .store(conn, &auth, StatusCode::CREATED, &UserResponse::from(user))
+                .await
         })
         .await?;
-    Ok(HttpResponse::Created().json(UserResponse::from(user)))
+    Ok(created.into_response())
 }

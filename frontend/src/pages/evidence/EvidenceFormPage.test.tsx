@@ -39,7 +39,7 @@ async function fillForm(user: ReturnType<typeof userEvent.setup>) {
 describe('add evidence', () => {
   it('lists every missing answer in the error summary, linked to its field', async () => {
     const user = userEvent.setup();
-    const api = mockApi({ 'GET /standards/ST0220': () => json(makeStandard()), 'GET /apprenticeships/a1': () => json(makeApprenticeship()) });
+    const api = mockApi({ 'GET /standards/ST0220/versions/1.1': () => json(makeStandard()), 'GET /apprenticeships/a1': () => json(makeApprenticeship()) });
     renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
     await user.click(await screen.findByRole('button', { name: 'Save as draft' }));
     const summary = screen.getByRole('alert');
@@ -57,7 +57,7 @@ describe('add evidence', () => {
   it('saves and submits S7 evidence, then shows it', async () => {
     const user = userEvent.setup();
     const api = mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => json(created, 201),
       'POST /evidence/e9/submit': () => json({ ...created, status: 'submitted' }),
@@ -84,7 +84,7 @@ describe('add evidence', () => {
   it('shows the server’s refusal of an NHS number and keeps what was typed', async () => {
     const user = userEvent.setup();
     mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () =>
         // The server's answer, as ksbfolio sends it.
@@ -123,7 +123,7 @@ describe('add evidence with files in one step', () => {
   it('saves, uploads each file and submits, in that order, and says so where the person lands', async () => {
     const user = userEvent.setup();
     const api = mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => json(created, 201),
       'POST /evidence/e9/attachments': () => json(attachment('qc-record.png'), 201),
@@ -153,7 +153,7 @@ describe('add evidence with files in one step', () => {
     const user = userEvent.setup();
     let creates = 0;
     const api = mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'POST /apprenticeships/a1/evidence': () => {
         creates += 1;
@@ -198,7 +198,7 @@ describe('edit evidence', () => {
   it('sends If-Match with the ETag and explains a 412', async () => {
     const user = userEvent.setup();
     const api = mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1': () => json(makeApprenticeship()),
       'GET /evidence/e9': () =>
         json({ ...created, status: 'changes_requested', feedback: 'Add the QC lot number.' }, 200, { etag: '"v3"' }),

@@ -13,7 +13,6 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError } from '../../api/client';
 import { createEvidence, removeAttachment, submitEvidence, updateEvidence, uploadAttachment } from '../../api/evidence';
 import { EVIDENCE_KINDS, type Attachment, type EvidenceInput } from '../../api/types';
-import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, Textarea, TextInput } from '../../components/Fields';
 import { KsbPicker } from '../../components/KsbPicker';
@@ -348,7 +347,6 @@ function EvidenceForm({
           onChange={(e) => setDraft({ ...draft, occurred_on: e.target.value })}
           error={message('occurred_on')}
         />
-        <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
         <KsbPicker
           id={EVIDENCE_FIELD_IDS.ksbs ?? 'evidence-ksbs'}
           standard={standard.data}

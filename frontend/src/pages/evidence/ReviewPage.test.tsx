@@ -49,7 +49,7 @@ function routes(queue: ReviewQueueItem[], decided: string[]) {
     },
   });
   return {
-    'GET /standards/ST0220': () => json(makeStandard()),
+    'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
     'GET /apprenticeships/a1': () => json(apprenticeship),
     'GET /review-queue': (req: { query: URLSearchParams }) => {
       const offset = Number(req.query.get('offset') ?? 0);

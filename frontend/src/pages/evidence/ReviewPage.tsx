@@ -11,7 +11,6 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { reviewEvidence } from '../../api/evidence';
 import { getReviewQueue } from '../../api/queues';
 import type { ListScope, ReviewDecision } from '../../api/types';
-import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Textarea } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
@@ -114,7 +113,6 @@ function ReviewPage({ evidenceId }: { evidenceId: string }) {
       )}
       <PageHeading title={`Review: ${evidence.title}`} caption={nameOf(apprenticeship.data.apprentice)} />
       <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
-      <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
       <p>
         <EvidenceStatusTag status={evidence.status} /> {KIND_LABELS[evidence.kind]}, {formatDate(evidence.occurred_on)}
       </p>

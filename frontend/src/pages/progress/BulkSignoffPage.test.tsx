@@ -45,7 +45,7 @@ const ready: SignoffQueueItem = {
 
 function portfolio(post: (body: unknown) => Response) {
   return mockApi({
-    'GET /standards/ST0220': () => json(makeStandard()),
+    'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
     'GET /apprenticeships/a1/coverage': () => json(makeCoverage({ S7: 'evidenced', K1: 'evidenced' })),
     'GET /apprenticeships/a1/evidence': () => json({ items: [evidence('e1', 'QC and calibration', ['S7', 'K1']), evidence('e2', 'Audit notes', ['K1'])], total: 2, limit: 200, offset: 0 }),
     'GET /apprenticeships/a1': () => json(apprenticeship),

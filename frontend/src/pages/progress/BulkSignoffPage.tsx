@@ -9,7 +9,6 @@ import { useState, type SubmitEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { createSignoffs } from '../../api/apprenticeships';
 import type { Evidence, KsbStatus } from '../../api/types';
-import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { Confirmation } from '../../components/Confirmation';
 import { EvidenceLinks } from '../../components/EvidenceLinks';
 import { ErrorSummary, fieldError } from '../../components/ErrorSummary';
@@ -108,7 +107,6 @@ export default function BulkSignoffPage() {
     body = (
       <>
         <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
-        <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
         <ErrorSummary error={signOff.error} fieldIds={{ comment: 'bulk-signoff-comment', ksbs: 'bulk-signoff-submit' }} />
         {unknown.length > 0 && <p>Not KSBs of this standard: {unknown.join(', ')}.</p>}
         {codes

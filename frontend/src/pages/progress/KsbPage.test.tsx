@@ -32,7 +32,7 @@ describe('KSB page for the workplace mentor', () => {
     const user = userEvent.setup();
     const posted: unknown[] = [];
     mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1/coverage': () => json(makeCoverage({ S7: 'evidenced' })),
       'GET /apprenticeships/a1/evidence': () => json({ items: [accepted], total: 1, limit: 100, offset: 0 }),
       'GET /apprenticeships/a1/signoffs': () => json({ items: [] }),
@@ -53,7 +53,7 @@ describe('KSB page for the workplace mentor', () => {
     const user = userEvent.setup();
     const signoffs: Signoff[] = [];
     const api = mockApi({
-      'GET /standards/ST0220': () => json(makeStandard()),
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
       'GET /apprenticeships/a1/coverage': () => json(makeCoverage({ S7: signoffs.length ? 'signed_off' : 'evidenced' })),
       'GET /apprenticeships/a1/evidence': () => json({ items: [accepted], total: 1, limit: 100, offset: 0 }),
       'GET /apprenticeships/a1/signoffs': () => json({ items: signoffs }),

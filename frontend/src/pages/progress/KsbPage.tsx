@@ -10,7 +10,6 @@
 import { Link, useParams } from 'react-router';
 import type { Evidence } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
-import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { PageHeading } from '../../components/PageHeading';
 import { Body, Cell, Head, Row, RowHeader, Table } from '../../components/Table';
 import { WhoseWork } from '../../components/WhoseWork';
@@ -75,7 +74,6 @@ export default function KsbPage() {
     body = (
       <>
         <WhoseWork apprenticeship={apprenticeship.data} standardTitle={standard.data.title} />
-        <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
         <h2 className="nhsuk-heading-s nhsuk-u-margin-bottom-2">Statement</h2>
         <p className="nhsuk-body-l" data-testid="ksb-statement">{ksb.text}</p>
         <p>

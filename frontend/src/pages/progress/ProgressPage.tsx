@@ -5,7 +5,6 @@
 import { useMemo } from 'react';
 import { Link, useParams } from 'react-router';
 import { useUser } from '../../auth/AuthContext';
-import { CatalogueVersionNotice } from '../../components/CatalogueVersionNotice';
 import { DutyBars } from '../../components/DutyBars';
 import { KsbGrid } from '../../components/KsbGrid';
 import { PageHeading } from '../../components/PageHeading';
@@ -70,7 +69,6 @@ export default function ProgressPage() {
               to: apprenticeship.data.expected_end_date,
             }}
           />
-          <CatalogueVersionNotice standard={standard.data} apprenticeship={apprenticeship.data} />
           <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
         </>
       )}
