@@ -150,6 +150,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub digest_hour: u32,
+    /// Run the e-mail delivery worker and the scheduled jobs in this process (the default);
+    /// `false` for a process that only answers requests while others deliver.
+    #[arg(
+        long,
+        env = "KSBFOLIO_MAIL_WORKER",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub mail_worker: bool,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

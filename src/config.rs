@@ -136,6 +136,7 @@ impl Settings {
                 from: args.mail_from.clone(),
                 public_url: args.public_url.clone(),
                 digest_hour: args.digest_hour,
+                worker: args.mail_worker,
                 ..MailSettings::default()
             },
         }

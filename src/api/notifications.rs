@@ -36,11 +36,7 @@ async fn current(
     auth: &Authenticated,
 ) -> AppResult<NotificationSettings> {
     let default = default_delivery(auth.actor.role);
-    let chosen = outbox::preference(conn, auth.actor.user_id)
-        .await?
-        .map(|stored| Delivery::from_stored(&stored))
-        .transpose()
-        .map_err(AppError::internal)?;
+    let chosen = outbox::preference(conn, auth.actor.user_id).await?;
     Ok(NotificationSettings {
         delivery: chosen.unwrap_or(default),
         default,

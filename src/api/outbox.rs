@@ -12,6 +12,7 @@ use crate::api::connection::db_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::db::outbox;
+use crate::domain::notifications::{Delivery, OutboxStatus};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -36,8 +37,8 @@ pub struct OutboxMessage {
     /// What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`.
     pub kind: String,
     /// `immediate` or `daily_digest`.
-    pub delivery: String,
-    pub status: String,
+    pub delivery: Delivery,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     /// Why the last attempt failed.
@@ -46,8 +47,6 @@ pub struct OutboxMessage {
     pub sent_at: Option<DateTime<Utc>>,
     pub recipient: OutboxRecipient,
 }
-
-const STATUSES: &[&str] = &["pending", "sent", "failed", "digested", "skipped"];
 
 /// The e-mail outbox, newest first: what was sent, what waits, and what failed after its eighth
 /// attempt. Administrators only.
@@ -70,18 +69,19 @@ pub async fn list_outbox(
 ) -> AppResult<web::Json<Paginated<OutboxMessage>>> {
     let query = query.0;
     let page = page_params.0.page()?;
-    if let Some(status) = query.status.as_deref()
-        && !STATUSES.contains(&status)
-    {
-        return Err(AppError::invalid(
-            "status",
-            "must be one of pending, sent, failed, digested, skipped",
-        ));
-    }
+    let status = query
+        .status
+        .as_deref()
+        .map(|s| {
+            OutboxStatus::parse(s).ok_or_else(|| {
+                let labels: Vec<&str> = OutboxStatus::ALL.iter().map(|s| s.as_str()).collect();
+                AppError::invalid("status", format!("must be one of {}", labels.join(", ")))
+            })
+        })
+        .transpose()?;
     policy::read_outbox(&auth.actor)?;
     let mut conn = db_conn(&state).await?;
-    let (rows, total) =
-        outbox::list(&mut conn, query.status.as_deref(), page.limit, page.offset).await?;
+    let (rows, total) = outbox::list(&mut conn, status, page.limit, page.offset).await?;
     let items = rows
         .into_iter()
         .map(|r| OutboxMessage {

@@ -10,7 +10,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{notification_preferences, outbox, users};
-use crate::domain::notifications::{DIGEST_BY_DEFAULT, Delivery, Kind};
+use crate::domain::notifications::{DIGEST_BY_DEFAULT, Delivery, Kind, OutboxStatus};
 
 /// One message to write.
 #[derive(Debug, Clone)]
@@ -83,7 +83,10 @@ pub async fn enqueue_sign_in_link(
     Ok(written.map(|w| w.recipient_id))
 }
 
-/// A claimed message and what its text needs: locked until the claiming transaction ends.
+/// A claimed message and what its text needs: locked until the claiming transaction ends. Its
+/// `kind` is read as text (the column has no CHECK, so that a newer version can add kinds while
+/// older processes still run) and parsed strictly by the worker, which marks a kind it does not
+/// know as failed rather than stopping on it.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Claimed {
     #[diesel(sql_type = BigInt)]
@@ -165,7 +168,7 @@ pub async fn digest_items(
 pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(OutboxStatus::Sent),
             outbox::sent_at.eq(diesel::dsl::now),
             outbox::attempts.eq(outbox::attempts + 1),
         ))
@@ -177,7 +180,7 @@ pub async fn mark_sent(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()>
 /// The recipient was deactivated before the message went out.
 pub async fn mark_skipped(conn: &mut AsyncPgConnection, id: i64) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
-        .set(outbox::status.eq("skipped"))
+        .set(outbox::status.eq(OutboxStatus::Skipped))
         .execute(conn)
         .await
         .map(drop)
@@ -191,9 +194,9 @@ pub async fn mark_attempt_failed(
     error: &str,
 ) -> QueryResult<()> {
     let status = if retry_at.is_some() {
-        "pending"
+        OutboxStatus::Pending
     } else {
-        "failed"
+        OutboxStatus::Failed
     };
     diesel::update(outbox::table.find(id))
         .set((
@@ -243,7 +246,7 @@ struct Made {
 pub async fn preference(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
-) -> QueryResult<Option<String>> {
+) -> QueryResult<Option<Delivery>> {
     notification_preferences::table
         .find(user_id)
         .select(notification_preferences::delivery)
@@ -260,12 +263,12 @@ pub async fn set_preference(
     diesel::insert_into(notification_preferences::table)
         .values((
             notification_preferences::user_id.eq(user_id),
-            notification_preferences::delivery.eq(delivery.as_str()),
+            notification_preferences::delivery.eq(delivery),
         ))
         .on_conflict(notification_preferences::user_id)
         .do_update()
         .set((
-            notification_preferences::delivery.eq(delivery.as_str()),
+            notification_preferences::delivery.eq(delivery),
             notification_preferences::updated_at.eq(diesel::dsl::now),
         ))
         .execute(conn)
@@ -277,9 +280,10 @@ pub async fn set_preference(
 #[derive(Debug, Clone, Queryable)]
 pub struct Listed {
     pub id: i64,
+    /// Text, like [`Claimed::kind`].
     pub kind: String,
-    pub delivery: String,
-    pub status: String,
+    pub delivery: Delivery,
+    pub status: OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
     pub last_error: Option<String>,
@@ -293,10 +297,10 @@ pub struct Listed {
 type Joined =
     diesel::dsl::IntoBoxed<'static, diesel::dsl::InnerJoin<outbox::table, users::table>, Pg>;
 
-fn filtered(status: Option<&str>) -> Joined {
+fn filtered(status: Option<OutboxStatus>) -> Joined {
     let mut query = outbox::table.inner_join(users::table).into_boxed();
     if let Some(status) = status {
-        query = query.filter(outbox::status.eq(status.to_string()));
+        query = query.filter(outbox::status.eq(status));
     }
     query
 }
@@ -304,7 +308,7 @@ fn filtered(status: Option<&str>) -> Joined {
 /// Newest first, optionally of one status; the page and its total in two statements.
 pub async fn list(
     conn: &mut AsyncPgConnection,
-    status: Option<&str>,
+    status: Option<OutboxStatus>,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Listed>, i64)> {
@@ -335,8 +339,8 @@ pub async fn list(
 /// Messages still waiting to be tried (for tests and the shutdown log).
 pub async fn pending_count(conn: &mut AsyncPgConnection) -> QueryResult<i64> {
     outbox::table
-        .filter(outbox::status.eq("pending"))
-        .filter(outbox::delivery.eq("immediate"))
+        .filter(outbox::status.eq(OutboxStatus::Pending))
+        .filter(outbox::delivery.eq(Delivery::Immediate))
         .count()
         .get_result(conn)
         .await

@@ -6,6 +6,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{refresh_tokens, sessions};
+use crate::domain::identity::SignInMethod;
 
 /// A refresh token lives 14 days: a session unused that long ends (the sliding lifetime).
 pub const REFRESH_TOKEN_DAYS: i64 = 14;
@@ -15,14 +16,14 @@ pub const SESSION_DAYS: i64 = 30;
 
 /// A session signed in with a password.
 pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<Uuid> {
-    create_with(conn, user_id, "password").await
+    create_with(conn, user_id, SignInMethod::Password).await
 }
 
-/// A session signed in by `method`: `password` or `link`.
+/// A session signed in by `method`.
 pub async fn create_with(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
-    method: &str,
+    method: SignInMethod,
 ) -> QueryResult<Uuid> {
     diesel::insert_into(sessions::table)
         .values((sessions::user_id.eq(user_id), sessions::method.eq(method)))

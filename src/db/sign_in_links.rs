@@ -7,24 +7,19 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::sign_in_links;
+use crate::domain::labels::labelled_enum;
 
-/// What a link is for, and so how long it lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Asked for on the sign-in page: 15 minutes, void once a newer one is sent.
-    Request,
-    /// Inside a notification e-mail: 72 hours, opens the item's page.
-    Notification,
+labelled_enum! {
+    /// What a link is for, and so how long it lives.
+    pub enum Purpose {
+        /// Asked for on the sign-in page: 15 minutes, void once a newer one is sent.
+        Request => "request",
+        /// Inside a notification e-mail: 72 hours, opens the item's page.
+        Notification => "notification",
+    }
 }
 
 impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::Request => "request",
-            Self::Notification => "notification",
-        }
-    }
-
     pub fn lifetime(self) -> Duration {
         match self {
             Self::Request => Duration::minutes(15),
@@ -53,7 +48,7 @@ pub async fn create(
         diesel::update(
             sign_in_links::table
                 .filter(sign_in_links::user_id.eq(user_id))
-                .filter(sign_in_links::purpose.eq(purpose.as_str()))
+                .filter(sign_in_links::purpose.eq(purpose))
                 .filter(sign_in_links::used_at.is_null()),
         )
         .set(sign_in_links::used_at.eq(diesel::dsl::now))
@@ -65,7 +60,7 @@ pub async fn create(
         .values((
             sign_in_links::user_id.eq(user_id),
             sign_in_links::token_hash.eq(token_hash),
-            sign_in_links::purpose.eq(purpose.as_str()),
+            sign_in_links::purpose.eq(purpose),
             sign_in_links::target.eq(target),
             sign_in_links::expires_at.eq(expires_at),
         ))
@@ -79,13 +74,13 @@ pub async fn create(
 pub struct Spent {
     pub user_id: Uuid,
     pub target: String,
-    pub purpose: &'static str,
+    pub purpose: Purpose,
 }
 
 /// Spends the link with this hash if it is unused and unexpired. The row is locked, so two
 /// redemptions of one link cannot both succeed.
 pub async fn spend(conn: &mut AsyncPgConnection, token_hash: &str) -> QueryResult<Option<Spent>> {
-    let found: Option<(Uuid, Uuid, String, String)> = sign_in_links::table
+    let found: Option<(Uuid, Uuid, String, Purpose)> = sign_in_links::table
         .filter(sign_in_links::token_hash.eq(token_hash))
         .filter(sign_in_links::used_at.is_null())
         .filter(sign_in_links::expires_at.gt(diesel::dsl::now))
@@ -106,11 +101,6 @@ pub async fn spend(conn: &mut AsyncPgConnection, token_hash: &str) -> QueryResul
         .set(sign_in_links::used_at.eq(diesel::dsl::now))
         .execute(conn)
         .await?;
-    let purpose = if purpose == Purpose::Request.as_str() {
-        Purpose::Request.as_str()
-    } else {
-        Purpose::Notification.as_str()
-    };
     Ok(Some(Spent {
         user_id,
         target,

@@ -36,6 +36,15 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// How a session was signed in.
+    pub enum SignInMethod {
+        Password => "password",
+        /// A passwordless sign-in link from an e-mail.
+        Link => "link",
+    }
+}
+
 /// An e-mail address, trimmed; compared without regard to case (the database index agrees).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);

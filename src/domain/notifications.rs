@@ -22,6 +22,40 @@ labelled_enum! {
     }
 }
 
+labelled_enum! {
+    /// Where a message of the outbox stands.
+    pub enum OutboxStatus {
+        /// Waiting to be sent (or tried again), or to be gathered into a digest.
+        Pending => "pending",
+        Sent => "sent",
+        /// Its last attempt failed: listed for administrators.
+        Failed => "failed",
+        /// A digest item a digest message lists.
+        Digested => "digested",
+        /// The recipient was deactivated before it went out.
+        Skipped => "skipped",
+    }
+}
+
+labelled_enum! {
+    /// A review reminder already written for a deadline: at most one of each per deadline.
+    pub enum ReminderThreshold {
+        DueSoon => "due_soon",
+        Overdue => "overdue",
+    }
+}
+
+impl ReminderThreshold {
+    /// The threshold a reminder message stands for.
+    pub fn of(kind: Kind) -> Self {
+        if kind == Kind::ReviewOverdue {
+            Self::Overdue
+        } else {
+            Self::DueSoon
+        }
+    }
+}
+
 /// Roles whose members get a daily digest unless they choose otherwise: mentors, who act in
 /// batches, would otherwise get an e-mail for every KSB their apprentice completes.
 pub const DIGEST_BY_DEFAULT: &[Role] = &[Role::Employer];

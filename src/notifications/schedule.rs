@@ -13,7 +13,9 @@ use uuid::Uuid;
 use super::People;
 use crate::db::outbox;
 use crate::db::schema::review_reminders;
-use crate::domain::notifications::{Kind, digest_day, london_day, reminder_threshold};
+use crate::domain::notifications::{
+    Kind, ReminderThreshold, digest_day, london_day, reminder_threshold,
+};
 use crate::domain::review::DUE_SOON_DAYS;
 
 #[derive(QueryableByName)]
@@ -98,11 +100,11 @@ async fn reminders(conn: &mut AsyncPgConnection, today: NaiveDate) -> diesel::Qu
             (
                 review_reminders::apprenticeship_id.eq(people.apprenticeship_id),
                 review_reminders::due_by.eq(*due_by),
-                review_reminders::threshold.eq(threshold(*kind)),
+                review_reminders::threshold.eq(ReminderThreshold::of(*kind)),
             )
         })
         .collect();
-    let written: Vec<(Uuid, String)> = diesel::insert_into(review_reminders::table)
+    let written: Vec<(Uuid, ReminderThreshold)> = diesel::insert_into(review_reminders::table)
         .values(&rows)
         .on_conflict_do_nothing()
         .returning((
@@ -114,22 +116,14 @@ async fn reminders(conn: &mut AsyncPgConnection, today: NaiveDate) -> diesel::Qu
     let messages: Vec<outbox::NewMessage> = wanted
         .iter()
         .filter(|(people, kind, _)| {
-            written
-                .iter()
-                .any(|(id, t)| *id == people.apprenticeship_id && t == threshold(*kind))
+            written.iter().any(|(id, t)| {
+                *id == people.apprenticeship_id && *t == ReminderThreshold::of(*kind)
+            })
         })
         .flat_map(|(people, kind, due_by)| super::review_reminder(*people, *kind, *due_by))
         .collect();
     outbox::enqueue(conn, &messages).await?;
     Ok(written.len())
-}
-
-fn threshold(kind: Kind) -> &'static str {
-    if kind == Kind::ReviewOverdue {
-        "overdue"
-    } else {
-        "due_soon"
-    }
 }
 
 /// Runs the jobs every `every` until `stop` turns true.

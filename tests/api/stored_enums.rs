@@ -5,10 +5,12 @@
 use diesel::sql_types::Text;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use ksbfolio::db::idempotency::DeletableKind;
+use ksbfolio::db::sign_in_links::Purpose;
 use ksbfolio::domain::coverage::KsbStatus;
 use ksbfolio::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use ksbfolio::domain::gateway::FunctionalSkillStatus;
-use ksbfolio::domain::identity::{OrganisationKind, Role};
+use ksbfolio::domain::identity::{OrganisationKind, Role, SignInMethod};
+use ksbfolio::domain::notifications::{Delivery, OutboxStatus, ReminderThreshold};
 use ksbfolio::domain::otj::{OtjActivity, OtjStatus};
 use ksbfolio::domain::review::{ReviewParty, ReviewStatus};
 use ksbfolio::domain::standard::{KsbKind, MappingStatus};
@@ -115,6 +117,11 @@ async fn every_variant_of_every_stored_enum_goes_through_the_database_and_back()
     round_trip!(c, ReviewParty);
     round_trip!(c, FunctionalSkillStatus);
     round_trip!(c, DeletableKind);
+    round_trip!(c, Delivery);
+    round_trip!(c, OutboxStatus);
+    round_trip!(c, ReminderThreshold);
+    round_trip!(c, SignInMethod);
+    round_trip!(c, Purpose);
 }
 
 #[tokio::test]
@@ -180,6 +187,33 @@ async fn each_enum_column_allows_exactly_the_labels_of_its_enum() {
         |v| v.as_str(),
     )
     .await;
+    let delivery = |v: &Delivery| v.as_str();
+    column_allows_exactly(
+        c,
+        "notification_preferences",
+        "delivery",
+        Delivery::ALL,
+        delivery,
+    )
+    .await;
+    // An outbox row is sent at once or gathered into a digest; "off" writes no row at all.
+    let sent: Vec<Delivery> = Delivery::ALL
+        .iter()
+        .copied()
+        .filter(|d| *d != Delivery::Off)
+        .collect();
+    column_allows_exactly(c, "outbox", "delivery", &sent, delivery).await;
+    column_allows_exactly(c, "outbox", "status", OutboxStatus::ALL, |v| v.as_str()).await;
+    column_allows_exactly(
+        c,
+        "review_reminders",
+        "threshold",
+        ReminderThreshold::ALL,
+        |v| v.as_str(),
+    )
+    .await;
+    column_allows_exactly(c, "sessions", "method", SignInMethod::ALL, |v| v.as_str()).await;
+    column_allows_exactly(c, "sign_in_links", "purpose", Purpose::ALL, |v| v.as_str()).await;
 }
 
 #[tokio::test]

@@ -1851,7 +1851,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** @description `immediate` or `daily_digest`. */
-            delivery: string;
+            delivery: components["schemas"]["Delivery"];
             /** Format: int64 */
             id: number;
             /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
@@ -1863,7 +1863,7 @@ export interface components {
             recipient: components["schemas"]["OutboxRecipient"];
             /** Format: date-time */
             sent_at?: string | null;
-            status: string;
+            status: components["schemas"]["OutboxStatus"];
         };
         OutboxRecipient: {
             email: string;
@@ -1871,6 +1871,11 @@ export interface components {
             id: string;
             name: string;
         };
+        /**
+         * @description Where a message of the outbox stands.
+         * @enum {string}
+         */
+        OutboxStatus: "pending" | "sent" | "failed" | "digested" | "skipped";
         /** @description A page of a list, with the total number of items matching the filters. */
         Paginated_ApprenticeshipResponse: {
             items: (components["schemas"]["ReviewStanding"] & {
@@ -2145,7 +2150,7 @@ export interface components {
                 /** Format: date-time */
                 created_at: string;
                 /** @description `immediate` or `daily_digest`. */
-                delivery: string;
+                delivery: components["schemas"]["Delivery"];
                 /** Format: int64 */
                 id: number;
                 /** @description What it is about, e.g. `evidence_submitted`, `sign_in_link`, `digest`. */
@@ -2157,7 +2162,7 @@ export interface components {
                 recipient: components["schemas"]["OutboxRecipient"];
                 /** Format: date-time */
                 sent_at?: string | null;
-                status: string;
+                status: components["schemas"]["OutboxStatus"];
             }[];
             /** Format: int64 */
             limit: number;

@@ -24,7 +24,7 @@ use crate::api::{audit_entry, refresh_cookie, sign_in_throttle};
 use crate::auth::tokens;
 use crate::db::audit::{self as db_audit, AuditEntry};
 use crate::db::{outbox, sessions, sign_in_attempts, sign_in_links, users};
-use crate::domain::identity::Email;
+use crate::domain::identity::{Email, SignInMethod};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -132,7 +132,7 @@ pub async fn redeem_sign_in_link(
             let user = users::find(conn, spent.user_id).await?;
             let (session, action) = match user.as_ref().filter(|u| u.active) {
                 Some(user) => {
-                    let session = sessions::create_with(conn, user.id, "link").await?;
+                    let session = sessions::create_with(conn, user.id, SignInMethod::Link).await?;
                     sign_in_attempts::clear_account(conn, &user.email).await?;
                     (Some(session), "auth.sign_in_link_redeemed")
                 }
@@ -146,7 +146,7 @@ pub async fn redeem_sign_in_link(
                     .concerning(organisations.into_iter().collect())
                     .summary(serde_json::json!({
                         "session_id": session,
-                        "method": "link",
+                        "method": SignInMethod::Link,
                         "purpose": spent.purpose,
                         "client_addr": addr,
                     })),
