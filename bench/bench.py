@@ -7,6 +7,8 @@
                  per-request parameter rebuilt from a random number (demo ids are spelled from
                  numbers, see src/demo/ids.rs)
   pglat          throughput and latency percentiles from pgbench per-transaction logs
+  burst          create and submit evidence for many apprentices at once (outbox messages)
+  drain          wait for the outbox to be delivered; the delivery rate
   report         the results table (Markdown) from results.jsonl
 
 Access tokens are minted here with the server's secret (KSBFOLIO_JWT_SECRET) for sessions that
@@ -61,6 +63,16 @@ def lua_str(s):
     return "[==[" + s + "]==]" if s is not None else "nil"
 
 
+# case -> (role of the caller, path; `{aid}`: each apprenticeship, read by its apprentice)
+LIST_CASES = {
+    "review-queue": ("provider", "/api/v1/review-queue?limit=50"),
+    "signoff-queue": ("employer", "/api/v1/signoff-queue?limit=50"),
+    "otj-queue": ("provider", "/api/v1/otj-queue?limit=50"),
+    "reviews": ("apprentice", "/api/v1/apprenticeships/{aid}/reviews?limit=50"),
+    "otj": ("apprentice", "/api/v1/apprenticeships/{aid}/otj?limit=50"),
+}
+
+
 def cmd_data(a):
     rnd = random.Random(a.case)
     tag = a.seed_tag
@@ -90,6 +102,19 @@ def cmd_data(a):
                                        WHERE role IN ('provider', 'employer') AND substr(id::text, 5, 9) = '{tag}'
                                        ORDER BY id"""):
             rows.append(("GET", "/api/v1/inbox?limit=50", token(a.secret, uid, role, org, session_of(uid)), None))
+    elif a.case in LIST_CASES:
+        # The lists that joined later: each person's queue, an apprenticeship's reviews and OTJ log.
+        who, path = LIST_CASES[a.case]
+        if "{aid}" in path:
+            people = psql(a.db, f"""
+                SELECT ap.id, u.id, u.organisation_id FROM apprenticeships ap JOIN users u ON u.id = ap.apprentice_id
+                WHERE substr(ap.id::text, 5, 9) = '{tag}' ORDER BY ap.id""")
+            for aid, uid, org in people:
+                rows.append(("GET", path.format(aid=aid), token(a.secret, uid, who, org, session_of(uid)), None))
+        else:
+            for uid, org in psql(a.db, f"""SELECT id, organisation_id FROM users
+                                           WHERE role = '{who}' AND substr(id::text, 5, 9) = '{tag}' ORDER BY id"""):
+                rows.append(("GET", path, token(a.secret, uid, who, org, session_of(uid)), None))
     elif a.case == "review":
         sequential = True
         tutors = {}
@@ -315,10 +340,75 @@ def cmd_measure(a):
     sys.exit(rc)
 
 
+def http(method, url, auth, body=None):
+    import urllib.request
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method)
+    req.add_header("Authorization", auth)
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read() or b"null")
+
+
+def cmd_burst(a):
+    """Evidence created and submitted for `count` apprentices (one each), `clients` at a time: each
+    submission writes an outbox message to the tutor in its transaction. Prints one JSON line."""
+    from concurrent.futures import ThreadPoolExecutor
+    people = psql(a.db, f"""
+        SELECT ap.id, u.id, u.organisation_id FROM apprenticeships ap JOIN users u ON u.id = ap.apprentice_id
+        WHERE substr(ap.id::text, 5, 9) = '{a.seed_tag}' ORDER BY md5(ap.id::text || '{a.round}') LIMIT {a.count}""")
+    if len(people) < a.count:
+        sys.exit(f"only {len(people)} apprenticeships for a burst of {a.count}")
+    rnd = random.Random(a.round)
+    day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
+
+    def one(person):
+        aid, uid, org = person
+        auth = token(a.secret, uid, "apprentice", org, session_of(uid))
+        created = http("POST", f"{a.url}/api/v1/apprenticeships/{aid}/evidence", auth,
+                       {"title": "Calibrated the pipettes before the morning run", "kind": "work_product",
+                        "occurred_on": day, "ksbs": rnd.sample(KSB_CODES, 2)})
+        http("POST", f"{a.url}/api/v1/evidence/{created['id']}/submit", auth)
+
+    start = time.time()
+    errors = 0
+    with ThreadPoolExecutor(max_workers=a.clients) as pool:
+        for f in [pool.submit(one, p) for p in people]:
+            try:
+                f.result()
+            except Exception as e:  # counted, and the first few shown
+                errors += 1
+                if errors <= 3:
+                    print(f"burst request failed: {e}", file=sys.stderr)
+    wall = time.time() - start
+    print(json.dumps({"submissions": a.count, "requests": 2 * a.count, "wall_s": round(wall, 2),
+                      "rps": round(2 * a.count / wall, 1), "errors": errors}))
+
+
+def cmd_drain(a):
+    """Waits until no immediate message is pending (or `timeout` passes); prints how many were
+    sent, and the rate from `since` (epoch seconds) to the last one sent."""
+    deadline = time.time() + a.timeout
+    while True:
+        (pending,), = psql(a.db, "SELECT count(*) FROM outbox WHERE status = 'pending' AND delivery = 'immediate'")
+        if int(pending) == 0 or time.time() > deadline:
+            break
+        time.sleep(0.05)
+    (sent, failed, last), = psql(a.db, f"""
+        SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'failed'),
+               coalesce(extract(epoch FROM max(sent_at)), 0)
+        FROM outbox WHERE delivery = 'immediate' AND sent_at >= to_timestamp({a.since})""")
+    seconds = max(float(last) - a.since, 1e-3)
+    print(json.dumps({"messages": int(sent), "failed": int(failed), "left_pending": int(pending),
+                      "seconds": round(seconds, 2), "messages_per_s": round(int(sent) / seconds, 1)}))
+
+
 def cmd_report(a):
     rows = [json.loads(l) for l in open(a.results) if l.strip()]
     seeds = [r for r in rows if r["case"] == "seed"]
-    rows = [r for r in rows if r["case"] != "seed"]
+    deliveries = [r for r in rows if r["case"] == "outbox delivery"]
+    rows = [r for r in rows if r["case"] not in ("seed", "outbox delivery")]
     out = [f"seed N = {r['n']}: {r['ms'] / 1000:.1f} s, database {r['db_bytes'] / 2**30:.2f} GiB" for r in seeds]
     out += ["", "CPU columns: CPU seconds used during the run by the server, PostgreSQL, the load generator",
             "and anything else on the machine (2 cores: 2 x run length is available).", "",
@@ -331,6 +421,11 @@ def cmd_report(a):
                          ("cpu_server_s", "cpu_postgres_s", "cpu_loadgen_s", "cpu_other_s"))
         out.append(f"| {r['n']} | {r['case']} | {r['conns']} | {r['tool']} | {r['rps']:.0f} | "
                    f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r.get('errors', 0)} | {rss} | {cpu} |")
+    if deliveries:
+        out += ["", "| N | outbox delivery | messages | seconds | messages/s | failed |",
+                "|---:|---|---:|---:|---:|---:|"]
+        out += [f"| {r['n']} | {r['while']} | {r['messages']} | {r['seconds']:.2f} | {r['messages_per_s']:.0f} "
+                f"| {r['failed']} |" for r in deliveries]
     ratios = []
     for r in rows:
         if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload", "inbox"):
@@ -379,11 +474,24 @@ def main():
     m.add_argument("command", nargs=argparse.REMAINDER)
     e = sub.add_parser("explain")
     e.add_argument("captured", nargs="+")
+    b = sub.add_parser("burst")
+    b.add_argument("--db", required=True)
+    b.add_argument("--url", required=True)
+    b.add_argument("--secret", default=os.environ.get("KSBFOLIO_JWT_SECRET"))
+    b.add_argument("--seed-tag", required=True)
+    b.add_argument("--count", type=int, default=1000)
+    b.add_argument("--clients", type=int, default=16)
+    b.add_argument("--round", default="1")
+    w = sub.add_parser("drain")
+    w.add_argument("--db", required=True)
+    w.add_argument("--since", type=float, required=True)
+    w.add_argument("--timeout", type=float, default=120)
     r = sub.add_parser("report")
     r.add_argument("results")
     a = ap.parse_args()
     {"data": cmd_data, "capture": cmd_capture, "pgscript": cmd_pgscript, "pglat": cmd_pglat,
-     "report": cmd_report, "explain": cmd_explain, "measure": cmd_measure}[a.cmd](a)
+     "report": cmd_report, "explain": cmd_explain, "measure": cmd_measure, "burst": cmd_burst,
+     "drain": cmd_drain}[a.cmd](a)
 
 
 if __name__ == "__main__":

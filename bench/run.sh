@@ -15,8 +15,16 @@
 #
 # Settings (environment): BENCH_SIZES="1000 10000" BENCH_FULL_AT=10000 BENCH_SEED=7
 # BENCH_SECONDS=20 BENCH_WARMUP=5 BENCH_CONNECTIONS="16 64" BENCH_READ_CONNECTIONS="1 16 64"
-# BENCH_CASES="coverage caseload inbox create review login" BENCH_THREADS=2 BENCH_PG_PORT=54329
-# BENCH_APP_PORT=18080 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
+# BENCH_CASES="coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review
+# login outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
+# BENCH_SMTP_PORT=18025 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
+#
+# Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
+# receives) on 127.0.0.1:$BENCH_SMTP_PORT; a burst of 1,000 evidence submissions queues 1,000
+# messages through a server whose delivery worker is off (KSBFOLIO_MAIL_WORKER=false); a second
+# process with the worker on delivers them, first with nothing else running (the delivery rate),
+# then, after another burst, while wrk reads coverage from the first server (the reads' rate and
+# latency against the same reads just before, for the same length of time).
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
 
@@ -31,12 +39,15 @@ WARMUP=${BENCH_WARMUP:-5}
 CONNS=${BENCH_CONNECTIONS:-"16 64"}
 # Reads also run with one client: the latency of a request on an otherwise idle machine.
 READ_CONNS=${BENCH_READ_CONNECTIONS:-"1 $CONNS"}
-CASES=${BENCH_CASES:-"coverage caseload inbox create review login"}
+CASES=${BENCH_CASES:-"coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review login outbox"}
+# The lists that joined after run 3 are read at these client counts only (one server, wrk).
+LIST_CONNS=${BENCH_LIST_CONNECTIONS:-16}
+SMTP_PORT=${BENCH_SMTP_PORT:-18025}
 THREADS=${BENCH_THREADS:-2}
 PG_PORT=${BENCH_PG_PORT:-54329}
 APP_PORT=${BENCH_APP_PORT:-18080}
 KEEP=${BENCH_KEEP_DATA:-0}
-BIN=$ROOT/target/release/ksbfolio
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/ksbfolio
 PY="python3 $ROOT/bench/bench.py"
 PGDATA_DIR=$OUT/pg/data
 PGLOG=$OUT/pg/server.log
@@ -61,8 +72,12 @@ cargo build --release --locked --quiet
 
 # --- the private cluster ---------------------------------------------------------------------
 APP_PID=""
+WORKER_PID=""
+SMTP_PID=""
 cleanup() {
-  if [ -n "$APP_PID" ]; then kill "$APP_PID" 2>/dev/null || true; wait "$APP_PID" 2>/dev/null || true; fi
+  for pid in "$APP_PID" "$WORKER_PID" "$SMTP_PID"; do
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   if [ -f "$PGDATA_DIR/postmaster.pid" ]; then as_pg "$PGBIN/pg_ctl" -D "$PGDATA_DIR" -m fast -w stop >/dev/null || true; fi
 }
 trap cleanup EXIT
@@ -150,7 +165,7 @@ run_wrk() { # n case conns data-file
   local n=$1 case=$2 c=$3 data=$4 out=$OUT/n$1/wrk-$2-$3.txt
   local THREADS=$((c < THREADS ? c : THREADS))
   # Warm-up (not recorded). Review decisions skip it: each piece of evidence is reviewed once.
-  if [ "$case" != review ]; then
+  if [ "$case" != review ] && [ "${NO_WARMUP:-0}" != 1 ]; then
     BENCH_DATA=$data BENCH_THREADS=$THREADS wrk -t"$THREADS" -c"$c" -d"${WARMUP}s" --timeout 10s \
       -s bench/wrk/requests.lua "http://127.0.0.1:$APP_PORT" >/dev/null
   fi
@@ -195,6 +210,58 @@ print(json.dumps({"n": int(n), "case": case, "conns": int(c), "tool": "pgbench",
 }
 
 wanted() { [[ " $CASES " == *" $1 "* ]]; }
+
+start_worker() { # a second process on the same database that only delivers e-mail
+  DATABASE_URL=$DB KSBFOLIO_BIND=127.0.0.1:$((APP_PORT + 1)) KSBFOLIO_DATA_DIR=$OUT/worker-data \
+    KSBFOLIO_STATIC_DIR=$OUT/no-frontend KSBFOLIO_MAIL_WORKER=true "$BIN" serve >"$1" 2>&1 &
+  WORKER_PID=$!
+}
+
+stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
+
+burst() { # n round
+  local result; result=$($PY burst --db "$DB" --url "http://127.0.0.1:$APP_PORT" --seed-tag "$TAG" \
+    --count 1000 --clients 16 --round "$2")
+  echo "burst $2: $result" >&2
+}
+
+outbox_case() { # n: delivery rate alone, then coverage reads while a burst is delivered
+  local n=$1 dir=$OUT/n$1 since drained seconds
+  scripts/ensure-smtp-test-server.sh "$OUT/smtp-venv"
+  "$OUT/smtp-venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink \
+    >"$dir/smtp.log" 2>&1 &
+  SMTP_PID=$!
+  export KSBFOLIO_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
+  psql "$DB" -Xq -c "DELETE FROM outbox WHERE status = 'pending' AND delivery = 'immediate'"
+  KSBFOLIO_MAIL_WORKER=false start_server "$DB" "$dir/server-outbox.log"
+
+  say "N = $n: outbox delivery of a burst of 1,000 submissions, nothing else running"
+  burst "$n" 1
+  since=$(date +%s.%N)
+  start_worker "$dir/worker-alone.log"
+  drained=$($PY drain --db "$DB" --since "$since")
+  stop_worker
+  record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"alone\"}" "$drained")"
+  tail -1 "$OUT/results.jsonl" >&2
+  # Reads are measured for as long as that delivery took (at least 3 s), so the second run lies
+  # within the delivery it is compared with.
+  seconds=$(python3 -c 'import json,math,sys; print(max(3, math.ceil(json.loads(sys.argv[1])["seconds"])))' "$drained")
+
+  say "N = $n: coverage reads at 16 clients for $seconds s, then for $seconds s while a burst is delivered"
+  burst "$n" 2
+  $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
+  RUN_SECONDS=$seconds run_wrk "$n" coverage-outbox-idle 16 "$dir/coverage.lua"
+  since=$(date +%s.%N)
+  start_worker "$dir/worker-loaded.log"
+  RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" coverage-outbox-delivering 16 "$dir/coverage.lua"
+  drained=$($PY drain --db "$DB" --since "$since")
+  stop_worker
+  record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients\"}" "$drained")"
+  tail -1 "$OUT/results.jsonl" >&2
+  stop_server
+  kill "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null || true; SMTP_PID=""
+  unset KSBFOLIO_SMTP_URL
+}
 
 for N in $SIZES; do
   DIR=$OUT/n$N; mkdir -p "$DIR"
@@ -246,6 +313,13 @@ for N in $SIZES; do
       [ "$CASE" = inbox ] || run_pgbench "$N" "$CASE" "$C"
     done
   done
+  for CASE in review-queue signoff-queue otj-queue reviews otj; do
+    wanted "$CASE" || continue
+    for C in $LIST_CONNS; do
+      $PY data "$CASE" --db "$DB" --seed-tag "$TAG" --out "$DIR/$CASE.lua"
+      run_wrk "$N" "$CASE" "$C" "$DIR/$CASE.lua"
+    done
+  done
   if [ "$N" = "$FULL_AT" ]; then
     for CASE in create review login; do
       wanted "$CASE" || continue
@@ -256,6 +330,7 @@ for N in $SIZES; do
     done
   fi
   stop_server
+  if [ "$N" = "$FULL_AT" ] && wanted outbox; then outbox_case "$N"; fi
 done
 
 say "results (also in $OUT/results.jsonl, raw output in $OUT/n*/)"

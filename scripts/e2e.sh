@@ -4,7 +4,9 @@
 # Installs Debian's chromium if it is missing (never a downloaded browser), builds the server
 # (debug) and the frontend, creates a fresh database ksbfolio_e2e_<random> on DATABASE_URL's
 # server, starts ksbfolio on a free loopback port with a temporary data dir serving
-# frontend/dist, creates an admin with `ksbfolio users create-admin`, runs
+# frontend/dist and sending its e-mail to a real SMTP server (aiosmtpd from PyPI in a virtual
+# environment, keeping what it receives in a Maildir the tests read), creates an admin with
+# `ksbfolio users create-admin`, runs
 # `npm --prefix frontend run e2e` (@playwright/test; its last line is "N passed, N failed"),
 # then stops the server and drops the database, also when something fails. Exits with the e2e
 # result.
@@ -64,14 +66,17 @@ fi
 tmp="$(mktemp -d /tmp/ksbfolio-e2e.XXXXXX)"
 chmod 755 "$tmp"
 server_pid=""
+smtp_pid=""
 db_created=""
 
 cleanup() {
   local status=$?
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  for pid in "$server_pid" "$smtp_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   if [ -n "$db_created" ]; then
     psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null \
       || log "could not drop database $db"
@@ -96,11 +101,32 @@ else
   log "using the embedded default database in $tmp/data"
 fi
 
+free_port() {
+  node -e '
+    const s = require("node:net").createServer();
+    s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });
+  '
+}
+
+# ---- A real SMTP server ------------------------------------------------------------------------
+smtp_venv="${CARGO_TARGET_DIR:-target}/smtp-venv"
+scripts/ensure-smtp-test-server.sh "$smtp_venv"
+smtp_port="$(free_port)"
+export KSBFOLIO_E2E_MAILDIR="$tmp/maildir"
+"$smtp_venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$KSBFOLIO_E2E_MAILDIR" \
+  >"$tmp/smtp.log" 2>&1 &
+smtp_pid=$!
+for _ in $(seq 1 100); do
+  node -e 'const s = require("node:net").connect(Number(process.argv[1]), "127.0.0.1");
+    s.on("connect", () => process.exit(0)); s.on("error", () => process.exit(1));' "$smtp_port" && break
+  kill -0 "$smtp_pid" 2>/dev/null || { log "the SMTP server exited during start-up"; cat "$tmp/smtp.log" >&2; exit 1; }
+  sleep 0.1
+done
+export KSBFOLIO_SMTP_URL="smtp://127.0.0.1:$smtp_port"
+log "SMTP server (aiosmtpd) on 127.0.0.1:$smtp_port"
+
 # ---- The server, on a free loopback port -------------------------------------------------------
-port="$(node -e '
-  const s = require("node:net").createServer();
-  s.listen(0, "127.0.0.1", () => { process.stdout.write(String(s.address().port)); s.close(); });
-')"
+port="$(free_port)"
 base="http://127.0.0.1:$port"
 export KSBFOLIO_DATA_DIR="$tmp/data"
 mkdir -p "$KSBFOLIO_DATA_DIR"

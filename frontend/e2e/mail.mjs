@@ -1,6 +1,6 @@
-// Signing in through an e-mailed link: ask on the sign-in page, read the message the server
-// wrote (without KSBFOLIO_SMTP_URL it writes each e-mail as an .eml file under
-// $KSBFOLIO_DATA_DIR/mail), open its link, press Continue.
+// Signing in through an e-mailed link: ask on the sign-in page, read the message from the real
+// SMTP server scripts/e2e.sh started (aiosmtpd, keeping each message it receives as a file of the
+// Maildir at $KSBFOLIO_E2E_MAILDIR), open its link, press Continue.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { audit, settle, watchSecurityPolicy } from './browser.mjs';
@@ -10,11 +10,23 @@ function decodeQuotedPrintable(text) {
   return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
+/** Where the SMTP server delivers: the Maildir's `new` folder, one file per message. */
+export function mailDir() {
+  const maildir = process.env.KSBFOLIO_E2E_MAILDIR;
+  if (!maildir) throw new Error('KSBFOLIO_E2E_MAILDIR is not set: run the e2e tests with scripts/e2e.sh');
+  return path.join(maildir, 'new');
+}
+
+/** The names of the messages received so far. */
+export async function receivedMail() {
+  return new Set(await readdir(mailDir()).catch(() => []));
+}
+
 async function linkFor(email, after) {
-  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
+  const dir = mailDir();
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.eml')).sort();
+    const names = (await readdir(dir).catch(() => [])).sort();
     for (const name of names.reverse()) {
       if (after.has(name)) continue;
       const raw = decodeQuotedPrintable(await readFile(path.join(dir, name), 'utf8'));
@@ -33,8 +45,7 @@ export async function signInByLink(browser, baseUrl, email, name) {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`  [${name} page error] ${error.message}`));
   watchSecurityPolicy(page, name);
-  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
-  const before = new Set(await readdir(dir).catch(() => []));
+  const before = await receivedMail();
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();

@@ -258,6 +258,7 @@ export async function story(browser, baseUrl, seed, admin) {
   step('mentor signs in only through an e-mailed sign-in link, then signs S7 off with the accepted evidence beside');
   const mentor = await signInByLink(browser, baseUrl, seed.mentor.email, 'mentor');
   await inboxStory(mentor, 'mentor', ['Sign off S7', 'Sign off K5']);
+  await notificationsStory(mentor);
   await mentor.getByRole('link', { name: 'Sign-off queue' }).first().click();
   await audit(mentor, 'mentor-signoff-queue');
   await auditPhone(mentor, 'mentor-signoff-queue');
@@ -304,6 +305,27 @@ export async function story(browser, baseUrl, seed, admin) {
   await apprentice.waitForURL('**/sign-in**');
   await apprentice.goto(progressPath);
   await apprentice.waitForURL('**/sign-in?next=**');
+}
+
+/**
+ * A mentor hears once a day unless they choose otherwise: the settings page says so, and a new
+ * choice is saved and confirmed where they are.
+ */
+async function notificationsStory(mentor) {
+  step('the mentor finds a daily summary is their usual choice, and asks for an e-mail per item instead');
+  const inbox = mentor.url();
+  await mentor.getByRole('link', { name: 'Notifications' }).click();
+  await mentor.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+  expect(await mentor.getByLabel('One email a day').isChecked(), 'a mentor gets a daily digest by default');
+  await audit(mentor, 'mentor-notifications');
+  await auditPhone(mentor, 'mentor-notifications');
+  await mentor.getByLabel('An email for each thing').check();
+  await mentor.getByRole('button', { name: 'Save' }).click();
+  await mentor.getByTestId('notifications-saved').waitFor();
+  expect(await mentor.getByLabel('An email for each thing').isChecked(), 'the new choice should stay chosen');
+  await audit(mentor, 'mentor-notifications-saved');
+  await mentor.goto(inbox);
+  await settle(mentor);
 }
 
 /**
