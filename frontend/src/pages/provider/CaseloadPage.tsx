@@ -253,6 +253,10 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
     <Row data-apprenticeship={item.apprenticeship_id}>
       <RowHeader heading="Apprentice">
         <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
+        <br />
+        <Link className="nhsuk-body-s" to={`/apprenticeships/${item.apprenticeship_id}/change`}>
+          Change<span className="nhsuk-u-visually-hidden"> the apprenticeship of {item.apprentice.name}</span>
+        </Link>
       </RowHeader>
       <Cell heading="Plan">
         <PlanCell item={item} today={today} />
