@@ -16,6 +16,7 @@ import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { nameOf } from '../../lib/format';
 import { Flash } from '../queues/Flash';
 import { ApprenticeshipSummary } from './ApprenticeshipSummary';
+import { BreaksPanel } from './BreaksPanel';
 
 export default function ProgressPage() {
   const { apprenticeshipId = '' } = useParams();
@@ -25,7 +26,8 @@ export default function ProgressPage() {
   const standard = useCatalogue(apprenticeship.data);
   const own = user.role === 'apprentice';
   // Provider users see only their own provider's apprenticeships: each one here is theirs.
-  const canChange = user.role === 'provider' || user.role === 'admin';
+  const providerStaff = user.role === 'provider';
+  const canChange = providerStaff || user.role === 'admin';
   const today = useMemo(() => new Date(), []);
   const title = own ? 'My progress' : `Portfolio: ${nameOf(apprenticeship.data?.apprentice, 'apprentice')}`;
 
@@ -74,6 +76,7 @@ export default function ProgressPage() {
             }}
           />
           <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
+          <BreaksPanel apprenticeship={apprenticeship.data} canManage={providerStaff} />
         </>
       )}
     </>
