@@ -86,7 +86,7 @@ describe('reopening a signed review', () => {
     expect(lines).toHaveLength(3);
     for (const line of lines) {
       expect(line).toHaveTextContent(/^Void/);
-      expect(line).toHaveTextContent('void: The held date was wrong');
+      expect(line).toHaveTextContent(/void since 5 August 2026 at \d\d:\d\d: The held date was wrong\)$/);
     }
     expect(within(card).getByText('Draft')).toBeInTheDocument();
     expect(within(card).getByRole('link', { name: /Edit this review/ })).toHaveAttribute('href', '/reviews/r1/edit');

@@ -96,7 +96,7 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
               <li key={s.id} data-void={s.voided_at ? '' : undefined}>
                 {s.voided_at && <strong className="nhsuk-tag nhsuk-tag--grey nhsuk-u-margin-right-2">Void</strong>}
                 {PARTY_LABELS[s.role]}: {s.signer.name}, {formatDateTime(s.signed_at)}
-                {s.valid ? '' : s.voided_at ? ` (void: ${s.void_reason ?? ''}; voided ${formatDateTime(s.voided_at)})` : ' (made on earlier content, not valid)'}
+                {s.valid ? '' : s.voided_at ? ` (void since ${formatDateTime(s.voided_at)}: ${s.void_reason ?? ''})` : ' (made on earlier content, not valid)'}
               </li>
             ))}
           </ul>
