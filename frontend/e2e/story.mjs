@@ -299,6 +299,7 @@ export async function story(browser, baseUrl, seed, admin) {
 
   await bulkSignoffStory(mentor, baseUrl, seed, apprenticeApi, secondTitle);
   await reviewStory({ apprentice, tutor, mentor }, seed, progressPath);
+  await planBreakReopenStory(tutor, seed, progressPath);
 
   step('signing out ends the session');
   await apprentice.getByRole('button', { name: 'Sign out' }).click();
@@ -497,4 +498,67 @@ async function reviewStory({ apprentice, tutor, mentor }, seed, progressPath) {
   const standing = await row(tutor).getByTestId('review-standing').innerText();
   expect(!/unsigned/i.test(standing), `no review should be unsigned now: "${standing}"`);
   await audit(tutor, 'tutor-caseload-after-review');
+}
+
+/**
+ * The tutor changes the apprenticeship: sets the off-the-job plan (first below the floor, which
+ * the server refuses naming the floor and why), starts and ends a break in learning on the
+ * portfolio page, and reopens the review all three signed, whose signatures then show as void.
+ */
+async function planBreakReopenStory(tutor, seed, progressPath) {
+  step('tutor sets the off-the-job plan; the server refuses a plan below the floor first');
+  await tutor.goto(progressPath);
+  await settle(tutor);
+  await tutor.getByRole('link', { name: /^Change the plan, mentor, tutor or expected end date/ }).click();
+  await tutor.getByRole('heading', { level: 1, name: /Change the apprenticeship/ }).waitFor();
+  await audit(tutor, 'tutor-change-apprenticeship');
+  await auditPhone(tutor, 'tutor-change-apprenticeship');
+  await tutor.getByLabel('Planned off-the-job hours').fill('100');
+  await tutor.getByRole('button', { name: 'Save changes' }).click();
+  await tutor.locator('.nhsuk-error-summary').getByRole('link', { name: /^Planned off-the-job hours must be at least 187 hours \(the standard publishes no minimum/ }).waitFor();
+  expect(await tutor.evaluate(() => document.activeElement?.classList.contains('nhsuk-error-summary') === true), 'focus should move to the error summary');
+  await audit(tutor, 'tutor-change-apprenticeship-errors');
+  await tutor.getByLabel('Planned off-the-job hours').fill('400');
+  await tutor.getByRole('button', { name: 'Save changes' }).click();
+  const changed = tutor.getByTestId('flash');
+  await changed.getByText('Apprenticeship changed: 400 planned off-the-job hours.').waitFor();
+  expect(await changed.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  await tutor.getByTestId('apprenticeship-summary').getByText('400 hours planned').waitFor();
+  await audit(tutor, 'tutor-portfolio-plan-set');
+
+  step('tutor starts a break in learning and ends it ten days later; the dates move by its length');
+  const breaks = tutor.getByRole('region', { name: 'Breaks in learning' });
+  await breaks.getByTestId('what-a-break-does').getByText('no progress review falls due', { exact: false }).waitFor();
+  await breaks.getByLabel('First day of the break').fill(isoDay(-20));
+  await breaks.getByLabel('Reason').fill('Sick leave');
+  await breaks.getByRole('button', { name: 'Start the break' }).click();
+  const done = tutor.getByTestId('break-done');
+  await done.getByText('Break in learning started on', { exact: false }).waitFor();
+  expect(await done.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  await tutor.getByTestId('apprenticeship-summary').getByText('(on a break in learning)', { exact: false }).waitFor();
+  await audit(tutor, 'tutor-break-started');
+  await breaks.getByLabel('Last day of the break').fill(isoDay(-11));
+  await breaks.getByRole('button', { name: 'End the break' }).click();
+  await done.getByText('after 10 days. The dates moved later by 10 days.', { exact: false }).waitFor();
+  expect(await done.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  await breaks.getByTestId('breaks').getByRole('row', { name: /10 days Sick leave/ }).waitFor();
+  await audit(tutor, 'tutor-break-ended');
+  await auditPhone(tutor, 'tutor-break-ended');
+
+  step('tutor reopens the signed review; its three signatures show as void');
+  await tutor.goto(`${progressPath}/reviews`);
+  await settle(tutor);
+  const card = tutor.getByTestId('review').filter({ hasText: 'Signed by all three' });
+  await card.locator('summary', { hasText: 'Reopen this review' }).click();
+  await card.getByLabel('Why must the signed review change?').fill('The progress notes missed the K5 audit.');
+  await audit(tutor, 'tutor-review-reopen');
+  await card.getByRole('button', { name: /^Reopen this review/ }).click();
+  const reopened = tutor.getByTestId('review-reopened');
+  await reopened.getByText('are now void', { exact: false }).waitFor();
+  expect(await reopened.evaluate((el) => el === document.activeElement), 'focus should be on the confirmation');
+  const signatures = tutor.getByTestId('signatures').locator('li');
+  const lines = (await signatures.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  expect(lines.length === 3 && lines.every((l) => l.startsWith('Void') && /void since .+: The progress notes missed the K5 audit\.\)$/.test(l)), `the signatures should be void: ${JSON.stringify(lines)}`);
+  await tutor.getByText('Draft', { exact: true }).waitFor();
+  await audit(tutor, 'tutor-review-reopened');
 }

@@ -33,6 +33,7 @@ const ReviewQueuePage = lazy(() => import('./pages/queues/ReviewQueuePage'));
 const SignoffQueuePage = lazy(() => import('./pages/queues/SignoffQueuePage'));
 const ApprenticesPage = lazy(() => import('./pages/employer/ApprenticesPage'));
 const CaseloadPage = lazy(() => import('./pages/provider/CaseloadPage'));
+const ChangeApprenticeshipPage = lazy(() => import('./pages/provider/ChangeApprenticeshipPage'));
 const OrganisationsPage = lazy(() => import('./pages/admin/OrganisationsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const AdminApprenticeshipsPage = lazy(() => import('./pages/admin/ApprenticeshipsPage'));
@@ -63,6 +64,7 @@ export function App() {
           <Route path="/my-evidence/new" element={<Private roles={['apprentice']}><MyApprenticeship to="/evidence/new" /></Private>} />
 
           <Route path="/apprenticeships/:apprenticeshipId" element={<Private><ProgressPage /></Private>} />
+          <Route path="/apprenticeships/:apprenticeshipId/change" element={<Private roles={['provider', 'admin']}><ChangeApprenticeshipPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/ksbs/:code" element={<Private><KsbPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/signoffs/new" element={<Private roles={['employer']}><BulkSignoffPage /></Private>} />
           <Route path="/apprenticeships/:apprenticeshipId/evidence" element={<Private><EvidenceListPage /></Private>} />

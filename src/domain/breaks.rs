@@ -45,7 +45,8 @@ impl BreakPeriod {
     }
 }
 
-/// Why a break cannot start or end as asked (422, on the named field).
+/// Why a break cannot start or end as asked (422, on the date the request gave: `starts_on`
+/// when starting, `ends_on` when ending; "in the future" is about either).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BreakError {
     #[error("a break is already open since {0}; end it before starting another")]
@@ -60,18 +61,6 @@ pub enum BreakError {
     InFuture,
     #[error("this break has already ended")]
     AlreadyEnded,
-}
-
-impl BreakError {
-    /// The request field the error is about.
-    pub fn field(&self) -> &'static str {
-        match self {
-            Self::AlreadyOpen(_) | Self::BeforeApprenticeshipStart(_) | Self::Overlaps(_) => {
-                "starts_on"
-            }
-            Self::EndBeforeStart(_) | Self::InFuture | Self::AlreadyEnded => "ends_on",
-        }
-    }
 }
 
 /// Whether a break may start on `starts_on`, given the apprenticeship's other breaks.

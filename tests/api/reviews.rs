@@ -346,6 +346,28 @@ async fn a_break_pauses_the_deadline_then_moves_it_and_the_expected_end_later_by
     assert_eq!(listed.as_array().map(Vec::len), Some(1));
 }
 
+#[tokio::test]
+async fn a_refused_break_names_the_date_its_request_gave() {
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (tutor, a) = (&w.a.tutor.token, &w.a.apprenticeship);
+    let tomorrow = (today() + chrono::Duration::days(1)).to_string();
+    let (status, body) = start_break(&app, tutor, a, &tomorrow).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("starts_on")),
+        "a break starting in the future: {body}"
+    );
+    let (status, opened) = start_break(&app, tutor, a, "2026-09-01").await;
+    assert_eq!(status, 201, "{opened}");
+    let (status, body) = end_break(&app, tutor, a, &id(&opened), &tomorrow).await;
+    assert_eq!(
+        (status, body["errors"][0]["field"].as_str()),
+        (422, Some("ends_on")),
+        "a break ending in the future: {body}"
+    );
+}
+
 async fn caseload(app: &TestApp, token: &str, query: &str) -> (Value, usize) {
     let response = app.get_as(token, &format!("/api/v1/caseload{query}")).await;
     assert_eq!(response.status().as_u16(), 200, "{query}");

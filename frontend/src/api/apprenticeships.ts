@@ -1,6 +1,6 @@
 /** Apprenticeships, their coverage and sign-offs. */
-import { api, body, creating } from './client';
-import type { Apprenticeship, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
+import { api, body, creating, ifMatch, versioned } from './client';
+import type { Apprenticeship, ApprenticeshipUpdate, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
 
 export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprenticeship>> {
   return body(api.GET('/api/v1/apprenticeships', { params: { query } }));
@@ -8,6 +8,31 @@ export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprent
 
 export function getApprenticeship(apprenticeshipId: string): Promise<Apprenticeship> {
   return body(api.GET('/api/v1/apprenticeships/{id}', { params: { path: { id: apprenticeshipId } } }));
+}
+
+/** An apprenticeship plus the ETag the server sent, needed for If-Match on PATCH. */
+export interface ApprenticeshipWithEtag {
+  apprenticeship: Apprenticeship;
+  etag: string;
+}
+
+async function withEtag(pending: ReturnType<typeof versioned<Apprenticeship>>): Promise<ApprenticeshipWithEtag> {
+  const { data, etag } = await pending;
+  return { apprenticeship: data, etag };
+}
+
+/** The apprenticeship with its ETag, for the form that changes it. */
+export function getApprenticeshipForChange(apprenticeshipId: string): Promise<ApprenticeshipWithEtag> {
+  return withEtag(versioned(api.GET('/api/v1/apprenticeships/{id}', { params: { path: { id: apprenticeshipId } } })));
+}
+
+/**
+ * Changes the mentor, the tutor, the expected end date or the off-the-job plan (fields left out
+ * keep their value). 412 when someone changed it since it was loaded; 422 names each field
+ * (a plan below the floor says the floor and why).
+ */
+export function updateApprenticeship(apprenticeshipId: string, etag: string, changes: ApprenticeshipUpdate): Promise<ApprenticeshipWithEtag> {
+  return withEtag(versioned(api.PATCH('/api/v1/apprenticeships/{id}', { params: ifMatch({ id: apprenticeshipId }, etag), body: changes })));
 }
 
 export function createApprenticeship(apprenticeship: NewApprenticeship): Promise<Apprenticeship> {

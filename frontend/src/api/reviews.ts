@@ -38,3 +38,11 @@ export function updateReview(reviewId: string, etag: string, review: ReviewInput
 export function signReview(reviewId: string): Promise<SignedReview> {
   return body(api.POST('/api/v1/reviews/{review_id}/sign', { params: creating({ review_id: reviewId }) }));
 }
+
+/**
+ * Voids every signature (kept in the record, marked void with the reason) and returns the
+ * review to draft. Provider staff; 409 when nothing is signed, 422 without a reason.
+ */
+export function reopenReview(reviewId: string, reason: string): Promise<ProgressReview> {
+  return body(api.POST('/api/v1/reviews/{review_id}/reopen', { params: { path: { review_id: reviewId } }, body: { reason } }));
+}

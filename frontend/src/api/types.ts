@@ -82,6 +82,12 @@ export type NewUser = Schemas['CreateUserRequest'];
 
 export type Apprenticeship = Schemas['ApprenticeshipResponse'];
 export type NewApprenticeship = Schemas['CreateApprenticeshipRequest'];
+/** PATCH /apprenticeships/{id}: fields left out keep their value. */
+export type ApprenticeshipUpdate = Schemas['UpdateApprenticeshipRequest'];
+
+/** A break in learning (`ends_on` null while it is open). */
+export type LearningBreak = Schemas['BreakResponse'];
+export type StartBreakInput = Schemas['StartBreakRequest'];
 
 // ---- Evidence ----------------------------------------------------------------------------
 

@@ -88,3 +88,23 @@ describe('the other resources', () => {
     expect(staleOnes(client, [...users, ...enrolments, keys.organisations()])).toEqual([...users, ...enrolments, keys.organisations()]);
   });
 });
+
+describe('invalidate.apprenticeship and invalidate.breaks', () => {
+  it('marks the apprenticeship (and its change form), its OTJ summary, the lists, the caseload and the inbox after a change', async () => {
+    const touched = [keys.apprenticeship('a1'), keys.apprenticeshipForChange('a1'), keys.otjSummary('a1'), keys.gateway('a1'), keys.apprenticeships({ limit: 50 }), caseload, caseloadOrganisation, inbox];
+    const untouched = [keys.apprenticeship('a2'), keys.breaks('a1'), keys.reviews('a1'), keys.coverage('a1')];
+    const client = cacheWith([...touched, ...untouched]);
+    await invalidate.apprenticeship(client, 'a1');
+    expect(staleOnes(client, touched)).toEqual(touched);
+    expect(staleOnes(client, untouched)).toEqual([]);
+  });
+
+  it('marks the breaks and everything a break moves (deadline, expected end, expected time) after a break starts or ends', async () => {
+    const touched = [keys.breaks('a1'), keys.apprenticeship('a1'), keys.otjSummary('a1'), caseload, inbox];
+    const untouched = [keys.breaks('a2'), keys.coverage('a1'), keys.otj('a1')];
+    const client = cacheWith([...touched, ...untouched]);
+    await invalidate.breaks(client, 'a1');
+    expect(staleOnes(client, touched)).toEqual(touched);
+    expect(staleOnes(client, untouched)).toEqual([]);
+  });
+});

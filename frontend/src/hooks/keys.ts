@@ -12,6 +12,9 @@ export const keys = {
   standard: (reference: string, version: string) => ['standard', reference, version] as const,
   apprenticeships: (q: PageQuery) => ['apprenticeships', q] as const,
   apprenticeship: (id: string) => ['apprenticeship', id] as const,
+  /** The apprenticeship with its ETag, for the change form (under the apprenticeship's key). */
+  apprenticeshipForChange: (id: string) => ['apprenticeship', id, 'change'] as const,
+  breaks: (id: string) => ['breaks', id] as const,
   coverage: (id: string) => ['coverage', id] as const,
   signoffs: (id: string) => ['signoffs', id] as const,
   evidenceList: (id: string, f: EvidenceFilters & PageQuery) => ['evidence-list', id, f] as const,
@@ -32,6 +35,7 @@ export const keys = {
   organisations: () => ['organisations'] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
+  organisationUsers: (role: Role, organisationId: string) => ['users', 'all', role, organisationId] as const,
 };
 
 /** Prefixes of whole families of queries (every filter, page, sort and scope of them). */
@@ -104,6 +108,22 @@ export const invalidate = {
    */
   gateway: (client: QueryClient, apprenticeshipId: string) =>
     stale(client, [keys.gateway(apprenticeshipId), keys.apprenticeship(apprenticeshipId)]),
+
+  /**
+   * An apprenticeship changed (mentor, tutor, expected end, OTJ plan): the apprenticeship, its
+   * OTJ summary (the plan and the floor), its gateway, the lists, the caseload and the inbox
+   * (a new tutor or mentor holds its items).
+   */
+  apprenticeship: (client: QueryClient, apprenticeshipId: string) =>
+    stale(client, [keys.apprenticeship(apprenticeshipId), keys.otjSummary(apprenticeshipId), keys.gateway(apprenticeshipId), all.apprenticeships, all.caseload, all.inbox]),
+
+  /**
+   * A break in learning started or ended: the breaks, the apprenticeship (on a break, the
+   * expected end, the review deadline), its OTJ summary (expected time by now), its gateway,
+   * the lists, the caseload and the inbox (reviews due).
+   */
+  breaks: (client: QueryClient, apprenticeshipId: string) =>
+    stale(client, [keys.breaks(apprenticeshipId), keys.apprenticeship(apprenticeshipId), keys.otjSummary(apprenticeshipId), keys.gateway(apprenticeshipId), all.apprenticeships, all.caseload, all.inbox]),
 
   /** An apprenticeship enrolled (by form or import): the lists and the caseload. */
   apprenticeships: (client: QueryClient) => stale(client, [all.apprenticeships, all.caseload]),

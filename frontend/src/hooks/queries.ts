@@ -1,7 +1,8 @@
 /** Read hooks: server state lives in React Query, never in hand-made caches (keys and invalidation in keys.ts). */
 import { useQuery } from '@tanstack/react-query';
 import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
-import { getApprenticeship, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
+import { getApprenticeship, getApprenticeshipForChange, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
+import { listBreaks } from '../api/breaks';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
 import { getGateway } from '../api/gateway';
 import { getOtjQueue, getOtjSummary, listOtj } from '../api/otj';
@@ -40,6 +41,21 @@ export function useApprenticeships(query: PageQuery = { limit: 100 }) {
 
 export function useApprenticeship(id: string, enabled = true) {
   return useQuery({ queryKey: keys.apprenticeship(id), queryFn: () => getApprenticeship(id), enabled: enabled && id !== '' });
+}
+
+/** The apprenticeship with its ETag, read afresh for the change form. */
+export function useApprenticeshipForChange(id: string) {
+  return useQuery({ queryKey: keys.apprenticeshipForChange(id), queryFn: () => getApprenticeshipForChange(id), staleTime: 0 });
+}
+
+export function useBreaks(id: string, enabled = true) {
+  return useQuery({ queryKey: keys.breaks(id), queryFn: () => listBreaks(id), enabled });
+}
+
+/** Active users of one role in one organisation (the mentor and tutor pickers). */
+export function useOrganisationUsers(role: Role, organisationId: string | undefined) {
+  const filters = { role, organisation_id: organisationId };
+  return useQuery({ queryKey: keys.organisationUsers(role, organisationId ?? ''), queryFn: () => listAllUsers(filters), enabled: organisationId !== undefined });
 }
 
 export function useCoverage(id: string) {

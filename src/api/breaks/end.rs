@@ -65,10 +65,10 @@ pub async fn end_break(
                 .filter(|b| b.id != break_id)
                 .map(LearningBreak::period)
                 .collect();
-            breaks::check_end(&others, &this, body.0.ends_on, today).map_err(refused)?;
+            breaks::check_end(&others, &this, body.0.ends_on, today).map_err(refused("ends_on"))?;
             let row = db_breaks::end(conn, break_id, body.0.ends_on, auth.actor.user_id)
                 .await?
-                .ok_or_else(|| refused(BreakError::AlreadyEnded))?;
+                .ok_or_else(|| refused("ends_on")(BreakError::AlreadyEnded))?;
             // Re-read under the lock: the end date may have moved since the first read.
             let current = apprenticeships::find(conn, apprenticeship.id)
                 .await?

@@ -43,8 +43,10 @@ pub(super) fn response(b: LearningBreak) -> BreakResponse {
     }
 }
 
-pub(super) fn refused(e: BreakError) -> AppError {
-    AppError::invalid(e.field(), e.to_string())
+/// A refused start or end, on the one date its request gives (`starts_on` or `ends_on`): the
+/// same rule ("must not be in the future") is about either.
+pub(super) fn refused(field: &'static str) -> impl Fn(BreakError) -> AppError {
+    move |e| AppError::invalid(field, e.to_string())
 }
 
 pub(super) fn organisations(a: &Apprenticeship) -> Vec<Uuid> {

@@ -71,7 +71,7 @@ pub async fn start_break(
                 .map(LearningBreak::period)
                 .collect();
             breaks::check_start(&existing, body.starts_on, apprenticeship.start_date, today)
-                .map_err(refused)?;
+                .map_err(refused("starts_on"))?;
             let row = db_breaks::insert(
                 conn,
                 apprenticeship.id,

@@ -14,7 +14,9 @@ import { useApprenticeship, useCoverage, useCatalogue } from '../../hooks/querie
 import { elapsedPercent } from '../../lib/caseload';
 import { overallEvidenced, overallSignedOff } from '../../lib/coverage';
 import { nameOf } from '../../lib/format';
+import { Flash } from '../queues/Flash';
 import { ApprenticeshipSummary } from './ApprenticeshipSummary';
+import { BreaksPanel } from './BreaksPanel';
 
 export default function ProgressPage() {
   const { apprenticeshipId = '' } = useParams();
@@ -23,12 +25,16 @@ export default function ProgressPage() {
   const coverage = useCoverage(apprenticeshipId);
   const standard = useCatalogue(apprenticeship.data);
   const own = user.role === 'apprentice';
+  // Provider users see only their own provider's apprenticeships: each one here is theirs.
+  const providerStaff = user.role === 'provider';
+  const canChange = providerStaff || user.role === 'admin';
   const today = useMemo(() => new Date(), []);
   const title = own ? 'My progress' : `Portfolio: ${nameOf(apprenticeship.data?.apprentice, 'apprentice')}`;
 
   const failed = apprenticeship.error ?? coverage.error ?? standard.error;
   return (
     <>
+      <Flash />
       <PageHeading title={title} />
       {failed ? (
         <ErrorState
@@ -43,7 +49,7 @@ export default function ProgressPage() {
         <Loading label="Loading progress" />
       ) : (
         <>
-          {!own && <ApprenticeshipSummary apprenticeship={apprenticeship.data} />}
+          {!own && <ApprenticeshipSummary apprenticeship={apprenticeship.data} changeHref={canChange ? `/apprenticeships/${apprenticeshipId}/change` : undefined} />}
           <p className="nhsuk-body-l" data-testid="overall-progress">
             {coverage.data.totals.signed_off} of {coverage.data.totals.ksbs} KSBs signed off (
             {overallSignedOff(coverage.data.totals)}%); {overallEvidenced(coverage.data.totals)}% evidenced or signed off.
@@ -70,6 +76,7 @@ export default function ProgressPage() {
             }}
           />
           <KsbGrid standard={standard.data} coverage={coverage.data.ksbs} apprenticeshipId={apprenticeshipId} />
+          <BreaksPanel apprenticeship={apprenticeship.data} canManage={providerStaff} />
         </>
       )}
     </>

@@ -60,6 +60,8 @@ describe('caseload', () => {
     expect(within(amy).getByText('Green')).toBeInTheDocument();
     expect(within(amy).getAllByRole('cell')[1]).toHaveTextContent('Flags None');
     expect(within(amy).getByText('2 days ago')).toBeInTheDocument();
+    // Each row links to the page that changes its plan, people and expected end.
+    expect(within(amy).getByRole('link', { name: /^Change\s*the plan, people or expected end of Ahead Amy$/ })).toHaveAttribute('href', '/apprenticeships/a-Ahead Amy/change');
     // The thresholds are written on the page, and the flags come before the duty columns.
     expect(screen.getByTestId('plan-thresholds')).toHaveTextContent('Red: more than 20 percentage points behind');
     expect(screen.getByTestId('plan-thresholds')).toHaveTextContent('Amber: more than 10 and up to 20 points behind');

@@ -274,7 +274,14 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
           </Cell>
         );
       })}
-      <Cell heading="Expected end" className="app-nowrap">{formatDate(item.expected_end_date)}</Cell>
+      <Cell heading="Expected end">
+        <span className="app-nowrap">{formatDate(item.expected_end_date)}</span>
+        <br />
+        {/* The end date, the OTJ plan, the mentor and the tutor are changed on one page. */}
+        <Link className="nhsuk-body-s" to={`/apprenticeships/${item.apprenticeship_id}/change`}>
+          Change<span className="nhsuk-u-visually-hidden"> the plan, people or expected end of {item.apprentice.name}</span>
+        </Link>
+      </Cell>
       <Cell heading="Last activity">
         <span className="app-nowrap">{relativeDay(item.last_activity_at, today)}</span>{' '}
         <span className="app-nowrap">({formatLondonDate(item.last_activity_at)})</span>

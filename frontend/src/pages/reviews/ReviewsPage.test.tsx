@@ -57,7 +57,7 @@ describe('progress reviews', () => {
     const api = mockApi({ 'GET /apprenticeships/a1/reviews': () => page.clone(), 'POST /reviews/r1/sign': () => json({}, 201) });
     renderApp(<App />, { url: '/apprenticeships/a1/reviews' });
     expect(await screen.findByText('Unsigned for over 14 days')).toBeInTheDocument();
-    expect(screen.getByText(/Ada Apprentice.*void: Wrong date/)).toBeInTheDocument();
+    expect(screen.getByText(/Ada Apprentice.*void since 2 August 2026 at \d\d:\d\d: Wrong date/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: /Sign as apprentice/ }));
     await waitFor(() => expect(api.calls.some((c) => c.method === 'POST' && c.path === '/reviews/r1/sign')).toBe(true));
   });

@@ -4,10 +4,12 @@
  * The provider's staff record reviews from here and edit drafts nobody has signed.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { signReview } from '../../api/reviews';
 import type { ProgressReview, ReviewParty, ReviewStatus, Role } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
+import { Confirmation } from '../../components/Confirmation';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { PageHeading } from '../../components/PageHeading';
 import { EmptyState, QueryView } from '../../components/QueryState';
@@ -15,6 +17,7 @@ import { invalidate, useReviews } from '../../hooks/queries';
 import { formatDate, formatDateTime } from '../../lib/format';
 import { PARTY_LABELS } from '../../lib/reviews';
 import { Flash } from '../queues/Flash';
+import { ReopenReview } from './ReopenReview';
 import { SnapshotPreview } from './SnapshotPreview';
 
 const STATUS_LABELS: Record<ReviewStatus, string> = {
@@ -44,6 +47,7 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
     mutationFn: () => signReview(review.id),
     onSuccess: () => invalidate.reviews(client, apprenticeshipId),
   });
+  const [reopened, setReopened] = useState<string | null>(null);
   const live = review.signatures.filter((s) => s.voided_at === null || s.voided_at === undefined);
   const signedByMe = role !== null && live.some((s) => s.role === role);
   return (
@@ -89,12 +93,18 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
         ) : (
           <ul data-testid="signatures">
             {review.signatures.map((s) => (
-              <li key={s.id}>
+              <li key={s.id} data-void={s.voided_at ? '' : undefined}>
+                {s.voided_at && <strong className="nhsuk-tag nhsuk-tag--grey nhsuk-u-margin-right-2">Void</strong>}
                 {PARTY_LABELS[s.role]}: {s.signer.name}, {formatDateTime(s.signed_at)}
-                {s.valid ? '' : s.voided_at ? ` (void: ${s.void_reason ?? ''})` : ' (made on earlier content, not valid)'}
+                {s.valid ? '' : s.voided_at ? ` (void since ${formatDateTime(s.voided_at)}: ${s.void_reason ?? ''})` : ' (made on earlier content, not valid)'}
               </li>
             ))}
           </ul>
+        )}
+        {reopened && (
+          <Confirmation key={reopened} testId="review-reopened">
+            <p>{reopened}</p>
+          </Confirmation>
         )}
         <ErrorSummary error={sign.error} />
         {role === 'provider' && review.status === 'draft' && live.length === 0 && (
@@ -110,6 +120,7 @@ function ReviewCard({ review, apprenticeshipId }: { review: ProgressReview; appr
             <span className="nhsuk-u-visually-hidden"> the review held on {formatDate(review.held_on)}</span>
           </button>
         )}
+        {role === 'provider' && live.length > 0 && <ReopenReview review={review} onReopened={setReopened} />}
       </div>
     </section>
   );
