@@ -34,6 +34,7 @@ mod portfolio_export;
 mod queues;
 mod reviews;
 mod schema;
+mod search;
 mod serve;
 mod sessions;
 mod sign_in_links;

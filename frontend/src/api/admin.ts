@@ -1,10 +1,15 @@
 /** Organisations (admin and provider staff) and users (admin; others see their own scope). */
 import { api, body, fetchAll } from './client';
-import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User, UserImport } from './types';
+import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, SearchQuery, User, UserImport } from './types';
 
 /** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
 export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
   return fetchAll((page) => body(api.GET('/api/v1/organisations', { params: { query: { kind, ...page } } })));
+}
+
+/** One page of organisations by name; `q` matches part of the name (the admin list). */
+export function listOrganisationPage({ q, ...page }: SearchQuery): Promise<Page<Organisation>> {
+  return body(api.GET('/api/v1/organisations', { params: { query: { ...page, q: q === '' ? undefined : q } } }));
 }
 
 export function createOrganisation(organisation: NewOrganisation): Promise<Organisation> {

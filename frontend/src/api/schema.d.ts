@@ -2748,6 +2748,11 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /**
+                 * @description Only apprenticeships whose apprentice's name or e-mail address, employer's name or
+                 *     provider's name contains this (any case; 1–200 characters).
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -4916,6 +4921,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /** @description Only organisations whose name contains this (any case; 1–200 characters). */
+                q?: string;
             };
             header?: never;
             path?: never;

@@ -47,6 +47,12 @@ export interface PageQuery {
   offset?: number;
 }
 
+/** A page of a searchable list (users, apprenticeships, organisations). */
+export interface SearchQuery extends PageQuery {
+  /** part of a name or e-mail address, any case; blank is no search */
+  q?: string;
+}
+
 /** Whose apprenticeships a queue or the caseload shows (the server defaults to `mine`). */
 export type ListScope = NonNullable<NonNullable<operations['get_caseload']['parameters']['query']>['scope']>;
 
