@@ -1,6 +1,6 @@
-// Signing in through an e-mailed link: ask on the sign-in page, read the message the server
-// wrote (without KSBFOLIO_SMTP_URL it writes each e-mail as an .eml file under
-// $KSBFOLIO_DATA_DIR/mail), open its link, press Continue.
+// Links read from e-mail: the server (without KSBFOLIO_SMTP_URL) writes each message as an .eml
+// file under $KSBFOLIO_DATA_DIR/mail. Signing in through an e-mailed link: ask on the sign-in
+// page, read the message, open its link, press Continue. Password links: `mailedLink`.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { audit, settle, watchSecurityPolicy } from './browser.mjs';
@@ -10,21 +10,34 @@ function decodeQuotedPrintable(text) {
   return text.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
 }
 
-async function linkFor(email, after) {
-  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
+const mailDir = () => path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
+
+/** The messages written so far: pass to `mailedLink` to read only newer ones. */
+export async function mailNames() {
+  return new Set(await readdir(mailDir()).catch(() => []));
+}
+
+const KINDS = {
+  signIn: { subject: 'your sign-in link', link: /Sign in: (http\S+)/ },
+  password: { subject: 'set your password', link: /Set your password: (http\S+)/ },
+};
+
+/** The link of the newest message of `kind` ('signIn' or 'password') to `email` not in `after`. */
+export async function mailedLink(email, after, kind) {
+  const { subject, link } = KINDS[kind];
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const names = (await readdir(dir).catch(() => [])).filter((n) => n.endsWith('.eml')).sort();
+    const names = (await readdir(mailDir()).catch(() => [])).filter((n) => n.endsWith('.eml')).sort();
     for (const name of names.reverse()) {
       if (after.has(name)) continue;
-      const raw = decodeQuotedPrintable(await readFile(path.join(dir, name), 'utf8'));
-      if (!raw.includes(email) || !raw.includes('your sign-in link')) continue;
-      const match = raw.match(/Sign in: (http\S+)/);
+      const raw = decodeQuotedPrintable(await readFile(path.join(mailDir(), name), 'utf8'));
+      if (!raw.includes(email) || !raw.includes(subject)) continue;
+      const match = raw.match(link);
       if (match) return match[1];
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no sign-in link e-mail for ${email}`);
+  throw new Error(`no "${subject}" e-mail for ${email}`);
 }
 
 export async function signInByLink(browser, baseUrl, email, name) {
@@ -33,14 +46,13 @@ export async function signInByLink(browser, baseUrl, email, name) {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`  [${name} page error] ${error.message}`));
   watchSecurityPolicy(page, name);
-  const dir = path.join(process.env.KSBFOLIO_DATA_DIR ?? 'data', 'mail');
-  const before = new Set(await readdir(dir).catch(() => []));
+  const before = await mailNames();
   await page.goto('/sign-in');
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('button', { name: 'Email me a sign-in link' }).click();
   await page.getByTestId('sign-in-link-sent').waitFor();
   await audit(page, `${name}-sign-in-link-sent`);
-  const link = await linkFor(email, before);
+  const link = await mailedLink(email, before, 'signIn');
   await page.goto(link);
   await audit(page, `${name}-sign-in-link`);
   await page.getByRole('button', { name: 'Continue' }).click();

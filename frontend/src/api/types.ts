@@ -74,7 +74,7 @@ export type Duty = Schemas['DutyView'];
 export type MappingInfo = Schemas['MappingNote'];
 export type StandardSummary = Schemas['StandardSummary'];
 /** A password-set link, shown once to the administrator who made it. */
-export type PasswordLink = Schemas['PasswordLinkResponse'];
+export type PasswordLinkSent = Schemas['PasswordLinkSent'];
 export type UserImport = Schemas['UserImportResponse'];
 export type ApprenticeshipImport = Schemas['ApprenticeshipImportResponse'];
 export type Standard = Schemas['StandardDetail'];
