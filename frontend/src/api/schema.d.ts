@@ -4067,7 +4067,11 @@ export interface operations {
     get_caseload: {
         parameters: {
             query?: {
-                /** @description Only apprenticeships whose signed-off share is below the share of their time elapsed. */
+                /**
+                 * @description `true`: only apprenticeships behind plan, red or amber: the share of KSBs evidenced
+                 *     (accepted or signed off) more than 10 percentage points below the share of the planned
+                 *     time passed (red: more than 20), on today's date in London.
+                 */
                 behind_plan?: boolean;
                 /** @description Only apprenticeships without activity for this many days (1–3650). */
                 inactive_days?: number;
