@@ -54,6 +54,7 @@ export async function story(browser, baseUrl, seed, admin) {
   const admin_ = await signIn(browser, baseUrl, admin.adminEmail, admin.adminPassword, 'admin');
   await admin_.waitForURL('**/admin/organisations');
   await audit(admin_, 'admin-organisations');
+  await auditPhone(admin_, 'admin-organisations');
   await admin_.getByRole('link', { name: 'Users', exact: true }).click();
   await audit(admin_, 'admin-users');
   await auditPhone(admin_, 'admin-users');
@@ -150,6 +151,7 @@ export async function story(browser, baseUrl, seed, admin) {
   step('apprentice adds S7 evidence with its file and submits it, in one step');
   await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
   await audit(apprentice, 'apprentice-add-evidence');
+  await auditPhone(apprentice, 'apprentice-add-evidence');
   await apprentice.getByLabel('Title').fill(title);
   await apprentice
     .getByLabel('What did you do, and what does it show?')
@@ -168,6 +170,7 @@ export async function story(browser, baseUrl, seed, admin) {
   const evidencePath = new URL(apprentice.url()).pathname;
   expect(/^\/evidence\/[^/]+$/.test(evidencePath), `unexpected evidence URL ${evidencePath}`);
   await audit(apprentice, 'apprentice-evidence-submitted');
+  await auditPhone(apprentice, 'apprentice-evidence-submitted');
   await apprentice.getByRole('link', { name: 'Back to evidence' }).click();
   await audit(apprentice, 'apprentice-evidence-list');
   await auditPhone(apprentice, 'apprentice-evidence-list');
