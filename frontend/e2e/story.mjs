@@ -1,7 +1,7 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
 import { Api } from './api.mjs';
 import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
-import { signInByLink } from './mail.mjs';
+import { mailedLink, mailNames, signInByLink } from './mail.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -54,16 +54,19 @@ export async function story(browser, baseUrl, seed, admin) {
   const admin_ = await signIn(browser, baseUrl, admin.adminEmail, admin.adminPassword, 'admin');
   await admin_.waitForURL('**/admin/organisations');
   await audit(admin_, 'admin-organisations');
+  await auditPhone(admin_, 'admin-organisations');
   await admin_.getByRole('link', { name: 'Users', exact: true }).click();
   await audit(admin_, 'admin-users');
   await auditPhone(admin_, 'admin-users');
   // WCAG 2.4.3: after client-side navigation, focus lands on the new page's heading.
   const focused = await admin_.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent}`);
   expect(focused === 'H1:Users', `focus after navigation should be on the h1, was ${focused}`);
-  step('admin makes a password link for the mentor; the link page and the password page are accessible');
-  await admin_.getByRole('button', { name: `Password link for ${seed.mentor.name}` }).click();
-  const linkText = (await admin_.getByTestId('password-link').locator('code').textContent()) ?? '';
-  expect(linkText.includes('/set-password?token='), `a password link should be shown, got "${linkText}"`);
+  step('admin e-mails a password link to the mentor, who opens it from the e-mail; the pages are accessible');
+  const mailBefore = await mailNames();
+  await admin_.getByRole('button', { name: `Email a password link to ${seed.mentor.name}` }).click();
+  const sentText = (await admin_.getByTestId('password-link').textContent()) ?? '';
+  expect(sentText.includes(`A link to set a password was e-mailed to ${seed.mentor.email}`) && !sentText.includes('token='), `the page should say where the link went and never show it, got "${sentText}"`);
+  const linkText = await mailedLink(seed.mentor.email, mailBefore, 'password');
   await audit(admin_, 'admin-users-password-link');
   await admin_.getByRole('link', { name: 'Change password' }).click();
   await audit(admin_, 'admin-change-password');
@@ -148,6 +151,7 @@ export async function story(browser, baseUrl, seed, admin) {
   step('apprentice adds S7 evidence with its file and submits it, in one step');
   await apprentice.getByRole('main').getByRole('link', { name: 'Add evidence' }).click();
   await audit(apprentice, 'apprentice-add-evidence');
+  await auditPhone(apprentice, 'apprentice-add-evidence');
   await apprentice.getByLabel('Title').fill(title);
   await apprentice
     .getByLabel('What did you do, and what does it show?')
@@ -166,6 +170,7 @@ export async function story(browser, baseUrl, seed, admin) {
   const evidencePath = new URL(apprentice.url()).pathname;
   expect(/^\/evidence\/[^/]+$/.test(evidencePath), `unexpected evidence URL ${evidencePath}`);
   await audit(apprentice, 'apprentice-evidence-submitted');
+  await auditPhone(apprentice, 'apprentice-evidence-submitted');
   await apprentice.getByRole('link', { name: 'Back to evidence' }).click();
   await audit(apprentice, 'apprentice-evidence-list');
   await auditPhone(apprentice, 'apprentice-evidence-list');

@@ -23,6 +23,7 @@ use crate::db::inbox;
 use crate::db::users;
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::inbox::waiting_days;
+use crate::domain::notifications::london_day;
 use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
@@ -53,7 +54,9 @@ pub struct CaseloadQuery {
     /// Only apprenticeships without activity for this many days (1–3650).
     #[param(minimum = 1, maximum = 3650)]
     pub inactive_days: Option<i32>,
-    /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
+    /// `true`: only apprenticeships behind plan, red or amber: the share of KSBs evidenced
+    /// (accepted or signed off) more than 10 percentage points below the share of the planned
+    /// time passed (red: more than 20), on today's date in London.
     pub behind_plan: Option<bool>,
     /// Only apprenticeships in this state against their next review deadline.
     #[param(inline)]
@@ -124,7 +127,7 @@ pub async fn get_caseload(
     let today = now.date_naive();
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,
-        behind_plan: query.behind_plan.unwrap_or(false),
+        behind_plan_on: query.behind_plan.unwrap_or(false).then(|| london_day(now)),
         review_due: query.review_state.map(|state| DueRange::of(state, today)),
         unsigned: query.unsigned.unwrap_or(false),
     };

@@ -3,7 +3,7 @@
 //! document covers every endpoint by construction. What handlers share lives in files named for
 //! it: `connection` (a pooled connection), `catalogue` (an apprenticeship's standard), `access`
 //! (loading within scope), `references` (people and organisations inside responses),
-//! `authenticated` (the caller), `pagination`, `audit_entry`; `app` mounts the table.
+//! `authenticated` (the caller), `pagination`, `search` (the lists' `q`), `audit_entry`; `app` mounts the table.
 
 pub mod access;
 pub mod apprenticeships;
@@ -39,6 +39,7 @@ pub mod queues;
 pub mod references;
 pub mod refresh_cookie;
 pub mod reviews;
+pub mod search;
 pub mod security_headers;
 pub mod sign_in_throttle;
 pub mod signoffs;

@@ -207,15 +207,45 @@ pub fn in_scope(scope: ApprenticeshipScope) -> apprenticeships::BoxedQuery<'stat
     }
 }
 
-/// Newest first.
+/// Newest first; with `search`, only those whose apprentice's name or e-mail, employer's name or
+/// provider's name contains it (any case). The search is three subqueries of the same
+/// statement: the scope's own index still picks the rows, and the few matching people and
+/// organisations are looked up once (hashed), never per row.
 pub async fn list(
     conn: &mut AsyncPgConnection,
     scope: ApprenticeshipScope,
+    search: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Apprenticeship>, i64)> {
-    let total = scoped(scope).count().get_result(conn).await?;
-    let items = scoped(scope)
+    let filtered = || {
+        let query = scoped(scope);
+        let Some(search) = search else {
+            return query;
+        };
+        use super::schema::{organisations, users};
+        let pattern = super::contains_pattern(search);
+        let people = users::table
+            .filter(
+                users::name
+                    .ilike(pattern.clone())
+                    .or(users::email.ilike(pattern.clone())),
+            )
+            .select(users::id);
+        let organisations = || {
+            organisations::table
+                .filter(organisations::name.ilike(pattern.clone()))
+                .select(organisations::id)
+        };
+        query.filter(
+            apprenticeships::apprentice_id
+                .eq_any(people)
+                .or(apprenticeships::employer_id.eq_any(organisations()))
+                .or(apprenticeships::provider_id.eq_any(organisations())),
+        )
+    };
+    let total = filtered().count().get_result(conn).await?;
+    let items = filtered()
         .order((apprenticeships::created_at.desc(), apprenticeships::id))
         .limit(limit)
         .offset(offset)

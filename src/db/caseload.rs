@@ -4,13 +4,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::sql_types::Date;
+use diesel::sql_types::{Date, Integer};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::apprenticeships::in_scope;
 use super::reviews::ReviewFigures;
 use super::schema::{apprenticeships, duties, duty_progress};
+use crate::domain::plan;
 use crate::domain::review::DueRange;
 use crate::domain::scope::ApprenticeshipScope;
 
@@ -27,8 +28,8 @@ pub enum CaseloadSort {
 pub struct CaseloadFilter {
     /// Only apprenticeships with no activity for this many days.
     pub inactive_days: Option<i32>,
-    /// Only apprenticeships whose signed-off share is below the share of their time elapsed.
-    pub behind_plan: bool,
+    /// Only apprenticeships behind plan (red or amber, `domain::plan`) on this day.
+    pub behind_plan_on: Option<NaiveDate>,
     /// Only apprenticeships whose next review deadline is in this range
     /// (`domain::review::DueRange`, so the state follows the domain's rule).
     pub review_due: Option<DueRange>,
@@ -37,9 +38,15 @@ pub struct CaseloadFilter {
 }
 
 diesel::define_sql_function! {
-    /// The share of the planned time between these dates that has passed today, 0 to 1
-    /// (migration `000901_kept_progress`).
-    fn elapsed_share(start_date: Date, expected_end_date: Date) -> Double;
+    /// `domain::plan::behind_by_more_than` in SQL (migration `000870_plan_status`).
+    fn plan_behind_by_more_than(
+        start_date: Date,
+        expected_end_date: Date,
+        on_day: Date,
+        ksbs: Integer,
+        evidenced: Integer,
+        points: Integer,
+    ) -> Bool;
 }
 
 #[derive(Debug, Clone, Queryable)]
@@ -72,11 +79,16 @@ fn matching(
         let cutoff = Utc::now() - chrono::Duration::days(i64::from(days));
         query = query.filter(apprenticeships::last_activity_at.lt(cutoff));
     }
-    if filter.behind_plan {
-        query = query.filter(apprenticeships::signed_off_share.lt(elapsed_share(
+    if let Some(today) = filter.behind_plan_on {
+        // Amber or worse: more than the amber threshold behind.
+        query = query.filter(plan_behind_by_more_than(
             apprenticeships::start_date,
             apprenticeships::expected_end_date,
-        )));
+            today,
+            apprenticeships::ksbs_total,
+            apprenticeships::ksbs_evidenced + apprenticeships::ksbs_signed_off,
+            plan::AMBER_POINTS,
+        ));
     }
     if let Some(range) = filter.review_due {
         let due = apprenticeships::next_review_due_by;

@@ -46,6 +46,16 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+/// The `ILIKE` pattern of rows containing `search` anywhere; LIKE's own wildcards (and its
+/// escape character) in the search are matched literally.
+pub fn contains_pattern(search: &str) -> String {
+    let escaped = search
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 // Grouping evidence by KSB and status spans two tables; diesel needs to be told it is fine.
 diesel::allow_columns_to_appear_in_same_group_by_clause!(
     schema::evidence_ksbs::ksb_id,
@@ -223,6 +233,12 @@ pub async fn create_database_if_missing(admin_url: &str, name: &str) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_search_pattern_matches_wildcards_literally() {
+        assert_eq!(contains_pattern("Ada"), "%Ada%");
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
 
     #[test]
     fn connection_urls_get_the_deadline_and_keepalives_but_keep_what_they_set() {

@@ -49,17 +49,30 @@ pub async fn find_many(
         .await
 }
 
-/// Organisations, optionally of one kind, by name. `provider_view: Some(org)` limits them to
-/// employers and that provider itself.
+/// Filters for the organisation list.
+#[derive(Debug, Clone, Default)]
+pub struct OrganisationFilter {
+    pub kind: Option<OrganisationKind>,
+    /// `Some(org)`: only employers and that provider itself (a provider's view).
+    pub provider_view: Option<Uuid>,
+    /// Part of the name, any case.
+    pub search: Option<String>,
+}
+
+/// Organisations matching the filter, by name.
 pub async fn list(
     conn: &mut AsyncPgConnection,
-    kind: Option<&str>,
-    provider_view: Option<Uuid>,
+    filter: &OrganisationFilter,
     limit: i64,
     offset: i64,
 ) -> QueryResult<(Vec<Organisation>, i64)> {
+    let kind = filter.kind.map(|k| k.as_str());
+    let provider_view = filter.provider_view;
     let base = || {
         let mut q = organisations::table.into_boxed();
+        if let Some(search) = &filter.search {
+            q = q.filter(organisations::name.ilike(super::contains_pattern(search)));
+        }
         if let Some(kind) = kind {
             q = q.filter(organisations::kind.eq(kind.to_string()));
         }

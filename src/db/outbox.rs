@@ -83,6 +83,27 @@ pub async fn enqueue_sign_in_link(
     Ok(written.map(|w| w.recipient_id))
 }
 
+/// A password link message to this user, sent at once whatever their delivery choice, if they
+/// are active; `sent_by` is recorded as the link's maker when the worker makes it. Returns
+/// whether it was written.
+pub async fn enqueue_password_link(
+    conn: &mut AsyncPgConnection,
+    user_id: Uuid,
+    sent_by: Uuid,
+) -> QueryResult<bool> {
+    let written = diesel::sql_query(
+        "INSERT INTO outbox (recipient_id, kind, payload, delivery) \
+         SELECT id, $2, jsonb_build_object('sent_by', $3::uuid), 'immediate' FROM users \
+         WHERE id = $1 AND active",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(user_id)
+    .bind::<Text, _>(Kind::PasswordLink.as_str())
+    .bind::<diesel::sql_types::Uuid, _>(sent_by)
+    .execute(conn)
+    .await?;
+    Ok(written == 1)
+}
+
 /// A claimed message and what its text needs: locked until the claiming transaction ends. Its
 /// `kind` is read as text (the column has no CHECK, so that a newer version can add kinds while
 /// older processes still run) and parsed strictly by the worker, which marks a kind it does not

@@ -1,4 +1,5 @@
-//! Password-set links: created by an administrator, used once by the person they are for.
+//! Password-set links: sent by an administrator (made by the delivery worker as the e-mail
+//! goes out) or made by an import, used once by the person they are for.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -59,4 +60,12 @@ pub async fn spend(conn: &mut AsyncPgConnection, token_hash: &str) -> QueryResul
         .execute(conn)
         .await?;
     Ok(Some(user_id))
+}
+
+/// Removes links whose e-mail could not be sent.
+pub async fn discard(conn: &mut AsyncPgConnection, token_hashes: &[String]) -> QueryResult<()> {
+    diesel::delete(password_links::table.filter(password_links::token_hash.eq_any(token_hashes)))
+        .execute(conn)
+        .await
+        .map(drop)
 }

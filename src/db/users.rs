@@ -282,12 +282,7 @@ fn scoped(actor: &Actor, filter: &UserFilter) -> users::BoxedQuery<'static, Pg> 
         query = query.filter(users::organisation_id.eq(org));
     }
     if let Some(search) = &filter.search {
-        // LIKE's own wildcards in the search are matched literally.
-        let escaped = search
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = super::contains_pattern(search);
         query = query.filter(
             users::name
                 .ilike(pattern.clone())

@@ -12,6 +12,7 @@ pub mod labels;
 pub mod nhs_number;
 pub mod notifications;
 pub mod otj;
+pub mod plan;
 pub mod policy;
 pub mod review;
 pub mod scope;

@@ -90,16 +90,18 @@ labelled_enum! {
         OtjRejected => "otj_rejected",
         /// To the person who asked: a link to sign in with.
         SignInLink => "sign_in_link",
+        /// To a person an administrator sent it to: a link to set their password.
+        PasswordLink => "password_link",
         /// One message listing a day's notifications.
         Digest => "digest",
     }
 }
 
 impl Kind {
-    /// Whether the recipient's delivery choice applies. A sign-in link was asked for just now,
-    /// and a digest is already the choice applied.
+    /// Whether the recipient's delivery choice applies. A sign-in or password link is wanted
+    /// now (and is no notification to turn off), and a digest is already the choice applied.
     pub fn follows_preference(self) -> bool {
-        !matches!(self, Self::SignInLink | Self::Digest)
+        !matches!(self, Self::SignInLink | Self::PasswordLink | Self::Digest)
     }
 }
 

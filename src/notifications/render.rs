@@ -114,6 +114,10 @@ fn headline(item: &Item<'_>) -> (String, &'static str) {
             "Here is the sign-in link you asked for.".to_string(),
             "Sign in",
         ),
+        Kind::PasswordLink => (
+            "An administrator sent you a link to set your password.".to_string(),
+            "Set your password",
+        ),
         Kind::Digest => ("Your daily summary.".to_string(), "Open"),
     }
 }
@@ -186,6 +190,32 @@ pub fn sign_in(recipient_name: &str, link: &str) -> Rendered {
     }
 }
 
+/// The link to set a password that an administrator sent; it works for `valid_hours`.
+pub fn password_link(recipient_name: &str, link: &str, valid_hours: i64) -> Rendered {
+    let greeting = format!("Dear {recipient_name},");
+    let intro = "An administrator of ksbfolio sent you a link to set your password.";
+    let note = format!(
+        "The link works once, for {valid_hours} hours; a newer link replaces it. Setting your \
+         password signs you out everywhere, so sign in again with the new one. If you did not \
+         expect this e-mail, ignore it: your password stays as it is."
+    );
+    Rendered {
+        subject: format!("{PRODUCT}: set your password"),
+        text: format!(
+            "{PRODUCT}\n\n{greeting}\n\n{intro}\n\nSet your password: {link}\n\n{note}\n"
+        ),
+        html: html_page(
+            &greeting,
+            &format!(
+                "<p>{}</p>{}<p>{}</p>",
+                escape(intro),
+                button(link, "Set your password"),
+                escape(&note)
+            ),
+        ),
+    }
+}
+
 /// Everything new for one person in one message.
 pub fn digest(recipient_name: &str, items: &[Item<'_>]) -> Rendered {
     let greeting = format!("Dear {recipient_name},");
@@ -253,6 +283,23 @@ mod tests {
                 .contains("https://example.test/sign-in/link?token=a&next=%2F")
         );
         assert!(message.subject.starts_with("ksbfolio: "));
+    }
+
+    #[test]
+    fn a_password_link_has_both_parts_with_the_link_and_its_lifetime() {
+        let link = "https://x.test/set-password?token=abc&x=1";
+        let message = password_link("Mo <Mentor>", link, 24);
+        assert_eq!(message.subject, "ksbfolio: set your password");
+        assert!(
+            message
+                .text
+                .contains(&format!("Set your password: {link}\n"))
+        );
+        assert!(message.text.contains("Dear Mo <Mentor>,"));
+        assert!(message.text.contains("once, for 24 hours"));
+        assert!(message.html.contains("token=abc&amp;x=1"));
+        assert!(message.html.contains("Dear Mo &lt;Mentor&gt;,"));
+        assert!(message.html.contains(">Set your password</a>"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The delivery worker of every server process: a few tasks, each taking one due message at a
 //! time. Claiming it (`db::outbox::claim_due`: `FOR UPDATE SKIP LOCKED`, then a lease that keeps
-//! other workers off it) and making the sign-in links it carries commit together, so a person who
-//! opens the e-mail at once finds their link; then it goes to the mail server, holding no
+//! other workers off it) and making the sign-in or password links it carries commit together, so
+//! a person who opens the e-mail at once finds their link; then it goes to the mail server, holding no
 //! connection, and is marked sent. A failed attempt removes its links and is tried again after a
 //! doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
 //! task finishes the message in hand, then stops; a process that dies mid-send leaves the message
@@ -19,6 +19,7 @@ use crate::auth::tokens;
 use crate::config::MailSettings;
 use crate::db::DbPool;
 use crate::db::outbox::{self, Claimed};
+use crate::db::password_links;
 use crate::db::sign_in_links::{self, Purpose};
 use crate::domain::notifications::{Kind, retry_after};
 use crate::mail::{Mailer, Outgoing};
@@ -140,7 +141,10 @@ pub async fn deliver_one(delivery: &Delivery) -> anyhow::Result<bool> {
     match sent {
         Ok(()) => outbox::mark_sent(&mut conn, id).await?,
         Err(error) => {
+            // `made` holds the hashes of the message's sign-in or password links; each table
+            // drops its own (the hashes are of random tokens, so none is in both).
             sign_in_links::discard(&mut conn, &made).await?;
+            password_links::discard(&mut conn, &made).await?;
             let attempts = attempts + 1;
             let retry_at = retry_after(attempts, delivery.settings.retry_base)
                 .and_then(|wait| chrono::Duration::from_std(wait).ok())
@@ -201,6 +205,20 @@ async fn compose(
         Kind::SignInLink => {
             let url = link(conn, delivery, made, (user, Purpose::Request, "/")).await?;
             render::sign_in(name, &url)
+        }
+        Kind::PasswordLink => {
+            // Made now, so the token exists only in the e-mail; a newer link voids older ones.
+            let sent_by = claimed
+                .payload
+                .get("sent_by")
+                .and_then(serde_json::Value::as_str)
+                .and_then(|id| uuid::Uuid::parse_str(id).ok())
+                .unwrap_or(user);
+            let (token, hash) = tokens::new_refresh_token();
+            password_links::create(conn, user, &hash, sent_by).await?;
+            made.push(hash);
+            let url = format!("{}/set-password?token={token}", delivery.public_url);
+            render::password_link(name, &url, password_links::LINK_HOURS)
         }
         Kind::Digest => {
             let rows = outbox::digest_items(conn, claimed.id).await?;

@@ -1,10 +1,15 @@
 /** Organisations (admin and provider staff) and users (admin; others see their own scope). */
 import { api, body, fetchAll } from './client';
-import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLink, Role, User, UserImport } from './types';
+import type { ApprenticeshipImport, NewOrganisation, NewUser, Organisation, OrganisationKind, Page, PageQuery, PasswordLinkSent, Role, SearchQuery, User, UserImport } from './types';
 
 /** Every organisation, optionally of one kind (a short list: the pickers need all of it). */
 export function listOrganisations(kind?: OrganisationKind): Promise<Page<Organisation>> {
   return fetchAll((page) => body(api.GET('/api/v1/organisations', { params: { query: { kind, ...page } } })));
+}
+
+/** One page of organisations by name; `q` matches part of the name (the admin list). */
+export function listOrganisationPage({ q, ...page }: SearchQuery): Promise<Page<Organisation>> {
+  return body(api.GET('/api/v1/organisations', { params: { query: { ...page, q: q === '' ? undefined : q } } }));
 }
 
 export function createOrganisation(organisation: NewOrganisation): Promise<Organisation> {
@@ -48,8 +53,8 @@ export function deactivateUser(userId: string): Promise<User> {
   return setActive(userId, false);
 }
 
-/** POST /users/{id}/password-link → 201 {path, expires_at}, shown once (admins only). */
-export function createPasswordLink(userId: string): Promise<PasswordLink> {
+/** POST /users/{id}/password-link → 202 {email, valid_hours}: the link goes to the person's own e-mail, never to the caller (admins only). */
+export function sendPasswordLink(userId: string): Promise<PasswordLinkSent> {
   return body(api.POST('/api/v1/users/{id}/password-link', { params: { path: { id: userId } } }));
 }
 

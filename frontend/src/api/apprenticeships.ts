@@ -1,9 +1,10 @@
 /** Apprenticeships, their coverage and sign-offs. */
 import { api, body, creating, ifMatch, versioned } from './client';
-import type { Apprenticeship, ApprenticeshipUpdate, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, PageQuery, Signoff } from './types';
+import type { Apprenticeship, ApprenticeshipUpdate, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, SearchQuery, Signoff } from './types';
 
-export function listApprenticeships(query: PageQuery = {}): Promise<Page<Apprenticeship>> {
-  return body(api.GET('/api/v1/apprenticeships', { params: { query } }));
+/** A page of the apprenticeships in scope; `q` matches the apprentice's name or e-mail and the employer's or provider's name. */
+export function listApprenticeships({ q, ...page }: SearchQuery = {}): Promise<Page<Apprenticeship>> {
+  return body(api.GET('/api/v1/apprenticeships', { params: { query: { ...page, q: q === '' ? undefined : q } } }));
 }
 
 export function getApprenticeship(apprenticeshipId: string): Promise<Apprenticeship> {

@@ -1110,8 +1110,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Make a single-use link, valid 24 hours, with which the person sets their password (an
-         *     administrator gives it to them; a newer link voids the older ones). Administrators only.
+         * E-mail the person a single-use link, valid 24 hours from sending, with which they set their
+         *     password (a newer link voids the older ones). Administrators only. 202: the message is in
+         *     the outbox, written with the audit row, and the delivery worker sends it; the link itself is
+         *     never in the response, so whoever asks cannot use it. 409 for a deactivated account.
          */
         post: operations["create_password_link"];
         delete?: never;
@@ -2274,11 +2276,16 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
-        PasswordLinkResponse: {
-            /** Format: date-time */
-            expires_at: string;
-            /** @description The path to open (on this server) to set the password. Shown once: only its hash is kept. */
-            path: string;
+        PasswordLinkSent: {
+            /** @description What happened, in words for the administrator. */
+            detail: string;
+            /** @description The address the link is sent to: the person's own. */
+            email: string;
+            /**
+             * Format: int64
+             * @description How long the link works once sent, in hours.
+             */
+            valid_hours: number;
         };
         /** @description A person by id and name (reviewers, authors, apprentices in queues). */
         PersonName: {
@@ -2753,6 +2760,11 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /**
+                 * @description Only apprenticeships whose apprentice's name or e-mail address, employer's name or
+                 *     provider's name contains this (any case; 1–200 characters).
+                 */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -4060,7 +4072,11 @@ export interface operations {
     get_caseload: {
         parameters: {
             query?: {
-                /** @description Only apprenticeships whose signed-off share is below the share of their time elapsed. */
+                /**
+                 * @description `true`: only apprenticeships behind plan, red or amber: the share of KSBs evidenced
+                 *     (accepted or signed off) more than 10 percentage points below the share of the planned
+                 *     time passed (red: more than 20), on today's date in London.
+                 */
                 behind_plan?: boolean;
                 /** @description Only apprenticeships without activity for this many days (1–3650). */
                 inactive_days?: number;
@@ -4921,6 +4937,8 @@ export interface operations {
                 limit?: number;
                 /** @description Items to skip, 0–1,000,000 (default 0). */
                 offset?: number;
+                /** @description Only organisations whose name contains this (any case; 1–200 characters). */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -5895,12 +5913,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            201: {
+            /** @description the e-mail with the link is on its way */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PasswordLinkResponse"];
+                    "application/json": components["schemas"]["PasswordLinkSent"];
                 };
             };
             403: {
@@ -5912,6 +5931,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the account is deactivated (`user_inactive`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

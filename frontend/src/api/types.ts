@@ -47,6 +47,12 @@ export interface PageQuery {
   offset?: number;
 }
 
+/** A page of a searchable list (users, apprenticeships, organisations). */
+export interface SearchQuery extends PageQuery {
+  /** part of a name or e-mail address, any case; blank is no search */
+  q?: string;
+}
+
 /** Whose apprenticeships a queue or the caseload shows (the server defaults to `mine`). */
 export type ListScope = NonNullable<NonNullable<operations['get_caseload']['parameters']['query']>['scope']>;
 
@@ -68,7 +74,7 @@ export type Duty = Schemas['DutyView'];
 export type MappingInfo = Schemas['MappingNote'];
 export type StandardSummary = Schemas['StandardSummary'];
 /** A password-set link, shown once to the administrator who made it. */
-export type PasswordLink = Schemas['PasswordLinkResponse'];
+export type PasswordLinkSent = Schemas['PasswordLinkSent'];
 export type UserImport = Schemas['UserImportResponse'];
 export type ApprenticeshipImport = Schemas['ApprenticeshipImportResponse'];
 export type Standard = Schemas['StandardDetail'];

@@ -6,11 +6,11 @@
  */
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import type { UserFilters } from '../api/admin';
-import type { EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
+import type { EvidenceFilters, ListScope, PageQuery, QueueQuery, Role, SearchQuery } from '../api/types';
 
 export const keys = {
   standard: (reference: string, version: string) => ['standard', reference, version] as const,
-  apprenticeships: (q: PageQuery) => ['apprenticeships', q] as const,
+  apprenticeships: (q: SearchQuery) => ['apprenticeships', q] as const,
   apprenticeship: (id: string) => ['apprenticeship', id] as const,
   /** The apprenticeship with its ETag, for the change form (under the apprenticeship's key). */
   apprenticeshipForChange: (id: string) => ['apprenticeship', id, 'change'] as const,
@@ -33,6 +33,7 @@ export const keys = {
   otjQueue: (q: QueueQuery) => ['otj-queue', q] as const,
   gateway: (id: string) => ['gateway', id] as const,
   organisations: () => ['organisations'] as const,
+  organisationPage: (q: SearchQuery) => ['organisations', 'page', q] as const,
   users: (q: UserFilters) => ['users', q] as const,
   allUsers: (role: Role) => ['users', 'all', role] as const,
   organisationUsers: (role: Role, organisationId: string) => ['users', 'all', role, organisationId] as const,

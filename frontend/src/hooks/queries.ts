@@ -1,6 +1,6 @@
 /** Read hooks: server state lives in React Query, never in hand-made caches (keys and invalidation in keys.ts). */
 import { useQuery } from '@tanstack/react-query';
-import { listAllUsers, listOrganisations, listUsers, type UserFilters } from '../api/admin';
+import { listAllUsers, listOrganisationPage, listOrganisations, listUsers, type UserFilters } from '../api/admin';
 import { getApprenticeship, getApprenticeshipForChange, getCoverage, listApprenticeships, listSignoffs } from '../api/apprenticeships';
 import { listBreaks } from '../api/breaks';
 import { getEvidence, listAttachments, listComments, listEvidence, listRevisions } from '../api/evidence';
@@ -10,7 +10,7 @@ import { getCaseload, getInbox, getReviewQueue, getSignoffQueue } from '../api/q
 import { getReview, listReviews } from '../api/reviews';
 import { getStandard, getStandardVersion } from '../api/standards';
 import { keys } from './keys';
-import type { Apprenticeship, CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role } from '../api/types';
+import type { Apprenticeship, CaseloadSort, EvidenceFilters, ListScope, PageQuery, QueueQuery, Role, SearchQuery } from '../api/types';
 
 export { invalidate, keys } from './keys';
 
@@ -35,7 +35,7 @@ export function useNewestStandard(reference: string) {
   return useQuery({ queryKey: keys.standard(reference, 'newest'), queryFn: () => getStandard(reference), staleTime: Infinity });
 }
 
-export function useApprenticeships(query: PageQuery = { limit: 100 }) {
+export function useApprenticeships(query: SearchQuery = { limit: 100 }) {
   return useQuery({ queryKey: keys.apprenticeships(query), queryFn: () => listApprenticeships(query) });
 }
 
@@ -106,6 +106,11 @@ export function useInbox(query: PageQuery) {
 
 export function useOrganisations() {
   return useQuery({ queryKey: keys.organisations(), queryFn: () => listOrganisations() });
+}
+
+/** One page of organisations, searched by name (the admin list; pickers use `useOrganisations`). */
+export function useOrganisationPage(query: SearchQuery) {
+  return useQuery({ queryKey: keys.organisationPage(query), queryFn: () => listOrganisationPage(query) });
 }
 
 /** Every user with one role, for pickers. */

@@ -8,9 +8,10 @@
  *   amber – more than 10 and up to 20 points below;
  *   green – 10 points below or less, or ahead.
  * The page writes these thresholds out beside the table (PLAN_THRESHOLDS). "Behind plan" is red
- * or amber. Unlike the server's `behind_plan` parameter (signed-off share below time elapsed),
- * this counts accepted evidence too: sign-off often waits for the workplace, and a tutor acts on
- * what has been evidenced.
+ * or amber. Accepted evidence counts, not only sign-off: sign-off often waits for the workplace,
+ * and a tutor acts on what has been evidenced. The server's `behind_plan` parameter applies the
+ * same rule with the same thresholds (src/domain/plan.rs), counting whole days in London; this
+ * module counts from the moment, so the two can differ only on a threshold's edge within a day.
  *
  * No recent activity: nothing has happened for more than 30 days (the server starts the clock at
  * enrolment, so a brand-new apprenticeship is not flagged on day one), as the server's

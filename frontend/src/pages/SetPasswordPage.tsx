@@ -1,4 +1,4 @@
-/** Set a password with the single-use link an administrator gave you (/set-password?token=…). */
+/** Set a password with the single-use link an administrator had e-mailed to you (/set-password?token=…). */
 import { useState, type SubmitEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError } from '../api/client';
@@ -56,7 +56,7 @@ export default function SetPasswordPage() {
         {localItems.length > 0 ? <ErrorSummary items={localItems} /> : <ErrorSummary error={error} items={invalidLink} fieldIds={IDS} />}
         <PageHeading title="Set your password" />
         {token === '' ? (
-          <p>This page needs the link your administrator gave you. Open that link again, or ask for a new one.</p>
+          <p>This page needs the link from the email your administrator had sent to you. Open that link again, or ask for a new one.</p>
         ) : (
           <form onSubmit={(e) => void handleSubmit(e)} noValidate>
             <TextInput id={IDS.new_password} label="New password" hint="12 to 256 characters. The link works once and for 24 hours." type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} error={fieldError(error, 'new_password', local)} />

@@ -1,4 +1,5 @@
-//! `GET /api/v1/organisations`: organisations by name, within what the caller may see.
+//! `GET /api/v1/organisations`: organisations by name, within what the caller may see, searchable
+//! by name.
 
 use actix_web::{get, web};
 use serde::Deserialize;
@@ -9,6 +10,7 @@ use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
+use crate::api::search::search_term;
 use crate::db::organisations;
 use crate::domain::identity::{OrganisationKind, Role};
 use crate::domain::policy;
@@ -19,6 +21,8 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct OrganisationQuery {
     pub kind: Option<OrganisationKind>,
+    /// Only organisations whose name contains this (any case; 1–200 characters).
+    pub q: Option<String>,
 }
 
 /// Organisations by name. Admins see all; provider staff see employers (to enrol apprentices
@@ -47,9 +51,12 @@ pub async fn list_organisations(
         Role::Admin => None,
         _ => Some(auth.actor.organisation_id.unwrap_or_default()),
     };
-    let kind = query.kind.map(|k| k.as_str());
-    let (items, total) =
-        organisations::list(&mut conn, kind, provider_view, page.limit, page.offset).await?;
+    let filter = organisations::OrganisationFilter {
+        kind: query.kind,
+        provider_view,
+        search: search_term(query.q.as_deref())?,
+    };
+    let (items, total) = organisations::list(&mut conn, &filter, page.limit, page.offset).await?;
     Ok(web::Json(Paginated::new(
         items.into_iter().map(Into::into).collect(),
         total,

@@ -10,9 +10,10 @@ use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
+use crate::api::search::search_term;
 use crate::db::users;
 use crate::domain::identity::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -40,14 +41,10 @@ pub async fn list_users(
 ) -> AppResult<web::Json<Paginated<UserResponse>>> {
     let query = query.0;
     let page = page_params.0.page()?;
-    let search = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
-    if search.is_some_and(|q| q.chars().count() > 200) {
-        return Err(AppError::invalid("q", "must be at most 200 characters"));
-    }
     let filter = users::UserFilter {
         role: query.role,
         organisation_id: query.organisation_id,
-        search: search.map(str::to_string),
+        search: search_term(query.q.as_deref())?,
     };
     let mut conn = db_conn(&state).await?;
     let (items, total) =

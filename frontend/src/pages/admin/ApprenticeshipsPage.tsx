@@ -49,7 +49,8 @@ const EMPTY: Form = { apprentice_id: '', employer_id: '', provider_id: '', mento
 
 export default function ApprenticeshipsPage() {
   const [offset, setOffset] = useState(0);
-  const list = useApprenticeships({ limit: LIMIT, offset });
+  const [search, setSearch] = useState('');
+  const list = useApprenticeships({ q: search.trim(), limit: LIMIT, offset });
   const orgs = useOrganisations();
   const apprentices = useAllUsers('apprentice');
   const mentors = useAllUsers('employer');
@@ -116,10 +117,13 @@ export default function ApprenticeshipsPage() {
           </form>
         </div>
       </details>
+      <div className="app-filters">
+        <TextInput id="filter-search" label="Apprentice, email or organisation" hint="Part of the apprentice's name or email, or of the employer's or training provider's name." value={search} onChange={(e) => { setSearch(e.target.value); setOffset(0); }} spellCheck={false} />
+      </div>
       <QueryView query={list} label="Loading apprenticeships">
         {(page) =>
           page.items.length === 0 ? (
-            <EmptyState>No apprenticeships yet.</EmptyState>
+            <EmptyState>{search.trim() === '' ? 'No apprenticeships yet.' : 'No apprenticeships match.'}</EmptyState>
           ) : (
             <>
               <Table responsive testId="apprenticeships" captionId="apprenticeships-caption" caption={`${page.total} apprenticeship${page.total === 1 ? '' : 's'}`}>

@@ -6,15 +6,19 @@ import type { OrganisationKind } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
 import { Select, TextInput } from '../../components/Fields';
 import { PageHeading } from '../../components/PageHeading';
+import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
-import { invalidate, useOrganisations } from '../../hooks/queries';
+import { invalidate, useOrganisationPage } from '../../hooks/queries';
 import { Body, Cell, Head, Row, Table } from '../../components/Table';
 
 const IDS = { name: 'org-name', kind: 'org-kind' };
 const KIND_LABEL: Record<OrganisationKind, string> = { provider: 'Training provider', employer: 'Employer' };
+const LIMIT = 50;
 
 export default function OrganisationsPage() {
-  const query = useOrganisations();
+  const [offset, setOffset] = useState(0);
+  const [search, setSearch] = useState('');
+  const query = useOrganisationPage({ q: search.trim(), limit: LIMIT, offset });
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<OrganisationKind | ''>('');
@@ -76,22 +80,28 @@ export default function OrganisationsPage() {
           </form>
         </div>
       </details>
+      <div className="app-filters">
+        <TextInput id="filter-search" label="Search by name" value={search} onChange={(e) => { setSearch(e.target.value); setOffset(0); }} spellCheck={false} />
+      </div>
       <QueryView query={query} label="Loading organisations">
         {(page) =>
           page.items.length === 0 ? (
-            <EmptyState>No organisations yet.</EmptyState>
+            <EmptyState>{search.trim() === '' ? 'No organisations yet.' : 'No organisations match.'}</EmptyState>
           ) : (
-            <Table scroll captionId="orgs-caption" testId="organisations" caption={<>{page.total} organisation{page.total === 1 ? '' : 's'}</>}>
-              <Head columns={['Name', 'Type']} />
-              <Body>
-                {page.items.map((o) => (
-                  <Row key={o.id}>
-                    <Cell>{o.name}</Cell>
-                    <Cell>{KIND_LABEL[o.kind]}</Cell>
-                  </Row>
-                ))}
-              </Body>
-            </Table>
+            <>
+              <Table scroll captionId="orgs-caption" testId="organisations" caption={<>{page.total} organisation{page.total === 1 ? '' : 's'}</>}>
+                <Head columns={['Name', 'Type']} />
+                <Body>
+                  {page.items.map((o) => (
+                    <Row key={o.id}>
+                      <Cell>{o.name}</Cell>
+                      <Cell>{KIND_LABEL[o.kind]}</Cell>
+                    </Row>
+                  ))}
+                </Body>
+              </Table>
+              <Pagination total={page.total} limit={page.limit || LIMIT} offset={page.offset} onChange={setOffset} />
+            </>
           )
         }
       </QueryView>

@@ -39,6 +39,23 @@ describe('users', () => {
     expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ active: false }, { active: true }]);
   });
 
+  it('a password link is e-mailed to the person and never shown', async () => {
+    const user = userEvent.setup();
+    session.start(tokens({ user: admin }));
+    const { calls } = mockApi({
+      'GET /users': () => json({ items: [mo], total: 1, limit: 50, offset: 0 }),
+      'GET /organisations': () => json({ items: [], total: 0, limit: 200, offset: 0 }),
+      'POST /users/m/password-link': () => json({ email: mo.email, valid_hours: 24, detail: 'sent' }, 202),
+    });
+    renderApp(<App />, { url: '/admin/users' });
+    await user.click(await screen.findByRole('button', { name: /^Email a password link\s*to Mo Mentor$/ }));
+    const sent = await screen.findByTestId('password-link');
+    expect(sent).toHaveTextContent('A link to set a password was e-mailed to mo@trust.nhs.uk.');
+    expect(sent).toHaveTextContent('It works once, for 24 hours, and only Mo Mentor can open it.');
+    expect(sent).not.toHaveTextContent('set-password');
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual(['/users/m/password-link']);
+  });
+
   it('searches by name or email', async () => {
     const user = userEvent.setup();
     session.start(tokens({ user: admin }));

@@ -1,7 +1,7 @@
 /** Admin: people, their role and organisation; add and deactivate. */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
-import { createPasswordLink, createUser, deactivateUser, reactivateUser } from '../../api/admin';
+import { createUser, deactivateUser, reactivateUser, sendPasswordLink } from '../../api/admin';
 import { useUser } from '../../auth/AuthContext';
 import { ROLES, type Role, type User } from '../../api/types';
 import { ErrorSummary, fieldError, type SummaryItem } from '../../components/ErrorSummary';
@@ -11,7 +11,7 @@ import { PageHeading } from '../../components/PageHeading';
 import { Pagination } from '../../components/Pagination';
 import { EmptyState, QueryView } from '../../components/QueryState';
 import { invalidate, useOrganisations, useUsers } from '../../hooks/queries';
-import { formatDateTime, ROLE_LABELS } from '../../lib/format';
+import { ROLE_LABELS } from '../../lib/format';
 
 const IDS = { email: 'user-email', name: 'user-name', role: 'user-role', organisation_id: 'user-organisation', password: 'user-password' };
 const LIMIT = 50;
@@ -71,13 +71,14 @@ export default function UsersPage() {
       await invalidate.users(queryClient);
     },
   });
-  // Shown once: the server keeps only the link's hash.
-  const [passwordLink, setPasswordLink] = useState<{ name: string; url: string; expiresAt: string } | null>(null);
+  // The link goes to the person's own address; the server never shows it to whoever asked.
+  const [passwordLink, setPasswordLink] = useState<{ name: string; email: string; hours: number } | null>(null);
   const makeLink = useMutation({
-    mutationFn: (user: { id: string; name: string }) => createPasswordLink(user.id).then((link) => ({ link, user })),
-    onSuccess: ({ link, user }) => {
+    mutationFn: (user: { id: string; name: string }) => sendPasswordLink(user.id).then((sent) => ({ sent, user })),
+    onSuccess: ({ sent, user }) => {
       setNotice(null);
-      setPasswordLink({ name: user.name, url: `${window.location.origin}${link.path}`, expiresAt: link.expires_at });
+      setUndoable(null);
+      setPasswordLink({ name: user.name, email: sent.email, hours: sent.valid_hours });
     },
   });
 
@@ -105,11 +106,9 @@ export default function UsersPage() {
       {passwordLink && (
         <div className="nhsuk-inset-text" role="status" data-testid="password-link">
           <span className="nhsuk-u-visually-hidden">Information: </span>
+          <p className="app-break">A link to set a password was e-mailed to {passwordLink.email}.</p>
           <p>
-            Password link for {passwordLink.name}. Give it to them securely: it works once, until {formatDateTime(passwordLink.expiresAt)}, and is not shown again.
-          </p>
-          <p className="app-break">
-            <code>{passwordLink.url}</code>
+            It works once, for {passwordLink.hours} hours, and only {passwordLink.name} can open it. Sending another link replaces this one.
           </p>
         </div>
       )}
@@ -193,7 +192,7 @@ export default function UsersPage() {
                                 Deactivate<span className="nhsuk-u-visually-hidden"> {u.name}</span>
                               </button>{' '}
                               <button type="button" className="app-button-as-link" onClick={() => makeLink.mutate({ id: u.id, name: u.name })} disabled={makeLink.isPending}>
-                                Password link<span className="nhsuk-u-visually-hidden"> for {u.name}</span>
+                                Email a password link<span className="nhsuk-u-visually-hidden"> to {u.name}</span>
                               </button>
                             </>
                           )}

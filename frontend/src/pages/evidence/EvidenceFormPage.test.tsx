@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
@@ -147,6 +147,55 @@ describe('add evidence with files in one step', () => {
     const upload = api.calls.find((c) => c.path === '/evidence/e9/attachments' && c.method === 'POST');
     expect((upload?.body as FormData).get('file')).toBeInstanceOf(File);
     expect(upload?.headers.Authorization).toMatch(/^Bearer /);
+  });
+
+  it('takes two files dropped on the drop zone and shows each one\'s state as it uploads', async () => {
+    const user = userEvent.setup();
+    const pdf = () => new File([new Uint8Array(2048).fill(0x25)], 'calibration log.pdf', { type: 'application/pdf' });
+    // Each upload answers when the test says so, so every state can be seen on its way.
+    const answers: ((response: Response) => void)[] = [];
+    const api = mockApi({
+      'GET /standards/ST0220/versions/1.1': () => json(makeStandard()),
+      'GET /apprenticeships/a1': () => json(makeApprenticeship()),
+      'POST /apprenticeships/a1/evidence': () => json(created, 201),
+      'POST /evidence/e9/attachments': () => new Promise<Response>((resolve) => answers.push(resolve)),
+      'GET /evidence/e9/attachments': () => json({ items: [attachment('qc-record.png')] }),
+      'GET /evidence/e9': () => json(created, 200, { etag: '"1"' }),
+      'GET /evidence/e9/comments': () => json({ items: [] }),
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/evidence/new' });
+    await fillForm(user);
+    const zone = screen.getByTestId('drop-zone');
+    fireEvent.dragOver(zone, { dataTransfer: { files: [], types: ['Files'] } });
+    expect(zone).toHaveClass('app-drop-zone--over');
+    fireEvent.drop(zone, { dataTransfer: { files: [png(), pdf()], types: ['Files'] } });
+    expect(zone).not.toHaveClass('app-drop-zone--over');
+    const rows = () => within(screen.getByTestId('queued-files')).getAllByRole('listitem');
+    expect(rows().map((r) => r.textContent)).toEqual([
+      'qc-record.png (7 bytes) Attached when you saveRemove qc-record.png',
+      'calibration log.pdf (2.0 KB) Attached when you saveRemove calibration log.pdf',
+    ]);
+    expect(api.calls.some((c) => c.method === 'POST')).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Save as draft' }));
+    // The first is on its way, the second waits its turn.
+    const first = await screen.findByRole('progressbar', { name: 'Uploading qc-record.png' });
+    expect(first).toHaveAttribute('value', '0');
+    expect(rows()[0]).toHaveTextContent('0% sent');
+    expect(rows()[1]).toHaveTextContent('Attached when you save');
+    answers[0]?.(json(attachment('qc-record.png'), 201));
+    await screen.findByRole('progressbar', { name: 'Uploading calibration log.pdf' });
+    expect(within(rows()[0] as HTMLElement).getByText('Attached')).toHaveClass('nhsuk-tag--green');
+    expect(screen.queryByRole('progressbar', { name: 'Uploading qc-record.png' })).toBeNull();
+    answers[1]?.(problem(413, { code: 'payload_too_large', detail: 'The file is larger than 25 MiB.' }));
+    // The refused one keeps its own error beside it; the evidence stays a draft.
+    await waitFor(() => expect(screen.getByTestId('queued-files')).toHaveTextContent('calibration log.pdf could not be attached: The file is larger than 25 MiB.'));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Saved as a draft; 1 file could not be attached');
+    expect(api.calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body instanceof FormData ? c.body.get('file') : undefined])).toEqual([
+      ['/apprenticeships/a1/evidence', undefined],
+      ['/evidence/e9/attachments', expect.objectContaining({ name: 'qc-record.png' })],
+      ['/evidence/e9/attachments', expect.objectContaining({ name: 'calibration log.pdf' })],
+    ]);
   });
 
   it('leaves the evidence a draft when a file is refused, naming the file beside it and in the summary', async () => {
