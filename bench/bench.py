@@ -228,6 +228,10 @@ def cmd_pgscript(a):
             name = f"c{index}_{n}"
             defines[name] = v
             constants.append(f"statement {index + 1} ${n} = {v[:60]}{'…' if len(v) > 60 else ''}")
+            # The app binds its parameters with their types; pgbench sends text the server types
+            # from the context, which makes `$2 + 14` of a date an integer: say that it is a date.
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+                return f"(:{name})::date"
             return f":{name}"
         return re.sub(r"\$(\d+)\b", lambda m: value_expr(m.group(1)), sql)
 
