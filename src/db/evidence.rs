@@ -104,16 +104,16 @@ pub async fn set_status(
     status: &str,
     withdrawn_reason: Option<&str>,
 ) -> QueryResult<Option<Evidence>> {
-    let now = Utc::now();
-    let submitted_at = (status == "submitted").then_some(now);
-    let withdrawn_at = (status == "withdrawn").then_some(now);
+    // The transaction's time, as every kept figure the same change moves (a KSB this
+    // acceptance makes evidenced has been so since exactly this `updated_at`).
+    let now = diesel::dsl::now;
     diesel::update(evidence::table.find(id).filter(evidence::status.eq(from)))
         .set((
             evidence::status.eq(status),
             evidence::version.eq(evidence::version + 1),
             evidence::updated_at.eq(now),
-            submitted_at.map(|t| evidence::submitted_at.eq(t)),
-            withdrawn_at.map(|t| evidence::withdrawn_at.eq(t)),
+            (status == "submitted").then_some(evidence::submitted_at.eq(now)),
+            (status == "withdrawn").then_some(evidence::withdrawn_at.eq(now)),
             withdrawn_reason.map(|r| evidence::withdrawn_reason.eq(r)),
         ))
         .returning(Evidence::as_returning())

@@ -1,9 +1,9 @@
 //! Everything open on a set of apprenticeships, and who holds it: the rows of the inbox and of
 //! the caseload's `waiting_on`, from one SQL text so the two can never disagree. Each list is one
 //! statement whatever its size (`UNION ALL` of one branch per kind of item, over the
-//! apprenticeships of a scope); the meaning of each kind is `domain::inbox::InboxKind`. A KSB's
-//! waiting time comes from its accepted evidence and revoked sign-offs grouped once for the
-//! scope (hash-joined), not from a lookup per KSB.
+//! apprenticeships of a scope); the meaning of each kind is `domain::inbox::InboxKind`. A KSB
+//! waits since the moment it became evidenced, kept on its status row (`ksb_statuses.
+//! evidenced_at`, see `db::ksb_statuses`), so the page's evidence is not read for it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
@@ -28,21 +28,9 @@ fn open_items(condition: &str) -> String {
          items AS ( \
              SELECT 'ksb_ready'::text AS kind, 'employer'::text AS holder, \
                     a.id AS apprenticeship_id, a.apprentice_id, k.code AS subject, \
-                    NULL::uuid AS target_id, \
-                    coalesce(greatest(acc.since, rev.at), now()) AS waiting_since \
+                    NULL::uuid AS target_id, s.evidenced_at AS waiting_since \
              FROM scoped a JOIN ksb_statuses s ON s.apprenticeship_id = a.id \
              JOIN ksbs k ON k.id = s.ksb_id \
-             LEFT JOIN ( \
-                 SELECT e.apprenticeship_id, ek.ksb_id, min(e.updated_at) AS since \
-                 FROM scoped sa JOIN evidence e ON e.apprenticeship_id = sa.id \
-                 JOIN evidence_ksbs ek ON ek.evidence_id = e.id \
-                 WHERE e.status = 'accepted' GROUP BY 1, 2 \
-             ) acc ON acc.apprenticeship_id = a.id AND acc.ksb_id = s.ksb_id \
-             LEFT JOIN ( \
-                 SELECT so.apprenticeship_id, so.ksb_id, max(so.revoked_at) AS at \
-                 FROM scoped sa JOIN signoffs so ON so.apprenticeship_id = sa.id \
-                 WHERE so.revoked_at IS NOT NULL GROUP BY 1, 2 \
-             ) rev ON rev.apprenticeship_id = a.id AND rev.ksb_id = s.ksb_id \
              WHERE s.status = 'evidenced' \
            UNION ALL \
              SELECT 'evidence_to_review', 'provider', a.id, a.apprentice_id, e.title, e.id, \

@@ -3,7 +3,9 @@
 //! moves the counts of the KSBs it touches by its own delta under row locks ([`apply`]), so two
 //! changes at once cannot lose one another, and recomputes their status with the domain rule.
 //! The apprenticeship's and its duties' kept progress move by the same delta in the same
-//! transaction. A test checks the kept rows always equal a recomputation from the raw rows
+//! transaction. Each row also keeps since when its KSB has been evidenced (`evidenced_at`,
+//! the rule in `domain::evidenced_at`): the moment the inbox and the caseload show it waiting
+//! since. A test checks the kept rows always equal a recomputation from the raw rows
 //! ([`compute`]).
 
 use std::collections::HashMap;
@@ -18,6 +20,7 @@ use super::progress::{self, ProgressScope};
 use super::schema::{evidence, evidence_ksbs, ksb_statuses, ksbs, signoffs};
 use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
 use crate::domain::evidence::EvidenceStatus;
+use crate::domain::evidenced_at;
 use crate::domain::status_delta::StatusDelta;
 
 /// One KSB's kept status, with what the coverage endpoint shows of it.
@@ -65,13 +68,17 @@ pub enum KsbSelection<'a> {
     Only(&'a [Uuid]),
 }
 
-/// A KSB row id, its status, its evidence counts, and its active sign-off (when, by whom).
-pub type Computed = (
-    Uuid,
-    KsbStatus,
-    EvidenceCounts,
-    Option<(DateTime<Utc>, Uuid)>,
-);
+/// One KSB's status row as computed (or moved by a change), before it is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Computed {
+    pub ksb_id: Uuid,
+    pub status: KsbStatus,
+    pub counts: EvidenceCounts,
+    /// The active sign-off: when, by whom.
+    pub signoff: ActiveSignoff,
+    /// Since when the KSB has been evidenced (`None` unless it is).
+    pub evidenced_at: Option<DateTime<Utc>>,
+}
 
 /// Statuses computed from the raw rows (not written): the rule applied to what is stored.
 pub async fn compute(
@@ -91,7 +98,8 @@ pub async fn compute(
         }
         KsbSelection::Only(ids) => ids.to_vec(),
     };
-    let counted: Vec<(Uuid, EvidenceStatus, i64)> = evidence::table
+    // With each group's earliest change: for accepted evidence, when it was accepted.
+    let counted: Vec<(Uuid, EvidenceStatus, i64, Option<DateTime<Utc>>)> = evidence::table
         .inner_join(evidence_ksbs::table)
         .filter(evidence::apprenticeship_id.eq(apprenticeship_id))
         .filter(evidence::status.ne("withdrawn"))
@@ -101,36 +109,64 @@ pub async fn compute(
             evidence_ksbs::ksb_id,
             evidence::status,
             diesel::dsl::count_star(),
+            diesel::dsl::min(evidence::updated_at),
         ))
         .load(&mut conn)
         .await?;
-    let signed: HashMap<Uuid, (DateTime<Utc>, Uuid)> = signoffs::table
+    // Every sign-off, revoked ones too: the latest revocation starts a new wait.
+    type SignoffRow = (Uuid, DateTime<Utc>, Uuid, Option<DateTime<Utc>>);
+    let signoff_rows: Vec<SignoffRow> = signoffs::table
         .filter(signoffs::apprenticeship_id.eq(apprenticeship_id))
-        .filter(signoffs::revoked_at.is_null())
         .filter(signoffs::ksb_id.eq_any(&all_ksbs))
         .select((
             signoffs::ksb_id,
             signoffs::created_at,
             signoffs::signed_off_by,
+            signoffs::revoked_at,
         ))
-        .load::<(Uuid, DateTime<Utc>, Uuid)>(&mut conn)
-        .await?
-        .into_iter()
-        .map(|(k, at, by)| (k, (at, by)))
-        .collect();
+        .load(&mut conn)
+        .await?;
+    let mut signed: HashMap<Uuid, (DateTime<Utc>, Uuid)> = HashMap::new();
+    let mut last_revoked: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for (ksb, at, by, revoked_at) in signoff_rows {
+        match revoked_at {
+            None => {
+                signed.insert(ksb, (at, by));
+            }
+            Some(revoked) => {
+                let last = last_revoked.entry(ksb).or_insert(revoked);
+                *last = (*last).max(revoked);
+            }
+        }
+    }
     let mut counts: HashMap<Uuid, EvidenceCounts> = HashMap::new();
-    for (ksb, status, n) in counted {
+    let mut first_accepted: HashMap<Uuid, DateTime<Utc>> = HashMap::new();
+    for (ksb, status, n, earliest) in counted {
         counts
             .entry(ksb)
             .or_default()
             .add(status, i32::try_from(n).unwrap_or(i32::MAX));
+        if let (EvidenceStatus::Accepted, Some(at)) = (status, earliest) {
+            first_accepted.insert(ksb, at);
+        }
     }
     Ok(all_ksbs
         .into_iter()
         .map(|ksb| {
             let c = counts.get(&ksb).copied().unwrap_or_default();
             let signoff = signed.get(&ksb).copied();
-            (ksb, ksb_status(&c, signoff.is_some()), c, signoff)
+            let status = ksb_status(&c, signoff.is_some());
+            Computed {
+                ksb_id: ksb,
+                status,
+                counts: c,
+                signoff,
+                evidenced_at: evidenced_at::recomputed(
+                    status,
+                    first_accepted.get(&ksb).copied(),
+                    last_revoked.get(&ksb).copied(),
+                ),
+            }
         })
         .collect())
 }
@@ -203,27 +239,32 @@ pub async fn apply(
     touched.dedup();
     let mut delta = StatusDelta::default();
     if !touched.is_empty() {
-        // Locked, so a concurrent change to the same KSBs waits and then sees these counts.
-        let kept: Vec<KsbState> = ksb_statuses::table
+        // Locked, so a concurrent change to the same KSBs waits and then sees these counts. With
+        // the transaction's time: the moment a KSB this change makes evidenced became so.
+        let kept: Vec<(KsbState, Option<DateTime<Utc>>, DateTime<Utc>)> = ksb_statuses::table
             .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship_id))
             .filter(ksb_statuses::ksb_id.eq_any(&touched))
             .select((
-                ksb_statuses::ksb_id,
-                ksb_statuses::status,
                 (
-                    ksb_statuses::draft,
-                    ksb_statuses::submitted,
-                    ksb_statuses::accepted,
-                    ksb_statuses::changes_requested,
+                    ksb_statuses::ksb_id,
+                    ksb_statuses::status,
+                    (
+                        ksb_statuses::draft,
+                        ksb_statuses::submitted,
+                        ksb_statuses::accepted,
+                        ksb_statuses::changes_requested,
+                    ),
+                    ksb_statuses::signed_off_at,
+                    ksb_statuses::signed_off_by,
                 ),
-                ksb_statuses::signed_off_at,
-                ksb_statuses::signed_off_by,
+                ksb_statuses::evidenced_at,
+                diesel::dsl::sql::<diesel::sql_types::Timestamptz>("now()"),
             ))
             .for_update()
             .load(&mut conn)
             .await?;
         let mut rows: Vec<Computed> = Vec::with_capacity(kept.len());
-        for row in &kept {
+        for (row, kept_evidenced_at, now) in &kept {
             let ksb = &row.ksb_id;
             let mut counts = EvidenceCounts::from(row.counts);
             if let Some(delta) = deltas.get(ksb) {
@@ -236,10 +277,16 @@ pub async fn apply(
             let old = row.status;
             let new = ksb_status(&counts, active.is_some());
             delta.record(*ksb, old, new);
-            rows.push((*ksb, new, counts, active));
+            rows.push(Computed {
+                ksb_id: *ksb,
+                status: new,
+                counts,
+                signoff: active,
+                evidenced_at: evidenced_at::after_change(old, new, *kept_evidenced_at, *now),
+            });
         }
         let missing = kept.len() != touched.len();
-        if missing || rows.iter().any(|(_, _, c, _)| !c.is_possible()) {
+        if missing || rows.iter().any(|r| !r.counts.is_possible()) {
             // Kept rows missing or counts that cannot be: recompute from the raw rows instead,
             // and say so: a repair means something wrote around the kept figures.
             let reason = if missing {
@@ -279,17 +326,18 @@ async fn write(
 ) -> QueryResult<()> {
     let rows: Vec<_> = computed
         .iter()
-        .map(|(ksb, status, c, signoff)| {
+        .map(|r| {
             (
                 ksb_statuses::apprenticeship_id.eq(apprenticeship_id),
-                ksb_statuses::ksb_id.eq(*ksb),
-                ksb_statuses::status.eq(status.as_str()),
-                ksb_statuses::draft.eq(c.draft),
-                ksb_statuses::submitted.eq(c.submitted),
-                ksb_statuses::accepted.eq(c.accepted),
-                ksb_statuses::changes_requested.eq(c.changes_requested),
-                ksb_statuses::signed_off_at.eq(signoff.map(|s| s.0)),
-                ksb_statuses::signed_off_by.eq(signoff.map(|s| s.1)),
+                ksb_statuses::ksb_id.eq(r.ksb_id),
+                ksb_statuses::status.eq(r.status.as_str()),
+                ksb_statuses::draft.eq(r.counts.draft),
+                ksb_statuses::submitted.eq(r.counts.submitted),
+                ksb_statuses::accepted.eq(r.counts.accepted),
+                ksb_statuses::changes_requested.eq(r.counts.changes_requested),
+                ksb_statuses::signed_off_at.eq(r.signoff.map(|s| s.0)),
+                ksb_statuses::signed_off_by.eq(r.signoff.map(|s| s.1)),
+                ksb_statuses::evidenced_at.eq(r.evidenced_at),
             )
         })
         .collect();
@@ -305,6 +353,7 @@ async fn write(
             ksb_statuses::changes_requested.eq(excluded(ksb_statuses::changes_requested)),
             ksb_statuses::signed_off_at.eq(excluded(ksb_statuses::signed_off_at)),
             ksb_statuses::signed_off_by.eq(excluded(ksb_statuses::signed_off_by)),
+            ksb_statuses::evidenced_at.eq(excluded(ksb_statuses::evidenced_at)),
         ))
         .execute(&mut conn)
         .await

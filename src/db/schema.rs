@@ -202,6 +202,7 @@ diesel::table! {
         changes_requested -> Int4,
         signed_off_at -> Nullable<Timestamptz>,
         signed_off_by -> Nullable<Uuid>,
+        evidenced_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -7,7 +7,9 @@
 //!
 //! Revisions follow the app: one per version of a piece of evidence, the version bumped by every
 //! edit and every status change. The kept KSB statuses are computed with the same rule as the
-//! app (`domain::coverage::ksb_status`) from the final rows.
+//! app (`domain::coverage::ksb_status`) from the final rows, and since when each evidenced KSB
+//! has been so with the app's recomputation (`domain::evidenced_at::recomputed`): the later of
+//! its first acceptance still standing and its latest revoked sign-off.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
@@ -18,6 +20,7 @@ use super::text;
 use super::world::{Plan, World, working_time};
 use crate::domain::coverage::{EvidenceCounts, KsbStatus, ksb_status};
 use crate::domain::evidence::{EvidenceKind, EvidenceStatus};
+use crate::domain::evidenced_at;
 
 #[derive(Debug, Clone)]
 pub struct Revision {
@@ -85,6 +88,8 @@ pub struct KsbRow {
     pub status: KsbStatus,
     pub counts: EvidenceCounts,
     pub signed: Option<(DateTime<Utc>, Uuid)>,
+    /// Since when the KSB has been evidenced (`None` unless it is).
+    pub evidenced_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -389,6 +394,7 @@ fn sign_off(
     let mentor = portfolio.plan.mentor_id;
     let p = (portfolio.plan.elapsed * 0.95 - 0.1).clamp(0.0, 0.9);
     let mut active: Vec<Option<(DateTime<Utc>, Uuid)>> = vec![None; ksb_total];
+    let mut last_revoked: Vec<Option<DateTime<Utc>>> = vec![None; ksb_total];
     for (ksb, accepted) in first_accepted.iter().enumerate() {
         let Some(accepted) = accepted else { continue };
         if !rng.chance(p) {
@@ -411,6 +417,7 @@ fn sign_off(
             if revoked < anchor {
                 signoff.revoked = Some((revoked, text::revocation_reason(rng)));
                 active[ksb] = None;
+                last_revoked[ksb] = Some(revoked);
                 let again = later(rng, revoked, 3, 30);
                 if rng.chance(0.5) && again < anchor {
                     portfolio.signoffs.push(signoff);
@@ -428,11 +435,19 @@ fn sign_off(
         portfolio.signoffs.push(signoff);
     }
     portfolio.statuses = (0..ksb_total)
-        .map(|ksb| KsbRow {
-            ksb,
-            status: ksb_status(&counts[ksb], active[ksb].is_some()),
-            counts: counts[ksb],
-            signed: active[ksb],
+        .map(|ksb| {
+            let status = ksb_status(&counts[ksb], active[ksb].is_some());
+            KsbRow {
+                ksb,
+                status,
+                counts: counts[ksb],
+                signed: active[ksb],
+                evidenced_at: evidenced_at::recomputed(
+                    status,
+                    first_accepted[ksb],
+                    last_revoked[ksb],
+                ),
+            }
         })
         .collect();
 }

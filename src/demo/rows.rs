@@ -248,7 +248,7 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
     let mut statuses = Keyed::new(
         "ksb_statuses",
         "apprenticeship_id, ksb_id, status, draft, submitted, accepted, changes_requested, \
-         signed_off_at, signed_off_by",
+         signed_off_at, signed_off_by, evidenced_at",
     );
     let standard = world.catalogue.standard_id;
     for (n, p) in portfolios.iter().enumerate() {
@@ -355,7 +355,8 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                     .int(i64::from(row.counts.accepted))
                     .int(i64::from(row.counts.changes_requested))
                     .opt_ts(row.signed.map(|s| s.0))
-                    .opt_uuid(row.signed.map(|s| s.1));
+                    .opt_uuid(row.signed.map(|s| s.1))
+                    .opt_ts(row.evidenced_at);
             });
         }
     }

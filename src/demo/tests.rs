@@ -158,6 +158,7 @@ struct Kept {
     counts: (i32, i32, i32, i32),
     signed_off_at: Option<DateTime<Utc>>,
     signed_off_by: Option<Uuid>,
+    evidenced_at: Option<DateTime<Utc>>,
 }
 
 #[tokio::test]
@@ -226,12 +227,18 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
         .await
         .expect("compute")
         .into_iter()
-        .map(|(ksb, status, c, signoff)| Kept {
-            ksb_id: ksb,
-            status: status.as_str().to_string(),
-            counts: (c.draft, c.submitted, c.accepted, c.changes_requested),
-            signed_off_at: signoff.map(|s| s.0),
-            signed_off_by: signoff.map(|s| s.1),
+        .map(|r| Kept {
+            ksb_id: r.ksb_id,
+            status: r.status.as_str().to_string(),
+            counts: (
+                r.counts.draft,
+                r.counts.submitted,
+                r.counts.accepted,
+                r.counts.changes_requested,
+            ),
+            signed_off_at: r.signoff.map(|s| s.0),
+            signed_off_by: r.signoff.map(|s| s.1),
+            evidenced_at: r.evidenced_at,
         })
         .collect();
         let order: HashMap<Uuid, usize> = recomputed
@@ -252,6 +259,7 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
                 ),
                 ksb_statuses::signed_off_at,
                 ksb_statuses::signed_off_by,
+                ksb_statuses::evidenced_at,
             ))
             .load(&mut db)
             .await

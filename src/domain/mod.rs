@@ -5,6 +5,7 @@ pub mod breaks;
 pub mod coverage;
 pub mod document_text;
 pub mod evidence;
+pub mod evidenced_at;
 pub mod gateway;
 pub mod identity;
 pub mod inbox;

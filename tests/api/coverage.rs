@@ -186,7 +186,9 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         .expect("apprenticeships");
     assert_eq!(ids.len(), 2);
     for (apprenticeship, standard) in ids {
-        let mut recomputed: Vec<(uuid::Uuid, String)> = ksbfolio::db::ksb_statuses::compute(
+        // With since when each evidenced KSB has been so (B4: since its sign-off's revocation).
+        type Row = (uuid::Uuid, String, Option<chrono::DateTime<chrono::Utc>>);
+        let mut recomputed: Vec<Row> = ksbfolio::db::ksb_statuses::compute(
             &conn,
             apprenticeship,
             standard,
@@ -195,11 +197,15 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         .await
         .expect("compute")
         .into_iter()
-        .map(|(ksb, status, ..)| (ksb, status.as_str().to_string()))
+        .map(|r| (r.ksb_id, r.status.as_str().to_string(), r.evidenced_at))
         .collect();
-        let mut kept: Vec<(uuid::Uuid, String)> = ksb_statuses::table
+        let mut kept: Vec<Row> = ksb_statuses::table
             .filter(ksb_statuses::apprenticeship_id.eq(apprenticeship))
-            .select((ksb_statuses::ksb_id, ksb_statuses::status))
+            .select((
+                ksb_statuses::ksb_id,
+                ksb_statuses::status,
+                ksb_statuses::evidenced_at,
+            ))
             .load(&mut conn)
             .await
             .expect("kept");
@@ -207,7 +213,11 @@ async fn the_kept_statuses_always_equal_a_recomputation_from_the_raw_rows() {
         kept.sort();
         assert_eq!(kept.len(), 94);
         assert_eq!(kept, recomputed);
-        assert_progress_is_recomputed(&mut conn, apprenticeship, standard, &recomputed).await;
+        let statuses: Vec<(uuid::Uuid, String)> = recomputed
+            .into_iter()
+            .map(|(ksb, status, _)| (ksb, status))
+            .collect();
+        assert_progress_is_recomputed(&mut conn, apprenticeship, standard, &statuses).await;
     }
 }
 

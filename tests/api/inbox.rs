@@ -2,7 +2,7 @@
 //! caseload's `waiting_on`/`waiting_days`: contents per role, scope, order, and a fixed number of
 //! SQL statements whatever the page size.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value, json};
@@ -35,14 +35,27 @@ fn pair(kind: &str, subject: &str) -> (String, String) {
 }
 
 /// Moves when a piece of evidence last changed (and, if submitted, when) `days` into the past:
-/// time passing, written directly as a factory does.
+/// time passing, written directly as a factory does. The KSBs that change made evidenced (kept
+/// since exactly that moment) move back with it.
 async fn age_evidence(app: &TestApp, evidence: &str, days: i64) {
+    use diesel::sql_types::{Timestamptz, Uuid as SqlUuid};
     use ksbfolio::db::schema::evidence;
     let at = Utc::now() - Duration::days(days);
     let mut conn = AsyncPgConnection::establish(&app.db.url)
         .await
         .expect("connect");
     let id: Uuid = evidence.parse().expect("uuid");
+    diesel::sql_query(
+        "UPDATE ksb_statuses s SET evidenced_at = $2 \
+         FROM evidence e JOIN evidence_ksbs ek ON ek.evidence_id = e.id \
+         WHERE e.id = $1 AND s.apprenticeship_id = e.apprenticeship_id \
+           AND s.ksb_id = ek.ksb_id AND s.evidenced_at = e.updated_at",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<Timestamptz, _>(at)
+    .execute(&mut conn)
+    .await
+    .expect("kept moment aged");
     diesel::update(evidence::table.find(id))
         .set((
             evidence::updated_at.eq(at),
@@ -116,6 +129,66 @@ async fn a_mentors_inbox_lists_ksbs_ready_to_sign_off_and_reviews_to_sign_oldest
     assert_eq!(kinds(&body), vec![pair("ksb_ready", "S7")]);
     let (body, _) = get(&app, &w.b.mentor.token, "/api/v1/inbox").await;
     assert_eq!(kinds(&body), vec![pair("ksb_ready", "K2")]);
+}
+
+/// When the mentor's inbox says KSB `code` of the apprenticeship has waited since.
+async fn ready_since(app: &TestApp, mentor: &str, code: &str) -> Option<DateTime<Utc>> {
+    let (body, _) = get(app, mentor, "/api/v1/inbox").await;
+    body["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["kind"] == "ksb_ready" && i["subject"] == code)
+        .map(|i| timestamp(&i["waiting_since"]))
+}
+
+fn timestamp(value: &Value) -> DateTime<Utc> {
+    value
+        .as_str()
+        .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+        .expect("a timestamp")
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn a_ksb_waits_since_its_acceptance_then_since_a_revocation_and_later_evidence_moves_nothing()
+{
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (me, tutor, mentor, a) = (
+        &w.a.apprentice.token,
+        &w.a.tutor.token,
+        &w.a.mentor.token,
+        &w.a.apprenticeship,
+    );
+    let first = id(&log(&app, me, a, "First", &["S7"]).await);
+    submit(&app, me, &first).await;
+    let (status, reviewed) = review(&app, tutor, &first, "accepted", "Good.").await;
+    assert_eq!(status, 200);
+    let acceptance = timestamp(&reviewed["updated_at"]);
+    assert_eq!(ready_since(&app, mentor, "S7").await, Some(acceptance));
+
+    let (status, signoff) = crate::helpers::portfolio::sign_off(&app, mentor, a, "S7").await;
+    assert_eq!(status, 201);
+    assert_eq!(ready_since(&app, mentor, "S7").await, None, "signed off");
+    let (status, revoked) = crate::helpers::portfolio::act(
+        &app,
+        mentor,
+        &format!(
+            "/api/v1/apprenticeships/{a}/signoffs/{}/revoke",
+            id(&signoff)
+        ),
+        Some(json!({ "reason": "Signed the wrong KSB" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let revocation = timestamp(&revoked["revoked_at"]);
+    assert!(revocation > acceptance);
+    assert_eq!(ready_since(&app, mentor, "S7").await, Some(revocation));
+
+    // Already evidenced: a second accepted piece does not restart the wait.
+    accepted(&app, me, tutor, a, &["S7"]).await;
+    assert_eq!(ready_since(&app, mentor, "S7").await, Some(revocation));
 }
 
 #[tokio::test]

@@ -99,13 +99,13 @@ pub async fn bulk_signoff(
             )
             .await?;
             for (code, ksb) in codes.iter().zip(&ksb_ids) {
-                let Some((_, _, counts, active)) = computed.iter().find(|(k, ..)| k == ksb) else {
+                let Some(kept) = computed.iter().find(|k| k.ksb_id == *ksb) else {
                     return Err(with_nothing_written(no_accepted_evidence(code)));
                 };
-                if active.is_some() {
+                if kept.signoff.is_some() {
                     return Err(with_nothing_written(already_signed_off(code)));
                 }
-                if counts.accepted == 0 {
+                if kept.counts.accepted == 0 {
                     return Err(with_nothing_written(no_accepted_evidence(code)));
                 }
             }

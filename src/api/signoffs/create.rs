@@ -79,8 +79,8 @@ pub async fn create_signoff(
             )
             .await?
             .into_iter()
-            .find(|(k, ..)| *k == ksb_id)
-            .is_some_and(|(_, _, counts, _)| counts.accepted > 0);
+            .find(|k| k.ksb_id == ksb_id)
+            .is_some_and(|k| k.counts.accepted > 0);
             if !accepted {
                 return Err(no_accepted_evidence(&code));
             }
