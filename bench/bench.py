@@ -399,13 +399,16 @@ def cmd_drain(a):
         if int(pending) == 0 or time.time() > deadline:
             break
         time.sleep(0.05)
-    (sent, failed, last), = psql(a.db, f"""
+    (sent, failed, first, last), = psql(a.db, f"""
         SELECT count(*) FILTER (WHERE status = 'sent'), count(*) FILTER (WHERE status = 'failed'),
-               coalesce(extract(epoch FROM max(sent_at)), 0)
+               coalesce(extract(epoch FROM min(sent_at)), 0), coalesce(extract(epoch FROM max(sent_at)), 0)
         FROM outbox WHERE delivery = 'immediate' AND sent_at >= to_timestamp({a.since})""")
+    # From the worker's start (its start-up included) and from the first message sent to the last.
     seconds = max(float(last) - a.since, 1e-3)
+    sending = max(float(last) - float(first), 1e-3)
     print(json.dumps({"messages": int(sent), "failed": int(failed), "left_pending": int(pending),
-                      "seconds": round(seconds, 2), "messages_per_s": round(int(sent) / seconds, 1)}))
+                      "seconds": round(seconds, 2), "messages_per_s": round(int(sent) / seconds, 1),
+                      "sending_s": round(sending, 2), "sending_per_s": round(int(sent) / sending, 1)}))
 
 
 def cmd_report(a):
@@ -426,10 +429,10 @@ def cmd_report(a):
         out.append(f"| {r['n']} | {r['case']} | {r['conns']} | {r['tool']} | {r['rps']:.0f} | "
                    f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r.get('errors', 0)} | {rss} | {cpu} |")
     if deliveries:
-        out += ["", "| N | outbox delivery | messages | seconds | messages/s | failed |",
-                "|---:|---|---:|---:|---:|---:|"]
+        out += ["", "| N | outbox delivery | messages | s from worker start | messages/s | s first to last sent "
+                "| messages/s | failed |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {r['n']} | {r['while']} | {r['messages']} | {r['seconds']:.2f} | {r['messages_per_s']:.0f} "
-                f"| {r['failed']} |" for r in deliveries]
+                f"| {r.get('sending_s', 0):.2f} | {r.get('sending_per_s', 0):.0f} | {r['failed']} |" for r in deliveries]
     ratios = []
     for r in rows:
         if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload", "inbox"):

@@ -160,6 +160,16 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_worker: bool,
+    /// Delivery tasks of this process, each sending one message at a time (1–64). Each holds a
+    /// database connection only while it claims or settles a message.
+    #[arg(
+        long,
+        env = "KSBFOLIO_MAIL_CONCURRENCY",
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u16).range(1..=64),
+        global = true
+    )]
+    pub mail_concurrency: u16,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

@@ -76,7 +76,7 @@ impl Default for MailSettings {
             public_url: None,
             digest_hour: 7,
             worker: true,
-            concurrency: 4,
+            concurrency: 8,
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
             schedule_every: Some(Duration::from_secs(60)),
@@ -137,6 +137,7 @@ impl Settings {
                 public_url: args.public_url.clone(),
                 digest_hour: args.digest_hour,
                 worker: args.mail_worker,
+                concurrency: usize::from(args.mail_concurrency),
                 ..MailSettings::default()
             },
         }

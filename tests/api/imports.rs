@@ -5,7 +5,8 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::helpers::app::assert_problem;
+use crate::helpers::app::{assert_problem, spawn_mail_app};
+use crate::helpers::smtp::SmtpServer;
 use crate::helpers::spawn_app;
 use crate::helpers::world::{World, user};
 
@@ -33,8 +34,9 @@ fn fields(problem: &Value) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn an_admin_imports_people_with_password_links_and_a_re_upload_doubles_nothing() {
-    let app = spawn_app().await;
+async fn an_admin_imports_people_who_are_emailed_password_links_and_a_re_upload_doubles_nothing() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mail_app(&smtp.url()).await;
     let w = World::build(&app).await;
     let csv = "email,name,role,organisation\n\
                new.apprentice@ksbfolio.test,Nia Apprentice,apprentice,Employer A\n\
@@ -42,24 +44,34 @@ async fn an_admin_imports_people_with_password_links_and_a_re_upload_doubles_not
                NEW.TUTOR@ksbfolio.test,Tom Tutor,provider,Provider B\n";
     let response = import(&app, &w.admin.token, "users", csv).await;
     assert_eq!(response.status().as_u16(), 201);
-    let body: Value = response.json().await.expect("json");
+    let raw = response.text().await.expect("body");
+    let body: Value = serde_json::from_str(&raw).expect("json");
     assert_eq!(
         (body["created"].as_i64(), body["unchanged"].as_i64()),
         (Some(3), Some(0))
     );
-    let link = body["lines"][1]["password_link"]
-        .as_str()
-        .expect("a link for the new mentor");
-    let token = link.strip_prefix("/set-password?token=").expect("path");
+    assert_eq!(body["lines"][1]["password_link_sent"], true);
+    // The importer never sees a way into the accounts: the link is in the e-mail only.
+    assert!(
+        !raw.contains("set-password") && !raw.contains("token"),
+        "{raw}"
+    );
+    let message = smtp
+        .wait_for_to("new.mentor@ksbfolio.test", 1)
+        .await
+        .remove(0);
+    assert_eq!(message.subject, "ksbfolio: set your password");
     let set = app
         .post(
             "/api/v1/auth/password-link/redeem",
-            &json!({ "token": token, "new_password": "a passphrase of my own" }),
+            &json!({ "token": message.token(), "new_password": "a passphrase of my own" }),
         )
         .await;
     assert_eq!(set.status().as_u16(), 204);
     app.login("new.mentor@ksbfolio.test", "a passphrase of my own")
         .await;
+    smtp.wait_for_to("new.apprentice@ksbfolio.test", 1).await;
+    smtp.wait_for_to("new.tutor@ksbfolio.test", 1).await;
 
     let users_before = total(&app, &w.admin.token, "/api/v1/users").await;
     let again: Value = import(&app, &w.admin.token, "users", csv)
@@ -71,7 +83,7 @@ async fn an_admin_imports_people_with_password_links_and_a_re_upload_doubles_not
         (again["created"].as_i64(), again["unchanged"].as_i64()),
         (Some(0), Some(3))
     );
-    assert!(again["lines"][0].get("password_link").is_none());
+    assert_eq!(again["lines"][0]["password_link_sent"], false);
     assert_eq!(
         total(&app, &w.admin.token, "/api/v1/users").await,
         users_before

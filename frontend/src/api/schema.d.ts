@@ -1627,11 +1627,9 @@ export interface components {
             email: string;
             /** Format: int64 */
             line: number;
-            /** Format: date-time */
-            link_expires_at?: string | null;
             outcome: components["schemas"]["LineOutcome"];
-            /** @description For a created account: the path that sets its password, shown once. */
-            password_link?: string | null;
+            /** @description A created account was e-mailed a link to set its password (single use, 24 hours). */
+            password_link_sent: boolean;
             /** Format: uuid */
             user_id: string;
         };

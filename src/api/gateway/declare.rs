@@ -95,7 +95,7 @@ pub async fn declare_gateway(
                     .await?;
             let names = users::names(&*conn, &people(&computed)).await?;
             let live: Vec<_> = computed
-                .live(&names)?
+                .live(&names)
                 .into_iter()
                 .filter(|d| d.content_sha256 == computed.content_sha256)
                 .collect();

@@ -81,16 +81,14 @@ pub struct Readiness {
 
 impl Readiness {
     /// The live declarations as the rules see them, with the signers' names from `names`.
-    pub fn live(&self, names: &HashMap<Uuid, String>) -> AppResult<Vec<DeclarationFact>> {
+    pub fn live(&self, names: &HashMap<Uuid, String>) -> Vec<DeclarationFact> {
         self.declarations
             .iter()
             .filter(|d| d.voided_at.is_none())
-            .map(|d| {
-                Ok(DeclarationFact {
-                    role: d.role,
-                    signer_name: names.get(&d.signer_id).cloned().unwrap_or_default(),
-                    content_sha256: d.content_sha256.clone(),
-                })
+            .map(|d| DeclarationFact {
+                role: d.role,
+                signer_name: names.get(&d.signer_id).cloned().unwrap_or_default(),
+                content_sha256: d.content_sha256.clone(),
             })
             .collect()
     }
@@ -178,7 +176,7 @@ pub async fn response(
         id,
         name: names.get(&id).cloned().unwrap_or_default(),
     };
-    let live = readiness.live(&names)?;
+    let live = readiness.live(&names);
     let state = if readiness.declared_at.is_some() {
         GatewayState::Declared
     } else {

@@ -1,13 +1,12 @@
 //! `POST /api/v1/imports/users`: people from a CSV file with the header
 //! `email,name,role,organisation` (the organisation by name or id; empty for an administrator).
 //!
-//! Imported accounts have no password anyone knows: each created one comes back with a
-//! single-use, 24-hour password link (shown once) for the person to set their own, so no
-//! password ever travels in a spreadsheet. The caller may create every line's account anyway
-//! (`domain::policy::create_user`), so the link gives them no power they did not have.
+//! Imported accounts have no password anyone knows: each created one is e-mailed a single-use,
+//! 24-hour link to set their own (through the outbox, in the import's transaction, like
+//! `passwords::link`), so no password ever travels in a spreadsheet and the importer never
+//! holds a way into anyone's account.
 
 use actix_web::{HttpResponse, post, web};
-use chrono::{DateTime, Utc};
 use diesel_async::AsyncConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -21,7 +20,7 @@ use crate::api::connection::db_conn;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::auth::password::hash_blocking;
 use crate::auth::tokens;
-use crate::db::{audit, organisations, password_links, users};
+use crate::db::{audit, organisations, outbox, users};
 use crate::domain::identity::{self, Email, Role};
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
@@ -35,11 +34,8 @@ pub struct ImportedUser {
     pub user_id: Uuid,
     pub email: String,
     pub outcome: LineOutcome,
-    /// For a created account: the path that sets its password, shown once.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password_link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_expires_at: Option<DateTime<Utc>>,
+    /// A created account was e-mailed a link to set its password (single use, 24 hours).
+    pub password_link_sent: bool,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -183,8 +179,7 @@ pub async fn import_users(
                             user_id: user.id,
                             email: user.email.clone(),
                             outcome: LineOutcome::Unchanged,
-                            password_link: None,
-                            link_expires_at: None,
+                            password_link_sent: false,
                         });
                     }
                     Some(_) => errors.add(
@@ -235,8 +230,8 @@ async fn create(
         },
     )
     .await?;
-    let (token, token_hash) = tokens::new_refresh_token();
-    let expires_at = password_links::create(conn, user.id, &token_hash, auth.actor.user_id).await?;
+    // The link is made when the message is sent, so its secret is only ever in the e-mail.
+    let sent = outbox::enqueue_password_link(conn, user.id, auth.actor.user_id).await?;
     audit::record(
         conn,
         entry(
@@ -257,7 +252,6 @@ async fn create(
         user_id: user.id,
         email: user.email,
         outcome: LineOutcome::Created,
-        password_link: Some(format!("/set-password?token={token}")),
-        link_expires_at: Some(expires_at),
+        password_link_sent: sent,
     })
 }

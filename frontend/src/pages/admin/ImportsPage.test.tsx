@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
@@ -13,19 +13,20 @@ const admin = { id: 'a', email: 'a@x', name: 'Ada Admin', role: 'admin' as const
 const csv = () => new File(['email,name,role,organisation\nn@x.uk,Nia,apprentice,Trust\n'], 'cohort.csv', { type: 'text/csv' });
 
 describe('importing a cohort', () => {
-  it('sends the file as CSV and shows what was created with the password links', async () => {
+  it('sends the file as CSV and says who was e-mailed a password link', async () => {
     const user = userEvent.setup();
     session.start(tokens({ user: admin }));
     const { calls } = mockApi({
       'POST /imports/users': () =>
-        json({ created: 1, unchanged: 0, lines: [{ line: 2, user_id: 'u1', email: 'n@x.uk', outcome: 'created', password_link: '/set-password?token=t1', link_expires_at: '2026-12-02T10:00:00Z' }] }, 201),
+        json({ created: 1, unchanged: 0, lines: [{ line: 2, user_id: 'u1', email: 'n@x.uk', outcome: 'created', password_link_sent: true }] }, 201),
     });
     renderApp(<App />, { url: '/imports' });
     await user.upload(await screen.findByLabelText('People file'), csv());
     await user.click(screen.getAllByRole('button', { name: 'Import' })[0] as HTMLElement);
     const result = await screen.findByTestId('import-result');
     expect(result).toHaveTextContent('1 created, 0 already there');
-    expect(result).toHaveTextContent('/set-password?token=t1');
+    expect(result).toHaveTextContent('Each new person was e-mailed a link to set their password');
+    expect(within(result).getByRole('listitem')).toHaveTextContent('n@x.uk');
     const sent = calls.find((c) => c.path === '/imports/users');
     expect(sent?.headers['Content-Type']).toBe('text/csv');
   });

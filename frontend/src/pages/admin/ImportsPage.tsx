@@ -11,7 +11,6 @@ import { useUser } from '../../auth/AuthContext';
 import { ErrorSummary } from '../../components/ErrorSummary';
 import { PageHeading } from '../../components/PageHeading';
 import { invalidate } from '../../hooks/queries';
-import { formatDateTime } from '../../lib/format';
 
 const USERS_HEADER = 'email,name,role,organisation';
 const ENROLMENTS_HEADER = 'apprentice_email,standard,employer,provider,mentor_email,tutor_email,start_date,expected_end_date,planned_otj_hours';
@@ -49,25 +48,20 @@ function FileForm({ id, label, hint, busy, onFile }: { id: string; label: string
 }
 
 function Result({ result }: { result: UserImport | ApprenticeshipImport }) {
-  const links = 'lines' in result ? result.lines.filter((l) => 'password_link' in l && l.password_link) : [];
+  const mailed = 'lines' in result ? result.lines.flatMap((l) => ('password_link_sent' in l && l.password_link_sent ? [l.email] : [])) : [];
   return (
     <div className="nhsuk-inset-text" role="status" data-testid="import-result">
       <span className="nhsuk-u-visually-hidden">Information: </span>
       <p>
         Imported: {result.created} created, {result.unchanged} already there (unchanged).
       </p>
-      {links.length > 0 && (
+      {mailed.length > 0 && (
         <>
-          <p>Password links for the new accounts. Give each to its person securely: each works once, for 24 hours, and is not shown again.</p>
+          <p>Each new person was e-mailed a link to set their password. It works once, for 24 hours.</p>
           <ul className="nhsuk-list">
-            {links.map((l) =>
-              'email' in l && 'password_link' in l ? (
-                <li key={l.line}>
-                  {l.email}: <code className="app-break">{`${window.location.origin}${l.password_link ?? ''}`}</code>
-                  {l.link_expires_at ? ` (until ${formatDateTime(l.link_expires_at)})` : ''}
-                </li>
-              ) : null,
-            )}
+            {mailed.map((email) => (
+              <li key={email}>{email}</li>
+            ))}
           </ul>
         </>
       )}
@@ -89,7 +83,7 @@ export default function ImportsPage() {
       <h2>1. People</h2>
       <p>
         Header: <code>{USERS_HEADER}</code>. The role is {admin ? 'admin, provider, employer or apprentice' : 'apprentice (mentors and tutors are added by an administrator)'}; the organisation is its name as shown in ksbfolio.
-        Nobody&apos;s password goes in the file: each new account gets a password link.
+        Nobody&apos;s password goes in the file: each new person is e-mailed a link to set their own.
       </p>
       <FileForm id="import-users" label="People file" hint="A .csv file" busy={people.isPending} onFile={(f) => { enrolments.reset(); people.mutate(f); }} />
       {people.data && <Result result={people.data} />}
