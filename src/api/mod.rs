@@ -26,6 +26,7 @@ pub mod idempotency;
 pub mod if_match;
 pub mod imports;
 pub mod inbox;
+pub mod ksb_codes;
 pub mod middleware;
 pub mod notifications;
 pub mod organisations;

@@ -4,9 +4,10 @@
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
 
+use crate::api::ksb_codes;
 use crate::api::patient_data::refuse_nhs_numbers;
 use crate::db::apprenticeships::Apprenticeship;
-use crate::db::catalogue::cache::{CachedKsb, CachedStandard};
+use crate::db::catalogue::cache::CachedStandard;
 use crate::db::evidence::Content;
 use crate::domain::evidence::EvidenceKind;
 use crate::error::{AppError, AppResult, FieldError};
@@ -54,36 +55,18 @@ pub fn validate(
             ),
         ));
     }
-    let codes: Vec<String> = ksbs.iter().map(|c| c.trim().to_uppercase()).collect();
+    let codes = ksb_codes::check(standard, ksbs, &mut errors);
     if codes.is_empty() {
         errors.push(FieldError::new("ksbs", "must name at least one KSB"));
-    }
-    let mut seen = std::collections::HashSet::new();
-    for (i, code) in codes.iter().enumerate() {
-        if standard.ksb_by_code(code).is_none() {
-            errors.push(FieldError::new(
-                format!("ksbs[{i}]"),
-                format!("{code} is not a KSB of this apprenticeship's standard"),
-            ));
-        } else if !seen.insert(code) {
-            errors.push(FieldError::new(
-                format!("ksbs[{i}]"),
-                format!("{code} is listed twice"),
-            ));
-        }
     }
     if !errors.is_empty() {
         return Err(AppError::invalid_fields(errors));
     }
     refuse_nhs_numbers(&[("title", &title), ("description", description)])?;
-    let mut mapped: Vec<&CachedKsb> = codes
-        .iter()
-        .filter_map(|c| standard.ksb_by_code(c))
-        .collect();
-    mapped.sort_unstable_by_key(|k| k.position);
+    let mapped = ksb_codes::mapped(standard, &codes);
     Ok(Validated {
-        ksb_ids: mapped.iter().map(|k| k.id).collect(),
-        ksb_codes: mapped.iter().map(|k| k.code.clone()).collect(),
+        ksb_ids: mapped.ids,
+        ksb_codes: mapped.codes,
         content: Content {
             title,
             description: description.to_string(),

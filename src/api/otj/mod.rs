@@ -20,10 +20,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use super::ksb_codes;
 use super::patient_data::refuse_nhs_numbers;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::breaks;
-use crate::db::catalogue::cache::{CachedKsb, CachedStandard};
+use crate::db::catalogue::cache::CachedStandard;
 use crate::db::otj::{self as db_otj, OtjContent, OtjEntry};
 use crate::domain::otj::{self, OtjActivity, OtjFacts, OtjStatus, OtjSummary};
 use crate::domain::scope::Actor;
@@ -162,33 +163,15 @@ pub fn validate(
             "must be at most 2,000 characters",
         )),
     }
-    let codes: Vec<String> = ksbs.iter().map(|c| c.trim().to_uppercase()).collect();
-    let mut seen = std::collections::HashSet::new();
-    for (i, code) in codes.iter().enumerate() {
-        if standard.ksb_by_code(code).is_none() {
-            errors.push(FieldError::new(
-                format!("ksbs[{i}]"),
-                format!("{code} is not a KSB of this apprenticeship's standard"),
-            ));
-        } else if !seen.insert(code) {
-            errors.push(FieldError::new(
-                format!("ksbs[{i}]"),
-                format!("{code} is listed twice"),
-            ));
-        }
-    }
+    let codes = ksb_codes::check(standard, ksbs, &mut errors);
     if !errors.is_empty() {
         return Err(AppError::invalid_fields(errors));
     }
     refuse_nhs_numbers(&[("description", &description)])?;
-    let mut mapped: Vec<&CachedKsb> = codes
-        .iter()
-        .filter_map(|c| standard.ksb_by_code(c))
-        .collect();
-    mapped.sort_unstable_by_key(|k| k.position);
+    let mapped = ksb_codes::mapped(standard, &codes);
     Ok(ValidOtj {
-        ksb_ids: mapped.iter().map(|k| k.id).collect(),
-        ksb_codes: mapped.iter().map(|k| k.code.clone()).collect(),
+        ksb_ids: mapped.ids,
+        ksb_codes: mapped.codes,
         content: OtjContent {
             occurred_on,
             minutes,
