@@ -6,10 +6,11 @@
 //! evidenced_at`, see `db::ksb_statuses`), so the page's evidence is not read for it.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use diesel::sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
+use super::prepared_sql::{Bind, PreparedSql};
 use super::queues::scope_sql;
 use crate::domain::review::{DUE_SOON_DAYS, ReviewParty};
 use crate::domain::scope::ApprenticeshipScope;
@@ -94,7 +95,7 @@ pub struct InboxRow {
 }
 
 /// A page of the items `party` holds on the apprenticeships of `scope`, oldest first, with the
-/// total of all of them: one statement.
+/// total of all of them: one statement, kept prepared.
 pub async fn page(
     conn: &mut AsyncPgConnection,
     scope: ApprenticeshipScope,
@@ -112,14 +113,14 @@ pub async fn page(
             LIMIT $4 OFFSET $5",
         open_items(condition)
     );
-    diesel::sql_query(sql)
-        .bind::<Nullable<SqlUuid>, _>(bound)
-        .bind::<Date, _>(today)
-        .bind::<Text, _>(party.as_str())
-        .bind::<BigInt, _>(limit)
-        .bind::<BigInt, _>(offset)
-        .load(conn)
-        .await
+    let binds = vec![
+        Bind::NullableUuid(bound),
+        Bind::Date(today),
+        Bind::Text(party.as_str()),
+        Bind::BigInt(limit),
+        Bind::BigInt(offset),
+    ];
+    PreparedSql::new(sql, binds).load(conn).await
 }
 
 #[derive(Debug, Clone, diesel::QueryableByName)]
@@ -134,7 +135,7 @@ pub struct WaitingRow {
 }
 
 /// For each of these apprenticeships with anything open, who holds the oldest open item and
-/// since when: one statement. Takes a shared connection (pipelining).
+/// since when: one statement, kept prepared. Takes a shared connection (pipelining).
 pub async fn oldest_open(
     mut conn: &AsyncPgConnection,
     apprenticeship_ids: &[Uuid],
@@ -146,9 +147,10 @@ pub async fn oldest_open(
             FROM items i ORDER BY i.apprenticeship_id, i.waiting_since, i.holder",
         open_items("a.id = ANY($1)")
     );
-    diesel::sql_query(sql)
-        .bind::<Array<SqlUuid>, _>(apprenticeship_ids)
-        .bind::<Date, _>(today)
-        .load(&mut conn)
-        .await
+    PreparedSql::new(
+        sql,
+        vec![Bind::Uuids(apprenticeship_ids), Bind::Date(today)],
+    )
+    .load(&mut conn)
+    .await
 }

@@ -489,3 +489,57 @@ async fn the_caseload_says_who_holds_the_oldest_open_item_and_for_how_many_days(
     let (caseload, _) = get(&app, &w.a.mentor.token, "/api/v1/caseload").await;
     assert_eq!(waiting(&caseload, &a), (json!("provider"), json!(8)));
 }
+
+/// The open-items statement behind the caseload's `waiting_on` and the inbox is long; it is
+/// planned once per connection and kept prepared, not parsed and planned on every page.
+#[tokio::test]
+async fn the_open_items_statements_stay_prepared_on_their_connection() {
+    use ksbfolio::db::inbox;
+    use ksbfolio::domain::review::ReviewParty;
+    use ksbfolio::domain::scope::ApprenticeshipScope;
+
+    #[derive(QueryableByName)]
+    struct Prepared {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    // The marker is a bind, so this query's own text never matches it.
+    async fn prepared(conn: &mut AsyncPgConnection, marker: &str) -> i64 {
+        diesel::sql_query(
+            "SELECT count(*) AS n FROM pg_prepared_statements \
+             WHERE statement LIKE '%' || $1 || '%'",
+        )
+        .bind::<diesel::sql_types::Text, _>(marker)
+        .get_result::<Prepared>(conn)
+        .await
+        .expect("prepared statements")
+        .n
+    }
+
+    let db = crate::helpers::database::TestDatabase::new().await;
+    let mut conn = db.connect().await;
+    let today = Utc::now().date_naive();
+    let ids = [Uuid::new_v4(), Uuid::new_v4()];
+    for _ in 0..3 {
+        let rows = inbox::oldest_open(&conn, &ids, today)
+            .await
+            .expect("oldest open");
+        assert!(rows.is_empty());
+        let rows = inbox::page(
+            &mut conn,
+            ApprenticeshipScope::TutoredBy(ids[0]),
+            ReviewParty::Provider,
+            today,
+            10,
+            0,
+        )
+        .await
+        .expect("inbox page");
+        assert!(rows.is_empty());
+    }
+    assert_eq!(
+        prepared(&mut conn, "DISTINCT ON (i.apprenticeship_id)").await,
+        1
+    );
+    assert_eq!(prepared(&mut conn, "count(*) OVER () AS total").await, 1);
+}
