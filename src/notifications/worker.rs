@@ -1,11 +1,12 @@
 //! The delivery worker of every server process: a few tasks, each taking one due message at a
 //! time. Claiming it (`db::outbox::claim_due`: `FOR UPDATE SKIP LOCKED`, then a lease that keeps
 //! other workers off it) and making the sign-in or password links it carries commit together, so
-//! a person who opens the e-mail at once finds their link; then it goes to the mail server, holding no
-//! connection, and is marked sent. A failed attempt removes its links and is tried again after a
-//! doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
-//! task finishes the message in hand, then stops; a process that dies mid-send leaves the message
-//! to be tried again when its lease runs out (sent at least once, never lost).
+//! a person who opens the e-mail at once finds their link; then it goes to the mail server,
+//! holding no connection, and is marked sent in the transaction that claims the task's next
+//! message (one commit per message). A failed attempt removes its links and is tried again after
+//! a doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
+//! task finishes the message in hand and records it, then stops; a process that dies mid-send
+//! leaves the message to be tried again when its lease runs out (sent at least once, never lost).
 
 use std::sync::Arc;
 
@@ -22,7 +23,7 @@ use crate::db::outbox::{self, Claimed};
 use crate::db::password_links;
 use crate::db::sign_in_links::{self, Purpose};
 use crate::domain::notifications::{Kind, retry_after};
-use crate::mail::{Mailer, Outgoing};
+use crate::mail::{Mailer, Outgoing, SendError};
 
 /// What the delivery tasks share.
 pub struct Delivery {
@@ -68,21 +69,35 @@ pub fn spawn(delivery: Delivery) -> Running {
 }
 
 async fn deliver_until_stopped(delivery: Arc<Delivery>, mut stop: watch::Receiver<bool>) {
+    // What became of the message sent last, recorded in the transaction that claims the next.
+    let mut outcome: Option<Outcome> = None;
     loop {
-        if *stop.borrow() {
-            return;
-        }
-        let idle = match deliver_one(&delivery).await {
-            Ok(handled) => !handled,
+        let stopping = *stop.borrow();
+        let step = match settle_and_claim(&delivery, outcome.as_ref(), !stopping).await {
+            Ok(step) => step,
             Err(error) => {
+                // Nothing of the transaction stands: the outcome is recorded on the next try.
                 tracing::warn!(%error, "outbox delivery failed; trying again shortly");
-                true
+                tokio::select! {
+                    _ = tokio::time::sleep(delivery.settings.poll) => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
             }
         };
-        if idle {
-            tokio::select! {
-                _ = tokio::time::sleep(delivery.settings.poll) => {}
-                _ = stop.changed() => {}
+        outcome = None;
+        match step {
+            Step::Send { claim, made } => {
+                let sent = delivery.mailer.send(&claim.message).await;
+                outcome = Some(Outcome::of(claim, made, sent));
+            }
+            Step::Settled => {}
+            Step::Idle if stopping => return,
+            Step::Idle => {
+                tokio::select! {
+                    _ = tokio::time::sleep(delivery.settings.poll) => {}
+                    _ = stop.changed() => {}
+                }
             }
         }
     }
@@ -91,60 +106,113 @@ async fn deliver_until_stopped(delivery: Arc<Delivery>, mut stop: watch::Receive
 /// How long a claimed message is left to its worker: well past the SMTP timeout.
 const LEASE_SECS: f64 = 300.0;
 
-enum Claim {
-    /// Nothing to send (skipped for a deactivated recipient, or of a kind this version does not
-    /// know).
+/// A claimed message, composed and ready to go to the mail server.
+struct Composed {
+    id: i64,
+    attempts: i32,
+    message: Outgoing,
+}
+
+/// What one transaction of a delivery task left to do.
+enum Step {
+    /// Nothing was due (or the task is stopping).
+    Idle,
+    /// A message was settled without sending: skipped for a deactivated recipient, or of a kind
+    /// this version does not know.
     Settled,
-    Send {
+    /// Send this; `made` holds the hashes of the links it carries.
+    Send { claim: Composed, made: Vec<String> },
+}
+
+/// What the mail server made of a message.
+enum Outcome {
+    Sent(i64),
+    Failed {
         id: i64,
         attempts: i32,
-        message: Outgoing,
+        made: Vec<String>,
+        error: String,
     },
 }
 
-/// Claims and sends one due message. `Ok(false)`: nothing was due.
-pub async fn deliver_one(delivery: &Delivery) -> anyhow::Result<bool> {
-    let mut made = Vec::new();
+impl Outcome {
+    fn of(claim: Composed, made: Vec<String>, sent: Result<(), SendError>) -> Self {
+        match sent {
+            Ok(()) => Outcome::Sent(claim.id),
+            Err(error) => Outcome::Failed {
+                id: claim.id,
+                attempts: claim.attempts,
+                made,
+                error: error.0,
+            },
+        }
+    }
+}
+
+/// One transaction: records what became of the message sent last and, when `claim`, takes the
+/// next due message and makes its links. One commit per message sent, not two.
+async fn settle_and_claim(
+    delivery: &Delivery,
+    last: Option<&Outcome>,
+    claim: bool,
+) -> anyhow::Result<Step> {
+    if last.is_none() && !claim {
+        return Ok(Step::Idle);
+    }
     let mut conn = delivery.pool.get().await?;
-    let claim = conn
+    let step = conn
         .transaction(async |conn| {
+            if let Some(last) = last {
+                record(conn, delivery, last).await?;
+            }
+            if !claim {
+                return Ok::<_, diesel::result::Error>(Step::Idle);
+            }
             let Some(claimed) = outbox::claim_due(conn, LEASE_SECS).await? else {
-                return Ok::<_, diesel::result::Error>(None);
+                return Ok(Step::Idle);
             };
             if !claimed.recipient_active {
                 outbox::mark_skipped(conn, claimed.id).await?;
-                return Ok(Some(Claim::Settled));
+                return Ok(Step::Settled);
             }
             let Ok(kind) = Kind::from_stored(&claimed.kind) else {
                 outbox::mark_attempt_failed(conn, claimed.id, None, "unknown message kind").await?;
-                return Ok(Some(Claim::Settled));
+                return Ok(Step::Settled);
             };
+            let mut made = Vec::new();
             let message = compose(conn, delivery, (kind, &claimed), &mut made).await?;
-            Ok(Some(Claim::Send {
-                id: claimed.id,
-                attempts: claimed.attempts,
-                message,
-            }))
+            Ok(Step::Send {
+                claim: Composed {
+                    id: claimed.id,
+                    attempts: claimed.attempts,
+                    message,
+                },
+                made,
+            })
         })
         .await?;
-    drop(conn);
-    let Some(Claim::Send {
-        id,
-        attempts,
-        message,
-    }) = claim
-    else {
-        return Ok(claim.is_some());
-    };
-    let sent = delivery.mailer.send(&message).await;
-    let mut conn = delivery.pool.get().await?;
-    match sent {
-        Ok(()) => outbox::mark_sent(&mut conn, id).await?,
-        Err(error) => {
+    Ok(step)
+}
+
+/// Marks a message sent, or counts its failed attempt: its links are removed and it is tried
+/// again after a doubling wait, or marked failed after the last attempt.
+async fn record(
+    conn: &mut AsyncPgConnection,
+    delivery: &Delivery,
+    outcome: &Outcome,
+) -> diesel::QueryResult<()> {
+    match outcome {
+        Outcome::Sent(id) => outbox::mark_sent(conn, *id).await,
+        Outcome::Failed {
+            id,
+            attempts,
+            made,
+            error,
+        } => {
             // `made` holds the hashes of the message's sign-in or password links; each table
             // drops its own (the hashes are of random tokens, so none is in both).
-            sign_in_links::discard(&mut conn, &made).await?;
-            password_links::discard(&mut conn, &made).await?;
+            sign_in_links::discard(conn, made).await?;
+            password_links::discard(conn, made).await?;
             let attempts = attempts + 1;
             let retry_at = retry_after(attempts, delivery.settings.retry_base)
                 .and_then(|wait| chrono::Duration::from_std(wait).ok())
@@ -153,13 +221,12 @@ pub async fn deliver_one(delivery: &Delivery) -> anyhow::Result<bool> {
                 outbox_id = id,
                 attempts,
                 gave_up = retry_at.is_none(),
-                error = %error.0,
+                %error,
                 "e-mail not sent"
             );
-            outbox::mark_attempt_failed(&mut conn, id, retry_at, &error.0).await?;
+            outbox::mark_attempt_failed(conn, *id, retry_at, error).await
         }
     }
-    Ok(true)
 }
 
 /// A new single-use link for the recipient: `/sign-in/link?token=…&next=…`.
