@@ -10,13 +10,14 @@
 #      (ANALYZE, BUFFERS) plans of all three, starts the server and drives it with wrk at each
 #      concurrency in $BENCH_CONNECTIONS, then pgbench with the endpoint's SQL at the same
 #      concurrency (the database ceiling; the inbox has none yet: its plans are saved);
-#   3. at N = $BENCH_FULL_AT also: evidence creation, review decisions and sign-in;
+#   3. at N = $BENCH_FULL_AT also: evidence creation, review decisions, sign-in, and sign-in link
+#      requests for known and for unknown addresses (their timing should not tell them apart);
 #   4. prints the results table; raw output stays in target/bench/.
 #
 # Settings (environment): BENCH_SIZES="1000 10000" BENCH_FULL_AT=10000 BENCH_SEED=7
 # BENCH_SECONDS=20 BENCH_WARMUP=5 BENCH_CONNECTIONS="16 64" BENCH_READ_CONNECTIONS="1 16 64"
 # BENCH_CASES="coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review
-# login outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
+# login sign-in-link outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
 # BENCH_SMTP_PORT=18025 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
 #
 # Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
@@ -39,7 +40,7 @@ WARMUP=${BENCH_WARMUP:-5}
 CONNS=${BENCH_CONNECTIONS:-"16 64"}
 # Reads also run with one client: the latency of a request on an otherwise idle machine.
 READ_CONNS=${BENCH_READ_CONNECTIONS:-"1 $CONNS"}
-CASES=${BENCH_CASES:-"coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review login outbox"}
+CASES=${BENCH_CASES:-"coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review login sign-in-link outbox"}
 # The lists that joined after run 3 are read at these client counts only (one server, wrk).
 LIST_CONNS=${BENCH_LIST_CONNECTIONS:-16}
 SMTP_PORT=${BENCH_SMTP_PORT:-18025}
@@ -341,6 +342,19 @@ for N in $SIZES; do
     done
   fi
   stop_server
+  if [ "$N" = "$FULL_AT" ] && wanted sign-in-link; then
+    # Known and unknown addresses, one after the other: the answer is the same, and so should
+    # the time be. Every request counts against its client address, so the limit is lifted.
+    say "N = $N: sign-in link requests, known and unknown addresses"
+    KSBFOLIO_LOGIN_FAILURES_PER_ADDRESS=1000000000 start_server "$DB" "$DIR/server-sign-in-link.log"
+    for C in 1 16; do
+      for CASE in sign-in-link-known sign-in-link-unknown; do
+        $PY data "$CASE" --db "$DB" --seed-tag "$TAG" --out "$DIR/$CASE.lua"
+        run_wrk "$N" "$CASE" "$C" "$DIR/$CASE.lua"
+      done
+    done
+    stop_server
+  fi
   if [ "$N" = "$FULL_AT" ] && wanted outbox; then outbox_case "$N"; fi
 done
 
