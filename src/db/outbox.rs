@@ -106,8 +106,8 @@ pub async fn enqueue_password_link(
 
 /// A claimed message and what its text needs: locked until the claiming transaction ends. Its
 /// `kind` is read as text (the column has no CHECK, so that a newer version can add kinds while
-/// older processes still run) and parsed strictly by the worker, which marks a kind it does not
-/// know as failed rather than stopping on it.
+/// older processes still run; [`claim_due`] takes only the kinds this version knows) and parsed
+/// strictly by the worker.
 #[derive(Debug, Clone, QueryableByName)]
 pub struct Claimed {
     #[diesel(sql_type = BigInt)]
@@ -130,18 +130,21 @@ pub struct Claimed {
     pub apprentice_name: Option<String>,
 }
 
-/// Takes the oldest due immediate message nobody else holds: under `FOR UPDATE SKIP LOCKED`
-/// (a second worker skips it meanwhile) its next attempt moves `lease_secs` ahead, so once this
-/// transaction commits no other worker finds it due while this one sends it. A worker that dies
-/// mid-send leaves it to be tried again when the lease runs out.
+/// Takes the oldest due immediate message nobody else holds, of a kind this version can write:
+/// under `FOR UPDATE SKIP LOCKED` (a second worker skips it meanwhile) its next attempt moves
+/// `lease_secs` ahead, so once this transaction commits no other worker finds it due while this
+/// one sends it. A worker that dies mid-send leaves it to be tried again when the lease runs out.
+/// During a rolling upgrade an older process leaves the kinds only newer ones know to them.
 pub async fn claim_due(
     conn: &mut AsyncPgConnection,
     lease_secs: f64,
 ) -> QueryResult<Option<Claimed>> {
+    let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     diesel::sql_query(
         "WITH due AS ( \
              SELECT id FROM outbox \
              WHERE status = 'pending' AND delivery = 'immediate' AND next_attempt_at <= now() \
+               AND kind = ANY($2) \
              ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
          leased AS ( \
              UPDATE outbox o SET next_attempt_at = now() + $1 * interval '1 second' FROM due \
@@ -155,6 +158,7 @@ pub async fn claim_due(
          LEFT JOIN users a ON a.id = (l.payload->>'apprentice_id')::uuid",
     )
     .bind::<diesel::sql_types::Double, _>(lease_secs)
+    .bind::<Array<Text>, _>(known)
     .get_result(conn)
     .await
     .optional()

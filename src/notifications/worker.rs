@@ -117,8 +117,7 @@ struct Composed {
 enum Step {
     /// Nothing was due (or the task is stopping).
     Idle,
-    /// A message was settled without sending: skipped for a deactivated recipient, or of a kind
-    /// this version does not know.
+    /// A message was settled without sending: skipped for a deactivated recipient.
     Settled,
     /// Send this; `made` holds the hashes of the links it carries.
     Send { claim: Composed, made: Vec<String> },
@@ -175,6 +174,8 @@ async fn settle_and_claim(
                 outbox::mark_skipped(conn, claimed.id).await?;
                 return Ok(Step::Settled);
             }
+            // `claim_due` takes only kinds this version knows, so this holds; were it not to,
+            // the row is failed rather than stopping the task.
             let Ok(kind) = Kind::from_stored(&claimed.kind) else {
                 outbox::mark_attempt_failed(conn, claimed.id, None, "unknown message kind").await?;
                 return Ok(Step::Settled);

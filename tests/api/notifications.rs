@@ -673,3 +673,43 @@ async fn a_graceful_shutdown_finishes_every_message_in_hand_and_leaves_the_rest_
         "the worker stopped before the queue was empty"
     );
 }
+
+/// During a rolling upgrade a message of a kind only a newer version can write stays pending for
+/// that version: an older worker neither sends it nor counts a failed attempt against it.
+#[tokio::test]
+async fn a_message_of_a_kind_this_version_does_not_know_is_left_for_one_that_does() {
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        status: String,
+        #[diesel(sql_type = diesel::sql_types::Int4)]
+        attempts: i32,
+    }
+    let smtp = SmtpServer::start().await;
+    let app = spawn_mail_app(&smtp.url()).await;
+    let w = World::build(&app).await;
+    let tutor = user_id(&app, &w.a.tutor.email).await;
+    let mut conn = app.db.connect().await;
+    diesel::sql_query(
+        "INSERT INTO outbox (recipient_id, kind, payload, delivery) \
+         VALUES ($1, 'a_kind_from_a_newer_version', '{}'::jsonb, 'immediate')",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(tutor)
+    .execute(&mut conn)
+    .await
+    .expect("insert");
+    outbox::enqueue(&conn, &[message(tutor, 1)])
+        .await
+        .expect("enqueue");
+    let received = smtp.wait_for(1).await;
+    assert!(received[0].subject.contains("Message 1"), "{received:?}");
+    settle().await;
+    assert_eq!(smtp.messages().len(), 1);
+    let row: Row = diesel::sql_query(
+        "SELECT status, attempts FROM outbox WHERE kind = 'a_kind_from_a_newer_version'",
+    )
+    .get_result(&mut conn)
+    .await
+    .expect("row");
+    assert_eq!((row.status.as_str(), row.attempts), ("pending", 0));
+}
