@@ -11,14 +11,24 @@ use std::sync::Arc;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::stream::BoxStream;
-use object_store::aws::AmazonS3Builder;
+use object_store::aws::{AmazonS3Builder, AmazonS3ConfigKey};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
+use object_store::{BackoffConfig, ClientConfigKey, RetryConfig};
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart};
 use tokio::io::AsyncReadExt;
 
 pub mod spool;
 pub mod sweep;
+
+/// The name `object_store` gives its local filesystem store in errors.
+const LOCAL_STORE: &str = "LocalFileSystem";
+
+/// How long a remote store gets to accept a connection, and how long its client keeps retrying
+/// a failed request: a store that is down answers a 503 within seconds, not minutes.
+const CONNECT_TIMEOUT: &str = "5 seconds";
+const RETRIES: usize = 3;
+const RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -38,6 +48,12 @@ pub struct Storage {
 }
 
 impl StorageError {
+    /// Whether a remote object store could not be reached or failed (after the client's
+    /// retries): the file store is unavailable for now, not broken.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Store(object_store::Error::Generic { store, .. }) if *store != LOCAL_STORE)
+    }
+
     /// Whether the disk (or the store behind it) is full.
     pub fn is_full(&self) -> bool {
         match self {
@@ -69,10 +85,20 @@ impl Storage {
     }
 
     /// An S3 bucket; credentials, region and endpoint (for S3-compatible services) come from the
-    /// standard `AWS_*` environment variables.
+    /// standard `AWS_*` environment variables. Large files go up in 8 MiB parts
+    /// ([`Self::put_file`]); an unreachable store fails within [`RETRY_FOR`].
     pub fn s3(bucket: &str) -> Result<Self, StorageError> {
         let store = AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
+            .with_config(
+                AmazonS3ConfigKey::Client(ClientConfigKey::ConnectTimeout),
+                CONNECT_TIMEOUT,
+            )
+            .with_retry(RetryConfig {
+                backoff: BackoffConfig::default(),
+                max_retries: RETRIES,
+                retry_timeout: RETRY_FOR,
+            })
             .build()?;
         Ok(Self {
             store: Arc::new(store),
@@ -130,7 +156,11 @@ impl Storage {
                     return Err(e.into());
                 }
             };
-            upload.wait_for_capacity(2).await?;
+            if let Err(e) = upload.wait_for_capacity(2).await {
+                // Leave no half-made upload behind on the store.
+                let _ = upload.abort().await;
+                return Err(e.into());
+            }
             upload.write(&buffer[..read]);
         }
         upload.finish().await?;

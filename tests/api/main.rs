@@ -12,6 +12,7 @@ mod attachment_removal;
 mod attachments;
 mod attachments_documents;
 mod attachments_memory;
+mod attachments_s3;
 mod attachments_streaming;
 mod auth;
 mod authorization;

@@ -38,7 +38,13 @@ pub async fn download_attachment(
         .storage
         .get_stream(&attachment.storage_key)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(|e| {
+            if e.is_unavailable() {
+                super::store_unavailable(e)
+            } else {
+                AppError::internal(e)
+            }
+        })?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, attachment.content_type.clone()))
         .insert_header(ContentDisposition {

@@ -53,3 +53,14 @@ pub struct UploadForm {
     #[schema(value_type = String, format = Binary)]
     pub file: Vec<u8>,
 }
+
+/// The 503 of a file store that cannot be reached (S3 down or refusing): nothing was saved,
+/// and trying again later is the remedy.
+fn store_unavailable(error: crate::storage::StorageError) -> crate::error::AppError {
+    tracing::error!(%error, "the file store is unavailable");
+    crate::error::AppError::Unavailable(
+        "The file store is not answering right now, so nothing was saved or sent. Please try \
+         again in a few minutes."
+            .into(),
+    )
+}

@@ -183,6 +183,8 @@ pub async fn upload_attachment(
         .map_err(|e| {
             if e.is_full() {
                 disk_full()
+            } else if e.is_unavailable() {
+                super::store_unavailable(e)
             } else {
                 AppError::internal(e)
             }

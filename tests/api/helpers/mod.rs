@@ -2,9 +2,11 @@
 //! small world of organisations and people built through the API.
 
 pub mod app;
+pub mod binary;
 pub mod database;
 pub mod portfolio;
 pub mod reviews;
+pub mod s3;
 pub mod smtp;
 pub mod world;
 
