@@ -21,9 +21,9 @@ use crate::api::references::person;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort, KsbCounts};
 use crate::db::inbox;
 use crate::db::users;
+use crate::domain::calendar::london_day;
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::inbox::waiting_days;
-use crate::domain::notifications::london_day;
 use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
@@ -124,7 +124,7 @@ pub async fn get_caseload(
         ));
     }
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = london_day(now);
     let filter = CaseloadFilter {
         inactive_days: query.inactive_days,
         behind_plan_on: query.behind_plan.unwrap_or(false).then(|| london_day(now)),

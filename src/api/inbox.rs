@@ -17,6 +17,7 @@ use crate::api::pagination::{PageParams, Paginated};
 use crate::api::queues::total_of;
 use crate::api::references::{PersonName, names, person};
 use crate::db::inbox::{self as db_inbox, InboxRow};
+use crate::domain::calendar;
 use crate::domain::inbox::{InboxKind, party_of, waiting_days};
 use crate::domain::scope::ListScope;
 use crate::error::AppResult;
@@ -92,7 +93,7 @@ pub async fn get_inbox(
     };
     let scope = auth.actor.list_scope(ListScope::Mine);
     let now = Utc::now();
-    let today = now.date_naive();
+    let today = calendar::london_day(now);
     let mut conn = db_conn(&state).await?;
     let rows = db_inbox::page(&mut conn, scope, party, today, page.limit, page.offset).await?;
     let total = total_of(rows.first().map(|r| r.total), page, || async {

@@ -1,7 +1,6 @@
 //! Kept progress: per apprenticeship, how many KSBs are in each status (which the caseload's
-//! "behind plan" filter reads) and the shares `progress` (the caseload's order) and
-//! `signed_off_share`; per duty, how many of its
-//! KSBs are evidenced or signed off (`duty_progress`). A change moves them by the statuses it
+//! "behind plan" filter reads) and the share `progress` (the caseload's order); per duty, how
+//! many of its KSBs are evidenced or signed off (`duty_progress`). A change moves them by the statuses it
 //! moved ([`apply`], called by [`super::ksb_statuses::apply`] in the change's transaction); a new
 //! apprenticeship, an import that rebuilds a standard's duty links and the demo loader compute
 //! them whole from the kept statuses with the SQL function `refresh_progress` (migration

@@ -19,7 +19,6 @@ diesel::table! {
         ksbs_evidenced -> Int4,
         ksbs_signed_off -> Int4,
         progress -> Float8,
-        signed_off_share -> Float8,
         version -> Int4,
         planned_otj_hours -> Nullable<Int4>,
         rpl_reduction_hours -> Int4,

@@ -2,6 +2,7 @@
 
 pub mod attachment_type;
 pub mod breaks;
+pub mod calendar;
 pub mod coverage;
 pub mod document_text;
 pub mod evidence;

@@ -116,11 +116,6 @@ pub fn reminder_threshold(due_by: NaiveDate, today: NaiveDate) -> Option<Kind> {
     }
 }
 
-/// The London calendar day of an instant (review deadlines and digests follow it).
-pub fn london_day(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&London).date_naive()
-}
-
 /// The day whose digest may be made at `now`: today in London once its hour `digest_hour` has
 /// begun, none before then.
 pub fn digest_day(now: DateTime<Utc>, digest_hour: u32) -> Option<NaiveDate> {
@@ -198,7 +193,7 @@ mod tests {
             .with_ymd_and_hms(2026, 7, 31, 23, 30, 0)
             .single()
             .expect("time");
-        assert_eq!(london_day(late), day("2026-08-01"));
+        assert_eq!(crate::domain::calendar::london_day(late), day("2026-08-01"));
     }
 
     #[test]

@@ -13,9 +13,8 @@ use uuid::Uuid;
 use super::People;
 use crate::db::outbox;
 use crate::db::schema::review_reminders;
-use crate::domain::notifications::{
-    Kind, ReminderThreshold, digest_day, london_day, reminder_threshold,
-};
+use crate::domain::calendar::london_day;
+use crate::domain::notifications::{Kind, ReminderThreshold, digest_day, reminder_threshold};
 use crate::domain::review::DUE_SOON_DAYS;
 
 #[derive(QueryableByName)]

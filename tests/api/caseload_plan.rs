@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::sql_types::{Array, Bool, Date, Integer};
 use diesel_async::RunQueryDsl;
-use ksbfolio::domain::notifications::london_day;
+use ksbfolio::domain::calendar::london_day;
 use ksbfolio::domain::plan::{self, PlanFacts};
 use serde_json::{Value, json};
 

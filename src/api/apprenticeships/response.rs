@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::api::references::{OrganisationRef, PersonRef};
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::{catalogue, organisations, users};
+use crate::domain::calendar;
 use crate::domain::review::{self, ReviewState};
 use crate::error::AppResult;
 
@@ -162,7 +163,7 @@ impl PartyNames {
     }
 
     pub fn response(&self, a: Apprenticeship) -> ApprenticeshipResponse {
-        let reviews = ReviewStanding::of_apprenticeship(&a, Utc::now().date_naive());
+        let reviews = ReviewStanding::of_apprenticeship(&a, calendar::today());
         let (standard, standard_version) = self
             .standards
             .get(&a.standard_id)

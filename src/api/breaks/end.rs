@@ -1,7 +1,7 @@
 //! `POST /api/v1/apprenticeships/{id}/breaks/{break_id}/end`: the apprentice returns.
 
 use actix_web::{post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -17,6 +17,7 @@ use crate::db::apprenticeships::{self};
 use crate::db::breaks::{self as db_breaks, LearningBreak};
 use crate::db::{audit, reviews};
 use crate::domain::breaks::{self, BreakError, BreakPeriod};
+use crate::domain::calendar;
 use crate::domain::policy;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -50,7 +51,7 @@ pub async fn end_break(
     let mut conn = db_conn(&state).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, id).await?;
     policy::manage_breaks(&auth.actor, &apprenticeship.parties())?;
-    let today = Utc::now().date_naive();
+    let today = calendar::today();
     let ended = conn
         .transaction(async |conn| {
             apprenticeships::lock(conn, apprenticeship.id).await?;

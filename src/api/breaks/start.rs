@@ -2,7 +2,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel_async::AsyncConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,6 +20,7 @@ use crate::db::apprenticeships::{self};
 use crate::db::breaks::{self as db_breaks, LearningBreak};
 use crate::db::{audit, reviews};
 use crate::domain::breaks::{self, BreakPeriod};
+use crate::domain::calendar;
 use crate::domain::policy;
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::state::AppState;
@@ -58,7 +59,7 @@ pub async fn start_break(
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     policy::manage_breaks(&auth.actor, &apprenticeship.parties())?;
     let reason = required_reason(&body.reason, "say why learning is paused")?;
-    let today = Utc::now().date_naive();
+    let today = calendar::today();
     let created = conn
         .transaction(async |conn| {
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {

@@ -1,7 +1,7 @@
 //! Checking evidence content against its apprenticeship and standard; every failure names its
 //! field.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::api::ksb_codes;
@@ -9,6 +9,7 @@ use crate::api::patient_data::refuse_nhs_numbers;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::catalogue::cache::CachedStandard;
 use crate::db::evidence::Content;
+use crate::domain::calendar;
 use crate::domain::evidence::EvidenceKind;
 use crate::error::{AppError, AppResult, FieldError};
 
@@ -43,7 +44,7 @@ pub fn validate(
             "must be at most 20,000 characters",
         ));
     }
-    if occurred_on > Utc::now().date_naive() {
+    if occurred_on > calendar::today() {
         errors.push(FieldError::new("occurred_on", "must not be in the future"));
     }
     if occurred_on < apprenticeship.start_date {

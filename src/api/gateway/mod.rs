@@ -19,6 +19,7 @@ use crate::api::references::PersonName;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::gateway::{self as db_gateway, DeclarationRow, EnglishMathsRow};
 use crate::db::{ksb_statuses, users};
+use crate::domain::calendar;
 use crate::domain::coverage::KsbStatus;
 use crate::domain::gateway::{
     self, DeclarationFact, FunctionalSkillStatus, GatewayCheck, GatewayState, KsbFact,
@@ -123,7 +124,7 @@ pub async fn readiness(
             FunctionalSkillStatus::Pending,
         ),
     };
-    let today = Utc::now().date_naive();
+    let today = calendar::today();
     let facts = ReadinessFacts {
         ksbs: ksbs
             .into_iter()

@@ -26,6 +26,7 @@ use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::breaks;
 use crate::db::catalogue::cache::CachedStandard;
 use crate::db::otj::{self as db_otj, OtjContent, OtjEntry};
+use crate::domain::calendar;
 use crate::domain::otj::{self, OtjActivity, OtjFacts, OtjStatus, OtjSummary};
 use crate::domain::scope::Actor;
 use crate::error::{AppError, AppResult, FieldError};
@@ -139,7 +140,7 @@ pub fn validate(
             format!("must be between 1 and {cap} (12 hours)"),
         ));
     }
-    if occurred_on > Utc::now().date_naive() {
+    if occurred_on > calendar::today() {
         errors.push(FieldError::new("occurred_on", "must not be in the future"));
     }
     if occurred_on < apprenticeship.start_date {
@@ -214,7 +215,7 @@ pub async fn summary_of(
         start_date: apprenticeship.start_date,
         expected_end_date: apprenticeship.expected_end_date,
         breaks: &periods,
-        today: Utc::now().date_naive(),
+        today: calendar::today(),
     }))
 }
 

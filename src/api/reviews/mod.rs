@@ -24,6 +24,7 @@ use super::patient_data::refuse_nhs_numbers;
 use crate::api::references::PersonName;
 use crate::db::apprenticeships::{self, Apprenticeship};
 use crate::db::reviews::{self as db_reviews, Review, ReviewFields, Signature};
+use crate::domain::calendar;
 use crate::domain::review::{
     self, NextAction, ReviewContent, ReviewParty, ReviewSnapshot, ReviewStatus, SignatureFact,
 };
@@ -118,7 +119,7 @@ pub fn build(row: Review, signatures: Vec<Signature>) -> AppResult<ProgressRevie
     let parsed = json_columns(&row)?;
     let hash = content_sha256(&row, &parsed);
     let status = review::review_status(&facts(&signatures)?, &hash);
-    let today = Utc::now().date_naive();
+    let today = calendar::today();
     let signatures = signatures
         .into_iter()
         .map(|s| {
@@ -232,7 +233,7 @@ const MAX_ACTION: usize = 2_000;
 /// Checks a review's fields; every failure names its field, and no text may hold an NHS number.
 pub fn validate(input: &ReviewInput, apprenticeship: &Apprenticeship) -> AppResult<ReviewFields> {
     let mut errors = Vec::new();
-    if input.held_on > Utc::now().date_naive() {
+    if input.held_on > calendar::today() {
         errors.push(FieldError::new("held_on", "must not be in the future"));
     }
     if input.held_on < apprenticeship.start_date {
