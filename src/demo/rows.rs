@@ -106,6 +106,18 @@ impl Rows {
         self
     }
 
+    pub fn opt_date(&mut self, d: Option<NaiveDate>) -> &mut Self {
+        match d {
+            Some(d) => self.date(d),
+            None => self.null(),
+        }
+    }
+
+    /// A `jsonb` value: the compact JSON of `value` (a struct or list of them always serialises).
+    pub fn json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+        self.text(&serde_json::to_string(value).unwrap_or_default())
+    }
+
     pub fn opt_ts(&mut self, t: Option<DateTime<Utc>>) -> &mut Self {
         match t {
             Some(t) => self.ts(t),
@@ -219,7 +231,8 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         "apprenticeships",
         "id, apprentice_id, standard_id, employer_id, provider_id, mentor_id, tutor_id, \
          start_date, expected_end_date, created_at, updated_at, last_activity_at, \
-         next_review_due_by",
+         planned_otj_hours, rpl_reduction_hours, otj_approved_minutes, otj_pending_minutes, \
+         last_review_on, next_review_due_by, unsigned_reviews, oldest_unsigned_review_on",
     );
     let mut evidence = Keyed::new(
         "evidence",
@@ -250,6 +263,21 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         "apprenticeship_id, ksb_id, status, draft, submitted, accepted, changes_requested, \
          signed_off_at, signed_off_by, evidenced_at",
     );
+    let mut otj_entries = Keyed::new(
+        "otj_entries",
+        "id, apprenticeship_id, occurred_on, minutes, activity, description, status, version, \
+         reviewed_by, reviewed_at, rejection_reason, created_by, created_at, updated_at",
+    );
+    let mut otj_links = Keyed::new("otj_entry_ksbs", "entry_id, ksb_id");
+    let mut progress_reviews = Keyed::new(
+        "progress_reviews",
+        "id, apprenticeship_id, held_on, previous_actions, progress_notes, concerns, \
+         next_actions, snapshot, status, version, created_by, created_at, updated_at",
+    );
+    let mut signatures = Keyed::new(
+        "review_signatures",
+        "id, review_id, role, signer_id, content_sha256, signed_at",
+    );
     let standard = world.catalogue.standard_id;
     for (n, p) in portfolios.iter().enumerate() {
         let plan = &p.plan;
@@ -270,7 +298,15 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                 .ts(plan.created_at)
                 .ts(plan.created_at)
                 .ts(p.last_activity_at)
-                .date(crate::domain::review::calendar_deadline(plan.start_date));
+                .int(i64::from(p.otj.planned_otj_hours))
+                .int(i64::from(p.otj.rpl_reduction_hours))
+                .int(p.otj.kept.approved)
+                .int(p.otj.kept.pending);
+            let f = &p.progress.figures;
+            r.opt_date(f.last_review_on)
+                .opt_date(f.next_review_due_by)
+                .int(i64::from(f.unsigned_reviews))
+                .opt_date(f.oldest_unsigned_review_on);
         });
         for item in &p.items {
             let key = item.created_at.timestamp();
@@ -359,6 +395,57 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                     .opt_ts(row.evidenced_at);
             });
         }
+        for e in &p.otj.entries {
+            let key = e.created_at.timestamp();
+            otj_entries.push(key, |r| {
+                r.uuid(e.id)
+                    .uuid(plan.id)
+                    .date(e.occurred_on)
+                    .int(i64::from(e.minutes))
+                    .text(e.activity.as_str())
+                    .text(e.description)
+                    .text(e.status.as_str())
+                    .int(i64::from(e.version))
+                    .opt_uuid(e.reviewed.map(|v| v.0))
+                    .opt_ts(e.reviewed.map(|v| v.1))
+                    .opt_text(e.rejection_reason)
+                    .uuid(plan.apprentice.id)
+                    .ts(e.created_at)
+                    .ts(e.updated_at);
+            });
+            for ksb in &e.ksbs {
+                otj_links.push(key, |r| {
+                    r.uuid(e.id).uuid(ksbs[*ksb].0);
+                });
+            }
+        }
+        for review in &p.progress.held {
+            progress_reviews.push(review.created_at.timestamp(), |r| {
+                r.uuid(review.id)
+                    .uuid(plan.id)
+                    .date(review.held_on)
+                    .text(&review.previous_actions)
+                    .text(review.progress_notes)
+                    .text(review.concerns)
+                    .json(&review.next_actions)
+                    .json(&review.snapshot)
+                    .text(review.status.as_str())
+                    .int(1)
+                    .uuid(review.created_by)
+                    .ts(review.created_at)
+                    .ts(review.created_at);
+            });
+            for s in &review.signatures {
+                signatures.push(s.at.timestamp(), |r| {
+                    r.uuid(s.id)
+                        .uuid(review.id)
+                        .text(s.role.as_str())
+                        .uuid(s.signer)
+                        .text(&review.content_sha256)
+                        .ts(s.at);
+                });
+            }
+        }
     }
     vec![
         users.finish(),
@@ -370,5 +457,9 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         comments.finish(),
         signoffs.finish(),
         statuses.finish(),
+        otj_entries.finish(),
+        otj_links.finish(),
+        progress_reviews.finish(),
+        signatures.finish(),
     ]
 }
