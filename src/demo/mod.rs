@@ -8,8 +8,9 @@
 //!
 //! Layers: `world` decides who exists, `portfolio` simulates each apprenticeship (with `otj` for
 //! its OTJ log and `reviews` for its progress reviews, each on a random stream of its own),
-//! `rows` writes COPY text, `load` streams it into PostgreSQL in one transaction. The first ones
-//! are pure, so the same seed, size, day and catalogue always give byte-identical data. Kept
+//! `rows` writes COPY text (in `copy_text`'s format), `load` streams it into PostgreSQL in one
+//! transaction. All but `load` are pure, so the same seed, size, day and catalogue always give
+//! byte-identical data. Kept
 //! figures (KSB statuses, OTJ minutes, review deadlines and counts, signature hashes) come from
 //! the app's own rules in `domain/`, and `tests` checks them against the app's recomputations.
 //!
@@ -20,6 +21,7 @@
 //! the server's own argon2 parameters. That is why seeding refuses a database that already holds
 //! apprenticeships unless `--force` is given: demo accounts do not belong next to real ones.
 
+mod copy_text;
 mod ids;
 mod load;
 mod otj;
