@@ -24,6 +24,9 @@ pub enum Kind {
     Review = 0x0d01,
     Comment = 0x0d02,
     Signoff = 0x0e00,
+    OtjEntry = 0x0f00,
+    ProgressReview = 0x0f01,
+    ReviewSignature = 0x0f02,
 }
 
 /// Largest row number an id can carry (12 decimal digits).

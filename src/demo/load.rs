@@ -55,9 +55,48 @@ async fn catalogue(client: &Client) -> anyhow::Result<Catalogue> {
         .map(|r| Ok((Uuid::parse_str(&r.get::<_, String>(0))?, r.get(1))))
         .collect::<anyhow::Result<Vec<(Uuid, String)>>>()?;
     anyhow::ensure!(!ksbs.is_empty(), "ST0220 has no KSBs in this database");
+    let index: std::collections::HashMap<Uuid, usize> = ksbs
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    // Each duty with the KSBs it links (in standard order), in duty order.
+    let mut duties: Vec<(String, Vec<usize>)> = Vec::new();
+    let links = client
+        .query(
+            "SELECT d.code, dk.ksb_id::text FROM duties d \
+             LEFT JOIN duty_ksbs dk ON dk.duty_id = d.id \
+             WHERE d.standard_id = $1::text::uuid ORDER BY d.position, d.id",
+            &[&newest.0],
+        )
+        .await?;
+    for row in &links {
+        let code: String = row.get(0);
+        if duties.last().is_none_or(|(c, _)| *c != code) {
+            duties.push((code, Vec::new()));
+        }
+        if let Some(ksb) = row.get::<_, Option<String>>(1)
+            && let Some(i) = index.get(&Uuid::parse_str(&ksb)?)
+            && let Some((_, of)) = duties.last_mut()
+        {
+            of.push(*i);
+        }
+    }
+    for (_, of) in &mut duties {
+        of.sort_unstable();
+    }
+    let minimum_otj_hours: Option<i32> = client
+        .query_one(
+            "SELECT minimum_otj_hours FROM standards WHERE id = $1::text::uuid",
+            &[&newest.0],
+        )
+        .await?
+        .get(0);
     Ok(Catalogue {
         standard_id: Uuid::parse_str(&newest.0)?,
         ksbs,
+        duties,
+        minimum_otj_hours,
     })
 }
 

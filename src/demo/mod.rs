@@ -1,20 +1,32 @@
 //! Demo data: `ksbfolio demo seed --apprenticeships N --seed S` fills a database with a
 //! deterministic, realistic data set — providers, employers, tutors, mentors, N apprenticeships
 //! on ST0220 at varied stages with about 100 pieces of evidence each, reviews, comments,
-//! revisions, sign-offs (a few revoked) and withdrawals — for trying the app and for the load
-//! benchmark in `bench/`.
+//! revisions, sign-offs (a few revoked) and withdrawals, an off-the-job training plan with about
+//! one entry a week (mostly approved, a few pending or rejected), and a progress review every two
+//! to three months (mostly signed by all three parties, the latest of some still waiting, a few
+//! apprenticeships overdue) — for trying the app and for the load benchmark in `bench/`.
 //!
-//! Layers: `world` decides who exists, `portfolio` simulates each apprenticeship, `rows` writes
-//! COPY text, `load` streams it into PostgreSQL in one transaction. The first three are pure, so
-//! the same seed, size, day and catalogue always give byte-identical data.
+//! Layers: `world` decides who exists, `portfolio` simulates each apprenticeship (with `otj` for
+//! its OTJ log and `reviews` for its progress reviews, each on a random stream of its own),
+//! `rows` writes COPY text (in `copy_text`'s format), `load` streams it into PostgreSQL in one
+//! transaction. All but `load` are pure, so the same seed, size, day and catalogue always give
+//! byte-identical data. Kept
+//! figures (KSB statuses, OTJ minutes, review deadlines and counts, signature hashes) come from
+//! the app's own rules in `domain/`, and `tests` checks them against the app's recomputations.
+//!
+//! The seed writes no audit row per event (the demo's history is not the app's doing), only one
+//! `demo.seeded` row saying what was loaded.
 //!
 //! Security: every demo account shares one published password ([`DEMO_PASSWORD`]), hashed with
 //! the server's own argon2 parameters. That is why seeding refuses a database that already holds
 //! apprenticeships unless `--force` is given: demo accounts do not belong next to real ones.
 
+mod copy_text;
 mod ids;
 mod load;
+mod otj;
 mod portfolio;
+mod reviews;
 mod rng;
 mod rows;
 mod text;
@@ -41,7 +53,7 @@ pub use world::{
 pub const DEMO_PASSWORD: &str = "ksbfolio-demo-password";
 
 /// The tables a seed writes, in load order.
-pub const TABLES: [&str; 11] = [
+pub const TABLES: [&str; 15] = [
     "organisations",
     "users",
     "apprenticeships",
@@ -52,6 +64,10 @@ pub const TABLES: [&str; 11] = [
     "evidence_comments",
     "signoffs",
     "ksb_statuses",
+    "otj_entries",
+    "otj_entry_ksbs",
+    "progress_reviews",
+    "review_signatures",
     "audit_log",
 ];
 

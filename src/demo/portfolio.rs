@@ -15,6 +15,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use uuid::Uuid;
 
 use super::ids::{self, Kind};
+use super::otj::{self, OtjLog};
+use super::reviews::{self, Reviews};
 use super::rng::Rng;
 use super::text;
 use super::world::{Plan, World, working_time};
@@ -101,6 +103,10 @@ pub struct Portfolio {
     pub signoffs: Vec<Signoff>,
     pub statuses: Vec<KsbRow>,
     pub last_activity_at: DateTime<Utc>,
+    /// The OTJ plan and entries (`demo::otj`).
+    pub otj: OtjLog,
+    /// Progress reviews and the kept review figures (`demo::reviews`).
+    pub progress: Reviews,
 }
 
 /// Kinds in `EvidenceKind::ALL` order, weighted by how often apprentices use them.
@@ -160,6 +166,14 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
     let mut days: Vec<i64> = (0..count).map(|_| rng.range(0, elapsed_days - 1)).collect();
     days.sort_unstable();
 
+    // The KSBs met by `day` (from the start): more as the apprenticeship goes on.
+    let duration_days = plan.duration_days;
+    let unlocked = |day: i64| {
+        let n = (20.0 + 110.0 * day as f64 / duration_days as f64).clamp(20.0, ksb_total as f64)
+            as usize;
+        order[..n.min(ksb_total)].to_vec()
+    };
+    let otj_log = otj::generate(world, &plan, unlocked);
     let mut portfolio = Portfolio {
         items: Vec::with_capacity(count),
         reviews: Vec::new(),
@@ -167,6 +181,8 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
         signoffs: Vec::new(),
         statuses: Vec::with_capacity(ksb_total),
         last_activity_at: plan.created_at,
+        otj: otj_log,
+        progress: Reviews::default(),
         plan,
     };
     for (i, day) in days.into_iter().enumerate() {
@@ -175,10 +191,8 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
             world.seed,
             ids::evidence_number(k, i as u64),
         );
-        let unlocked = (20.0 + 110.0 * day as f64 / portfolio.plan.duration_days as f64)
-            .clamp(20.0, ksb_total as f64) as usize;
-        let wanted = (rng.weighted(&KSB_COUNT_WEIGHTS) + 1).min(unlocked);
-        let mut pool: Vec<usize> = order[..unlocked].to_vec();
+        let mut pool: Vec<usize> = unlocked(day);
+        let wanted = (rng.weighted(&KSB_COUNT_WEIGHTS) + 1).min(pool.len());
         for j in 0..wanted {
             let pick = j + rng.below((pool.len() - j) as u64) as usize;
             pool.swap(j, pick);
@@ -200,6 +214,13 @@ pub fn generate(world: &World, k: u64) -> Portfolio {
     }
     sign_off(&mut rng, &mut ids, &mut portfolio, anchor, ksb_total);
     portfolio.last_activity_at = last_activity(&portfolio);
+    portfolio.progress = reviews::generate(
+        world,
+        &portfolio.plan,
+        &portfolio.items,
+        &portfolio.signoffs,
+        &portfolio.otj,
+    );
     portfolio
 }
 

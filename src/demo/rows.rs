@@ -5,176 +5,14 @@
 //! the way a year of live traffic spreads them, rather than packed together (which would flatter
 //! every read in the benchmark).
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
-use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use uuid::Uuid;
+use chrono::{DateTime, Utc};
 
+pub use super::copy_text::Copy;
+use super::copy_text::{Keyed, Rows};
 use super::portfolio::{self, Portfolio};
 use super::world::{Person, World};
-
-/// COPY's text format: tab-separated fields, `\N` for NULL, backslash escapes.
-#[derive(Debug, Default)]
-pub struct Rows {
-    pub data: Vec<u8>,
-    fields: usize,
-}
-
-impl Rows {
-    fn field(&mut self) -> &mut Vec<u8> {
-        if self.fields > 0 {
-            self.data.push(b'\t');
-        }
-        self.fields += 1;
-        &mut self.data
-    }
-
-    pub fn text(&mut self, value: &str) -> &mut Self {
-        let out = self.field();
-        for byte in value.bytes() {
-            match byte {
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                other => out.push(other),
-            }
-        }
-        self
-    }
-
-    pub fn null(&mut self) -> &mut Self {
-        self.field().extend_from_slice(b"\\N");
-        self
-    }
-
-    pub fn opt_text(&mut self, value: Option<&str>) -> &mut Self {
-        match value {
-            Some(v) => self.text(v),
-            None => self.null(),
-        }
-    }
-
-    pub fn uuid(&mut self, value: Uuid) -> &mut Self {
-        let mut buf = [0u8; 36];
-        let s = value.as_hyphenated().encode_lower(&mut buf);
-        self.field().extend_from_slice(s.as_bytes());
-        self
-    }
-
-    pub fn opt_uuid(&mut self, value: Option<Uuid>) -> &mut Self {
-        match value {
-            Some(v) => self.uuid(v),
-            None => self.null(),
-        }
-    }
-
-    pub fn int(&mut self, value: i64) -> &mut Self {
-        let mut s = String::with_capacity(12);
-        let _ = write!(s, "{value}");
-        self.field().extend_from_slice(s.as_bytes());
-        self
-    }
-
-    pub fn boolean(&mut self, value: bool) -> &mut Self {
-        self.field().push(if value { b't' } else { b'f' });
-        self
-    }
-
-    pub fn date(&mut self, d: NaiveDate) -> &mut Self {
-        let mut s = String::with_capacity(10);
-        let _ = write!(s, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
-        self.field().extend_from_slice(s.as_bytes());
-        self
-    }
-
-    /// Whole seconds in UTC: the demo never needs more, and the text round-trips exactly.
-    pub fn ts(&mut self, t: DateTime<Utc>) -> &mut Self {
-        let mut s = String::with_capacity(22);
-        let _ = write!(
-            s,
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}+00",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        );
-        self.field().extend_from_slice(s.as_bytes());
-        self
-    }
-
-    pub fn opt_ts(&mut self, t: Option<DateTime<Utc>>) -> &mut Self {
-        match t {
-            Some(t) => self.ts(t),
-            None => self.null(),
-        }
-    }
-
-    /// A `text[]` of codes (letters and digits only, so no quoting is needed).
-    pub fn codes(&mut self, codes: &[&str]) -> &mut Self {
-        let out = self.field();
-        out.push(b'{');
-        out.extend_from_slice(codes.join(",").as_bytes());
-        out.push(b'}');
-        self
-    }
-
-    pub fn end(&mut self) {
-        self.data.push(b'\n');
-        self.fields = 0;
-    }
-}
-
-/// One `COPY table (columns) FROM STDIN` and its data.
-#[derive(Debug)]
-pub struct Copy {
-    pub table: &'static str,
-    pub columns: &'static str,
-    pub rows: u64,
-    pub data: Vec<u8>,
-}
-
-/// Rows collected with a sort key, written out in key order.
-struct Keyed {
-    table: &'static str,
-    columns: &'static str,
-    rows: Vec<(i64, Vec<u8>)>,
-}
-
-impl Keyed {
-    fn new(table: &'static str, columns: &'static str) -> Self {
-        Self {
-            table,
-            columns,
-            rows: Vec::new(),
-        }
-    }
-
-    fn push(&mut self, key: i64, fill: impl FnOnce(&mut Rows)) {
-        let mut row = Rows::default();
-        fill(&mut row);
-        row.end();
-        self.rows.push((key, row.data));
-    }
-
-    fn finish(mut self) -> Copy {
-        self.rows.sort_by_key(|(key, _)| *key);
-        let size = self.rows.iter().map(|(_, r)| r.len()).sum();
-        let mut data = Vec::with_capacity(size);
-        for (_, row) in &self.rows {
-            data.extend_from_slice(row);
-        }
-        Copy {
-            table: self.table,
-            columns: self.columns,
-            rows: self.rows.len() as u64,
-            data,
-        }
-    }
-}
 
 fn user_row(row: &mut Rows, person: &Person, password_hash: &str, at: DateTime<Utc>) {
     row.uuid(person.id)
@@ -219,7 +57,8 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         "apprenticeships",
         "id, apprentice_id, standard_id, employer_id, provider_id, mentor_id, tutor_id, \
          start_date, expected_end_date, created_at, updated_at, last_activity_at, \
-         next_review_due_by",
+         planned_otj_hours, rpl_reduction_hours, otj_approved_minutes, otj_pending_minutes, \
+         last_review_on, next_review_due_by, unsigned_reviews, oldest_unsigned_review_on",
     );
     let mut evidence = Keyed::new(
         "evidence",
@@ -250,6 +89,21 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         "apprenticeship_id, ksb_id, status, draft, submitted, accepted, changes_requested, \
          signed_off_at, signed_off_by, evidenced_at",
     );
+    let mut otj_entries = Keyed::new(
+        "otj_entries",
+        "id, apprenticeship_id, occurred_on, minutes, activity, description, status, version, \
+         reviewed_by, reviewed_at, rejection_reason, created_by, created_at, updated_at",
+    );
+    let mut otj_links = Keyed::new("otj_entry_ksbs", "entry_id, ksb_id");
+    let mut progress_reviews = Keyed::new(
+        "progress_reviews",
+        "id, apprenticeship_id, held_on, previous_actions, progress_notes, concerns, \
+         next_actions, snapshot, status, version, created_by, created_at, updated_at",
+    );
+    let mut signatures = Keyed::new(
+        "review_signatures",
+        "id, review_id, role, signer_id, content_sha256, signed_at",
+    );
     let standard = world.catalogue.standard_id;
     for (n, p) in portfolios.iter().enumerate() {
         let plan = &p.plan;
@@ -270,7 +124,15 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                 .ts(plan.created_at)
                 .ts(plan.created_at)
                 .ts(p.last_activity_at)
-                .date(crate::domain::review::calendar_deadline(plan.start_date));
+                .int(i64::from(p.otj.planned_otj_hours))
+                .int(i64::from(p.otj.rpl_reduction_hours))
+                .int(p.otj.kept.approved)
+                .int(p.otj.kept.pending);
+            let f = &p.progress.figures;
+            r.opt_date(f.last_review_on)
+                .opt_date(f.next_review_due_by)
+                .int(i64::from(f.unsigned_reviews))
+                .opt_date(f.oldest_unsigned_review_on);
         });
         for item in &p.items {
             let key = item.created_at.timestamp();
@@ -359,6 +221,57 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
                     .opt_ts(row.evidenced_at);
             });
         }
+        for e in &p.otj.entries {
+            let key = e.created_at.timestamp();
+            otj_entries.push(key, |r| {
+                r.uuid(e.id)
+                    .uuid(plan.id)
+                    .date(e.occurred_on)
+                    .int(i64::from(e.minutes))
+                    .text(e.activity.as_str())
+                    .text(e.description)
+                    .text(e.status.as_str())
+                    .int(i64::from(e.version))
+                    .opt_uuid(e.reviewed.map(|v| v.0))
+                    .opt_ts(e.reviewed.map(|v| v.1))
+                    .opt_text(e.rejection_reason)
+                    .uuid(plan.apprentice.id)
+                    .ts(e.created_at)
+                    .ts(e.updated_at);
+            });
+            for ksb in &e.ksbs {
+                otj_links.push(key, |r| {
+                    r.uuid(e.id).uuid(ksbs[*ksb].0);
+                });
+            }
+        }
+        for review in &p.progress.held {
+            progress_reviews.push(review.created_at.timestamp(), |r| {
+                r.uuid(review.id)
+                    .uuid(plan.id)
+                    .date(review.held_on)
+                    .text(&review.previous_actions)
+                    .text(review.progress_notes)
+                    .text(review.concerns)
+                    .json(&review.next_actions)
+                    .json(&review.snapshot)
+                    .text(review.status.as_str())
+                    .int(1)
+                    .uuid(review.created_by)
+                    .ts(review.created_at)
+                    .ts(review.created_at);
+            });
+            for s in &review.signatures {
+                signatures.push(s.at.timestamp(), |r| {
+                    r.uuid(s.id)
+                        .uuid(review.id)
+                        .text(s.role.as_str())
+                        .uuid(s.signer)
+                        .text(&review.content_sha256)
+                        .ts(s.at);
+                });
+            }
+        }
     }
     vec![
         users.finish(),
@@ -370,5 +283,9 @@ pub fn batch(world: &World, ks: Range<u64>, password_hash: &str) -> Vec<Copy> {
         comments.finish(),
         signoffs.finish(),
         statuses.finish(),
+        otj_entries.finish(),
+        otj_links.finish(),
+        progress_reviews.finish(),
+        signatures.finish(),
     ]
 }

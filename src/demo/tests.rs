@@ -25,12 +25,19 @@ fn fake_catalogue() -> Catalogue {
         .map(|i| format!("K{i}"))
         .chain((1..=44).map(|i| format!("S{i}")))
         .chain((1..=6).map(|i| format!("B{i}")));
+    let ksbs: Vec<(Uuid, String)> = codes
+        .enumerate()
+        .map(|(i, c)| (Uuid::from_u128(1000 + i as u128), c))
+        .collect();
+    // Ten duties, each with every tenth KSB.
+    let duties = (0..10)
+        .map(|d| (format!("D{}", d + 1), (d..ksbs.len()).step_by(10).collect()))
+        .collect();
     Catalogue {
         standard_id: Uuid::from_u128(7),
-        ksbs: codes
-            .enumerate()
-            .map(|(i, c)| (Uuid::from_u128(1000 + i as u128), c))
-            .collect(),
+        ksbs,
+        duties,
+        minimum_otj_hours: None,
     }
 }
 
@@ -105,6 +112,112 @@ fn portfolios_look_like_a_live_service() {
     }
 }
 
+#[test]
+fn otj_entries_follow_the_apps_rules_and_the_kept_minutes_are_their_sum() {
+    use crate::domain::otj::{self, OtjStatus};
+
+    let world = World::new(9, 300, anchor(), fake_catalogue());
+    let today = world.anchor.date_naive();
+    let mut by_status: HashMap<OtjStatus, usize> = HashMap::new();
+    let (mut entries, mut weeks) = (0usize, 0f64);
+    for k in 1..=300 {
+        let p = generate(&world, k);
+        let log = &p.otj;
+        assert!((187..=400).contains(&log.planned_otj_hours));
+        assert!(log.rpl_reduction_hours >= 0);
+        let mut days: HashMap<chrono::NaiveDate, i64> = HashMap::new();
+        for e in &log.entries {
+            *by_status.entry(e.status).or_default() += 1;
+            assert!((1..=720).contains(&e.minutes), "{}", e.minutes);
+            *days.entry(e.occurred_on).or_default() += i64::from(e.minutes);
+            assert!(e.occurred_on >= p.plan.start_date && e.occurred_on < today);
+            assert!(e.created_at.date_naive() >= e.occurred_on);
+            assert!(e.created_at <= e.updated_at && e.updated_at < world.anchor);
+            assert!(e.ksbs.len() <= 2);
+            assert_eq!(e.version as usize, e.history.len(), "a version per change");
+            assert_eq!(e.reviewed.is_some(), e.status != OtjStatus::Pending);
+            assert_eq!(
+                e.rejection_reason.is_some(),
+                e.status == OtjStatus::Rejected
+            );
+            assert_eq!(e.status_at(e.updated_at), Some(e.status));
+        }
+        assert!(
+            days.values().all(|m| *m <= otj::DAILY_CAP_MINUTES),
+            "a day's total stays within the cap"
+        );
+        let pairs: Vec<_> = log.entries.iter().map(|e| (e.status, e.minutes)).collect();
+        assert_eq!(log.kept, otj::recompute(&pairs));
+        entries += log.entries.len();
+        weeks += (today - p.plan.start_date).num_days() as f64 / 7.0;
+    }
+    let per_week = entries as f64 / weeks;
+    assert!(
+        (0.9..=1.5).contains(&per_week),
+        "one or two a week: {per_week}"
+    );
+    let approved = by_status[&OtjStatus::Approved] as f64 / entries as f64;
+    assert!(approved > 0.85, "most are approved: {approved}");
+    assert!(by_status[&OtjStatus::Pending] > 0 && by_status[&OtjStatus::Rejected] > 0);
+}
+
+#[test]
+fn progress_reviews_fall_every_few_months_and_are_mostly_signed_by_all_three() {
+    use crate::domain::review::{self, ReviewState, ReviewStatus};
+
+    let world = World::new(9, 300, anchor(), fake_catalogue());
+    let today = world.anchor.date_naive();
+    let mut states: HashMap<ReviewState, usize> = HashMap::new();
+    let (mut held, mut signed, mut latest_unsigned) = (0usize, 0usize, 0usize);
+    for k in 1..=300 {
+        let p = generate(&world, k);
+        let reviews = &p.progress.held;
+        let mut since = p.plan.start_date;
+        for r in reviews {
+            assert!(r.held_on > since && r.held_on < today);
+            assert!(r.held_on <= review::calendar_deadline(since), "never late");
+            since = r.held_on;
+            assert_eq!(r.status == ReviewStatus::Signed, r.signatures.len() == 3);
+            assert!(
+                r.signatures
+                    .iter()
+                    .all(|s| s.at > r.created_at && s.at < world.anchor)
+            );
+            assert!(r.next_actions.iter().all(|a| a.due_on >= r.held_on));
+            assert_eq!(r.snapshot.totals.ksbs, 94);
+            assert_eq!(r.snapshot.duties.len(), 10);
+            signed += usize::from(r.status == ReviewStatus::Signed);
+        }
+        held += reviews.len();
+        latest_unsigned += usize::from(
+            reviews
+                .last()
+                .is_some_and(|r| r.status != ReviewStatus::Signed),
+        );
+        let f = &p.progress.figures;
+        assert_eq!(f.last_review_on, reviews.last().map(|r| r.held_on));
+        assert_eq!(
+            f.unsigned_reviews as usize,
+            reviews
+                .iter()
+                .filter(|r| r.status != ReviewStatus::Signed)
+                .count()
+        );
+        *states
+            .entry(review::review_state(f.next_review_due_by, today))
+            .or_default() += 1;
+    }
+    let share = signed as f64 / held as f64;
+    assert!(share > 0.8, "most reviews are signed: {share}");
+    assert!(
+        (15..=150).contains(&latest_unsigned),
+        "some wait for signatures: {latest_unsigned}"
+    );
+    let overdue = states.get(&ReviewState::Overdue).copied().unwrap_or(0);
+    assert!((5..=45).contains(&overdue), "a few are overdue: {overdue}");
+    assert!(states[&ReviewState::OnTime] > 150, "{states:?}");
+}
+
 /// The server the tests use: DATABASE_URL's, or the embedded cluster the API tests also use.
 async fn admin_url() -> String {
     if let Ok(url) = std::env::var("DATABASE_URL") {
@@ -159,6 +272,12 @@ struct Kept {
     signed_off_at: Option<DateTime<Utc>>,
     signed_off_by: Option<Uuid>,
     evidenced_at: Option<DateTime<Utc>>,
+}
+
+#[derive(QueryableByName)]
+struct Broken {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
 }
 
 #[tokio::test]
@@ -268,6 +387,79 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
         assert_eq!(kept, recomputed, "apprenticeship {id}");
     }
 
+    // The kept OTJ and review figures equal what the app recomputes from the loaded rows, and
+    // every signature attests the content hash the app computes for its review.
+    let ids: Vec<Uuid> = apprenticeships::table
+        .select(apprenticeships::id)
+        .load(&mut db)
+        .await
+        .expect("ids");
+    let (mut reviews_seen, mut entries_seen) = (0usize, 0i64);
+    for id in ids {
+        let kept = crate::db::apprenticeships::find(&db, id)
+            .await
+            .expect("read")
+            .expect("row");
+        let otj = crate::db::otj::recompute(&mut db, id).await.expect("otj");
+        assert_eq!(
+            (kept.otj_approved_minutes, kept.otj_pending_minutes),
+            (otj.approved, otj.pending),
+            "apprenticeship {id}"
+        );
+        assert!(
+            kept.planned_otj_hours
+                .is_some_and(|h| (187..=400).contains(&h))
+        );
+        entries_seen += otj.approved + otj.pending;
+        let figures = crate::db::reviews::compute(&mut db, id, kept.start_date)
+            .await
+            .expect("review figures");
+        assert_eq!(
+            crate::db::reviews::ReviewFigures {
+                last_review_on: kept.last_review_on,
+                next_review_due_by: kept.next_review_due_by,
+                unsigned_reviews: kept.unsigned_reviews,
+                oldest_unsigned_review_on: kept.oldest_unsigned_review_on,
+                on_break: kept.on_break,
+            },
+            figures,
+            "apprenticeship {id}"
+        );
+        let (rows, _) = crate::db::reviews::list(&mut db, id, 100, 0)
+            .await
+            .expect("reviews");
+        let stored: Vec<String> = rows.iter().map(|r| r.status.as_str().to_string()).collect();
+        let built = crate::api::reviews::responses(&mut db, rows)
+            .await
+            .expect("responses");
+        for (r, stored) in built.iter().zip(stored) {
+            assert_eq!(r.status.as_str(), stored, "review {}", r.id);
+            assert!(r.signatures.iter().all(|s| s.valid), "review {}", r.id);
+            assert_eq!(r.status.as_str() == "signed", r.signatures.len() == 3);
+            reviews_seen += 1;
+        }
+    }
+    assert!(reviews_seen > 12 && entries_seen > 0);
+    assert_eq!(
+        summary.rows_of("progress_reviews"),
+        reviews_seen as u64,
+        "the summary counts what was loaded"
+    );
+    // A day's OTJ time stays within the cap; entries fall between the start and the anchor.
+    let broken: Broken = diesel::sql_query(
+        "SELECT count(*) AS n FROM ( \
+           SELECT e.apprenticeship_id, e.occurred_on FROM otj_entries e \
+           GROUP BY 1, 2 HAVING sum(e.minutes) > 720 \
+           UNION ALL SELECT e.apprenticeship_id, e.occurred_on FROM otj_entries e \
+           JOIN apprenticeships a ON a.id = e.apprenticeship_id \
+           WHERE e.occurred_on < a.start_date OR e.occurred_on >= DATE '2026-11-25' \
+              OR e.minutes NOT BETWEEN 1 AND 720) x",
+    )
+    .get_result(&mut db)
+    .await
+    .expect("day rule");
+    assert_eq!(broken.n, 0);
+
     // The loader computed the kept progress: every KSB counted, one row per duty.
     let counted: Vec<i32> = apprenticeships::table
         .select(apprenticeships::ksbs_total)
@@ -283,11 +475,6 @@ async fn seeded_kept_statuses_equal_a_recomputation_from_the_raw_rows() {
     assert_eq!(duty_rows, 12 * 10);
 
     // One revision per version, the newest matching the evidence row, as the app writes them.
-    #[derive(QueryableByName)]
-    struct Broken {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        n: i64,
-    }
     let broken: Broken = diesel::sql_query(
         "SELECT count(*) AS n FROM evidence e WHERE e.version <> \
              (SELECT count(*) FROM evidence_revisions r WHERE r.evidence_id = e.id) \

@@ -18,11 +18,14 @@ pub const TUTORS_PER_PROVIDER: u64 = 12;
 pub const APPRENTICESHIPS_PER_EMPLOYER: u64 = 50;
 pub const MENTORS_PER_EMPLOYER: u64 = 6;
 
-/// The standard the apprenticeships follow: its id and its KSBs (id, code) in standard order.
+/// The standard the apprenticeships follow: its id, its KSBs (id, code) in standard order, its
+/// duties in order (code, indices into `ksbs`) and its published minimum of OTJ hours.
 #[derive(Debug, Clone)]
 pub struct Catalogue {
     pub standard_id: Uuid,
     pub ksbs: Vec<(Uuid, String)>,
+    pub duties: Vec<(String, Vec<usize>)>,
+    pub minimum_otj_hours: Option<i32>,
 }
 
 #[derive(Debug, Clone)]
@@ -106,7 +109,8 @@ impl World {
         format!("demo-{}.example", self.seed)
     }
 
-    fn stream(kind: Kind, number: u64) -> u64 {
+    /// The random stream of row `number` of `kind`, apart from every apprenticeship's own.
+    pub fn stream(kind: Kind, number: u64) -> u64 {
         ((kind as u64) << 48) | number
     }
 

@@ -19,6 +19,7 @@ mod authorization;
 mod caseload_plan;
 mod cli_import;
 mod coverage;
+mod demo_seed;
 mod embedded;
 mod errors;
 mod evidence;
