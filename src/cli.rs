@@ -200,6 +200,20 @@ pub enum Command {
     /// Demo data for trying ksbfolio and for the load benchmark.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Back up the database and the attachments into DIR (new or empty), while the server runs
+    /// or not: a pg_dump of one snapshot, the attachment files its rows name, and SHA256SUMS.
+    /// The folder is readable by its owner only (it holds every portfolio).
+    Backup {
+        /// Folder to create (or an empty one).
+        dir: PathBuf,
+    },
+    /// Restore a backup made by `ksbfolio backup` into a new or empty KSBFOLIO_DATA_DIR, as the
+    /// embedded database and local attachments. Every file is checked against SHA256SUMS first;
+    /// a damaged or incomplete backup, or a data folder that is not empty, is refused.
+    Restore {
+        /// The backup folder.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

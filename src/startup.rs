@@ -132,6 +132,17 @@ impl OpenDatabase {
     /// Uses DATABASE_URL, or starts the embedded cluster; then migrates and loads the bundled
     /// standards (idempotent).
     pub async fn open(config: &ConfigArgs) -> anyhow::Result<Self> {
+        let database = Self::open_as_is(config).await?;
+        if let Err(error) = prepare_database(&database.url).await {
+            database.close()?;
+            return Err(error);
+        }
+        Ok(database)
+    }
+
+    /// Uses DATABASE_URL, or starts the embedded cluster (creating its empty database when
+    /// missing), and changes nothing in it: what `ksbfolio backup` needs.
+    pub async fn open_as_is(config: &ConfigArgs) -> anyhow::Result<Self> {
         let (url, embedded) = match &config.database_url {
             Some(url) => (url.clone(), None),
             None => {
@@ -152,12 +163,7 @@ impl OpenDatabase {
                 (embedded.database_url(), Some(embedded))
             }
         };
-        let database = Self { url, embedded };
-        if let Err(error) = prepare_database(&database.url).await {
-            database.close()?;
-            return Err(error);
-        }
-        Ok(database)
+        Ok(Self { url, embedded })
     }
 
     /// Stops the embedded cluster if this process started it.

@@ -15,6 +15,7 @@ mod attachments_memory;
 mod attachments_streaming;
 mod auth;
 mod authorization;
+mod backup_restore;
 mod caseload_plan;
 mod cli_import;
 mod coverage;
