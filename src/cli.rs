@@ -69,6 +69,18 @@ pub struct ConfigArgs {
         global = true
     )]
     pub db_deadline_secs: u64,
+    /// Send named (protocol-level) prepared statements, which diesel keeps per connection (the
+    /// default). `false` sends every statement unnamed, parsed in the same step as its execution:
+    /// needed behind PgBouncer in transaction pooling mode up to 1.20 (Debian 12 ships 1.18), or
+    /// later ones without `max_prepared_statements`.
+    #[arg(
+        long,
+        env = "KSBFOLIO_DB_PREPARED_STATEMENTS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub db_prepared_statements: bool,
     /// Secret for signing access tokens (at least 32 bytes). Unset: generated once and kept in
     /// KSBFOLIO_DATA_DIR/jwt-secret (mode 0600).
     #[arg(

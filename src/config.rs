@@ -21,6 +21,9 @@ pub struct Settings {
     /// Longest a request may spend waiting for or holding database connections before it is
     /// answered 503 (KSBFOLIO_DB_DEADLINE_SECS).
     pub db_deadline: Duration,
+    /// KSBFOLIO_DB_PREPARED_STATEMENTS: `false` for PgBouncer in transaction pooling mode
+    /// (`db::unnamed_statements`).
+    pub db_prepared_statements: bool,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
     /// KSBFOLIO_JWT_SECRET; unset: generated once and kept in the data folder.
@@ -94,6 +97,7 @@ impl Settings {
             json_limit: 1024 * 1024,
             db_pool_size: 4,
             db_deadline: crate::db::DEFAULT_DEADLINE,
+            db_prepared_statements: true,
             workers: None,
             jwt_secret: None,
             password_hashing: HashingParams::default(),
@@ -117,6 +121,7 @@ impl Settings {
             json_limit: args.json_limit,
             db_pool_size: args.db_pool_size,
             db_deadline: Duration::from_secs(args.db_deadline_secs),
+            db_prepared_statements: args.db_prepared_statements,
             workers: None,
             jwt_secret: args.jwt_secret.clone(),
             password_hashing: HashingParams::default(),
@@ -140,6 +145,17 @@ impl Settings {
                 concurrency: usize::from(args.mail_concurrency),
                 ..MailSettings::default()
             },
+        }
+    }
+}
+
+impl Settings {
+    /// How the connection pool is built from these settings.
+    pub fn pool_options(&self) -> crate::db::PoolOptions {
+        crate::db::PoolOptions {
+            max_size: self.db_pool_size,
+            deadline: self.db_deadline,
+            prepared_statements: self.db_prepared_statements,
         }
     }
 }

@@ -32,6 +32,7 @@ mod inbox;
 mod notifications;
 mod otj;
 mod passwords;
+mod pgbouncer;
 mod portfolio_export;
 mod queues;
 mod reviews;

@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod database;
+pub mod pgbouncer;
 pub mod portfolio;
 pub mod reviews;
 pub mod smtp;
