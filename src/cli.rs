@@ -99,6 +99,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub login_failures_per_address: i64,
+    /// Proxies (IP addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` names the
+    /// client, e.g. the load balancer in front of several app nodes. The sign-in throttle keys on
+    /// that address; from any other peer the header is ignored. Unset: the TCP peer is the client.
+    #[arg(
+        long,
+        env = "KSBFOLIO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::auth::client_address::parse_proxy_entry,
+        global = true
+    )]
+    pub trusted_proxies: Vec<crate::auth::client_address::ProxyEntry>,
     /// Largest attachment accepted, in bytes (25 MiB by default).
     #[arg(long, env = "KSBFOLIO_ATTACHMENT_LIMIT", default_value_t = 25 * 1024 * 1024, global = true)]
     pub attachment_limit: usize,

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::auth::client_address::TrustedProxies;
 use crate::auth::password::HashingParams;
 use crate::auth::throttle::ThrottlePolicy;
 use crate::cli::ConfigArgs;
@@ -30,6 +31,8 @@ pub struct Settings {
     pub jwt_secret: Option<String>,
     pub password_hashing: HashingParams,
     pub login_throttle: ThrottlePolicy,
+    /// KSBFOLIO_TRUSTED_PROXIES: peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Largest attachment accepted, in bytes.
     pub attachment_limit: usize,
     /// `local` (files under the data folder) or `s3://BUCKET`.
@@ -102,6 +105,7 @@ impl Settings {
             jwt_secret: None,
             password_hashing: HashingParams::default(),
             login_throttle: ThrottlePolicy::default(),
+            trusted_proxies: TrustedProxies::default(),
             attachment_limit: 25 * 1024 * 1024,
             storage: "local".into(),
             upload_deadline_secs: 300,
@@ -129,6 +133,9 @@ impl Settings {
                 per_address: args.login_failures_per_address,
                 ..ThrottlePolicy::default()
             },
+            trusted_proxies: TrustedProxies::new(
+                args.trusted_proxies.iter().filter_map(|e| e.0).collect(),
+            ),
             attachment_limit: args.attachment_limit,
             storage: args.storage.clone(),
             upload_deadline_secs: args.upload_deadline_secs,

@@ -46,3 +46,4 @@ mod signoffs_bulk;
 mod stalled_database;
 mod standards;
 mod stored_enums;
+mod trusted_proxies;
