@@ -69,6 +69,18 @@ pub struct ConfigArgs {
         global = true
     )]
     pub db_deadline_secs: u64,
+    /// Send named (protocol-level) prepared statements, which diesel keeps per connection (the
+    /// default). `false` sends every statement unnamed, parsed in the same step as its execution:
+    /// needed behind PgBouncer in transaction pooling mode up to 1.20 (Debian 12 ships 1.18), or
+    /// later ones without `max_prepared_statements`.
+    #[arg(
+        long,
+        env = "KSBFOLIO_DB_PREPARED_STATEMENTS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        global = true
+    )]
+    pub db_prepared_statements: bool,
     /// Secret for signing access tokens (at least 32 bytes). Unset: generated once and kept in
     /// KSBFOLIO_DATA_DIR/jwt-secret (mode 0600).
     #[arg(
@@ -87,6 +99,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub login_failures_per_address: i64,
+    /// Proxies (IP addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` names the
+    /// client, e.g. the load balancer in front of several app nodes. The sign-in throttle keys on
+    /// that address; from any other peer the header is ignored. Unset: the TCP peer is the client.
+    #[arg(
+        long,
+        env = "KSBFOLIO_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_parser = crate::auth::client_address::parse_proxy_entry,
+        global = true
+    )]
+    pub trusted_proxies: Vec<crate::auth::client_address::ProxyEntry>,
     /// Largest attachment accepted, in bytes (25 MiB by default).
     #[arg(long, env = "KSBFOLIO_ATTACHMENT_LIMIT", default_value_t = 25 * 1024 * 1024, global = true)]
     pub attachment_limit: usize,
@@ -200,6 +223,20 @@ pub enum Command {
     /// Demo data for trying ksbfolio and for the load benchmark.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Back up the database and the attachments into DIR (new or empty), while the server runs
+    /// or not: a pg_dump of one snapshot, the attachment files its rows name, and SHA256SUMS.
+    /// The folder is readable by its owner only (it holds every portfolio).
+    Backup {
+        /// Folder to create (or an empty one).
+        dir: PathBuf,
+    },
+    /// Restore a backup made by `ksbfolio backup` into a new or empty KSBFOLIO_DATA_DIR, as the
+    /// embedded database and local attachments. Every file is checked against SHA256SUMS first;
+    /// a damaged or incomplete backup, or a data folder that is not empty, is refused.
+    Restore {
+        /// The backup folder.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::auth::client_address::TrustedProxies;
 use crate::auth::password::HashingParams;
 use crate::auth::throttle::ThrottlePolicy;
 use crate::cli::ConfigArgs;
@@ -21,12 +22,17 @@ pub struct Settings {
     /// Longest a request may spend waiting for or holding database connections before it is
     /// answered 503 (KSBFOLIO_DB_DEADLINE_SECS).
     pub db_deadline: Duration,
+    /// KSBFOLIO_DB_PREPARED_STATEMENTS: `false` for PgBouncer in transaction pooling mode
+    /// (`db::unnamed_statements`).
+    pub db_prepared_statements: bool,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
     /// KSBFOLIO_JWT_SECRET; unset: generated once and kept in the data folder.
     pub jwt_secret: Option<String>,
     pub password_hashing: HashingParams,
     pub login_throttle: ThrottlePolicy,
+    /// KSBFOLIO_TRUSTED_PROXIES: peers whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: TrustedProxies,
     /// Largest attachment accepted, in bytes.
     pub attachment_limit: usize,
     /// `local` (files under the data folder) or `s3://BUCKET`.
@@ -94,10 +100,12 @@ impl Settings {
             json_limit: 1024 * 1024,
             db_pool_size: 4,
             db_deadline: crate::db::DEFAULT_DEADLINE,
+            db_prepared_statements: true,
             workers: None,
             jwt_secret: None,
             password_hashing: HashingParams::default(),
             login_throttle: ThrottlePolicy::default(),
+            trusted_proxies: TrustedProxies::default(),
             attachment_limit: 25 * 1024 * 1024,
             storage: "local".into(),
             upload_deadline_secs: 300,
@@ -117,6 +125,7 @@ impl Settings {
             json_limit: args.json_limit,
             db_pool_size: args.db_pool_size,
             db_deadline: Duration::from_secs(args.db_deadline_secs),
+            db_prepared_statements: args.db_prepared_statements,
             workers: None,
             jwt_secret: args.jwt_secret.clone(),
             password_hashing: HashingParams::default(),
@@ -124,6 +133,9 @@ impl Settings {
                 per_address: args.login_failures_per_address,
                 ..ThrottlePolicy::default()
             },
+            trusted_proxies: TrustedProxies::new(
+                args.trusted_proxies.iter().filter_map(|e| e.0).collect(),
+            ),
             attachment_limit: args.attachment_limit,
             storage: args.storage.clone(),
             upload_deadline_secs: args.upload_deadline_secs,
@@ -140,6 +152,17 @@ impl Settings {
                 concurrency: usize::from(args.mail_concurrency),
                 ..MailSettings::default()
             },
+        }
+    }
+}
+
+impl Settings {
+    /// How the connection pool is built from these settings.
+    pub fn pool_options(&self) -> crate::db::PoolOptions {
+        crate::db::PoolOptions {
+            max_size: self.db_pool_size,
+            deadline: self.db_deadline,
+            prepared_statements: self.db_prepared_statements,
         }
     }
 }

@@ -7,9 +7,11 @@
 pub mod api;
 /// Authentication: passwords, tokens, the authenticated extractor, throttling rules.
 pub mod auth;
+/// `ksbfolio backup` and `restore`: a checked dump of the database and the attachments.
+pub mod backup;
 /// Command-line interface (clap): subcommands and configuration flags.
 pub mod cli;
-/// The subcommands (serve, migrate, standards import, users create-admin, demo seed), one file each.
+/// The subcommands (serve, migrate, standards import, users create-admin, demo seed, backup, restore), one file each.
 pub mod commands;
 /// Settings assembled from the command line and environment.
 pub mod config;

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use actix_web::dev::Server;
 use actix_web::{HttpServer, web};
 use anyhow::Context;
-use diesel_async::{AsyncConnection, AsyncPgConnection};
 
 use crate::cli::ConfigArgs;
 use crate::config::Settings;
@@ -132,6 +131,18 @@ impl OpenDatabase {
     /// Uses DATABASE_URL, or starts the embedded cluster; then migrates and loads the bundled
     /// standards (idempotent).
     pub async fn open(config: &ConfigArgs) -> anyhow::Result<Self> {
+        let database = Self::open_as_is(config).await?;
+        let prepared = config.db_prepared_statements;
+        if let Err(error) = prepare_database_with(&database.url, prepared).await {
+            database.close()?;
+            return Err(error);
+        }
+        Ok(database)
+    }
+
+    /// Uses DATABASE_URL, or starts the embedded cluster (creating its empty database when
+    /// missing), and changes nothing in it: what `ksbfolio backup` needs.
+    pub async fn open_as_is(config: &ConfigArgs) -> anyhow::Result<Self> {
         let (url, embedded) = match &config.database_url {
             Some(url) => (url.clone(), None),
             None => {
@@ -152,12 +163,7 @@ impl OpenDatabase {
                 (embedded.database_url(), Some(embedded))
             }
         };
-        let database = Self { url, embedded };
-        if let Err(error) = prepare_database(&database.url).await {
-            database.close()?;
-            return Err(error);
-        }
-        Ok(database)
+        Ok(Self { url, embedded })
     }
 
     /// Stops the embedded cluster if this process started it.
@@ -171,13 +177,19 @@ impl OpenDatabase {
 
 /// Applies pending migrations and inserts the bundled standards where absent.
 pub async fn prepare_database(url: &str) -> anyhow::Result<()> {
-    let applied = db::run_migrations(url)
+    prepare_database_with(url, true).await
+}
+
+/// [`prepare_database`] on connections with or without named prepared statements
+/// (KSBFOLIO_DB_PREPARED_STATEMENTS), so that it works through the same pooler as the app.
+pub async fn prepare_database_with(url: &str, prepared_statements: bool) -> anyhow::Result<()> {
+    let applied = db::run_migrations_with(url, prepared_statements)
         .await
         .context("cannot migrate the database")?;
     for version in applied {
         tracing::info!(%version, "applied migration");
     }
-    let mut conn = AsyncPgConnection::establish(url)
+    let mut conn = db::establish(url, prepared_statements)
         .await
         .context("cannot connect to the database")?;
     for (name, json) in BUNDLED_STANDARDS {

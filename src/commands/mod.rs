@@ -1,6 +1,8 @@
 //! The subcommands of the `ksbfolio` binary, one file each. `run` opens the database the
-//! command needs (a given `DATABASE_URL`, or the embedded cluster, migrated) and closes it after.
+//! command needs (a given `DATABASE_URL`, or the embedded cluster, migrated) and closes it after;
+//! `restore` builds its own in an empty data folder.
 
+pub mod backup;
 pub mod create_admin;
 pub mod demo_seed;
 pub mod migrate;
@@ -21,6 +23,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         println!("{}", crate::api::openapi_json()?);
         return Ok(());
     }
+    if let Command::Restore { dir } = &command {
+        // Before anything touches the data folder: it must be empty, and stays so if the backup
+        // is refused.
+        return backup::restore(&cli.config, dir).await;
+    }
     crate::data_dir::secure(&settings.data_dir)
         .with_context(|| format!("cannot make {} private", settings.data_dir.display()))?;
     // Asked before the database opens: a prompt should not wait behind a cluster start.
@@ -28,9 +35,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Users(UsersCommand::CreateAdmin { .. }) => Some(create_admin::admin_password()?),
         _ => None,
     };
-    let database = OpenDatabase::open(&cli.config).await?;
+    let database = match &command {
+        Command::Backup { dir } => {
+            crate::backup::check_target(dir)?;
+            OpenDatabase::open_as_is(&cli.config).await?
+        }
+        _ => OpenDatabase::open(&cli.config).await?,
+    };
     let result = match command {
-        Command::Openapi => Ok(None),
+        Command::Openapi | Command::Restore { .. } => Ok(None),
+        Command::Backup { dir } => backup::backup(&settings, &database, &dir).await.map(Some),
         Command::Serve => serve::serve(&settings, &database).await.map(|()| None),
         Command::Migrate => Ok(Some(migrate::REPORT.to_string())),
         Command::Standards(StandardsCommand::Import { file }) => {

@@ -1,16 +1,13 @@
 //! `ksbfolio serve` (the default): the HTTP server until SIGINT or SIGTERM.
 
-use diesel_async::{AsyncConnection, AsyncPgConnection};
-
 use crate::config::Settings;
 use crate::db;
 use crate::startup::{Application, OpenDatabase};
 
 /// Serves on the open database; on a new installation, says how to create the first admin.
 pub async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
-    let pool =
-        db::build_pool_with_deadline(&database.url, settings.db_pool_size, settings.db_deadline)?;
-    let first_run = has_no_users(&database.url).await?;
+    let pool = db::build_pool_with(&database.url, settings.pool_options())?;
+    let first_run = has_no_users(&database.url, settings.db_prepared_statements).await?;
     let app = Application::build(settings, pool)?;
     let url = format!("http://{}/", app.address());
     tracing::info!(%url, "ksbfolio is listening");
@@ -27,10 +24,10 @@ pub async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Resu
 }
 
 /// Whether the database has no users yet (a new installation), to tell the operator what to do.
-pub async fn has_no_users(url: &str) -> anyhow::Result<bool> {
+pub async fn has_no_users(url: &str, prepared_statements: bool) -> anyhow::Result<bool> {
     use diesel::prelude::*;
     use diesel_async::RunQueryDsl;
-    let mut conn = AsyncPgConnection::establish(url).await?;
+    let mut conn = db::establish(url, prepared_statements).await?;
     let count: i64 = db::schema::users::table
         .count()
         .get_result(&mut conn)

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod breaks;
 pub mod caseload;
 pub mod catalogue;
+pub mod connect;
 pub mod deadline;
 pub mod evidence;
 pub mod evidence_activity;
@@ -32,6 +33,7 @@ pub mod sign_in_links;
 pub mod signoff_evidence;
 pub mod signoff_hash;
 pub mod signoffs;
+pub mod unnamed_statements;
 pub mod users;
 
 use std::time::Duration;
@@ -87,6 +89,32 @@ pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError
     build_pool_with_deadline(database_url, max_size, DEFAULT_DEADLINE)
 }
 
+/// How the pool's connections are made.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolOptions {
+    pub max_size: usize,
+    pub deadline: Duration,
+    /// KSBFOLIO_DB_PREPARED_STATEMENTS: `false` sends the server no named prepared statement
+    /// ([`unnamed_statements`]), for PgBouncer in transaction pooling mode.
+    pub prepared_statements: bool,
+}
+
+/// [`build_pool_with`] with named prepared statements.
+pub fn build_pool_with_deadline(
+    database_url: &str,
+    max_size: usize,
+    deadline: Duration,
+) -> Result<DbPool, DbError> {
+    build_pool_with(
+        database_url,
+        PoolOptions {
+            max_size,
+            deadline,
+            prepared_statements: true,
+        },
+    )
+}
+
 /// `(key, value)` rows, in order, as each key's values: children of a page of rows.
 pub fn grouped<K: std::hash::Hash + Eq, V>(
     rows: Vec<(K, V)>,
@@ -105,20 +133,28 @@ pub fn grouped<K: std::hash::Hash + Eq, V>(
 /// that vanished from the network is noticed even on idle pooled connections. A server that
 /// stalls while its host stays up keeps TCP alive, which is why requests also run under
 /// `api::deadline`.
-pub fn build_pool_with_deadline(
-    database_url: &str,
-    max_size: usize,
-    deadline: Duration,
-) -> Result<DbPool, DbError> {
+///
+/// `options.prepared_statements` is a property of each connection the pool makes, so it covers
+/// every statement the application sends, whichever module builds it.
+pub fn build_pool_with(database_url: &str, options: PoolOptions) -> Result<DbPool, DbError> {
+    let PoolOptions {
+        max_size,
+        deadline,
+        prepared_statements,
+    } = options;
     let url = connection_url(database_url, deadline);
     // `Fast` recycling: no `SELECT 1` on every checkout (it was a third of the coverage
     // endpoint's statements); a broken connection is still detected and replaced.
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
     config.recycling_method = diesel_async::pooled_connection::RecyclingMethod::Fast;
-    config.custom_setup = Box::new(|url| {
+    config.custom_setup = Box::new(move |url| {
         Box::pin(async move {
             use diesel_async::AsyncConnection;
-            let mut conn = AsyncPgConnection::establish(url).await?;
+            let mut conn = if prepared_statements {
+                AsyncPgConnection::establish(url).await?
+            } else {
+                connect::establish_unprepared(url).await?
+            };
             conn.set_instrumentation(query_count::QueryCounter);
             Ok(conn)
         })
@@ -173,14 +209,39 @@ fn connection_url(url: &str, deadline: Duration) -> String {
     url
 }
 
+/// One connection outside the pool, with or without named prepared statements.
+pub async fn establish(
+    database_url: &str,
+    prepared_statements: bool,
+) -> diesel::ConnectionResult<AsyncPgConnection> {
+    use diesel_async::AsyncConnection;
+    if prepared_statements {
+        AsyncPgConnection::establish(database_url).await
+    } else {
+        connect::establish_unprepared(database_url).await
+    }
+}
+
+/// [`run_migrations_with`] with named prepared statements.
+pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbError> {
+    run_migrations_with(database_url, true).await
+}
+
 /// Runs pending migrations on a dedicated connection (the migration harness is synchronous, so it
 /// runs on a blocking thread through diesel-async's wrapper).
-pub async fn run_migrations(database_url: &str) -> Result<Vec<String>, DbError> {
+pub async fn run_migrations_with(
+    database_url: &str,
+    prepared_statements: bool,
+) -> Result<Vec<String>, DbError> {
     let url = database_url.to_string();
     tokio::task::spawn_blocking(move || {
-        use diesel::Connection;
-        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::establish(&url)
-            .map_err(|e| DbError::Migration(e.to_string()))?;
+        // The runtime's handle: the connection's driver task runs on it.
+        let runtime = tokio::runtime::Handle::current();
+        let mut conn = AsyncConnectionWrapper::<AsyncPgConnection>::from(
+            runtime
+                .block_on(establish(&url, prepared_statements))
+                .map_err(|e| DbError::Migration(e.to_string()))?,
+        );
         let applied = conn
             .run_pending_migrations(MIGRATIONS)
             .map_err(|e| DbError::Migration(e.to_string()))?;

@@ -115,6 +115,13 @@ impl Storage {
         }
     }
 
+    /// Where the local store keeps `key`'s file; `None` for object storage (and for a key the
+    /// local store cannot map).
+    pub fn local_file(&self, key: &str) -> Option<std::path::PathBuf> {
+        let store = self.local.as_ref()?;
+        store.path_to_filesystem(&ObjectPath::from(key)).ok()
+    }
+
     pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
         self.store
             .put(&ObjectPath::from(key), PutPayload::from_bytes(bytes))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::helpers::world::PASSWORD;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
         .local_addr()
@@ -14,7 +14,7 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn serve(data_dir: &std::path::Path, port: u16) -> Child {
+pub(crate) fn serve(data_dir: &std::path::Path, port: u16) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ksbfolio"))
         .arg("serve")
         .env_remove("DATABASE_URL")
@@ -27,7 +27,7 @@ fn serve(data_dir: &std::path::Path, port: u16) -> Child {
         .expect("serve starts")
 }
 
-async fn wait_ready(client: &reqwest::Client, port: u16) {
+pub(crate) async fn wait_ready(client: &reqwest::Client, port: u16) {
     for _ in 0..150 {
         if let Ok(r) = client
             .get(format!("http://127.0.0.1:{port}/readyz"))
@@ -42,7 +42,7 @@ async fn wait_ready(client: &reqwest::Client, port: u16) {
     panic!("the server never became ready");
 }
 
-fn terminate(mut child: Child) {
+pub(crate) fn terminate(mut child: Child) {
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid")),
         nix::sys::signal::Signal::SIGTERM,

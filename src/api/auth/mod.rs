@@ -16,7 +16,7 @@ pub mod me;
 pub mod refresh;
 pub mod sign_in_link;
 
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -55,11 +55,26 @@ pub struct TokenResponse {
     pub next: Option<String>,
 }
 
-/// The peer's address, the key of the per-address sign-in throttle.
+/// The client's address, the key of the per-address sign-in throttle: the peer, or the address
+/// a trusted proxy forwarded (`auth::client_address`; a header from anyone else is ignored).
 pub(crate) fn client_addr(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return peer.to_string();
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        // A value that is not text is an unreadable hop: the walk stops there.
+        .map(|value| value.to_str().unwrap_or("?"))
+        .collect();
+    state
+        .settings
+        .trusted_proxies
+        .client(peer, &forwarded)
+        .to_string()
 }
 
 /// The token answer, with the refresh token in the body or in the cookie.

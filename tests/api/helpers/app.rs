@@ -72,16 +72,22 @@ fn init_test_log() {
 
 /// Starts the app on `db`, letting the test adjust the settings first.
 pub async fn spawn_app_on(db: TestDatabase, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let url = db.url.clone();
+    spawn_app_through(db, &url, adjust).await
+}
+
+/// Starts the app on `db` reached at `url` (a pooler in front of it, say); the test's own
+/// connections (`app.db`) still go straight to `db`.
+pub async fn spawn_app_through(
+    db: TestDatabase,
+    url: &str,
+    adjust: impl FnOnce(&mut Settings),
+) -> TestApp {
     init_test_log();
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(data_dir.path());
     adjust(&mut settings);
-    let pool = ksbfolio::db::build_pool_with_deadline(
-        &db.url,
-        settings.db_pool_size,
-        settings.db_deadline,
-    )
-    .expect("pool");
+    let pool = ksbfolio::db::build_pool_with(url, settings.pool_options()).expect("pool");
     let app = Application::build(&settings, pool).expect("app builds");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod binary;
 pub mod database;
+pub mod pgbouncer;
 pub mod portfolio;
 pub mod reviews;
 pub mod s3;
