@@ -17,6 +17,7 @@ run: frontend ## Build everything and run the app (API + frontend on one port) o
 test: lint test-rust test-frontend test-e2e ## Run every test: Rust unit + API tests, frontend unit tests, browser e2e
 
 test-rust: ## Rust unit tests and HTTP integration tests on a real PostgreSQL
+	@scripts/ensure-test-packages.sh
 	$(CARGO) test --locked --all-targets
 
 lint: frontend-deps ## Formatting, clippy, cargo deny, frontend lint and type-check
