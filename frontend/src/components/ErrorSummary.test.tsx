@@ -14,7 +14,27 @@ const validation = new ApiError(422, {
   ],
 });
 
+function heading(container: HTMLElement, id: string | null | undefined) {
+  return container.ownerDocument.getElementById(id ?? '');
+}
+
 describe('ErrorSummary', () => {
+  it('gives two summaries on one page headings of their own', () => {
+    const { container } = render(
+      <>
+        <ErrorSummary title="The form has a problem" items={[{ message: 'Enter a title' }]} />
+        <ErrorSummary title="The panel has a problem" items={[{ message: 'Choose a date' }]} />
+      </>,
+    );
+    const summaries = Array.from(container.querySelectorAll('.nhsuk-error-summary'));
+    expect(summaries).toHaveLength(2);
+    const ids = summaries.map((s) => s.getAttribute('aria-labelledby'));
+    expect(new Set(ids).size).toBe(2);
+    summaries.forEach((summary, i) => expect(summary).toContainElement(heading(container, ids[i])));
+    expect(heading(container, ids[0])).toHaveTextContent('The form has a problem');
+    expect(heading(container, ids[1])).toHaveTextContent('The panel has a problem');
+  });
+
   it('links each field error to its input and focuses itself', () => {
     render(
       <>

@@ -3,7 +3,7 @@
  * that field's id (field names come from problem+json `errors[].field`). It takes focus when
  * it appears so keyboard and screen-reader users land on it.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { ApiError, baseField } from '../api/client';
 
 export interface SummaryItem {
@@ -75,6 +75,8 @@ export function ErrorSummary({
   items?: SummaryItem[];
 }) {
   const ref = useRef<HTMLDivElement>(null);
+  // Unique per summary: a page may show two at once (a form's and a panel's).
+  const titleId = `error-summary-title-${useId()}`;
   const list = items ?? (error === undefined || error === null ? [] : summaryItems(error, fieldIds, fieldLabels));
   const key = list.map((i) => i.message).join('|');
   useEffect(() => {
@@ -82,9 +84,9 @@ export function ErrorSummary({
   }, [key, error]);
   if (list.length === 0) return null;
   return (
-    <div className="nhsuk-error-summary" aria-labelledby="error-summary-title" tabIndex={-1} ref={ref}>
+    <div className="nhsuk-error-summary" aria-labelledby={titleId} tabIndex={-1} ref={ref}>
       <div role="alert">
-        <h2 className="nhsuk-error-summary__heading" id="error-summary-title">
+        <h2 className="nhsuk-error-summary__heading" id={titleId}>
           {title}
         </h2>
         <div className="nhsuk-error-summary__body">
