@@ -32,6 +32,7 @@ mod notifications;
 mod otj;
 mod passwords;
 mod portfolio_export;
+mod portfolio_pdf;
 mod queues;
 mod reviews;
 mod schema;

@@ -8,20 +8,14 @@ use std::io::Write;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
 use bytes::Bytes;
-use diesel_async::AsyncConnection;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 
-use super::{Portfolio, gather, mapping_csv};
-use crate::api::access::visible_apprenticeship;
-use crate::api::audit_entry::entry;
+use super::{Portfolio, audited, mapping_csv};
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
-use crate::api::reviews::organisations;
-use crate::db::audit;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::storage::Storage;
 
@@ -111,33 +105,10 @@ pub async fn export_zip(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = db_conn(&state).await?;
-    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
-    let portfolio = gather(&state, &mut conn, &apprenticeship).await?;
+    let (apprenticeship, portfolio) = audited::export(&state, &auth, *id, "zip").await?;
     let json = serde_json::to_vec_pretty(&portfolio.export).map_err(anyhow::Error::from)?;
     let csv = mapping_csv(&portfolio)?;
-    conn.transaction(async |conn| {
-        audit::record(
-            conn,
-            entry(
-                &auth,
-                "portfolio.exported",
-                "apprenticeship",
-                apprenticeship.id,
-                organisations(&apprenticeship),
-                serde_json::json!({
-                    "format": "zip",
-                    "evidence": portfolio.export.evidence.len(),
-                    "attachments": portfolio.files.len(),
-                }),
-            ),
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    })
-    .await?;
-    // The connection goes back to the pool before the long part: streaming needs only storage.
-    drop(conn);
+    // Streaming needs only storage: the connection is back in the pool already.
     let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let storage = state.storage.clone();
     let runtime = tokio::runtime::Handle::current();
