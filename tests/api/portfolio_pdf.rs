@@ -24,7 +24,7 @@ const TITLES: [&str; 2] = [
 const DRAFT: &str = "Draft reflection not yet submitted";
 
 /// Runs a poppler tool; its standard output.
-fn poppler(tool: &str, args: &[&str]) -> String {
+pub fn poppler(tool: &str, args: &[&str]) -> String {
     let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
         panic!("{tool} must be installed (Debian: apt-get install poppler-utils): {e}")
     });

@@ -3586,7 +3586,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description portfolio.json, mapping.csv and every attachment */
+            /** @description portfolio.json, mapping.csv, the end-point assessment pack portfolio.pdf and every attachment */
             200: {
                 headers: {
                     [name: string]: unknown;

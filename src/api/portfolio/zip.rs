@@ -1,6 +1,8 @@
 //! `GET /api/v1/apprenticeships/{id}/portfolio.zip`: the whole portfolio, streamed as it is
-//! written (never built in memory): `portfolio.json`, `mapping.csv`, then every attachment under
-//! `attachments/<evidence id>/<file name>`. Anyone who can see the apprenticeship may export it
+//! written (never built in memory): `portfolio.json`, `mapping.csv`, the end-point assessment
+//! pack `portfolio.pdf`, then every attachment under `attachments/<evidence id>/<file name>`. The
+//! pack is set in memory first (it holds the portfolio's text, not its files, so it is bounded);
+//! the attachments stream after it. Anyone who can see the apprenticeship may export it
 //! (the apprentice always can, also after the programme ends); every export is audited.
 
 use std::io::Write;
@@ -13,6 +15,7 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 
+use super::pdf::set_blocking;
 use super::{Portfolio, audited, mapping_csv};
 use crate::api::authenticated::Authenticated;
 use crate::error::AppResult;
@@ -75,6 +78,11 @@ fn write_archive(
     zip.write_all(json)?;
     zip.start_file("mapping.csv", text)?;
     zip.write_all(csv)?;
+    let pack = set_blocking(runtime, &portfolio.export)
+        .map_err(|e| anyhow::anyhow!("portfolio.pdf: {e}"))?;
+    zip.start_file("portfolio.pdf", text)?;
+    zip.write_all(&pack)?;
+    drop(pack);
     let stored = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(true);
@@ -95,7 +103,7 @@ fn write_archive(
     tag = "portfolio",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "portfolio.json, mapping.csv and every attachment", content_type = "application/zip"),
+        (status = 200, description = "portfolio.json, mapping.csv, the end-point assessment pack portfolio.pdf and every attachment", content_type = "application/zip"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
