@@ -31,6 +31,8 @@ pub mod error;
 pub mod mail;
 /// Who is told about what: the outbox rows, their delivery worker and the scheduled jobs.
 pub mod notifications;
+/// Accessible (tagged, PDF/UA-1) PDF documents from headings, paragraphs and tables.
+pub mod pdf;
 /// Building and running the application; opening (and migrating) the database.
 pub mod startup;
 /// Shared state handed to every handler.

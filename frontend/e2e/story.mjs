@@ -1,4 +1,5 @@
 // The browser half of the e2e run: one browser context per person, as in real life.
+import { readFile } from 'node:fs/promises';
 import { Api } from './api.mjs';
 import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
 import { mailedLink, mailNames, signInByLink } from './mail.mjs';
@@ -469,6 +470,18 @@ async function reviewStory({ apprentice, tutor, mentor }, seed, progressPath) {
   await tutor.getByTestId('english-maths-saved').waitFor();
   await tutor.getByTestId('check-english_maths').getByText('Met', { exact: true }).waitFor();
   await audit(tutor, 'tutor-gateway');
+  step('tutor downloads the end-point assessment pack and the whole portfolio from the gateway page');
+  const downloads = tutor.getByTestId('portfolio-downloads');
+  for (const [label, extension, magic] of [
+    ['Download the end-point assessment pack (PDF)', 'pdf', '%PDF-'],
+    ['Download the whole portfolio (ZIP)', 'zip', 'PK'],
+  ]) {
+    const [saved] = await Promise.all([tutor.waitForEvent('download'), downloads.getByRole('button', { name: label }).click()]);
+    const name = saved.suggestedFilename();
+    expect(name === `portfolio-${seed.apprenticeship.id}.${extension}`, `downloaded ${name}`);
+    const head = (await readFile(await saved.path())).subarray(0, magic.length).toString('latin1');
+    expect(head === magic, `${name} starts with ${JSON.stringify(head)}`);
+  }
   await auditPhone(tutor, 'tutor-gateway');
 
   step('the caseload lists the review as unsigned');

@@ -123,6 +123,7 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(gateway::declare::withdraw_gateway)
         .service(gateway::english_maths::put_english_maths)
         .service(portfolio::zip::export_zip)
+        .service(portfolio::pdf::export_pdf)
         .service(portfolio::schema::get_portfolio_schema)
         .service(breaks::list::list_breaks)
         .service(breaks::start::start_break)

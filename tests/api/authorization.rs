@@ -782,6 +782,12 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
         ),
         case(
             Method::GET,
+            format!("/api/v1/apprenticeships/{a}/portfolio.pdf"),
+            None,
+            seen_by_a,
+        ),
+        case(
+            Method::GET,
             "/api/v1/schemas/portfolio.json".into(),
             None,
             [200, 200, 200, 200, 200, 200, 200, 200],

@@ -1,4 +1,4 @@
-//! The portfolio export: the ZIP's listing, `mapping.csv`, `portfolio.json` validated against the
+//! The portfolio export: the ZIP's listing (with the PDF pack), `mapping.csv`, `portfolio.json` validated against the
 //! published JSON Schema, attachments byte for byte with their SHA-256, the audit row, who may
 //! export, and a fixed number of statements whatever the portfolio holds.
 
@@ -140,9 +140,28 @@ async fn the_archive_holds_the_data_the_mapping_and_every_file_as_stored() {
     let attachment_path = format!("attachments/{accepted}/calibration.png");
     assert_eq!(
         names,
-        ["portfolio.json", "mapping.csv", attachment_path.as_str()]
+        [
+            "portfolio.json",
+            "mapping.csv",
+            "portfolio.pdf",
+            attachment_path.as_str()
+        ]
     );
-    assert_eq!(files[2].1, PNG, "the file as uploaded");
+    assert_eq!(files[3].1, PNG, "the file as uploaded");
+    let pack = &files[2].1;
+    assert!(
+        pack.starts_with(b"%PDF-1.7"),
+        "the end-point assessment pack"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("portfolio.pdf");
+    std::fs::write(&file, pack).expect("written");
+    let text = crate::portfolio_pdf::poppler("pdftotext", &[file.to_str().expect("path"), "-"]);
+    assert!(
+        text.contains("Calibration log"),
+        "the accepted item is in the pack"
+    );
+    assert!(!text.contains("Draft reflection"), "the draft is not");
 
     let data: Value = serde_json::from_slice(&files[0].1).expect("portfolio.json");
     assert_eq!(data["format"], "ksbfolio-portfolio/1");

@@ -1,5 +1,6 @@
 /** Evidence, its workflow, revisions, comments and attachments. */
 import { answer, api, body, creating, ifMatch, versioned } from './client';
+import { saveBlob } from './download';
 import type {
   Attachment,
   Comment,
@@ -102,10 +103,7 @@ export async function removeAttachment(evidenceId: string, attachmentId: string)
   return response.headers.get('etag');
 }
 
-/**
- * Downloads need the bearer token, so a plain link cannot fetch them: fetch the bytes,
- * then hand the browser an object URL to save.
- */
+/** Downloads the file with the bearer token (`saveBlob`: a plain link could not send it). */
 export async function downloadAttachment(evidenceId: string, attachment: Attachment): Promise<void> {
   const bytes = await body(
     api.GET('/api/v1/evidence/{id}/attachments/{attachment_id}', {
@@ -114,12 +112,5 @@ export async function downloadAttachment(evidenceId: string, attachment: Attachm
       parseAs: 'blob',
     }),
   );
-  const url = URL.createObjectURL(bytes);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = attachment.filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveBlob(bytes, attachment.filename);
 }

@@ -259,6 +259,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apprenticeships/{id}/portfolio.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The end-point assessment pack as a tagged PDF. */
+        get: operations["export_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apprenticeships/{id}/portfolio.zip": {
         parameters: {
             query?: never;
@@ -3528,6 +3545,36 @@ export interface operations {
             };
         };
     };
+    export_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The end-point assessment pack: a tagged, accessible PDF (PDF/UA-1) with a cover, contents, coverage by duty, the mapping of evidence to KSBs, the accepted evidence with the SHA-256 of each file, sign-offs, signed progress reviews and the off-the-job training summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     export_zip: {
         parameters: {
             query?: never;
@@ -3539,7 +3586,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description portfolio.json, mapping.csv and every attachment */
+            /** @description portfolio.json, mapping.csv, the end-point assessment pack portfolio.pdf and every attachment */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -1,8 +1,14 @@
 //! The whole portfolio as one archive that belongs to the apprentice:
 //! `GET /api/v1/apprenticeships/{id}/portfolio.zip` (`zip.rs`, streamed) holds `portfolio.json`
 //! (everything as data, described by the JSON Schema at `GET /api/v1/schemas/portfolio.json`,
-//! `schema.rs`), `mapping.csv` and every attachment. This file assembles the data.
+//! `schema.rs`), `mapping.csv` and every attachment; the end-point assessment pack
+//! `GET /api/v1/apprenticeships/{id}/portfolio.pdf` (`pdf.rs`, its content in `pack.rs`) is the
+//! same data as an accessible PDF. Both load and audit through `audited.rs`. This file
+//! assembles the data.
 
+pub mod audited;
+pub mod pack;
+pub mod pdf;
 pub mod schema;
 pub mod zip;
 

@@ -1,6 +1,8 @@
 //! `GET /api/v1/apprenticeships/{id}/portfolio.zip`: the whole portfolio, streamed as it is
-//! written (never built in memory): `portfolio.json`, `mapping.csv`, then every attachment under
-//! `attachments/<evidence id>/<file name>`. Anyone who can see the apprenticeship may export it
+//! written (never built in memory): `portfolio.json`, `mapping.csv`, the end-point assessment
+//! pack `portfolio.pdf`, then every attachment under `attachments/<evidence id>/<file name>`. The
+//! pack is set in memory first (it holds the portfolio's text, not its files, so it is bounded);
+//! the attachments stream after it. Anyone who can see the apprenticeship may export it
 //! (the apprentice always can, also after the programme ends); every export is audited.
 
 use std::io::Write;
@@ -8,20 +10,15 @@ use std::io::Write;
 use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
 use bytes::Bytes;
-use diesel_async::AsyncConnection;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 use zip::write::SimpleFileOptions;
 
-use super::{Portfolio, gather, mapping_csv};
-use crate::api::access::visible_apprenticeship;
-use crate::api::audit_entry::entry;
+use super::pdf::set_blocking;
+use super::{Portfolio, audited, mapping_csv};
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
-use crate::api::reviews::organisations;
-use crate::db::audit;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::storage::Storage;
 
@@ -81,6 +78,11 @@ fn write_archive(
     zip.write_all(json)?;
     zip.start_file("mapping.csv", text)?;
     zip.write_all(csv)?;
+    let pack = set_blocking(runtime, &portfolio.export)
+        .map_err(|e| anyhow::anyhow!("portfolio.pdf: {e}"))?;
+    zip.start_file("portfolio.pdf", text)?;
+    zip.write_all(&pack)?;
+    drop(pack);
     let stored = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Stored)
         .large_file(true);
@@ -101,7 +103,7 @@ fn write_archive(
     tag = "portfolio",
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "portfolio.json, mapping.csv and every attachment", content_type = "application/zip"),
+        (status = 200, description = "portfolio.json, mapping.csv, the end-point assessment pack portfolio.pdf and every attachment", content_type = "application/zip"),
         (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -111,33 +113,10 @@ pub async fn export_zip(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<HttpResponse> {
-    let mut conn = db_conn(&state).await?;
-    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
-    let portfolio = gather(&state, &mut conn, &apprenticeship).await?;
+    let (apprenticeship, portfolio) = audited::export(&state, &auth, *id, "zip").await?;
     let json = serde_json::to_vec_pretty(&portfolio.export).map_err(anyhow::Error::from)?;
     let csv = mapping_csv(&portfolio)?;
-    conn.transaction(async |conn| {
-        audit::record(
-            conn,
-            entry(
-                &auth,
-                "portfolio.exported",
-                "apprenticeship",
-                apprenticeship.id,
-                organisations(&apprenticeship),
-                serde_json::json!({
-                    "format": "zip",
-                    "evidence": portfolio.export.evidence.len(),
-                    "attachments": portfolio.files.len(),
-                }),
-            ),
-        )
-        .await?;
-        Ok::<_, AppError>(())
-    })
-    .await?;
-    // The connection goes back to the pool before the long part: streaming needs only storage.
-    drop(conn);
+    // Streaming needs only storage: the connection is back in the pool already.
     let (tx, rx) = mpsc::channel(CHUNKS_IN_FLIGHT);
     let storage = state.storage.clone();
     let runtime = tokio::runtime::Handle::current();

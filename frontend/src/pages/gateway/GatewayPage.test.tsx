@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
 import type { Gateway, GatewayCheck, Role } from '../../api/types';
 import { App } from '../../App';
-import { json, tokens } from '../../test/fixtures';
+import { json, problem, tokens } from '../../test/fixtures';
 import { mockApi } from '../../test/mockApi';
 import { renderApp } from '../../test/render';
 
@@ -12,7 +12,22 @@ function signInAs(role: Role) {
   session.start(tokens({ user: { id: 'u', email: 'u@x', name: 'Someone', role, organisation_id: 'o', active: true, created_at: '2026-01-01T00:00:00Z' } }));
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+/** Records the file name of each download the page hands the browser (jsdom saves nothing). */
+function captureDownloads(): string[] {
+  const saved: string[] = [];
+  URL.createObjectURL = vi.fn(() => 'blob:portfolio');
+  URL.revokeObjectURL = vi.fn();
+  vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+    expect(this.href).toBe('blob:portfolio');
+    saved.push(this.download);
+  });
+  return saved;
+}
 
 const met = (code: GatewayCheck['code'], detail: string): GatewayCheck => ({ code, met: true, detail, missing: [] });
 
@@ -132,5 +147,41 @@ describe('the gateway page', () => {
     await user.click(screen.getByRole('button', { name: 'Withdraw the declarations' }));
     expect(await screen.findByTestId('withdrawn')).toHaveTextContent('Declarations withdrawn.');
     expect(api.calls.find((c) => c.path.endsWith('/withdraw'))?.body).toEqual({ reason: 'More work' });
+  });
+
+  it('downloads the end-point assessment pack and the whole portfolio with the bearer token', async () => {
+    signInAs('apprentice');
+    const user = userEvent.setup();
+    const saved = captureDownloads();
+    const api = mockApi({
+      'GET /apprenticeships/a1/gateway': () => json(gateway({ ready: false, state: 'on_programme' })),
+      'GET /apprenticeships/a1/portfolio.pdf': () => new Response('%PDF-1.7', { headers: { 'content-type': 'application/pdf' } }),
+      'GET /apprenticeships/a1/portfolio.zip': () => new Response('PK', { headers: { 'content-type': 'application/zip' } }),
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/gateway' });
+    const downloads = await screen.findByTestId('portfolio-downloads');
+    await user.click(within(downloads).getByRole('button', { name: 'Download the end-point assessment pack (PDF)' }));
+    await waitFor(() => expect(saved).toEqual(['portfolio-a1.pdf']));
+    await user.click(within(downloads).getByRole('button', { name: 'Download the whole portfolio (ZIP)' }));
+    await waitFor(() => expect(saved).toEqual(['portfolio-a1.pdf', 'portfolio-a1.zip']));
+    const fetched = api.calls.filter((c) => c.path.startsWith('/apprenticeships/a1/portfolio.'));
+    expect(fetched.map((c) => [c.path, c.headers.Authorization])).toEqual([
+      ['/apprenticeships/a1/portfolio.pdf', 'Bearer access-1'],
+      ['/apprenticeships/a1/portfolio.zip', 'Bearer access-1'],
+    ]);
+  });
+
+  it('says why a download failed and saves nothing', async () => {
+    signInAs('employer');
+    const user = userEvent.setup();
+    const saved = captureDownloads();
+    mockApi({
+      'GET /apprenticeships/a1/gateway': () => json(gateway()),
+      'GET /apprenticeships/a1/portfolio.pdf': () => problem(503, { code: 'unavailable', title: 'Service unavailable', detail: 'The database is not answering. Try again in a minute.' }),
+    });
+    renderApp(<App />, { url: '/apprenticeships/a1/gateway' });
+    await user.click(await screen.findByRole('button', { name: 'Download the end-point assessment pack (PDF)' }));
+    expect(await screen.findByText(/The database is not answering/)).toBeInTheDocument();
+    expect(saved).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 /**
  * The gateway of one apprenticeship: the readiness checklist (each unmet check says what is
  * missing and links to where it is done), the declarations in their order with who has
- * declared, English and maths for provider staff, and the withdrawal of a declaration.
+ * declared, English and maths for provider staff, the withdrawal of a declaration, and the
+ * downloads of the end-point assessment pack (PDF) and the whole portfolio (ZIP).
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { Link, useParams } from 'react-router';
-import { declareGateway, putEnglishMaths, withdrawGateway } from '../../api/gateway';
+import { declareGateway, downloadPortfolio, putEnglishMaths, withdrawGateway, type PortfolioFormat } from '../../api/gateway';
 import {
   FUNCTIONAL_SKILL_STATUSES,
   type FunctionalSkillStatus,
@@ -231,6 +232,57 @@ function WithdrawForm({ gateway }: { gateway: Gateway }) {
   );
 }
 
+const DOWNLOADS: { format: PortfolioFormat; label: string; holds: string }[] = [
+  {
+    format: 'pdf',
+    label: 'Download the end-point assessment pack (PDF)',
+    holds:
+      'The cover, coverage by duty, the mapping of evidence to KSBs, every accepted evidence item, the sign-offs, the signed progress reviews and the off-the-job training, with a contents page. Accessible: tagged, with headings and table headers.',
+  },
+  {
+    format: 'zip',
+    label: 'Download the whole portfolio (ZIP)',
+    holds: 'The pack, every file as it was uploaded, the mapping as a spreadsheet (mapping.csv) and everything as data (portfolio.json), to keep or to take to another training provider.',
+  },
+];
+
+/** The portfolio's downloads: fetched with the bearer token, then saved. */
+function Downloads({ apprenticeshipId }: { apprenticeshipId: string }) {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState<PortfolioFormat | null>(null);
+  async function download(format: PortfolioFormat) {
+    if (busy) return;
+    setError(null);
+    setBusy(format);
+    try {
+      await downloadPortfolio(apprenticeshipId, format);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(null);
+    }
+  }
+  return (
+    <section aria-labelledby="downloads-heading">
+      <h2 id="downloads-heading">Download the portfolio</h2>
+      <ErrorSummary error={error} />
+      <ul className="nhsuk-list" data-testid="portfolio-downloads">
+        {DOWNLOADS.map((d) => (
+          <li key={d.format}>
+            <button type="button" className="app-button-as-link" onClick={() => void download(d.format)}>
+              {d.label}
+            </button>
+            <p className="nhsuk-body-s">{d.holds}</p>
+          </li>
+        ))}
+      </ul>
+      <p role="status" className="nhsuk-body-s">
+        {busy === 'pdf' ? 'Preparing the PDF…' : busy === 'zip' ? 'Preparing the ZIP…' : ''}
+      </p>
+    </section>
+  );
+}
+
 export default function GatewayPage() {
   const { apprenticeshipId = '' } = useParams();
   const gateway = useGateway(apprenticeshipId);
@@ -264,6 +316,7 @@ export default function GatewayPage() {
             <Declarations gateway={g} />
             {isProvider && g.state !== 'declared' && <EnglishMathsForm gateway={g} />}
             {isProvider && <WithdrawForm gateway={g} />}
+            <Downloads apprenticeshipId={apprenticeshipId} />
           </>
         )}
       </QueryView>
