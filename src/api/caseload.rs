@@ -24,6 +24,7 @@ use crate::db::users;
 use crate::domain::calendar::london_day;
 use crate::domain::coverage::{Totals, percent};
 use crate::domain::inbox::waiting_days;
+use crate::domain::plan::{PlanFacts, PlanStatus, plan_status, points_behind};
 use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
 use crate::error::{AppError, AppResult};
@@ -83,6 +84,11 @@ pub struct CaseloadItem {
     pub percent_signed_off: f64,
     pub duties: Vec<DutyProgress>,
     pub last_activity_at: DateTime<Utc>,
+    /// Against the plan today (London): the evidenced share against the share of the planned
+    /// time passed; red more than 20 points behind, amber more than 10.
+    pub plan_status: PlanStatus,
+    /// Percentage points the evidenced share is behind the time passed (negative: ahead).
+    pub points_behind: f64,
     #[serde(flatten)]
     pub reviews: ReviewStanding,
     /// Who holds the oldest open item of this apprenticeship (the items of everyone's inbox):
@@ -187,7 +193,15 @@ pub async fn get_caseload(
                 evidenced,
                 signed_off,
             };
+            let plan = PlanFacts {
+                start_date: r.start_date,
+                expected_end_date: r.expected_end_date,
+                ksbs,
+                evidenced: evidenced + signed_off,
+            };
             CaseloadItem {
+                plan_status: plan_status(&plan, today),
+                points_behind: points_behind(&plan, today),
                 apprenticeship_id: r.id,
                 apprentice: person(&names, r.apprentice_id),
                 start_date: r.start_date,

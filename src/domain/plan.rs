@@ -1,8 +1,8 @@
 //! Whether an apprenticeship is on plan: the share of its KSBs evidenced (accepted evidence, or
 //! signed off) against the share of its planned time (start date to expected end date) that has
 //! passed, in percentage points, shown red / amber / green. The thresholds are here and nowhere
-//! else on the server; the caseload page writes the same numbers out beside its table
-//! (`frontend/src/lib/caseload.ts`, `PLAN_THRESHOLDS`).
+//! else: each caseload row carries its `plan_status` and `points_behind`, which the page shows
+//! as they are; it only writes the numbers out beside its table (`PLAN_THRESHOLDS`).
 //!
 //! The comparison is made in whole numbers (days and KSB counts, cross-multiplied), never in
 //! floating point, so a share exactly on a threshold always lands on the same side: the
@@ -16,8 +16,9 @@ pub const AMBER_POINTS: i32 = 10;
 /// More than this many points behind: red.
 pub const RED_POINTS: i32 = 20;
 
-/// Where an apprenticeship stands against its plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an apprenticeship stands against its plan (sent as `green`, `amber` or `red`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     /// At most [`AMBER_POINTS`] behind, or ahead.
     Green,

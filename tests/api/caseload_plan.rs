@@ -141,6 +141,33 @@ async fn behind_plan_counts_accepted_and_signed_off_ksbs_and_ten_points_exactly_
         .expect("row");
     assert_eq!(exactly_ten["totals"]["evidenced"], 1);
     assert_eq!(exactly_ten["totals"]["signed_off"], 1);
+    // Each row carries the status the filter decides by, and the points it shows.
+    let row = |name: &str| {
+        all["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["apprentice"]["name"] == name)
+            .cloned()
+            .expect("row")
+    };
+    for (name, status, points) in [
+        ("Exactly ten", "green", 10.0),
+        ("Just over ten", "amber", 100.0 * (58.0 - 10.0) / 470.0),
+        ("Exactly twenty", "amber", 20.0),
+        ("Just over twenty", "red", 100.0 * (105.0 - 10.0) / 470.0),
+        ("Not started", "green", 0.0),
+    ] {
+        let row = row(name);
+        assert_eq!(row["plan_status"], status, "{name}");
+        let shown = row["points_behind"].as_f64().expect("points");
+        assert!(
+            (shown - points).abs() < 1e-9,
+            "{name}: {shown} against {points}"
+        );
+    }
+    assert_eq!(row("Ahead")["plan_status"], "green");
+    assert!(row("Ahead")["points_behind"].as_f64().expect("points") < 0.0);
     // Tutor B sees none of side A's, behind or not.
     let (theirs, _) = get(&app, &w.b.tutor.token, "/api/v1/caseload?behind_plan=true").await;
     assert_eq!(names(&theirs), vec!["Apprentice B"]);

@@ -1308,6 +1308,16 @@ export interface components {
             percent_evidenced: number;
             /** Format: double */
             percent_signed_off: number;
+            /**
+             * @description Against the plan today (London): the evidenced share against the share of the planned
+             *     time passed; red more than 20 points behind, amber more than 10.
+             */
+            plan_status: components["schemas"]["PlanStatus"];
+            /**
+             * Format: double
+             * @description Percentage points the evidenced share is behind the time passed (negative: ahead).
+             */
+            points_behind: number;
             /** Format: date */
             start_date: string;
             totals: components["schemas"]["Totals"];
@@ -1982,6 +1992,16 @@ export interface components {
                 percent_evidenced: number;
                 /** Format: double */
                 percent_signed_off: number;
+                /**
+                 * @description Against the plan today (London): the evidenced share against the share of the planned
+                 *     time passed; red more than 20 points behind, amber more than 10.
+                 */
+                plan_status: components["schemas"]["PlanStatus"];
+                /**
+                 * Format: double
+                 * @description Percentage points the evidenced share is behind the time passed (negative: ahead).
+                 */
+                points_behind: number;
                 /** Format: date */
                 start_date: string;
                 totals: components["schemas"]["Totals"];
@@ -2315,6 +2335,11 @@ export interface components {
             id: string;
             name: string;
         };
+        /**
+         * @description Where an apprenticeship stands against its plan (sent as `green`, `amber` or `red`).
+         * @enum {string}
+         */
+        PlanStatus: "green" | "amber" | "red";
         /** @description The body of every error response. */
         Problem: {
             /** @description Stable snake_case identifier of the problem. */

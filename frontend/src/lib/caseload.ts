@@ -7,11 +7,10 @@
  *   red   – evidenced share more than 20 points below the time elapsed;
  *   amber – more than 10 and up to 20 points below;
  *   green – 10 points below or less, or ahead.
- * The page writes these thresholds out beside the table (PLAN_THRESHOLDS). "Behind plan" is red
- * or amber. Accepted evidence counts, not only sign-off: sign-off often waits for the workplace,
- * and a tutor acts on what has been evidenced. The server's `behind_plan` parameter applies the
- * same rule with the same thresholds (src/domain/plan.rs), counting whole days in London; this
- * module counts from the moment, so the two can differ only on a threshold's edge within a day.
+ * The server decides it (src/domain/plan.rs, whole days in London) and sends each row's
+ * `plan_status` and `points_behind`; the page writes the thresholds out beside the table
+ * (PLAN_THRESHOLDS). "Behind plan" is red or amber. Accepted evidence counts, not only sign-off:
+ * sign-off often waits for the workplace, and a tutor acts on what has been evidenced.
  *
  * No recent activity: nothing has happened for more than 30 days (the server starts the clock at
  * enrolment, so a brand-new apprenticeship is not flagged on day one), as the server's
@@ -45,31 +44,32 @@ export function elapsedPercent(item: Pick<CaseloadItem, 'start_date' | 'expected
   return Math.round(elapsedShare(item.start_date, item.expected_end_date, today) * 100);
 }
 
-/** Percentage points: red beyond RED, amber beyond AMBER (up to RED), green otherwise. */
+/**
+ * Percentage points: red beyond RED, amber beyond AMBER (up to RED), green otherwise. Written out
+ * beside the table only: each row's status comes from the server (src/domain/plan.rs).
+ */
 export const PLAN_THRESHOLDS = { red: 20, amber: 10 } as const;
 
-export type PlanStatus = 'red' | 'amber' | 'green';
+export type PlanStatus = CaseloadItem['plan_status'];
 
-/** Share of KSBs evidenced or signed off, 0–100 (unrounded, so the thresholds are exact). */
+/** Share of KSBs evidenced or signed off, 0–100 (unrounded). */
 export function evidencedPercent(item: Pick<CaseloadItem, 'totals'>): number {
   const { ksbs, evidenced, signed_off: signedOff } = item.totals;
   return ksbs > 0 ? ((evidenced + signedOff) * 100) / ksbs : 0;
 }
 
+/** The row's plan status, as the server decided it (the same rule as its `behind_plan` filter). */
+export function planStatus(item: Pick<CaseloadItem, 'plan_status'>): PlanStatus {
+  return item.plan_status;
+}
+
 /** How many percentage points the evidenced share is below the time elapsed (negative: ahead). */
-export function pointsBehind(item: Pick<CaseloadItem, 'totals' | 'start_date' | 'expected_end_date'>, today: Date): number {
-  return elapsedShare(item.start_date, item.expected_end_date, today) * 100 - evidencedPercent(item);
+export function pointsBehind(item: Pick<CaseloadItem, 'points_behind'>): number {
+  return item.points_behind;
 }
 
-export function planStatus(item: Pick<CaseloadItem, 'totals' | 'start_date' | 'expected_end_date'>, today: Date): PlanStatus {
-  const behind = pointsBehind(item, today);
-  if (behind > PLAN_THRESHOLDS.red) return 'red';
-  if (behind > PLAN_THRESHOLDS.amber) return 'amber';
-  return 'green';
-}
-
-export function isBehindPlan(item: CaseloadItem, today: Date): boolean {
-  return planStatus(item, today) !== 'green';
+export function isBehindPlan(item: Pick<CaseloadItem, 'plan_status'>): boolean {
+  return item.plan_status !== 'green';
 }
 
 export type Lifecycle = 'new' | 'near_end' | 'past_end' | 'on_programme';
@@ -117,7 +117,7 @@ export function filterCaseload(
   const name = filter.name.trim().toLowerCase();
   return items.filter(
     (item) =>
-      (!filter.behindPlan || isBehindPlan(item, today)) &&
+      (!filter.behindPlan || isBehindPlan(item)) &&
       (!filter.inactive || isInactive(item, today)) &&
       (!filter.lifecycle || lifecycle(item, today) === filter.lifecycle) &&
       (name === '' || item.apprentice.name.toLowerCase().includes(name)),
@@ -131,7 +131,6 @@ export function sortCaseload(
   items: readonly CaseloadItem[],
   key: CaseloadSortKey,
   direction: SortDirection,
-  today: Date = new Date(),
 ): CaseloadItem[] {
   const sign = direction === 'ascending' ? 1 : -1;
   const value = (item: CaseloadItem): number | string => {
@@ -142,7 +141,7 @@ export function sortCaseload(
         return overallSignedOff(item.totals);
       case 'plan':
         // Furthest behind first when ascending: the apprentices who need a tutor most.
-        return -pointsBehind(item, today);
+        return -pointsBehind(item);
       case 'expected_end_date':
         return parseDay(item.expected_end_date);
       case 'last_activity':

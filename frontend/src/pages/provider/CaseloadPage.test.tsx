@@ -12,6 +12,8 @@ const day = 86_400_000;
 const iso = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString().slice(0, 10);
 
 function row(name: string, signedOff: number, lastActivityDaysAgo: number): CaseloadItem {
+  // What the server sends with half the period elapsed: the evidenced share 50 points minus.
+  const pointsBehind = 50 - (signedOff * 100) / 94;
   return {
     apprenticeship_id: `a-${name}`,
     apprentice: { id: `p-${name}`, name },
@@ -25,6 +27,8 @@ function row(name: string, signedOff: number, lastActivityDaysAgo: number): Case
       { code: 'D2', percent_evidenced: 30, percent_signed_off: 7.69 },
     ],
     last_activity_at: new Date(Date.now() - lastActivityDaysAgo * day).toISOString(),
+    plan_status: pointsBehind > 20 ? 'red' : pointsBehind > 10 ? 'amber' : 'green',
+    points_behind: pointsBehind,
     last_review_on: null,
     next_review_due_by: '2026-03-31',
     review_state: 'on_time',

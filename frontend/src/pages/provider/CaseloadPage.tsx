@@ -162,7 +162,7 @@ export default function CaseloadPage() {
       <PlanKey />
       <QueryView query={query} label="Loading caseload">
         {(page) => {
-          const rows = sortCaseload(filterByReviewStanding(filterCaseload(page.items, filter, today), reviewFilter), sort.key, sort.direction, today);
+          const rows = sortCaseload(filterByReviewStanding(filterCaseload(page.items, filter, today), reviewFilter), sort.key, sort.direction);
           if (page.items.length === 0) {
             return <EmptyState>{scope === 'mine' ? 'You are not the tutor of any apprentice yet.' : 'Your provider has no apprentices yet.'}</EmptyState>;
           }
@@ -214,9 +214,9 @@ export default function CaseloadPage() {
   );
 }
 
-function PlanCell({ item, today }: { item: CaseloadItem; today: Date }) {
-  const status = planStatus(item, today);
-  const behind = Math.round(pointsBehind(item, today));
+function PlanCell({ item }: { item: CaseloadItem }) {
+  const status = planStatus(item);
+  const behind = Math.round(pointsBehind(item));
   const { word, tag } = PLAN_LABELS[status];
   return (
     <>
@@ -255,7 +255,7 @@ function CaseloadRow({ item, dutyCodes, measure, today }: { item: CaseloadItem; 
         <Link to={`/apprenticeships/${item.apprenticeship_id}`}>{item.apprentice.name}</Link>
       </RowHeader>
       <Cell heading="Plan">
-        <PlanCell item={item} today={today} />
+        <PlanCell item={item} />
       </Cell>
       <Cell heading="Flags">
         <Flags item={item} today={today} />

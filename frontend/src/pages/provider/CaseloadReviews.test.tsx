@@ -19,6 +19,8 @@ function row(name: string, standing: Partial<ReviewStanding>): CaseloadItem {
     percent_signed_off: 0,
     duties: [],
     last_activity_at: new Date().toISOString(),
+    plan_status: 'green',
+    points_behind: 0,
     last_review_on: null,
     next_review_due_by: '2026-04-30',
     review_state: 'on_time',

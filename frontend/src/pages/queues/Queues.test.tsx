@@ -110,6 +110,8 @@ describe('my apprentices', () => {
       percent_signed_off: (signedOff / 94) * 100,
       duties: [],
       last_activity_at: '2026-02-01T10:00:00Z',
+      plan_status: 'green',
+      points_behind: 0,
       last_review_on: null,
       next_review_due_by: '2026-03-31',
       review_state: 'on_time',
