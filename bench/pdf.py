@@ -14,9 +14,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-PASSWORD = "ksbfolio-demo-password"
+from demo_api import call, demo_portfolio
+
 ACCOUNT = (
     "I calibrated the blood gas analyser against the two-level quality control material before "
     "the morning clinic, following the standard operating procedure, and recorded the results in "
@@ -28,30 +28,10 @@ ACCOUNT = (
 )
 
 
-def call(base, method, path, token=None, body=None, raw=False):
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(base + path, data=data, method=method)
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=120) as response:
-        payload = response.read()
-    return payload if raw else (json.loads(payload) if payload else None)
 
 
-def sign_in(base, email):
-    return call(base, "POST", "/api/v1/auth/login", body={"email": email, "password": PASSWORD})["access_token"]
 
 
-def emails(seed_output):
-    """The demo sign-ins the seed printed: role -> e-mail."""
-    found = {}
-    for line in open(seed_output):
-        parts = line.split()
-        if len(parts) >= 2 and parts[0] in ("admin", "tutor", "mentor", "apprentice") and "@" in parts[1]:
-            found[parts[0]] = parts[1]
-    return found
 
 
 def main():
@@ -62,10 +42,7 @@ def main():
     p.add_argument("--runs", type=int, default=10)
     a = p.parse_args()
 
-    people = emails(a.seed_output)
-    apprentice = sign_in(a.url, people["apprentice"])
-    tutor = sign_in(a.url, people["tutor"])
-    mine = call(a.url, "GET", "/api/v1/apprenticeships?limit=1", apprentice)["items"][0]
+    apprentice, tutor, mine = demo_portfolio(a.url, a.seed_output)
     aid = mine["id"]
     start = mine["start_date"]
     accepted = call(a.url, "GET", f"/api/v1/apprenticeships/{aid}/evidence?status=accepted&limit=1", apprentice)["total"]

@@ -1,4 +1,5 @@
-//! Sending one e-mail: over SMTP with lettre (`KSBFOLIO_SMTP_URL`; TLS through rustls), or,
+//! Sending one e-mail: over SMTP with lettre (`KSBFOLIO_SMTP_URL`, `smtp.rs`; TLS through
+//! rustls), or,
 //! without a mail server configured, as an `.eml` file under `$KSBFOLIO_DATA_DIR/mail/` with a
 //! log line, so a local installation shows what it would send. Who gets what is decided in
 //! `notifications`; this module only delivers.
@@ -7,10 +8,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context;
+use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailSettings;
+
+mod smtp;
+
+pub use smtp::SmtpRelay;
 
 /// One message to one person, with a plain-text and an HTML part.
 #[derive(Debug, Clone)]
@@ -26,11 +31,14 @@ pub struct Outgoing {
 #[derive(Clone)]
 pub enum Mailer {
     Smtp {
-        transport: AsyncSmtpTransport<Tokio1Executor>,
+        relay: SmtpRelay,
         from: Mailbox,
     },
     /// No SMTP server configured: files in this folder (0700; each file 0600).
-    Files { dir: PathBuf, from: Mailbox },
+    Files {
+        dir: PathBuf,
+        from: Mailbox,
+    },
 }
 
 /// A message could not be handed over; the outbox tries again later.
@@ -49,10 +57,8 @@ impl Mailer {
             .with_context(|| format!("KSBFOLIO_MAIL_FROM {:?} is not an address", mail.from))?;
         Ok(match &mail.smtp_url {
             Some(url) => Self::Smtp {
-                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .context("KSBFOLIO_SMTP_URL is not a usable smtp:// or smtps:// URL")?
-                    .timeout(Some(SMTP_TIMEOUT))
-                    .build(),
+                relay: SmtpRelay::from_url(url, SMTP_TIMEOUT)
+                    .context("KSBFOLIO_SMTP_URL is not a usable smtp:// or smtps:// URL")?,
                 from,
             },
             None => Self::Files {
@@ -86,11 +92,10 @@ impl Mailer {
             ))
             .map_err(|e| SendError(format!("the message cannot be built: {e}")))?;
         match self {
-            Self::Smtp { transport, .. } => {
-                transport.send(email).await.map(drop).map_err(|e| {
-                    SendError(format!("the mail server refused or did not answer: {e}"))
-                })
-            }
+            Self::Smtp { relay, .. } => relay
+                .send(email.envelope(), &email.formatted())
+                .await
+                .map_err(|e| SendError(format!("the mail server refused or did not answer: {e}"))),
             Self::Files { dir, .. } => {
                 let path = write_file(dir, &email.formatted())
                     .await
