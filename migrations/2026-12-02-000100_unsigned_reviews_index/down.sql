@@ -1,0 +1,1 @@
+DROP INDEX progress_reviews_unsigned_idx;
