@@ -33,7 +33,15 @@ impl ReplicaPair {
     /// Starts the primary, makes a migrated database on it (returned), then clones the primary
     /// into a standby whose commits are applied `apply_delay` late, and starts it.
     pub async fn start(apply_delay: Duration) -> (Self, TestDatabase) {
-        let bindir = ksbfolio::embedded_pg::find_bindir().expect("the PostgreSQL server binaries");
+        // Links resolved: a folder on PATH may link `initdb` and `pg_ctl` but not `pg_basebackup`.
+        let initdb = ksbfolio::embedded_pg::find_bindir()
+            .expect("the PostgreSQL server binaries")
+            .join("initdb");
+        let bindir = std::fs::canonicalize(initdb)
+            .expect("initdb")
+            .parent()
+            .expect("its folder")
+            .to_path_buf();
         // Under /tmp, so that the `postgres` user can reach it when the tests run as root.
         let dir = tempfile::Builder::new()
             .prefix("ksbfolio-replica-")
