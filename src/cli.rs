@@ -81,6 +81,21 @@ pub struct ConfigArgs {
         global = true
     )]
     pub db_prepared_statements: bool,
+    /// A streaming replica of the database, for the read-only endpoints (coverage, caseload,
+    /// lists, queues, inbox, exports). Unset: everything reads from DATABASE_URL. Connections
+    /// follow KSBFOLIO_DB_POOL_SIZE, the deadline and KSBFOLIO_DB_PREPARED_STATEMENTS.
+    #[arg(long, env = "DATABASE_READ_URL", global = true, hide_env_values = true)]
+    pub database_read_url: Option<String>,
+    /// Seconds the read replica may lag behind the primary; further behind (or unreachable),
+    /// reads go to the primary.
+    #[arg(
+        long,
+        env = "KSBFOLIO_READ_MAX_LAG",
+        default_value_t = 5,
+        value_parser = clap::value_parser!(u64).range(1..=3600),
+        global = true
+    )]
+    pub read_max_lag: u64,
     /// Secret for signing access tokens (at least 32 bytes). Unset: generated once and kept in
     /// KSBFOLIO_DATA_DIR/jwt-secret (mode 0600).
     #[arg(

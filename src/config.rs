@@ -25,6 +25,10 @@ pub struct Settings {
     /// KSBFOLIO_DB_PREPARED_STATEMENTS: `false` for PgBouncer in transaction pooling mode
     /// (`db::unnamed_statements`).
     pub db_prepared_statements: bool,
+    /// DATABASE_READ_URL: a streaming replica for the read-only endpoints (`db::replica`).
+    pub database_read_url: Option<String>,
+    /// KSBFOLIO_READ_MAX_LAG: further behind than this, the replica serves no reads.
+    pub read_max_lag: Duration,
     /// HTTP worker threads; `None` means one per core.
     pub workers: Option<usize>,
     /// KSBFOLIO_JWT_SECRET; unset: generated once and kept in the data folder.
@@ -101,6 +105,8 @@ impl Settings {
             db_pool_size: 4,
             db_deadline: crate::db::DEFAULT_DEADLINE,
             db_prepared_statements: true,
+            database_read_url: None,
+            read_max_lag: Duration::from_secs(5),
             workers: None,
             jwt_secret: None,
             password_hashing: HashingParams::default(),
@@ -126,6 +132,8 @@ impl Settings {
             db_pool_size: args.db_pool_size,
             db_deadline: Duration::from_secs(args.db_deadline_secs),
             db_prepared_statements: args.db_prepared_statements,
+            database_read_url: args.database_read_url.clone(),
+            read_max_lag: Duration::from_secs(args.read_max_lag),
             workers: None,
             jwt_secret: args.jwt_secret.clone(),
             password_hashing: HashingParams::default(),
@@ -164,5 +172,21 @@ impl Settings {
             deadline: self.db_deadline,
             prepared_statements: self.db_prepared_statements,
         }
+    }
+
+    /// The read replica, when DATABASE_READ_URL is set: its pool (sized and set like the
+    /// primary's) and its lag bound. Connects to nothing yet.
+    pub fn read_replica(
+        &self,
+    ) -> Result<Option<crate::db::replica::ReadReplica>, crate::db::DbError> {
+        let Some(url) = &self.database_read_url else {
+            return Ok(None);
+        };
+        let pool =
+            crate::db::build_read_pool(url, self.pool_options(), crate::db::replica::PATIENCE)?;
+        Ok(Some(crate::db::replica::ReadReplica::new(
+            pool,
+            self.read_max_lag,
+        )))
     }
 }

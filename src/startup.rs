@@ -56,8 +56,10 @@ impl Application {
         });
         db::signoff_hash::spawn_backfill(pool.clone());
         db::idempotency::spawn_sweep(pool.clone());
+        let replica = settings.read_replica()?.map(Arc::new);
         let state = web::Data::new(AppState {
             pool,
+            replica,
             settings: Arc::new(settings.clone()),
             expected_migrations: Arc::new(db::expected_migration_versions()),
             jwt: crate::auth::jwt::JwtKeys::new(&secret),

@@ -9,6 +9,8 @@ use crate::db::DbPool;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: DbPool,
+    /// DATABASE_READ_URL's pool and health; `None`: every read goes to `pool`.
+    pub replica: Option<Arc<crate::db::replica::ReadReplica>>,
     pub settings: Arc<Settings>,
     /// Versions of the migrations compiled in, for `/readyz`.
     pub expected_migrations: Arc<Vec<String>>,

@@ -7,7 +7,10 @@ use actix_web::{App, web};
 use utoipa::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 
-use super::{deadline, fallback, health, middleware, openapi, security_headers, spa, v1_routes};
+use super::{
+    deadline, fallback, health, middleware, openapi, read_your_writes, security_headers, spa,
+    v1_routes,
+};
 use crate::config::Settings;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -71,6 +74,9 @@ pub fn app(
         )
         .service(web::scope("/api").default_service(web::to(fallback::fallback)));
     let app = spa::mount(app, &settings.static_dir)
+        .wrap(actix_web::middleware::from_fn(
+            read_your_writes::record_writes,
+        ))
         .wrap(actix_web::middleware::from_fn(deadline::db_deadline))
         .wrap(actix_web::middleware::from_fn(middleware::count_queries))
         .wrap(actix_web::middleware::from_fn(spa::cache_headers))

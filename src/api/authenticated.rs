@@ -2,11 +2,15 @@
 //!
 //! Security: besides the signature and claims, every request checks the database, so a
 //! deactivated user or a revoked session (logout, refresh-token reuse) stops working at once. Role
-//! and organisation are taken from the database, not from the token.
+//! and organisation are taken from the database, not from the token. The check runs on the
+//! primary even when a read replica serves the request's reads, so revocation has no replica
+//! delay; the same statement brings the user's last write position (read-your-writes,
+//! `db::replica`).
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use diesel::pg::data_types::PgLsn;
 use futures_util::future::LocalBoxFuture;
 
 use crate::api::middleware::RequestId;
@@ -22,7 +26,15 @@ pub struct Authenticated {
     /// The sign-in session of the token.
     pub session_id: uuid::Uuid,
     pub request_id: Option<String>,
+    /// The primary's WAL position after the caller's last write request (`api::read_conn`
+    /// serves a read from the replica only once it has replayed that far).
+    pub last_write_lsn: Option<PgLsn>,
 }
+
+/// In the request's extensions once the caller is known: whose write a write request records
+/// (`api::read_your_writes`).
+#[derive(Debug, Clone, Copy)]
+pub struct Caller(pub uuid::Uuid);
 
 fn unauthorized() -> AppError {
     AppError::Unauthorized(
@@ -51,16 +63,18 @@ impl FromRequest for Authenticated {
             .map(str::to_string);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone());
+        let req = req.clone();
         Box::pin(async move {
             let state = state.ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
             let claims = token
                 .and_then(|t| state.jwt.verify(&t))
                 .ok_or_else(unauthorized)?;
             let mut conn = crate::api::connection::db_conn(&state).await?;
-            let user = users::find_for_session(&mut conn, claims.sub, claims.sid)
+            let (user, last_write_lsn) = users::find_for_session(&mut conn, claims.sub, claims.sid)
                 .await
                 .map_err(AppError::internal)?
                 .ok_or_else(unauthorized)?;
+            req.extensions_mut().insert(Caller(user.id));
             let role = user.role;
             Ok(Self {
                 actor: Actor {
@@ -71,6 +85,7 @@ impl FromRequest for Authenticated {
                 },
                 session_id: claims.sid,
                 request_id,
+                last_write_lsn,
             })
         })
     }

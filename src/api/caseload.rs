@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::api::apprenticeships::response::ReviewStanding;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::references::PersonName;
@@ -138,7 +138,7 @@ pub async fn get_caseload(
         unsigned: query.unsigned.unwrap_or(false),
     };
     let scope = auth.actor.list_scope(query.scope.unwrap_or_default());
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let (rows, known_total) =
         caseload::page(&mut conn, scope, filter, sort, page.limit, page.offset).await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();

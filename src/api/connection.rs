@@ -1,8 +1,12 @@
-//! A pooled database connection for a handler, or 503 when the database cannot be reached.
+//! A pooled database connection for a handler, or 503 when the database cannot be reached:
+//! [`db_conn`] on the primary for everything, [`read_conn`] for the read-only endpoints, which
+//! may be served by the read replica.
 
 use diesel_async::pooled_connection::deadpool::PoolError;
 
+use crate::api::authenticated::Authenticated;
 use crate::db::DbConn;
+use crate::db::query_count::{PRIMARY, REPLICA, note_read};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -21,4 +25,20 @@ pub async fn db_conn(state: &AppState) -> Result<DbConn, AppError> {
             ))
         }
     }
+}
+
+/// A connection for a read-only handler: the read replica's (DATABASE_READ_URL) when it answers,
+/// is within the lag bound and has replayed the caller's last write; otherwise the primary's,
+/// as [`db_conn`], with no error (`db::replica`). Only for handlers that write nothing and whose
+/// reads need not see a write made by someone else a moment ago: everything else stays on
+/// [`db_conn`].
+pub async fn read_conn(state: &AppState, auth: &Authenticated) -> Result<DbConn, AppError> {
+    if let Some(replica) = &state.replica
+        && let Some(conn) = replica.checkout(auth.last_write_lsn).await
+    {
+        note_read(REPLICA);
+        return Ok(conn);
+    }
+    note_read(PRIMARY);
+    db_conn(state).await
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::api::authenticated::Authenticated;
 use crate::api::catalogue::standard_of;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::references::PersonName;
 use crate::db::{apprenticeships, ksb_statuses, users};
 use crate::domain::coverage::{DutyCoverage, EvidenceCounts, KsbStatus, Totals, duty_coverage};
@@ -67,7 +67,7 @@ pub async fn get_coverage(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<CoverageResponse>> {
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     // One round trip: the three reads are pipelined; what is outside the caller's scope is
     // thrown away unread below (404).
     let (found, rows, names) = futures_util::try_join!(

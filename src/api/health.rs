@@ -30,11 +30,23 @@ struct MigrationRow {
     version: String,
 }
 
-/// The database answers and every migration compiled into this binary has been applied.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ok`: the primary answers and is migrated.
+    pub status: &'static str,
+    /// Only with DATABASE_READ_URL: the read replica as checked now. Not `ok` never makes the
+    /// probe fail: reads then go to the primary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replica: Option<crate::db::replica::ReplicaState>,
+}
+
+/// The database answers and every migration compiled into this binary has been applied; with a
+/// read replica configured, also how the replica is (`ok`, `lagging`, `down`), which does not
+/// decide readiness.
 #[utoipa::path(
     tag = "health",
     responses(
-        (status = 200, body = Health),
+        (status = 200, body = Readiness),
         (status = 503, description = "database unreachable or migrations pending", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -62,5 +74,13 @@ pub async fn readyz(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     if pending > 0 {
         return Err(unavailable(&format!("{pending} migration(s) pending")));
     }
-    Ok(HttpResponse::Ok().json(Health { status: "ok" }))
+    drop(conn);
+    let replica = match &state.replica {
+        Some(replica) => Some(replica.probe().await),
+        None => None,
+    };
+    Ok(HttpResponse::Ok().json(Readiness {
+        status: "ok",
+        replica,
+    }))
 }

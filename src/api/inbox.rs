@@ -11,7 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::queues::total_of;
@@ -94,7 +94,7 @@ pub async fn get_inbox(
     let scope = auth.actor.list_scope(ListScope::Mine);
     let now = Utc::now();
     let today = calendar::london_day(now);
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let rows = db_inbox::page(&mut conn, scope, party, today, page.limit, page.offset).await?;
     let total = total_of(rows.first().map(|r| r.total), page, || async {
         let first = db_inbox::page(&mut conn, scope, party, today, 1, 0).await?;

@@ -117,14 +117,16 @@ pub async fn problem_for_bare_errors(
     Ok(ServiceResponse::new(request, replacement).map_into_right_body())
 }
 
-/// When enabled (tests, benchmarks), counts the SQL statements each request runs and reports
-/// them in the `X-Db-Queries` response header.
+/// When enabled (tests, benchmarks), counts the SQL statements each request runs, on the primary
+/// and the read replica alike, and reports them in the `X-Db-Queries` response header; a
+/// read-only endpoint also reports in `X-Db-Read` whether the `primary` or the `replica` served
+/// its reads.
 pub async fn count_queries(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
     let enabled = req
         .app_data::<actix_web::web::Data<crate::state::AppState>>()
@@ -132,14 +134,25 @@ pub async fn count_queries(
     if !enabled {
         return next.call(req).await;
     }
+    use crate::db::query_count::{QUERIES, READ_FROM, read_from_label};
     let counter = Arc::new(AtomicUsize::new(0));
-    let mut response = crate::db::query_count::QUERIES
-        .scope(counter.clone(), next.call(req))
+    let read_from = Arc::new(AtomicU8::new(0));
+    let mut response = QUERIES
+        .scope(
+            counter.clone(),
+            READ_FROM.scope(read_from.clone(), next.call(req)),
+        )
         .await?;
     if let Ok(value) = HeaderValue::from_str(&counter.load(Ordering::Relaxed).to_string()) {
         response
             .headers_mut()
             .insert(HeaderName::from_static("x-db-queries"), value);
+    }
+    if let Some(label) = read_from_label(read_from.load(Ordering::Relaxed)) {
+        response.headers_mut().insert(
+            HeaderName::from_static("x-db-read"),
+            HeaderValue::from_static(label),
+        );
     }
     Ok(response)
 }

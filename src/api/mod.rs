@@ -1,7 +1,8 @@
 //! The HTTP layer. This file is THE route table: every endpoint is registered here, and
 //! registering it through `utoipa_actix_web` is also what puts it in the OpenAPI document, so the
 //! document covers every endpoint by construction. What handlers share lives in files named for
-//! it: `connection` (a pooled connection), `catalogue` (an apprenticeship's standard), `access`
+//! it: `connection` (a pooled connection, the primary's or the read replica's),
+//! `read_your_writes` (the write position that keeps a user's reads fresh), `catalogue` (an apprenticeship's standard), `access`
 //! (loading within scope), `references` (people and organisations inside responses),
 //! `authenticated` (the caller), `pagination`, `search` (the lists' `q`), `audit_entry`; `app` mounts the table.
 
@@ -37,6 +38,7 @@ pub mod passwords;
 pub mod patient_data;
 pub mod portfolio;
 pub mod queues;
+pub mod read_your_writes;
 pub mod references;
 pub mod refresh_cookie;
 pub mod reviews;

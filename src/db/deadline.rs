@@ -146,12 +146,20 @@ impl Drop for DbConn {
             .as_ref()
             .is_some_and(|clock| clock.expired())
         {
-            let conn: &mut AsyncPgConnection = &mut self.conn;
-            type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
-            let status: &mut TransactionManagerStatus =
-                Manager::transaction_manager_status_mut(conn);
-            status.set_in_error();
+            self.discard();
         }
+    }
+}
+
+impl DbConn {
+    /// Makes the pool throw this connection away instead of lending it again (its recycle check,
+    /// `is_broken`, fails on a transaction state marked failed): for a connection whose server
+    /// may be gone or stalled.
+    pub fn discard(&mut self) {
+        let conn: &mut AsyncPgConnection = &mut self.conn;
+        type Manager = <AsyncPgConnection as AsyncConnection>::TransactionManager;
+        let status: &mut TransactionManagerStatus = Manager::transaction_manager_status_mut(conn);
+        status.set_in_error();
     }
 }
 

@@ -25,6 +25,7 @@ pub mod prepared_sql;
 pub mod progress;
 pub mod query_count;
 pub mod queues;
+pub mod replica;
 pub mod reviews;
 pub mod schema;
 pub mod sessions;
@@ -137,12 +138,34 @@ pub fn grouped<K: std::hash::Hash + Eq, V>(
 /// `options.prepared_statements` is a property of each connection the pool makes, so it covers
 /// every statement the application sends, whichever module builds it.
 pub fn build_pool_with(database_url: &str, options: PoolOptions) -> Result<DbPool, DbError> {
+    build(database_url, options, options.deadline, options.deadline)
+}
+
+/// The read replica's pool (DATABASE_READ_URL, `db::replica`): as [`build_pool_with`], but
+/// waiting for a free connection or making one gives up after `patience` (at most the
+/// deadline): a replica that is busy or cannot be reached costs a read only this wait before
+/// the read goes to the primary.
+pub fn build_read_pool(
+    database_url: &str,
+    options: PoolOptions,
+    patience: Duration,
+) -> Result<DbPool, DbError> {
+    let patience = patience.min(options.deadline);
+    build(database_url, options, patience, patience)
+}
+
+fn build(
+    database_url: &str,
+    options: PoolOptions,
+    wait: Duration,
+    connect: Duration,
+) -> Result<DbPool, DbError> {
     let PoolOptions {
         max_size,
         deadline,
         prepared_statements,
     } = options;
-    let url = connection_url(database_url, deadline);
+    let url = connection_url(database_url, deadline, connect);
     // `Fast` recycling: no `SELECT 1` on every checkout (it was a third of the coverage
     // endpoint's statements); a broken connection is still detected and replaced.
     let mut config = ManagerConfig::<AsyncPgConnection>::default();
@@ -162,8 +185,8 @@ pub fn build_pool_with(database_url: &str, options: PoolOptions) -> Result<DbPoo
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new_with_config(url, config);
     Pool::builder(manager)
         .max_size(max_size)
-        .wait_timeout(Some(deadline))
-        .create_timeout(Some(deadline))
+        .wait_timeout(Some(wait))
+        .create_timeout(Some(connect))
         .recycle_timeout(Some(deadline))
         .runtime(deadpool::Runtime::Tokio1)
         .build()
@@ -172,8 +195,9 @@ pub fn build_pool_with(database_url: &str, options: PoolOptions) -> Result<DbPoo
 
 /// `url` with the per-connection settings added, unless the URL already sets them. tokio-postgres
 /// reads libpq's parameter names but takes `tcp_user_timeout` in seconds, not milliseconds.
-fn connection_url(url: &str, deadline: Duration) -> String {
+fn connection_url(url: &str, deadline: Duration, connect: Duration) -> String {
     let secs = deadline.as_secs().max(1).to_string();
+    let connect_secs = connect.as_secs().max(1).to_string();
     let millis = deadline.as_millis().to_string();
     let is_url = url.starts_with("postgres://") || url.starts_with("postgresql://");
     let statement_timeout = if is_url {
@@ -183,7 +207,7 @@ fn connection_url(url: &str, deadline: Duration) -> String {
     };
     let settings = [
         ("options", statement_timeout.as_str()),
-        ("connect_timeout", secs.as_str()),
+        ("connect_timeout", connect_secs.as_str()),
         ("keepalives", "1"),
         ("keepalives_idle", "10"),
         ("keepalives_interval", "5"),
@@ -307,6 +331,7 @@ mod tests {
         let url = connection_url(
             "postgres://u@db:5432/app?keepalives_idle=60",
             Duration::from_secs(4),
+            Duration::from_secs(4),
         );
         assert_eq!(
             url,
@@ -314,8 +339,14 @@ mod tests {
              &connect_timeout=4&keepalives=1&keepalives_interval=5&keepalives_retries=3\
              &tcp_user_timeout=4"
         );
-        let kv = connection_url("host=/run/pg user=app", Duration::from_secs(10));
+        let kv = connection_url(
+            "host=/run/pg user=app",
+            Duration::from_secs(10),
+            Duration::from_secs(2),
+        );
         assert!(kv.starts_with("host=/run/pg user=app options='-c statement_timeout=10000' "));
+        assert!(kv.contains(" connect_timeout=2 "), "{kv}");
+        assert!(kv.ends_with(" tcp_user_timeout=10"), "{kv}");
         assert!(kv.parse::<tokio_postgres::Config>().is_ok(), "{kv}");
         assert!(url.parse::<tokio_postgres::Config>().is_ok(), "{url}");
     }

@@ -373,6 +373,7 @@ diesel::table! {
         revoked_reason -> Nullable<Text>,
         expires_at -> Timestamptz,
         method -> Text,
+        last_write_lsn -> Nullable<PgLsn>,
     }
 }
 

@@ -19,14 +19,20 @@ pub async fn create(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<
     create_with(conn, user_id, SignInMethod::Password).await
 }
 
-/// A session signed in by `method`.
+/// A session signed in by `method`. Its write position starts at the primary's position now,
+/// which covers every write the user made before signing in on another device
+/// (read-your-writes, [`record_write`]).
 pub async fn create_with(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     method: SignInMethod,
 ) -> QueryResult<Uuid> {
     diesel::insert_into(sessions::table)
-        .values((sessions::user_id.eq(user_id), sessions::method.eq(method)))
+        .values((
+            sessions::user_id.eq(user_id),
+            sessions::method.eq(method),
+            sessions::last_write_lsn.eq(pg_current_wal_lsn().nullable()),
+        ))
         .returning(sessions::id)
         .get_result(conn)
         .await
@@ -156,6 +162,28 @@ pub async fn revoke_all_but(
         sessions::revoked_at.eq(diesel::dsl::now),
         sessions::revoked_reason.eq(reason),
     ))
+    .execute(conn)
+    .await
+}
+
+diesel::define_sql_function! {
+    /// SQL `pg_current_wal_lsn()`: how far the primary has written its WAL.
+    fn pg_current_wal_lsn() -> diesel::sql_types::PgLsn;
+}
+
+/// Records, on every live session of `user_id`, the primary's WAL position now: called after a
+/// write request of that user has committed, so the position covers the commit, and any later
+/// request of the user, on any session and any app node, reads from the replica only once it
+/// has replayed that far (`db::replica`). One statement; it changes an unindexed column (a HOT
+/// update).
+pub async fn record_write(conn: &mut AsyncPgConnection, user_id: Uuid) -> QueryResult<usize> {
+    diesel::update(
+        sessions::table
+            .filter(sessions::user_id.eq(user_id))
+            .filter(sessions::revoked_at.is_null())
+            .filter(sessions::expires_at.gt(diesel::dsl::now)),
+    )
+    .set(sessions::last_write_lsn.eq(pg_current_wal_lsn().nullable()))
     .execute(conn)
     .await
 }

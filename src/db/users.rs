@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use diesel::pg::Pg;
+use diesel::pg::data_types::PgLsn;
 use diesel::prelude::*;
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
@@ -38,12 +39,14 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
 }
 
-/// The user behind a token, if they are active and the token's session is not revoked.
+/// The user behind a token, if they are active and the token's session is not revoked, with
+/// the primary's WAL position after the user's last write request (`sessions.last_write_lsn`,
+/// for read-your-writes on the read replica; `None` when none is recorded).
 pub async fn find_for_session(
     conn: &mut AsyncPgConnection,
     user_id: Uuid,
     session_id: Uuid,
-) -> QueryResult<Option<User>> {
+) -> QueryResult<Option<(User, Option<PgLsn>)>> {
     users::table
         .inner_join(sessions::table)
         .filter(users::id.eq(user_id))
@@ -51,7 +54,7 @@ pub async fn find_for_session(
         .filter(sessions::id.eq(session_id))
         .filter(sessions::revoked_at.is_null())
         .filter(sessions::expires_at.gt(diesel::dsl::now))
-        .select(User::as_select())
+        .select((User::as_select(), sessions::last_write_lsn))
         .first(conn)
         .await
         .optional()

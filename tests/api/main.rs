@@ -38,6 +38,7 @@ mod pgbouncer;
 mod portfolio_export;
 mod portfolio_pdf;
 mod queues;
+mod read_replica;
 mod reviews;
 mod schema;
 mod search;

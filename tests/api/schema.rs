@@ -27,6 +27,7 @@ fn postgres_type(diesel: &str) -> (String, bool) {
                 .trim_end_matches('>')
                 .to_lowercase()
         ),
+        None if inner == "PgLsn" => "pg_lsn".to_string(),
         None => inner.to_lowercase(),
     };
     (name, nullable)

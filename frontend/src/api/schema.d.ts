@@ -1163,7 +1163,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database answers and every migration compiled into this binary has been applied. */
+        /**
+         * The database answers and every migration compiled into this binary has been applied; with a
+         *     read replica configured, also how the replica is (`ok`, `lagging`, `down`), which does not
+         *     decide readiness.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -2387,6 +2391,11 @@ export interface components {
              */
             version: number;
         };
+        Readiness: {
+            replica?: components["schemas"]["ReplicaState"] | null;
+            /** @description `ok`: the primary answers and is migrated. */
+            status: string;
+        };
         RedeemPasswordLinkRequest: {
             /** @description 12 to 256 characters. */
             new_password: string;
@@ -2407,6 +2416,11 @@ export interface components {
             /** @description Why the signed record must change (1–2,000 characters). */
             reason: string;
         };
+        /**
+         * @description What the replica looked like at its last check (`/readyz` reports it).
+         * @enum {string}
+         */
+        ReplicaState: "ok" | "lagging" | "down";
         /** @description The fields of a review as sent. */
         ReviewInput: {
             /** @description Wellbeing, safeguarding, changes of circumstance. */
@@ -6052,7 +6066,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["Readiness"];
                 };
             };
             /** @description database unreachable or migrations pending */

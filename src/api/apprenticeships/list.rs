@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::response::{ApprenticeshipResponse, PartyNames};
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::search::search_term;
@@ -39,7 +39,7 @@ pub async fn list_apprenticeships(
 ) -> AppResult<web::Json<Paginated<ApprenticeshipResponse>>> {
     let page = page_params.0.page()?;
     let search = search_term(query.0.q.as_deref())?;
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let (rows, total) = apprenticeships::list(
         &mut conn,
         auth.actor.apprenticeship_scope(),

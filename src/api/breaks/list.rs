@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::{BreakResponse, periods, response};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -25,7 +25,7 @@ pub async fn list_breaks(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<Vec<BreakResponse>>> {
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let rows = periods(&conn, apprenticeship.id).await?;
     Ok(web::Json(rows.into_iter().map(response).collect()))

@@ -10,7 +10,7 @@ use super::response::{EvidenceResponse, responses};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
 use crate::api::catalogue::standard_of;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::db::evidence::{self as db_evidence, EvidenceFilter};
@@ -47,7 +47,7 @@ pub async fn list_evidence(
 ) -> AppResult<web::Json<Paginated<EvidenceResponse>>> {
     let query = query.0;
     let page = page_params.0.page()?;
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let ksb_id = match &query.ksb {
         None => None,

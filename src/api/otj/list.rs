@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{OtjEntryResponse, responses};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::db::otj::{self as db_otj, OtjFilter};
@@ -53,7 +53,7 @@ pub async fn list_otj(
     {
         return Err(AppError::invalid("to", "must not be before `from`"));
     }
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let filter = OtjFilter {
         status: query.status.map(|s| s.as_str().to_string()),

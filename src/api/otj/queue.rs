@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::queues::{QueueQuery, total_of};
@@ -59,7 +59,7 @@ pub async fn otj_queue(
     policy::read_otj_queue(&auth.actor)?;
     let page = page_params.0.page()?;
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let rows = db_queue::pending(&mut conn, scope, page.limit, page.offset).await?;
     let total = total_of(rows.first().map(|r| r.total), page, || async {
         let first = db_queue::pending(&mut conn, scope, 1, 0).await?;

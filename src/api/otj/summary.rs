@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::summary_of;
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::domain::otj::OtjSummary;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -28,7 +28,7 @@ pub async fn otj_summary(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<OtjSummary>> {
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     Ok(web::Json(summary_of(&conn, &apprenticeship).await?))
 }

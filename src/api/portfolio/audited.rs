@@ -1,7 +1,9 @@
 //! What every export does before it writes anything: the apprenticeship within the caller's
 //! scope (404 outside it, `domain::scope`; anyone who can see it may export it, the apprentice
-//! always), the portfolio gathered, and the audit row `portfolio.exported` committed. The
-//! pooled connection is returned before the caller sets a PDF or streams an archive.
+//! always), the portfolio gathered (from the read replica when it may serve the caller,
+//! `api::connection::read_conn`), and the audit row `portfolio.exported` committed on the
+//! primary. The pooled connections are returned before the caller sets a PDF or streams an
+//! archive.
 
 use diesel_async::AsyncConnection;
 use uuid::Uuid;
@@ -10,7 +12,7 @@ use super::{Portfolio, gather};
 use crate::api::access::visible_apprenticeship;
 use crate::api::audit_entry::entry;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::{db_conn, read_conn};
 use crate::api::reviews::organisations;
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::audit;
@@ -24,9 +26,15 @@ pub async fn export(
     id: Uuid,
     format: &str,
 ) -> AppResult<(Apprenticeship, Portfolio)> {
+    // The gathering is the heavy read: the read replica may serve it (caught up with the
+    // caller's own writes); the audit row is a write, on the primary.
+    let (apprenticeship, portfolio) = {
+        let mut conn = read_conn(state, auth).await?;
+        let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, id).await?;
+        let portfolio = gather(state, &mut conn, &apprenticeship).await?;
+        (apprenticeship, portfolio)
+    };
     let mut conn = db_conn(state).await?;
-    let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, id).await?;
-    let portfolio = gather(state, &mut conn, &apprenticeship).await?;
     conn.transaction(async |conn| {
         audit::record(
             conn,

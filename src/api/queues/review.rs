@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::{QueueQuery, total_of};
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::references::PersonName;
@@ -53,7 +53,7 @@ pub async fn review_queue(
     policy::read_review_queue(&auth.actor)?;
     let page = page_params.0.page()?;
     let scope = auth.actor.list_scope(query.0.scope.unwrap_or_default());
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let rows = db_queues::review_queue(&mut conn, scope, page.limit, page.offset).await?;
     let total = total_of(rows.first().map(|r| r.total), page, || async {
         let first = db_queues::review_queue(&mut conn, scope, 1, 0).await?;

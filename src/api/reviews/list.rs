@@ -7,7 +7,7 @@ use uuid::Uuid;
 use super::{ProgressReviewResponse, responses};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::db::reviews as db_reviews;
@@ -37,7 +37,7 @@ pub async fn list_reviews(
     page_params: Query<PageParams>,
 ) -> AppResult<web::Json<Paginated<ProgressReviewResponse>>> {
     let page = page_params.0.page()?;
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let (rows, total) =
         db_reviews::list(&mut conn, apprenticeship.id, page.limit, page.offset).await?;

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::{SignoffResponse, responses};
 use crate::api::access::visible_apprenticeship;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::db::signoffs;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -31,7 +31,7 @@ pub async fn list_signoffs(
     auth: Authenticated,
     id: web::Path<Uuid>,
 ) -> AppResult<web::Json<SignoffList>> {
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let apprenticeship = visible_apprenticeship(&mut conn, &auth.actor, *id).await?;
     let rows = signoffs::list(&mut conn, apprenticeship.id).await?;
     Ok(web::Json(SignoffList {

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::UserResponse;
 use crate::api::authenticated::Authenticated;
-use crate::api::connection::db_conn;
+use crate::api::connection::read_conn;
 use crate::api::extract::Query;
 use crate::api::pagination::{PageParams, Paginated};
 use crate::api::search::search_term;
@@ -46,7 +46,7 @@ pub async fn list_users(
         organisation_id: query.organisation_id,
         search: search_term(query.q.as_deref())?,
     };
-    let mut conn = db_conn(&state).await?;
+    let mut conn = read_conn(&state, &auth).await?;
     let (items, total) =
         users::list(&mut conn, &auth.actor, &filter, page.limit, page.offset).await?;
     Ok(web::Json(Paginated::new(

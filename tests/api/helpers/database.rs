@@ -133,8 +133,21 @@ impl TestDatabase {
         Self::create("").await
     }
 
+    /// A migrated database holding the bundled standards on another server, whose maintenance
+    /// database is at `admin` (the read replica tests' private primary).
+    pub async fn migrated_on(admin: &str) -> Self {
+        let db = Self::create_on(admin.to_string(), "").await;
+        ksbfolio::startup::prepare_database(&db.url)
+            .await
+            .expect("the database migrates");
+        db
+    }
+
     async fn create(options: &str) -> Self {
-        let admin = admin_url().await.to_string();
+        Self::create_on(admin_url().await.to_string(), options).await
+    }
+
+    async fn create_on(admin: String, options: &str) -> Self {
         let name = format!("ksbfolio_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = AsyncPgConnection::establish(&admin)
             .await

@@ -9,6 +9,7 @@ pub mod portfolio;
 pub mod reviews;
 pub mod s3;
 pub mod smtp;
+pub mod standby;
 pub mod world;
 
 pub use app::{TestApp, spawn_app};
