@@ -320,8 +320,9 @@ cmd_up() {
   local started=$SECONDS
   ensure_packages "${1:-}"
   say "building ksbfolio ($PROFILE)"
+  # The debug binary is built together with the topology's tests (one feature set, one build).
   if [ "$PROFILE" = release ]; then cargo build --locked --release --bin ksbfolio
-  else cargo build --locked --bin ksbfolio; fi
+  else cargo test --locked --test cluster --no-run; fi
   prepare_state
   start_primary
   start_standby

@@ -68,15 +68,19 @@ async fn write_until_acknowledged(
 /// Requests through the proxy until `n` in a row were answered by `node`.
 async fn proxy_routes_only_to(t: &Topology, node: &str, limit: Duration) -> Duration {
     let http = client();
-    within(limit, &format!("the proxy sends everything to node {node}"), || async {
-        for _ in 0..6 {
-            match http.get(format!("{}/readyz", t.proxy)).send().await {
-                Ok(r) if r.status().as_u16() == 200 && node_of(&r) == node => {}
-                _ => return false,
+    within(
+        limit,
+        &format!("the proxy sends everything to node {node}"),
+        || async {
+            for _ in 0..6 {
+                match http.get(format!("{}/readyz", t.proxy)).send().await {
+                    Ok(r) if r.status().as_u16() == 200 && node_of(&r) == node => {}
+                    _ => return false,
+                }
             }
-        }
-        true
-    })
+            true
+        },
+    )
     .await
 }
 
@@ -223,7 +227,11 @@ async fn with_the_standby_stopped_reads_and_writes_continue_and_it_catches_up_wh
     let mut reads = 0;
     while Instant::now() < until {
         let response = coverage(&t.proxy, &session, &apprenticeship).await;
-        assert_eq!(response.status().as_u16(), 200, "a read without the standby");
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "a read without the standby"
+        );
         reads += 1;
     }
     let created = client()
@@ -257,15 +265,19 @@ async fn with_the_standby_stopped_reads_and_writes_continue_and_it_catches_up_wh
     )
     .await;
     let primary = t.primary().await;
-    within(Duration::from_secs(30), "the standby streams again", || async {
-        primary
-            .query_opt(
-                "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'",
-                &[],
-            )
-            .await
-            .is_ok_and(|row| row.is_some())
-    })
+    within(
+        Duration::from_secs(30),
+        "the standby streams again",
+        || async {
+            primary
+                .query_opt(
+                    "SELECT 1 FROM pg_stat_replication WHERE state = 'streaming'",
+                    &[],
+                )
+                .await
+                .is_ok_and(|row| row.is_some())
+        },
+    )
     .await;
     eprintln!(
         "FAULT standby-stop: {reads} reads in 3 s without it; caught up {:.2} s after its start",
@@ -284,7 +296,10 @@ async fn assert_unavailable(response: reqwest::Response, asked: Instant, through
         .to_string();
     let body = response.text().await.unwrap_or_default();
     assert_eq!(status, 503, "through {through}: {body}");
-    assert_eq!(content_type, "application/problem+json", "through {through}");
+    assert_eq!(
+        content_type, "application/problem+json",
+        "through {through}"
+    );
     let problem: Value = serde_json::from_str(&body).expect("a problem");
     assert_eq!(problem["status"], 503);
     assert!(

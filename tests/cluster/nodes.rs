@@ -124,7 +124,11 @@ async fn an_attachment_uploaded_through_node_a_downloads_through_node_b_byte_for
         assert_eq!(back.status().as_u16(), 200, "download through {base}");
         let body = back.bytes().await.expect("body");
         assert_eq!(body.len(), bytes.len());
-        assert_eq!(hex::encode(Sha256::digest(&body)), expected, "through {base}");
+        assert_eq!(
+            hex::encode(Sha256::digest(&body)),
+            expected,
+            "through {base}"
+        );
     }
     // The file is in the shared bucket, not on node A's disk.
     let key = format!("evidence/{evidence_id}/{attachment}");

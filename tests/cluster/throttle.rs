@@ -89,7 +89,9 @@ async fn an_x_forwarded_for_sent_straight_to_a_node_is_ignored_and_the_peer_is_t
     }
     // The addresses it wrote were never counted: another peer sending them is not throttled.
     assert_eq!(
-        fail(&t.node_a, fresh_loopback(), Some("198.51.100.0")).await.0,
+        fail(&t.node_a, fresh_loopback(), Some("198.51.100.0"))
+            .await
+            .0,
         401
     );
 }

@@ -66,7 +66,10 @@ impl Topology {
             .env("CLUSTER_STATE", self.get("CLUSTER_STATE"))
             .status()
             .expect("run scripts/cluster.sh");
-        assert!(status.success(), "scripts/cluster.sh {action} {component} failed");
+        assert!(
+            status.success(),
+            "scripts/cluster.sh {action} {component} failed"
+        );
     }
 
     /// The pid of a part the script started.
@@ -167,15 +170,20 @@ pub async fn sign_in(topology: &Topology, base: &str, email: &str) -> Session {
     assert_eq!(status, 200, "sign-in of {email} at {base}: {body}");
     Session {
         access: body["access_token"].as_str().expect("access token").into(),
-        refresh: body["refresh_token"].as_str().expect("refresh token").into(),
+        refresh: body["refresh_token"]
+            .as_str()
+            .expect("refresh token")
+            .into(),
     }
 }
 
-/// The body of a new piece of evidence titled `title`.
+/// The body of a new piece of evidence titled `title`, done yesterday (within every demo
+/// apprenticeship, whose dates are relative to the day of seeding).
 pub fn evidence(title: &str) -> Value {
+    let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
     json!({
         "title": title, "description": "What I did and what I learnt.",
-        "kind": "observation", "occurred_on": "2026-01-15", "ksbs": ["S7"],
+        "kind": "observation", "occurred_on": yesterday.to_string(), "ksbs": ["S7"],
     })
 }
 
