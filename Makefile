@@ -60,7 +60,8 @@ test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABA
 	else echo "test cluster is not running"; fi
 
 bench-cluster: ## Figures of the multi-node topology (release build, 1,000 apprenticeships; docs/SCALING.md)
-	@trap 'scripts/cluster.sh down' EXIT; CLUSTER_PROFILE=release CLUSTER_SEED_APPRENTICESHIPS=1000 \
+	@trap 'CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh down' EXIT; \
+	  CLUSTER_PROFILE=$${CLUSTER_PROFILE:-release} CLUSTER_SEED_APPRENTICESHIPS=$${CLUSTER_SEED_APPRENTICESHIPS:-1000} \
 	  CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh up && \
 	  CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh bench
 
