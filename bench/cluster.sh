@@ -51,7 +51,8 @@ for case in coverage caseload create; do
 done
 
 run_wrk() { # label case conns url
-  local label=$1 case=$2 c=$3 url=$4 out=$OUT/wrk-$1-$2-$3.txt t=$((c < THREADS ? c : THREADS))
+  local label=$1 case=$2 c=$3 url=$4
+  local out=$OUT/wrk-${label//[^a-z0-9]/_}-$case-$c.txt t=$((c < THREADS ? c : THREADS))
   if [ "$case" != create ]; then
     BENCH_DATA=$OUT/$case.lua BENCH_THREADS=$t wrk -t"$t" -c"$c" -d"${WARMUP}s" --timeout 10s \
       -s bench/wrk/requests.lua "$url" >/dev/null
