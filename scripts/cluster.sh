@@ -242,9 +242,11 @@ start_node() { # a|b
   mkdir -p "$STATE/$name"
   chmod 0700 "$STATE/$name"
   say "$name: ksbfolio serve on 127.0.0.1:$port"
-  local env=() line
-  while IFS= read -r line; do env+=("$line"); done < <(node_env "$port" "$STATE/$name")
-  spawn "$name" env "${env[@]}" "$BIN" serve
+  # Exported in a subshell, never on a command line (which every local user can read).
+  (
+    while IFS= read -r line; do export "${line?}"; done < <(node_env "$port" "$STATE/$name")
+    spawn "$name" "$BIN" serve
+  )
   wait_http "$name" "http://127.0.0.1:$port/readyz"
 }
 
