@@ -6,7 +6,7 @@ SHELL := /bin/bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help run test test-rust test-frontend test-e2e lint frontend frontend-deps openapi test-db-stop bench
+.PHONY: help run test test-rust test-frontend test-e2e test-cluster lint frontend frontend-deps openapi test-db-stop bench bench-cluster
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -22,12 +22,15 @@ test-rust: ## Rust unit tests and HTTP integration tests on a real PostgreSQL
 
 lint: frontend-deps ## Formatting, clippy, cargo deny, frontend lint and type-check
 	$(CARGO) fmt --all -- --check
-	$(CARGO) clippy --locked --all-targets -- -D warnings
+	$(CARGO) clippy --locked --all-targets --test cluster -- -D warnings
 	# cargo deny (installed on first use): licences, bans, duplicates and sources always; advisories
 	# when the RustSec database can be fetched from GitHub, else skipped with a warning.
 	scripts/cargo-deny.sh
 	$(NPM) --prefix frontend run lint
 	$(NPM) --prefix frontend run typecheck
+
+test-cluster: ## The multi-node topology on 127.0.0.1 (HAProxy, two nodes, PgBouncer, primary + standby, S3): up, its tests, down
+	@trap 'scripts/cluster.sh down' EXIT; scripts/cluster.sh up && scripts/cluster.sh test
 
 test-frontend: frontend-deps ## Frontend unit tests (Vitest) and the bundle-size budget
 	$(NPM) --prefix frontend test
@@ -55,6 +58,12 @@ test-db-stop: ## Stop the private PostgreSQL cluster the tests start when DATABA
 	  if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$bin/pg_ctl -D $$dir -m fast stop; \
 	  else $$bin/pg_ctl -D $$dir -m fast stop; fi; \
 	else echo "test cluster is not running"; fi
+
+bench-cluster: ## Figures of the multi-node topology (release build, 1,000 apprenticeships; docs/SCALING.md)
+	@trap 'CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh down' EXIT; \
+	  CLUSTER_PROFILE=$${CLUSTER_PROFILE:-release} CLUSTER_SEED_APPRENTICESHIPS=$${CLUSTER_SEED_APPRENTICESHIPS:-1000} \
+	  CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh up && \
+	  CLUSTER_STATE=$${CARGO_TARGET_DIR:-target}/cluster-bench scripts/cluster.sh bench
 
 bench: ## Load benchmark on loopback (about 25 min): seeds 1,000 and 10,000 apprenticeships, wrk + pgbench (see docs/BENCHMARKS.md)
 	bench/run.sh

@@ -68,7 +68,7 @@ pub enum AppError {
     InsufficientStorage(String),
     /// Anything unexpected. The cause is logged with the request id; the client sees a generic text.
     #[error("internal error: {0}")]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 impl AppError {
@@ -103,7 +103,7 @@ impl AppError {
     }
 
     pub fn internal(cause: impl Into<anyhow::Error>) -> Self {
-        Self::Internal(cause.into())
+        Self::from(cause.into())
     }
 
     /// The stable snake_case code the frontend switches on.
@@ -254,10 +254,31 @@ impl From<crate::domain::policy::Denied> for AppError {
 }
 
 /// Database failures that reach the edge unhandled are internal; expected ones (a unique
-/// violation, a missing row) are mapped where they are caught.
+/// violation, a missing row) are mapped where they are caught. A database that is not there right
+/// now (connection lost, server restarting, PgBouncer without a server: `db::unavailable`) is 503,
+/// as when the pool cannot connect: the request may succeed when repeated.
 impl From<diesel::result::Error> for AppError {
     fn from(error: diesel::result::Error) -> Self {
-        Self::Internal(error.into())
+        Self::from(anyhow::Error::from(error))
+    }
+}
+
+/// Unexpected failures are internal, except a database that is not there right now anywhere in
+/// the cause chain (also when a query function wrapped it with context).
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        let unavailable = error.chain().any(|cause| {
+            cause
+                .downcast_ref::<diesel::result::Error>()
+                .is_some_and(crate::db::unavailable::is_unavailable)
+        });
+        if unavailable {
+            tracing::warn!(error = %format!("{error:#}"), "the database is unavailable");
+            return Self::Unavailable(
+                "The database is not available right now; please try again shortly.".into(),
+            );
+        }
+        Self::Internal(error)
     }
 }
 

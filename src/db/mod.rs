@@ -34,6 +34,7 @@ pub mod sign_in_links;
 pub mod signoff_evidence;
 pub mod signoff_hash;
 pub mod signoffs;
+pub mod unavailable;
 pub mod unnamed_statements;
 pub mod users;
 
