@@ -4,6 +4,7 @@ pub mod attachment_type;
 pub mod breaks;
 pub mod calendar;
 pub mod coverage;
+pub mod enrolment;
 pub mod document_text;
 pub mod evidence;
 pub mod evidenced_at;
