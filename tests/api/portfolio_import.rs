@@ -54,7 +54,7 @@ async fn portfolio(app: &TestApp, w: &World) {
     log_otj(app, &a.apprentice.token, &a.apprenticeship, "2026-02-03", 60).await;
     let held = create_review(app, &a.tutor.token, &a.apprenticeship, "2026-03-02").await;
     for token in [&a.tutor.token, &a.mentor.token, &a.apprentice.token] {
-        assert_eq!(sign(app, token, &id(&held)).await.0, 200);
+        assert_eq!(sign(app, token, &id(&held)).await.0, 201);
     }
 }
 
@@ -265,7 +265,17 @@ async fn a_portfolio_imported_at_another_provider_has_the_same_figures_per_duty(
     let problem: Value = write.json().await.expect("json");
     assert_eq!(problem["code"], "transferred");
     // The apprentice writes in the new apprenticeship.
-    log(&app, &a.apprentice.token, &imported, "At provider B", &["K1"]).await;
+    let written = app
+        .post_as(
+            &a.apprentice.token,
+            &format!("/api/v1/apprenticeships/{imported}/evidence"),
+            &json!({
+                "title": "At provider B", "description": "", "kind": "observation",
+                "occurred_on": "2026-09-10", "ksbs": ["K1"],
+            }),
+        )
+        .await;
+    assert_eq!(written.status().as_u16(), 201);
 
     let mut conn = AsyncPgConnection::establish(&app.db.url)
         .await
@@ -309,11 +319,9 @@ async fn a_tampered_attachment_is_refused_naming_the_file_and_nothing_is_written
     let (status, problem) = import(&app, &w.b.tutor.token, tampered, b_parties(&w)).await;
     assert_eq!(status, 422, "{problem}");
     assert_eq!(problem["errors"][0]["field"], json!(path), "{problem}");
+    let message = problem["errors"][0]["message"].as_str().unwrap_or_default();
     assert!(
-        problem["errors"][0]["message"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("SHA-256"),
+        message.contains("SHA-256") && message.contains(&path),
         "{problem}"
     );
     assert_eq!(footprint(&app).await, before);

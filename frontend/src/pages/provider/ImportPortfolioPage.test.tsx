@@ -57,7 +57,7 @@ describe('importing a portfolio', () => {
       problem(422, {
         code: 'validation_failed',
         detail: 'Nothing was imported: 1 problem(s) with the portfolio.',
-        errors: [{ field: 'attachments/e1/log.png', message: 'does not match its SHA-256 in portfolio.json' }],
+        errors: [{ field: 'attachments/e1/log.png', message: 'File attachments/e1/log.png does not match its SHA-256 in portfolio.json' }],
       }),
     );
     renderApp(<App />, { url: '/imports/portfolio' });

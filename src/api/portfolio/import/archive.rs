@@ -37,6 +37,12 @@ impl From<std::io::Error> for Refused {
     }
 }
 
+/// A problem of one attachment: named by its path, in a sentence of its own (the path is no
+/// form field a reader would recognise).
+pub fn file_problem(path: &str, message: &str) -> FieldError {
+    FieldError::new(path, format!("File {path} {message}"))
+}
+
 fn invalid(field: &str, message: impl Into<String>) -> Refused {
     Refused::Invalid(vec![FieldError::new(field, message)])
 }
@@ -62,29 +68,21 @@ pub fn read(
         let folder = format!("attachments/{}/", evidence.id);
         for a in &evidence.attachments {
             if !a.path.starts_with(&folder) || a.path.contains("..") || !seen.insert(&a.path) {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    format!("is not a path of its own under {folder}"),
+                errors.push(file_problem(&a.path, &format!("is not a path of its own under {folder}"),
                 ));
             } else if a.sha256.len() != 64
                 || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
             {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    "has no lower-case hex SHA-256 in portfolio.json",
+                errors.push(file_problem(&a.path, "has no lower-case hex SHA-256 in portfolio.json",
                 ));
             } else if a.size_bytes < 0 || a.size_bytes as u64 > attachment_limit {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    format!(
+                errors.push(file_problem(&a.path, &format!(
                         "is larger than this deployment accepts ({} MiB)",
                         attachment_limit / (1024 * 1024)
                     ),
                 ));
             } else if zip.index_for_name(&a.path).is_none() {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    "is listed in portfolio.json but missing from the archive",
+                errors.push(file_problem(&a.path, "is listed in portfolio.json but missing from the archive",
                 ));
             }
         }
@@ -96,7 +94,10 @@ pub fn read(
     for evidence in &manifest.evidence {
         for a in &evidence.attachments {
             let mut entry = zip.by_name(&a.path).map_err(|e| {
-                invalid(&a.path, format!("could not be read from the archive ({e})"))
+                Refused::Invalid(vec![file_problem(
+                    &a.path,
+                    &format!("could not be read from the archive ({e})"),
+                )])
             })?;
             let (mut out, spooled) = spool.create_blocking()?;
             let mut hasher = Sha256::new();
@@ -116,9 +117,7 @@ pub fn read(
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) => {
-                        errors.push(FieldError::new(
-                            a.path.clone(),
-                            format!("could not be read from the archive ({e})"),
+                        errors.push(file_problem(&a.path, &format!("could not be read from the archive ({e})"),
                         ));
                         break;
                     }
@@ -132,17 +131,13 @@ pub fn read(
             out.sync_all()?;
             let sha256 = hex::encode(hasher.finalize());
             if size != a.size_bytes as u64 {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    format!(
+                errors.push(file_problem(&a.path, &format!(
                         "holds a different number of bytes than portfolio.json says ({})",
                         a.size_bytes
                     ),
                 ));
             } else if sha256 != a.sha256 {
-                errors.push(FieldError::new(
-                    a.path.clone(),
-                    "does not match its SHA-256 in portfolio.json: the file was changed or \
+                errors.push(file_problem(&a.path, "does not match its SHA-256 in portfolio.json: the file was changed or \
                      damaged after the export",
                 ));
             }

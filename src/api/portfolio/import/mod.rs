@@ -139,12 +139,12 @@ pub async fn import_portfolio(
         match check_file(&state.uploads, file).await {
             Ok(content_type) => row.content_type = content_type.to_string(),
             Err(AppError::UnsupportedMediaType(detail)) => {
-                refused.push(FieldError::new(path.clone(), detail));
+                refused.push(FieldError::new(path.clone(), format!("File {path}: {detail}")));
             }
             Err(AppError::Validation { errors, .. }) => refused.extend(
                 errors
                     .into_iter()
-                    .map(|e| FieldError::new(path.clone(), e.message)),
+                    .map(|e| archive::file_problem(path, &e.message)),
             ),
             Err(other) => return Err(other),
         }
@@ -252,11 +252,12 @@ async fn check(
     }
     let people = users::find_many(conn, &[parties.mentor_id, parties.tutor_id]).await?;
     let person = |id: Uuid| people.iter().find(|u| u.id == id);
-    if !is_active_member(
+    let mentor_fits = is_active_member(
         person(parties.mentor_id),
         Role::Employer,
         parties.employer_id,
-    ) {
+    );
+    if !mentor_fits {
         errors.push(FieldError::new(
             "mentor_id",
             "must be an active employer user of the employer organisation",
@@ -268,11 +269,13 @@ async fn check(
             "must be an active member of staff of your training provider",
         ));
     }
-    let mut standings = users::standings(conn, &[parties.mentor_id]).await?;
-    policy::import_portfolio(
-        &auth.actor,
-        Some(&standings.remove(&parties.mentor_id).unwrap_or_default()),
-    )?;
+    if mentor_fits {
+        let mut standings = users::standings(conn, &[parties.mentor_id]).await?;
+        policy::import_portfolio(
+            &auth.actor,
+            Some(&standings.remove(&parties.mentor_id).unwrap_or_default()),
+        )?;
+    }
     let email = Email::parse(&manifest.apprenticeship.apprentice.email)
         .map_err(|m| errors.push(FieldError::new("apprenticeship.apprentice.email", m)))
         .ok();
