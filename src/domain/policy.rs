@@ -107,7 +107,10 @@ pub fn enrol(
 /// the same standard ends as `transferred`). The mentor must still be open to the provider, as
 /// for any enrolment.
 pub fn import_portfolio(actor: &Actor, mentor: Option<&PersonStanding>) -> Decision {
-    let Some(provider) = actor.organisation_id.filter(|_| actor.role == Role::Provider) else {
+    let Some(provider) = actor
+        .organisation_id
+        .filter(|_| actor.role == Role::Provider)
+    else {
         return deny(
             "A portfolio is imported by staff of the training provider the apprentice moves to.",
         );

@@ -42,16 +42,44 @@ async fn portfolio(app: &TestApp, w: &World) {
     assert_eq!(submit(app, &a.apprentice.token, &accepted).await.0, 200);
     let (status, _) = review(app, &a.tutor.token, &accepted, "accepted", "").await;
     assert_eq!(status, 200);
-    let other = id(&log(app, &a.apprentice.token, &a.apprenticeship, "Audit", &["K2"]).await);
+    let other = id(&log(
+        app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Audit",
+        &["K2"],
+    )
+    .await);
     assert_eq!(submit(app, &a.apprentice.token, &other).await.0, 200);
     let (status, _) = review(app, &a.tutor.token, &other, "accepted", "").await;
     assert_eq!(status, 200);
     let (status, _) = sign_off(app, &a.mentor.token, &a.apprenticeship, "S7").await;
     assert_eq!(status, 201);
-    log(app, &a.apprentice.token, &a.apprenticeship, "Draft", &["B1"]).await;
-    let (_, entry) = log_otj(app, &a.apprentice.token, &a.apprenticeship, "2026-02-02", 90).await;
+    log(
+        app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "Draft",
+        &["B1"],
+    )
+    .await;
+    let (_, entry) = log_otj(
+        app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "2026-02-02",
+        90,
+    )
+    .await;
     review_otj(app, &a.tutor.token, &id(&entry), "approved", None).await;
-    log_otj(app, &a.apprentice.token, &a.apprenticeship, "2026-02-03", 60).await;
+    log_otj(
+        app,
+        &a.apprentice.token,
+        &a.apprenticeship,
+        "2026-02-03",
+        60,
+    )
+    .await;
     let held = create_review(app, &a.tutor.token, &a.apprenticeship, "2026-03-02").await;
     for token in [&a.tutor.token, &a.mentor.token, &a.apprentice.token] {
         assert_eq!(sign(app, token, &id(&held)).await.0, 201);
@@ -120,7 +148,11 @@ async fn import(app: &TestApp, token: &str, bytes: Vec<u8>, parties: [&str; 3]) 
         .text("tutor_id", tutor.to_string())
         .text("start_date", "2026-09-07");
     let response = app
-        .as_user(token, reqwest::Method::POST, "/api/v1/apprenticeships/import")
+        .as_user(
+            token,
+            reqwest::Method::POST,
+            "/api/v1/apprenticeships/import",
+        )
         .multipart(form)
         .send()
         .await
@@ -187,7 +219,10 @@ async fn a_portfolio_imported_at_another_provider_has_the_same_figures_per_duty(
     assert_eq!(created["provider_id"], json!(w.b.provider_org));
     assert_eq!(created["apprentice_id"], json!(a.apprentice.id));
     assert_eq!(created["status"], "active");
-    assert_eq!(created["origin"]["apprenticeship_id"], json!(a.apprenticeship));
+    assert_eq!(
+        created["origin"]["apprenticeship_id"],
+        json!(a.apprenticeship)
+    );
     assert_eq!(created["origin"]["provider"]["name"], "Provider A");
 
     let after = coverage(&app, &w.b.tutor.token, &imported).await;
@@ -198,7 +233,10 @@ async fn a_portfolio_imported_at_another_provider_has_the_same_figures_per_duty(
         "{after}"
     );
     let otj_after = summary(&app, &w.b.tutor.token, &imported).await;
-    assert_eq!(otj_after["approved_minutes"], otj_before["approved_minutes"]);
+    assert_eq!(
+        otj_after["approved_minutes"],
+        otj_before["approved_minutes"]
+    );
     assert_eq!(otj_after["pending_minutes"], otj_before["pending_minutes"]);
 
     // The history came along: evidence with its file (verified), the signed review.

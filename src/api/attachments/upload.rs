@@ -57,7 +57,10 @@ impl Pace {
     }
 
     /// The next item of `stream`, or 408 when it does not come in time.
-    pub(crate) async fn next<S: Stream + Unpin>(&self, stream: &mut S) -> AppResult<Option<S::Item>> {
+    pub(crate) async fn next<S: Stream + Unpin>(
+        &self,
+        stream: &mut S,
+    ) -> AppResult<Option<S::Item>> {
         let until = (Instant::now() + self.idle).min(self.deadline);
         tokio::time::timeout_at(until, stream.next())
             .await

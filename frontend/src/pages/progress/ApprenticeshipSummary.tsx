@@ -13,7 +13,7 @@ function movedFromOrTo(a: Apprenticeship): [string, string][] {
   const origin = a.origin as { provider?: { name?: string }; exported_at?: string } | null | undefined;
   const from = origin?.provider?.name;
   const rows: [string, string][] = [];
-  if (from) rows.push(['Imported from', `${from}${origin?.exported_at ? ` (portfolio exported ${formatDate(origin.exported_at.slice(0, 10))})` : ''}`]);
+  if (origin && from) rows.push(['Imported from', `${from}${origin.exported_at ? ` (portfolio exported ${formatDate(origin.exported_at.slice(0, 10))})` : ''}`]);
   if (a.status === 'transferred') rows.push(['Status', `Transferred${a.ended_at ? ` on ${formatDate(a.ended_at.slice(0, 10))}` : ''}: the apprentice moved to another training provider. This portfolio is kept read-only.`]);
   return rows;
 }

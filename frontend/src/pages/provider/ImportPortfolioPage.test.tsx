@@ -11,7 +11,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 const tutor = { id: 'u-tut', email: 't@x', name: 'Tom Tutor', role: 'provider' as const, organisation_id: 'o-pro', active: true, created_at: '2026-01-01T00:00:00Z' };
 const mentor = { id: 'u-men', email: 'm@x', name: 'Mia Mentor', role: 'employer' as const, organisation_id: 'o-emp', active: true, created_at: '2026-01-01T00:00:00Z' };
-const page = <T,>(items: T[]) => json({ items, total: items.length, limit: 200, offset: 0 });
+const page = (items: unknown[]) => json({ items, total: items.length, limit: 200, offset: 0 });
 const zip = () => new File(['PK'], 'portfolio.zip', { type: 'application/zip' });
 
 function routes(answer: () => Response) {

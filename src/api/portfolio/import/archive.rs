@@ -68,21 +68,32 @@ pub fn read(
         let folder = format!("attachments/{}/", evidence.id);
         for a in &evidence.attachments {
             if !a.path.starts_with(&folder) || a.path.contains("..") || !seen.insert(&a.path) {
-                errors.push(file_problem(&a.path, &format!("is not a path of its own under {folder}"),
+                errors.push(file_problem(
+                    &a.path,
+                    &format!("is not a path of its own under {folder}"),
                 ));
             } else if a.sha256.len() != 64
-                || !a.sha256.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+                || !a
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
             {
-                errors.push(file_problem(&a.path, "has no lower-case hex SHA-256 in portfolio.json",
+                errors.push(file_problem(
+                    &a.path,
+                    "has no lower-case hex SHA-256 in portfolio.json",
                 ));
             } else if a.size_bytes < 0 || a.size_bytes as u64 > attachment_limit {
-                errors.push(file_problem(&a.path, &format!(
+                errors.push(file_problem(
+                    &a.path,
+                    &format!(
                         "is larger than this deployment accepts ({} MiB)",
                         attachment_limit / (1024 * 1024)
                     ),
                 ));
             } else if zip.index_for_name(&a.path).is_none() {
-                errors.push(file_problem(&a.path, "is listed in portfolio.json but missing from the archive",
+                errors.push(file_problem(
+                    &a.path,
+                    "is listed in portfolio.json but missing from the archive",
                 ));
             }
         }
@@ -117,7 +128,9 @@ pub fn read(
                     Ok(0) => break,
                     Ok(n) => n,
                     Err(e) => {
-                        errors.push(file_problem(&a.path, &format!("could not be read from the archive ({e})"),
+                        errors.push(file_problem(
+                            &a.path,
+                            &format!("could not be read from the archive ({e})"),
                         ));
                         break;
                     }
@@ -131,13 +144,17 @@ pub fn read(
             out.sync_all()?;
             let sha256 = hex::encode(hasher.finalize());
             if size != a.size_bytes as u64 {
-                errors.push(file_problem(&a.path, &format!(
+                errors.push(file_problem(
+                    &a.path,
+                    &format!(
                         "holds a different number of bytes than portfolio.json says ({})",
                         a.size_bytes
                     ),
                 ));
             } else if sha256 != a.sha256 {
-                errors.push(file_problem(&a.path, "does not match its SHA-256 in portfolio.json: the file was changed or \
+                errors.push(file_problem(
+                    &a.path,
+                    "does not match its SHA-256 in portfolio.json: the file was changed or \
                      damaged after the export",
                 ));
             }
@@ -173,7 +190,10 @@ fn read_manifest(zip: &mut zip::ZipArchive<std::fs::File>) -> Result<Manifest, R
         .read_to_end(&mut bytes)
         .map_err(|e| invalid("portfolio.json", format!("could not be read ({e})")))?;
     if bytes.len() as u64 > MANIFEST_MAX_BYTES {
-        return Err(invalid("portfolio.json", "is larger than any portfolio's text"));
+        return Err(invalid(
+            "portfolio.json",
+            "is larger than any portfolio's text",
+        ));
     }
     let value: serde_json::Value = serde_json::from_slice(&bytes)
         .map_err(|e| invalid("portfolio.json", format!("is not JSON ({e})")))?;
@@ -186,7 +206,12 @@ fn read_manifest(zip: &mut zip::ZipArchive<std::fs::File>) -> Result<Manifest, R
                 format!("is {other:?}; this deployment reads {FORMAT:?}"),
             ));
         }
-        None => return Err(invalid("format", format!("is missing; expected {FORMAT:?}"))),
+        None => {
+            return Err(invalid(
+                "format",
+                format!("is missing; expected {FORMAT:?}"),
+            ));
+        }
     }
     serde_json::from_slice(&bytes).map_err(|e| {
         invalid(

@@ -33,8 +33,8 @@ use diesel_async::{AsyncConnection, AsyncPgConnection};
 use uuid::Uuid;
 
 use self::archive::{Refused, Verified};
-use self::form::Parties;
 pub use self::form::ImportPortfolioForm;
+use self::form::Parties;
 use crate::api::apprenticeships::is_active_member;
 use crate::api::apprenticeships::plan_errors;
 use crate::api::apprenticeships::response::{ApprenticeshipResponse, PartyNames};
@@ -85,12 +85,8 @@ pub async fn import_portfolio(
         .organisation_id
         .ok_or_else(|| AppError::Forbidden("You belong to no training provider.".into()))?;
     let _admitted = state.uploads.admit(auth.actor.user_id)?;
-    let (upload, parties) = form::receive(
-        form,
-        &state.uploads.spool,
-        Pace::of_upload(&state.settings),
-    )
-    .await?;
+    let (upload, parties) =
+        form::receive(form, &state.uploads.spool, Pace::of_upload(&state.settings)).await?;
     let spool = state.uploads.spool.clone();
     let limit = state.settings.attachment_limit as u64;
     let verified = tokio::task::spawn_blocking(move || {
@@ -139,7 +135,10 @@ pub async fn import_portfolio(
         match check_file(&state.uploads, file).await {
             Ok(content_type) => row.content_type = content_type.to_string(),
             Err(AppError::UnsupportedMediaType(detail)) => {
-                refused.push(FieldError::new(path.clone(), format!("File {path}: {detail}")));
+                refused.push(FieldError::new(
+                    path.clone(),
+                    format!("File {path}: {detail}"),
+                ));
             }
             Err(AppError::Validation { errors, .. }) => refused.extend(
                 errors
@@ -301,7 +300,8 @@ async fn check(
     }
     let original = &manifest.apprenticeship;
     let expected_end_date = parties.expected_end_date.unwrap_or_else(|| {
-        parties.start_date + Duration::days((original.expected_end_date - original.start_date).num_days())
+        parties.start_date
+            + Duration::days((original.expected_end_date - original.start_date).num_days())
     });
     if expected_end_date <= parties.start_date {
         errors.push(FieldError::new(
@@ -414,17 +414,17 @@ async fn write(
     };
     let standard = &w.checked.standard.standard;
     // Locks the apprentice's row: a concurrent enrolment or import of them waits.
-    let previous = match apprenticeships::enrolment_on_standard(
-        conn,
-        apprentice_id,
-        &standard.reference,
-    )
-    .await?
+    let previous =
+        match apprenticeships::enrolment_on_standard(conn, apprentice_id, &standard.reference)
+            .await?
+        {
+            Some(id) => apprenticeships::find(conn, id).await?,
+            None => None,
+        };
+    if let Some(old) = previous
+        .as_ref()
+        .filter(|old| old.provider_id == w.provider_id)
     {
-        Some(id) => apprenticeships::find(conn, id).await?,
-        None => None,
-    };
-    if let Some(old) = previous.as_ref().filter(|old| old.provider_id == w.provider_id) {
         return Err(AppError::conflict(
             "already_enrolled",
             format!(

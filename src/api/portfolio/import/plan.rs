@@ -113,9 +113,8 @@ pub fn plan(
             version: e.revision.max(1),
             submitted_at: e.submitted_at,
             withdrawn_at: withdrawn.then_some(updated_at),
-            withdrawn_reason: withdrawn.then(|| {
-                "Withdrawn before the portfolio moved provider.".to_string()
-            }),
+            withdrawn_reason: withdrawn
+                .then(|| "Withdrawn before the portfolio moved provider.".to_string()),
             created_at,
             updated_at,
             ksb_ids,
