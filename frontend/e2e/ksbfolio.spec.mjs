@@ -4,7 +4,8 @@
 //     the tutor (landing on the inbox) sends it back, the apprentice resubmits, the tutor accepts,
 //     the mentor (landing on the inbox) signs S7 off, and the apprentice sees D2's bar and the S7
 //     cell change; the mentor then signs K1 and K5 off together from the sign-off queue, and
-//     off-the-job time and a progress review follow (story.mjs);
+//     off-the-job time and a progress review follow (story.mjs); at the end a second provider's
+//     tutor imports the apprentice's portfolio.zip as they move provider (moving.mjs);
 //  2. the performance budget: "My progress" renders within 1 s of navigation with 300 evidence
 //     items in the portfolio (seeded through the API).
 // Every page either visits is checked at the end of its test: axe finds no WCAG 2.2 A/AA

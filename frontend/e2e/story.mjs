@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Api } from './api.mjs';
 import { ARTIFACTS, assertReflows, audit, auditPhone, settle, watchSecurityPolicy } from './browser.mjs';
 import { mailedLink, mailNames, signInByLink } from './mail.mjs';
+import { movingStory } from './moving.mjs';
 
 // A valid 1×1 PNG: the smallest attachment any sensible allow-list accepts.
 const PNG_1X1 = Buffer.from(
@@ -306,6 +307,7 @@ export async function story(browser, baseUrl, seed, admin) {
   await bulkSignoffStory(mentor, baseUrl, seed, apprenticeApi, secondTitle);
   await reviewStory({ apprentice, tutor, mentor }, seed, progressPath);
   await planBreakReopenStory(tutor, seed, progressPath);
+  await movingStory(browser, baseUrl, seed, admin, signIn);
 
   step('signing out ends the session');
   await apprentice.getByRole('button', { name: 'Sign out' }).click();

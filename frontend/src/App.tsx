@@ -38,6 +38,7 @@ const OrganisationsPage = lazy(() => import('./pages/admin/OrganisationsPage'));
 const UsersPage = lazy(() => import('./pages/admin/UsersPage'));
 const AdminApprenticeshipsPage = lazy(() => import('./pages/admin/ApprenticeshipsPage'));
 const ImportsPage = lazy(() => import('./pages/admin/ImportsPage'));
+const ImportPortfolioPage = lazy(() => import('./pages/provider/ImportPortfolioPage'));
 
 const STAFF: Role[] = ['admin', 'provider', 'employer'];
 
@@ -90,6 +91,7 @@ export function App() {
           <Route path="/admin/apprenticeships" element={<Private roles={['admin']}><AdminApprenticeshipsPage /></Private>} />
 
           <Route path="/imports" element={<Private roles={['admin', 'provider']}><ImportsPage /></Private>} />
+          <Route path="/imports/portfolio" element={<Private roles={['provider']}><ImportPortfolioPage /></Private>} />
 
           <Route path="*" element={<NotFoundPage />} />
         </Routes>

@@ -82,6 +82,7 @@ pub(crate) fn v1_routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfi
         .service(passwords::link::create_password_link)
         .service(imports::import_users)
         .service(imports::import_apprenticeships)
+        .service(portfolio::import::import_portfolio)
         .service(apprenticeships::create::create_apprenticeship)
         .service(apprenticeships::list::list_apprenticeships)
         .service(apprenticeships::get::get_apprenticeship)

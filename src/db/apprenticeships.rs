@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{apprenticeships, standards};
+use crate::domain::enrolment::ApprenticeshipStatus;
 use crate::domain::scope::{ApprenticeshipParties, ApprenticeshipScope};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -40,6 +41,13 @@ pub struct Apprenticeship {
     pub unsigned_reviews: i32,
     pub oldest_unsigned_review_on: Option<NaiveDate>,
     pub on_break: bool,
+    /// `transferred` once the apprentice moved provider (`domain::enrolment`).
+    pub status: ApprenticeshipStatus,
+    pub ended_at: Option<DateTime<Utc>>,
+    /// The apprenticeship a transferred one continues in.
+    pub transferred_to: Option<Uuid>,
+    /// Where an imported apprenticeship came from; `None` for one enrolled here.
+    pub origin: Option<serde_json::Value>,
     /// The standard version's published minimum of OTJ hours, if any.
     #[diesel(select_expression = standards::minimum_otj_hours)]
     #[diesel(select_expression_type = standards::minimum_otj_hours)]
@@ -66,6 +74,8 @@ impl Apprenticeship {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = apprenticeships)]
 pub struct NewApprenticeship {
+    /// `None`: a new one is made (an import chooses it, to prepare the rows that name it).
+    pub id: Option<Uuid>,
     pub apprentice_id: Uuid,
     pub standard_id: Uuid,
     pub employer_id: Uuid,
@@ -78,6 +88,8 @@ pub struct NewApprenticeship {
     pub rpl_reduction_hours: i32,
     /// The first review's deadline, from the start date (`domain::review`).
     pub next_review_due_by: Option<NaiveDate>,
+    /// Where an imported apprenticeship came from (`None`: enrolled here).
+    pub origin: Option<serde_json::Value>,
 }
 
 /// The editable fields of an apprenticeship (`PATCH`): every field is written.
@@ -264,9 +276,10 @@ pub async fn touch(conn: &mut AsyncPgConnection, id: Uuid) -> QueryResult<()> {
         .map(drop)
 }
 
-/// The apprentice's existing enrolment on any version of the standard `reference`, if any.
-/// Locks the apprentice's user row first, so two concurrent enrolments of one apprentice queue
-/// here and the second sees the first.
+/// The apprentice's active enrolment on any version of the standard `reference`, if any (an
+/// ended one, `transferred`, does not count). Locks the apprentice's user row first, so two
+/// concurrent enrolments (or imports) of one apprentice queue here and the second sees the
+/// first.
 pub async fn enrolment_on_standard(
     conn: &mut AsyncPgConnection,
     apprentice_id: Uuid,
@@ -284,8 +297,29 @@ pub async fn enrolment_on_standard(
         .inner_join(standards::table)
         .filter(apprenticeships::apprentice_id.eq(apprentice_id))
         .filter(standards::reference.eq(reference))
+        .filter(apprenticeships::status.eq(ApprenticeshipStatus::Active))
         .select(apprenticeships::id)
         .first(conn)
         .await
         .optional()
+}
+
+/// Ends an active enrolment as `transferred` to the apprenticeship `to`, bumping its version;
+/// `false` when it was no longer active.
+pub async fn transfer(conn: &mut AsyncPgConnection, id: Uuid, to: Uuid) -> QueryResult<bool> {
+    let updated = diesel::update(
+        apprenticeships::table
+            .filter(apprenticeships::id.eq(id))
+            .filter(apprenticeships::status.eq(ApprenticeshipStatus::Active)),
+    )
+    .set((
+        apprenticeships::status.eq(ApprenticeshipStatus::Transferred),
+        apprenticeships::ended_at.eq(diesel::dsl::now),
+        apprenticeships::transferred_to.eq(to),
+        apprenticeships::version.eq(apprenticeships::version + 1),
+        apprenticeships::updated_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .await?;
+    Ok(updated == 1)
 }

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use uuid::Uuid;
 
 use super::schema::{apprenticeships, english_maths, evidence, gateway_declarations};
+use crate::domain::enrolment::ApprenticeshipStatus;
 use crate::domain::gateway::{FunctionalSkillStatus, IndexedEvidence};
 use crate::domain::review::ReviewParty;
 
@@ -181,6 +182,23 @@ pub async fn lock_and_read_declared_at(
     apprenticeships::table
         .find(apprenticeship_id)
         .select(apprenticeships::gateway_declared_at)
+        .for_update()
+        .first(conn)
+        .await
+}
+
+/// As [`lock_and_read_declared_at`], with where the enrolment stands: a change checks both
+/// under the one lock (the import that ends an enrolment as `transferred` takes it too).
+pub async fn lock_and_read_standing(
+    conn: &mut AsyncPgConnection,
+    apprenticeship_id: Uuid,
+) -> QueryResult<(Option<DateTime<Utc>>, ApprenticeshipStatus)> {
+    apprenticeships::table
+        .find(apprenticeship_id)
+        .select((
+            apprenticeships::gateway_declared_at,
+            apprenticeships::status,
+        ))
         .for_update()
         .first(conn)
         .await

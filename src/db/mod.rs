@@ -21,6 +21,7 @@ pub mod otj_queue;
 pub mod outbox;
 pub mod password_links;
 pub mod portfolio_export;
+pub mod portfolio_import;
 pub mod prepared_sql;
 pub mod progress;
 pub mod query_count;

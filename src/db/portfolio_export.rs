@@ -23,6 +23,8 @@ pub struct Decision {
     pub reviewer_id: Uuid,
     pub decision: String,
     pub decided_at: DateTime<Utc>,
+    /// Set on an imported decision: who really decided (`reviewer`).
+    pub origin: Option<serde_json::Value>,
 }
 
 /// The rows of a portfolio, each list in a stable order.
@@ -35,8 +37,8 @@ pub struct PortfolioRows {
     /// The latest decision per evidence item that has one.
     pub decisions: Vec<Decision>,
     pub attachments: Vec<Attachment>,
-    /// Live and revoked, with the KSB code.
-    pub signoffs: Vec<(Signoff, String)>,
+    /// Live and revoked, with the KSB code and, for an imported one, its origin.
+    pub signoffs: Vec<(Signoff, String, Option<serde_json::Value>)>,
     pub otj: Vec<OtjEntry>,
 }
 
@@ -80,6 +82,7 @@ pub async fn rows(
             evidence_reviews::reviewer_id,
             evidence_reviews::decision,
             evidence_reviews::created_at,
+            evidence_reviews::origin,
         ))
         .load::<Decision>(&mut c2);
     let files = attachments::table
@@ -96,8 +99,8 @@ pub async fn rows(
         .inner_join(ksbs::table)
         .filter(signoffs::apprenticeship_id.eq(apprenticeship_id))
         .order((ksbs::position.asc(), signoffs::created_at.asc()))
-        .select((Signoff::as_select(), ksbs::code))
-        .load::<(Signoff, String)>(&mut c4);
+        .select((Signoff::as_select(), ksbs::code, signoffs::origin))
+        .load::<(Signoff, String, Option<serde_json::Value>)>(&mut c4);
     let time = otj_entries::table
         .filter(otj_entries::apprenticeship_id.eq(apprenticeship_id))
         .order((

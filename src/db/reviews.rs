@@ -155,8 +155,8 @@ pub struct Signature {
     pub void_reason: Option<String>,
 }
 
-/// Every signature of these reviews (voided ones too) with the signer's name, oldest first: one
-/// query for a page.
+/// Every signature of these reviews (voided ones too) with the signer's name (an imported
+/// one's from its origin), oldest first: one query for a page.
 pub async fn signatures(
     conn: &mut AsyncPgConnection,
     review_ids: &[Uuid],
@@ -170,7 +170,10 @@ pub async fn signatures(
             review_signatures::review_id,
             review_signatures::role,
             review_signatures::signer_id,
-            users::name,
+            // An imported signature names its original signer (who may have no account here).
+            diesel::dsl::sql::<diesel::sql_types::Text>(
+                "COALESCE(review_signatures.origin ->> 'signer_name', users.name)",
+            ),
             review_signatures::content_sha256,
             review_signatures::signed_at,
             review_signatures::voided_at,

@@ -30,6 +30,10 @@ diesel::table! {
         oldest_unsigned_review_on -> Nullable<Date>,
         on_break -> Bool,
         gateway_declared_at -> Nullable<Timestamptz>,
+        status -> Text,
+        ended_at -> Nullable<Timestamptz>,
+        transferred_to -> Nullable<Uuid>,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -115,6 +119,7 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -143,6 +148,7 @@ diesel::table! {
         decision -> Text,
         feedback -> Text,
         created_at -> Timestamptz,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -272,6 +278,7 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -327,6 +334,7 @@ diesel::table! {
         created_by -> Uuid,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -361,6 +369,7 @@ diesel::table! {
         voided_at -> Nullable<Timestamptz>,
         voided_by -> Nullable<Uuid>,
         void_reason -> Nullable<Text>,
+        origin -> Nullable<Jsonb>,
     }
 }
 
@@ -412,6 +421,7 @@ diesel::table! {
         revoked_by -> Nullable<Uuid>,
         revoked_reason -> Nullable<Text>,
         content_sha256 -> Nullable<Text>,
+        origin -> Nullable<Jsonb>,
     }
 }
 

@@ -132,6 +132,19 @@ pub async fn insert(conn: &mut AsyncPgConnection, new: &NewUser<'_>) -> QueryRes
         .await
 }
 
+/// As [`insert`], with the id chosen by the caller (rows that name the user are prepared first).
+pub async fn insert_with_id(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    new: &NewUser<'_>,
+) -> QueryResult<User> {
+    diesel::insert_into(users::table)
+        .values((users::id.eq(id), new))
+        .returning(User::as_returning())
+        .get_result(conn)
+        .await
+}
+
 pub async fn set_password_hash(
     conn: &mut AsyncPgConnection,
     id: Uuid,
@@ -338,4 +351,21 @@ pub async fn find_by_emails(
         .select(User::as_select())
         .load(conn)
         .await
+}
+
+/// Moves a user to another organisation (an apprentice who changed employer as they moved
+/// provider).
+pub async fn move_to_organisation(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+    organisation_id: Uuid,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(id))
+        .set((
+            users::organisation_id.eq(organisation_id),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(conn)
+        .await
+        .map(drop)
 }

@@ -5,6 +5,7 @@ pub mod breaks;
 pub mod calendar;
 pub mod coverage;
 pub mod document_text;
+pub mod enrolment;
 pub mod evidence;
 pub mod evidenced_at;
 pub mod gateway;

@@ -100,6 +100,28 @@ pub fn enrol(
     )
 }
 
+/// Importing a portfolio export as a new apprenticeship at the caller's own provider (moving
+/// provider): staff of a training provider only. An administrator belongs to no provider, and
+/// the import always lands at the importer's. This is the one enrolment that takes an
+/// apprentice enrolled with another provider: the move is the point (their active enrolment on
+/// the same standard ends as `transferred`). The mentor must still be open to the provider, as
+/// for any enrolment.
+pub fn import_portfolio(actor: &Actor, mentor: Option<&PersonStanding>) -> Decision {
+    let Some(provider) = actor
+        .organisation_id
+        .filter(|_| actor.role == Role::Provider)
+    else {
+        return deny(
+            "A portfolio is imported by staff of the training provider the apprentice moves to.",
+        );
+    };
+    allow_if(
+        mentor.is_none_or(|m| m.open_to(provider)),
+        "This mentor works with apprentices of another training provider; an administrator can \
+         make them the mentor of this apprenticeship.",
+    )
+}
+
 /// The user a change is about, as far as the rules need to know them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TargetUser {
@@ -708,5 +730,18 @@ mod tests {
         assert!(sign_review(&planted, &parties()).is_err());
         assert!(sign_review(&admin(), &parties()).is_err());
         assert!(sign_review(&actor(Role::Apprentice, Some(EMPLOYER)), &parties()).is_err());
+    }
+
+    #[test]
+    fn a_portfolio_is_imported_by_provider_staff_with_a_mentor_open_to_their_provider() {
+        assert_eq!(import_portfolio(&tutor(), None), Ok(()));
+        assert_eq!(
+            import_portfolio(&tutor(), Some(&standing(None, &[PROVIDER]))),
+            Ok(())
+        );
+        assert!(import_portfolio(&tutor(), Some(&standing(None, &[OTHER_PROVIDER]))).is_err());
+        assert!(import_portfolio(&admin(), None).is_err());
+        assert!(import_portfolio(&actor(Role::Employer, Some(EMPLOYER)), None).is_err());
+        assert!(import_portfolio(&actor(Role::Apprentice, Some(EMPLOYER)), None).is_err());
     }
 }

@@ -67,6 +67,21 @@ impl Spool {
     }
 }
 
+impl Spool {
+    /// A new, empty spool file for a blocking writer (0600, never an existing one), with the
+    /// guard that removes it unless storage takes it.
+    pub fn create_blocking(&self) -> io::Result<(std::fs::File, Spooled)> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.dir.join(format!("{}.part", uuid::Uuid::new_v4()));
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)?;
+        Ok((file, Spooled { path, armed: true }))
+    }
+}
+
 /// A spool file being written.
 pub struct SpoolWriter {
     file: tokio::fs::File,

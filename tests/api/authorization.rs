@@ -774,6 +774,13 @@ async fn every_otj_review_and_break_endpoint_answers_every_role_with_the_exact_s
             None,
             seen_by_a,
         ),
+        // Provider staff get past the policy and are told the form is not multipart.
+        case(
+            Method::POST,
+            "/api/v1/apprenticeships/import".into(),
+            None,
+            [403, 400, 403, 403, 400, 403, 403, 401],
+        ),
         case(
             Method::GET,
             format!("/api/v1/apprenticeships/{a}/portfolio.zip"),

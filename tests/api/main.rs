@@ -36,6 +36,7 @@ mod otj;
 mod passwords;
 mod pgbouncer;
 mod portfolio_export;
+mod portfolio_import;
 mod portfolio_pdf;
 mod queues;
 mod read_replica;

@@ -7,6 +7,7 @@ use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use ksbfolio::db::idempotency::DeletableKind;
 use ksbfolio::db::sign_in_links::Purpose;
 use ksbfolio::domain::coverage::KsbStatus;
+use ksbfolio::domain::enrolment::ApprenticeshipStatus;
 use ksbfolio::domain::evidence::{Decision, EvidenceKind, EvidenceStatus};
 use ksbfolio::domain::gateway::FunctionalSkillStatus;
 use ksbfolio::domain::identity::{OrganisationKind, Role, SignInMethod};
@@ -122,6 +123,7 @@ async fn every_variant_of_every_stored_enum_goes_through_the_database_and_back()
     round_trip!(c, ReminderThreshold);
     round_trip!(c, SignInMethod);
     round_trip!(c, Purpose);
+    round_trip!(c, ApprenticeshipStatus);
 }
 
 #[tokio::test]
@@ -130,6 +132,14 @@ async fn each_enum_column_allows_exactly_the_labels_of_its_enum() {
     let mut conn = db.connect().await;
     let c = &mut conn;
     column_allows_exactly(c, "users", "role", Role::ALL, |v| v.as_str()).await;
+    column_allows_exactly(
+        c,
+        "apprenticeships",
+        "status",
+        ApprenticeshipStatus::ALL,
+        |v| v.as_str(),
+    )
+    .await;
     column_allows_exactly(c, "organisations", "kind", OrganisationKind::ALL, |v| {
         v.as_str()
     })

@@ -1,5 +1,6 @@
 /** Apprenticeships, their coverage and sign-offs. */
 import { api, body, creating, ifMatch, versioned } from './client';
+import { uploadWithProgress, type UploadProgress } from './upload';
 import type { Apprenticeship, ApprenticeshipUpdate, BulkSignoff, BulkSignoffInput, Coverage, ItemList, NewApprenticeship, Page, SearchQuery, Signoff } from './types';
 
 /** A page of the apprenticeships in scope; `q` matches the apprentice's name or e-mail and the employer's or provider's name. */
@@ -65,4 +66,30 @@ export function revokeSignoff(apprenticeshipId: string, signoffId: string, reaso
       body: { reason },
     }),
   );
+}
+
+/** The new apprenticeship's parties and start, sent with the archive. */
+export interface PortfolioImport {
+  file: File;
+  employer_id: string;
+  mentor_id: string;
+  tutor_id: string;
+  start_date: string;
+  /** empty: as long after the start as the original apprenticeship ran */
+  expected_end_date: string;
+}
+
+/**
+ * POST /apprenticeships/import (multipart) → 201 the new apprenticeship at the caller's provider,
+ * its history carried over; 422 names what is wrong with the archive, and nothing is written.
+ */
+export function importPortfolio(input: PortfolioImport, onProgress?: (progress: UploadProgress) => void): Promise<Apprenticeship> {
+  const form = new FormData();
+  form.append('employer_id', input.employer_id);
+  form.append('mentor_id', input.mentor_id);
+  form.append('tutor_id', input.tutor_id);
+  form.append('start_date', input.start_date);
+  if (input.expected_end_date !== '') form.append('expected_end_date', input.expected_end_date);
+  form.append('file', input.file);
+  return uploadWithProgress('/api/v1/apprenticeships/import', {}, form, onProgress);
 }

@@ -372,6 +372,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/apprenticeships/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a portfolio export as a new apprenticeship at the caller's training provider
+         *     (moving provider; staff of a training provider only). The apprentice's active enrolment on
+         *     the same standard here, if any, ends as `transferred`.
+         */
+        post: operations["import_portfolio"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1203,6 +1224,8 @@ export interface components {
             employer?: components["schemas"]["OrganisationRef"] | null;
             /** Format: uuid */
             employer_id: string;
+            /** Format: date-time */
+            ended_at?: string | null;
             /** Format: date */
             expected_end_date: string;
             /** Format: uuid */
@@ -1210,6 +1233,11 @@ export interface components {
             mentor?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
             mentor_id: string;
+            /**
+             * @description Set on an apprenticeship imported from a portfolio export: where it came from (source
+             *     deployment and provider, original ids, when it was exported).
+             */
+            origin?: Record<string, never> | null;
             /**
              * Format: int32
              * @description Planned off-the-job training hours; `null` until a plan is set.
@@ -1228,6 +1256,13 @@ export interface components {
             standard_version: string;
             /** Format: date */
             start_date: string;
+            /**
+             * @description `transferred`: the apprentice moved provider; this portfolio is read-only history and
+             *     continues in `transferred_to`.
+             */
+            status: components["schemas"]["ApprenticeshipStatus"];
+            /** Format: uuid */
+            transferred_to?: string | null;
             tutor?: components["schemas"]["PersonRef"] | null;
             /** Format: uuid */
             tutor_id: string;
@@ -1237,6 +1272,11 @@ export interface components {
              */
             version: number;
         };
+        /**
+         * @description Where an enrolment stands (`apprenticeships.status`).
+         * @enum {string}
+         */
+        ApprenticeshipStatus: "active" | "transferred";
         AttachmentList: {
             items: components["schemas"]["AttachmentResponse"][];
         };
@@ -1664,6 +1704,39 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        /** @description The form as the OpenAPI document describes it. */
+        ImportPortfolioForm: {
+            /**
+             * Format: uuid
+             * @description The employer the apprentice now works for.
+             */
+            employer_id: string;
+            /**
+             * Format: date
+             * @description Default: as long after `start_date` as the original apprenticeship ran.
+             */
+            expected_end_date?: string | null;
+            /**
+             * Format: binary
+             * @description The `portfolio.zip` exported by `GET /api/v1/apprenticeships/{id}/portfolio.zip`.
+             */
+            file: string;
+            /**
+             * Format: uuid
+             * @description The workplace mentor: an active employer user of that employer.
+             */
+            mentor_id: string;
+            /**
+             * Format: date
+             * @description When learning starts with the new provider.
+             */
+            start_date: string;
+            /**
+             * Format: uuid
+             * @description The tutor: active staff of the caller's provider.
+             */
+            tutor_id: string;
+        };
         InboxItem: {
             apprentice: components["schemas"]["PersonName"];
             /**
@@ -1918,6 +1991,8 @@ export interface components {
                 employer?: components["schemas"]["OrganisationRef"] | null;
                 /** Format: uuid */
                 employer_id: string;
+                /** Format: date-time */
+                ended_at?: string | null;
                 /** Format: date */
                 expected_end_date: string;
                 /** Format: uuid */
@@ -1925,6 +2000,11 @@ export interface components {
                 mentor?: components["schemas"]["PersonRef"] | null;
                 /** Format: uuid */
                 mentor_id: string;
+                /**
+                 * @description Set on an apprenticeship imported from a portfolio export: where it came from (source
+                 *     deployment and provider, original ids, when it was exported).
+                 */
+                origin?: Record<string, never> | null;
                 /**
                  * Format: int32
                  * @description Planned off-the-job training hours; `null` until a plan is set.
@@ -1943,6 +2023,13 @@ export interface components {
                 standard_version: string;
                 /** Format: date */
                 start_date: string;
+                /**
+                 * @description `transferred`: the apprentice moved provider; this portfolio is read-only history and
+                 *     continues in `transferred_to`.
+                 */
+                status: components["schemas"]["ApprenticeshipStatus"];
+                /** Format: uuid */
+                transferred_to?: string | null;
                 tutor?: components["schemas"]["PersonRef"] | null;
                 /** Format: uuid */
                 tutor_id: string;
@@ -3902,6 +3989,81 @@ export interface operations {
             };
             /** @description no KSBs, a KSB listed twice or not of this standard, or a comment too long */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_portfolio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportPortfolioForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprenticeshipResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description the body arrived too slowly */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description a malformed archive, an unknown format or standard version, a missing entry or a hash that does not match, named; nothing written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description too many uploads of this user in progress */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description no room left to store files */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };

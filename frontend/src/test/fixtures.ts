@@ -60,6 +60,7 @@ export function makeApprenticeship(overrides: Partial<Apprenticeship> = {}): App
     unsigned_reviews: 0,
     unsigned_overdue: false,
     on_break: false,
+    status: 'active',
     ...overrides,
   };
 }

@@ -169,8 +169,8 @@ pub async fn enrol(
     policy::enrol(&auth.actor, body.provider_id, &apprentice, &mentor)?;
     let standard_id = validate(conn, body).await?;
     let reference = body.standard.trim().to_uppercase();
-    // An apprentice is enrolled once per standard: every enrolment stays active until a later
-    // capability records its end.
+    // An apprentice has one active enrolment per standard; only a move of provider (the
+    // portfolio import) ends one and enrols them again.
     if let Some(existing) =
         apprenticeships::enrolment_on_standard(conn, body.apprentice_id, &reference).await?
     {
@@ -185,6 +185,7 @@ pub async fn enrol(
     let created = apprenticeships::insert(
         conn,
         &NewApprenticeship {
+            id: None,
             apprentice_id: body.apprentice_id,
             standard_id,
             employer_id: body.employer_id,
@@ -196,6 +197,7 @@ pub async fn enrol(
             planned_otj_hours: body.planned_otj_hours,
             rpl_reduction_hours: body.rpl_reduction_hours,
             next_review_due_by: Some(review::calendar_deadline(body.start_date)),
+            origin: None,
         },
     )
     .await?;

@@ -14,6 +14,7 @@ use crate::api::references::{OrganisationRef, PersonRef};
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::{catalogue, organisations, users};
 use crate::domain::calendar;
+use crate::domain::enrolment::ApprenticeshipStatus;
 use crate::domain::review::{self, ReviewState};
 use crate::error::AppResult;
 
@@ -41,6 +42,15 @@ pub struct ApprenticeshipResponse {
     pub rpl_reduction_hours: i32,
     #[serde(flatten)]
     pub reviews: ReviewStanding,
+    /// `transferred`: the apprentice moved provider; this portfolio is read-only history and
+    /// continues in `transferred_to`.
+    pub status: ApprenticeshipStatus,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub transferred_to: Option<Uuid>,
+    /// Set on an apprenticeship imported from a portfolio export: where it came from (source
+    /// deployment and provider, original ids, when it was exported).
+    #[schema(value_type = Option<Object>)]
+    pub origin: Option<serde_json::Value>,
     /// Also sent as the `ETag` header of `GET`; send it back in `If-Match` to change it.
     pub version: i32,
     pub created_at: DateTime<Utc>,
@@ -188,6 +198,10 @@ impl PartyNames {
             planned_otj_hours: a.planned_otj_hours,
             rpl_reduction_hours: a.rpl_reduction_hours,
             reviews,
+            status: a.status,
+            ended_at: a.ended_at,
+            transferred_to: a.transferred_to,
+            origin: a.origin,
             version: a.version,
             created_at: a.created_at,
         }

@@ -170,6 +170,8 @@ pub async fn update_apprenticeship(
         current
     } else {
         conn.transaction(async |conn| {
+            // A transferred enrolment is history: its parties and plan stay as they were.
+            crate::api::gateway::ensure_active(conn, current.id).await?;
             // The version check and the write are one statement: of two racing edits with the
             // same ETag, exactly one applies.
             let updated = apprenticeships::update_edit(conn, current.id, current.version, &edit)

@@ -7,7 +7,7 @@
 //! removed, so a failed upload leaves neither an orphan row nor an orphan file. Downloads
 //! stream from storage.
 
-mod check;
+pub mod check;
 pub mod download;
 pub mod list;
 pub mod remove;
@@ -56,7 +56,7 @@ pub struct UploadForm {
 
 /// The 503 of a file store that cannot be reached (S3 down or refusing): nothing was saved,
 /// and trying again later is the remedy.
-fn store_unavailable(error: crate::storage::StorageError) -> crate::error::AppError {
+pub(crate) fn store_unavailable(error: crate::storage::StorageError) -> crate::error::AppError {
     tracing::error!(%error, "the file store is unavailable");
     crate::error::AppError::Unavailable(
         "The file store is not answering right now, so nothing was saved or sent. Please try \

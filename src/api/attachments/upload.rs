@@ -36,17 +36,31 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::storage::spool::{Finished, Spool, is_disk_full};
 
-/// How long the whole body may take, and the longest pause within it.
+/// How long the whole body may take, and the longest pause within it (also the portfolio
+/// import's upload).
 #[derive(Debug, Clone, Copy)]
-struct Pace {
+pub(crate) struct Pace {
     deadline: Instant,
     total: Duration,
     idle: Duration,
 }
 
 impl Pace {
+    /// From now, by the upload settings.
+    pub(crate) fn of_upload(settings: &crate::config::Settings) -> Self {
+        let total = Duration::from_secs(settings.upload_deadline_secs);
+        Self {
+            deadline: Instant::now() + total,
+            total,
+            idle: Duration::from_secs(settings.upload_idle_secs),
+        }
+    }
+
     /// The next item of `stream`, or 408 when it does not come in time.
-    async fn next<S: Stream + Unpin>(&self, stream: &mut S) -> AppResult<Option<S::Item>> {
+    pub(crate) async fn next<S: Stream + Unpin>(
+        &self,
+        stream: &mut S,
+    ) -> AppResult<Option<S::Item>> {
         let until = (Instant::now() + self.idle).min(self.deadline);
         tokio::time::timeout_at(until, stream.next())
             .await
@@ -62,7 +76,7 @@ impl Pace {
     }
 }
 
-fn disk_full() -> AppError {
+pub(crate) fn disk_full() -> AppError {
     AppError::InsufficientStorage(
         "There is no room left to store files right now. Nothing was saved; please try again \
          later, and tell your administrator if it keeps happening."
@@ -70,7 +84,7 @@ fn disk_full() -> AppError {
     )
 }
 
-fn unreadable(e: impl std::fmt::Display) -> AppError {
+pub(crate) fn unreadable(e: impl std::fmt::Display) -> AppError {
     AppError::BadRequest(format!("The upload could not be read: {e}"))
 }
 
@@ -151,12 +165,7 @@ pub async fn upload_attachment(
 
     let _admitted = state.uploads.admit(auth.actor.user_id)?;
     let settings = &state.settings;
-    let total = Duration::from_secs(settings.upload_deadline_secs);
-    let pace = Pace {
-        deadline: Instant::now() + total,
-        total,
-        idle: Duration::from_secs(settings.upload_idle_secs),
-    };
+    let pace = Pace::of_upload(settings);
     let (filename, file) =
         receive(form, &state.uploads.spool, settings.attachment_limit, pace).await?;
     if file.size == 0 {

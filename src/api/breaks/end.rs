@@ -54,7 +54,7 @@ pub async fn end_break(
     let today = calendar::today();
     let ended = conn
         .transaction(async |conn| {
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
             let all = periods(conn, apprenticeship.id).await?;
             let this = all
                 .iter()

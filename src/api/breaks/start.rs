@@ -16,7 +16,6 @@ use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::patient_data::required_reason;
-use crate::db::apprenticeships::{self};
 use crate::db::breaks::{self as db_breaks, LearningBreak};
 use crate::db::{audit, reviews};
 use crate::domain::breaks::{self, BreakPeriod};
@@ -65,7 +64,7 @@ pub async fn start_break(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
             let existing: Vec<BreakPeriod> = periods(conn, apprenticeship.id)
                 .await?
                 .iter()

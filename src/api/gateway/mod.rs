@@ -242,12 +242,32 @@ pub fn frozen(declared_at: DateTime<Utc>) -> AppError {
     )
 }
 
+/// The 409 of a change to the portfolio of an enrolment that ended as `transferred`.
+pub fn transferred() -> AppError {
+    AppError::conflict(
+        "transferred",
+        "The apprentice moved to another training provider and this portfolio continues in the \
+         apprenticeship it was imported into; this one is kept read-only as history.",
+    )
+}
+
+/// Locks the apprenticeship's row for the rest of the transaction and refuses (409) once the
+/// enrolment ended as `transferred`: what changes outside the frozen portfolio (reviews, breaks)
+/// call before writing.
+pub async fn ensure_active(conn: &mut AsyncPgConnection, apprenticeship_id: Uuid) -> AppResult<()> {
+    match db_gateway::lock_and_read_standing(conn, apprenticeship_id).await? {
+        (_, status) if !status.is_open() => Err(transferred()),
+        _ => Ok(()),
+    }
+}
+
 /// Locks the apprenticeship's row for the rest of the transaction and refuses (409) while the
-/// portfolio is frozen at gateway. Every change to evidence, OTJ time and sign-offs calls this
-/// inside its transaction, before writing.
+/// portfolio is frozen at gateway, or for good once the enrolment ended as `transferred`. Every
+/// change to evidence, OTJ time and sign-offs calls this inside its transaction, before writing.
 pub async fn ensure_open(conn: &mut AsyncPgConnection, apprenticeship_id: Uuid) -> AppResult<()> {
-    match db_gateway::lock_and_read_declared_at(conn, apprenticeship_id).await? {
-        Some(declared_at) => Err(frozen(declared_at)),
-        None => Ok(()),
+    match db_gateway::lock_and_read_standing(conn, apprenticeship_id).await? {
+        (_, status) if !status.is_open() => Err(transferred()),
+        (Some(declared_at), _) => Err(frozen(declared_at)),
+        (None, _) => Ok(()),
     }
 }

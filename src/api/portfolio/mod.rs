@@ -7,6 +7,7 @@
 //! assembles the data.
 
 pub mod audited;
+pub mod import;
 pub mod pack;
 pub mod pdf;
 pub mod schema;
@@ -23,7 +24,7 @@ use uuid::Uuid;
 use crate::api::catalogue::standard_of;
 use crate::api::gateway::{GatewayResponse, readiness, response as gateway_response};
 use crate::api::otj::summary_of;
-use crate::api::references::PersonName;
+use crate::api::references::{PersonName, PersonRef};
 use crate::api::reviews::{ProgressReviewResponse, responses as review_responses};
 use crate::db::apprenticeships::Apprenticeship;
 use crate::db::catalogue::cache::CachedStandard;
@@ -51,7 +52,8 @@ pub struct OrganisationName {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportedApprenticeship {
     pub id: Uuid,
-    pub apprentice: PersonName,
+    /// With the e-mail address: a portfolio imported elsewhere enrols the same person.
+    pub apprentice: PersonRef,
     pub employer: OrganisationName,
     pub provider: OrganisationName,
     pub mentor: PersonName,
@@ -159,6 +161,8 @@ pub struct PortfolioExport {
     /// `ksbfolio-portfolio/1`.
     pub format: String,
     pub exported_at: DateTime<Utc>,
+    /// The public address of the deployment that made the export, when it has one.
+    pub exported_from: Option<String>,
     pub apprenticeship: ExportedApprenticeship,
     pub standard: ExportedStandard,
     pub coverage: ExportedCoverage,
@@ -197,6 +201,16 @@ pub fn archive_name(file_name: &str) -> String {
     }
 }
 
+/// The person an imported row names under `key` in its origin (who really acted; they may have
+/// no account here).
+fn original_person(origin: Option<&serde_json::Value>, key: &str) -> Option<PersonName> {
+    let named = origin?.get(key)?;
+    Some(PersonName {
+        id: named.get("id")?.as_str()?.parse().ok()?,
+        name: named.get("name")?.as_str()?.to_string(),
+    })
+}
+
 /// Gathers the portfolio in a fixed number of statements.
 pub async fn gather(
     state: &AppState,
@@ -218,10 +232,14 @@ pub async fn gather(
         apprenticeship.tutor_id,
     ];
     people.extend(rows.decisions.iter().map(|d| d.reviewer_id));
-    people.extend(rows.signoffs.iter().map(|(s, _)| s.signed_off_by));
+    people.extend(rows.signoffs.iter().map(|(s, _, _)| s.signed_off_by));
     people.sort_unstable();
     people.dedup();
     let names = users::names(&*conn, &people).await?;
+    let apprentice_email = users::find(conn, apprenticeship.apprentice_id)
+        .await?
+        .map(|u| u.email)
+        .unwrap_or_default();
     let orgs: HashMap<Uuid, String> = organisations::find_many(
         conn,
         &[apprenticeship.employer_id, apprenticeship.provider_id],
@@ -328,7 +346,8 @@ pub async fn gather(
                 ksbs: codes_of.remove(&e.id).unwrap_or_default(),
                 decision: decision_of.get(&e.id).map(|d| ExportedDecision {
                     decision: d.decision.clone(),
-                    reviewer: person(d.reviewer_id),
+                    reviewer: original_person(d.origin.as_ref(), "reviewer")
+                        .unwrap_or_else(|| person(d.reviewer_id)),
                     decided_at: d.decided_at,
                 }),
                 title: e.title,
@@ -344,9 +363,10 @@ pub async fn gather(
     let signoffs = rows
         .signoffs
         .into_iter()
-        .map(|(s, ksb)| ExportedSignoff {
+        .map(|(s, ksb, origin)| ExportedSignoff {
             ksb,
-            signed_off_by: person(s.signed_off_by),
+            signed_off_by: original_person(origin.as_ref(), "signed_off_by")
+                .unwrap_or_else(|| person(s.signed_off_by)),
             signed_at: s.created_at,
             comment: s.comment,
             revoked_at: s.revoked_at,
@@ -371,9 +391,17 @@ pub async fn gather(
     let export = PortfolioExport {
         format: FORMAT.to_string(),
         exported_at: Utc::now(),
+        exported_from: state.settings.mail.public_url.clone(),
         apprenticeship: ExportedApprenticeship {
             id: apprenticeship.id,
-            apprentice: person(apprenticeship.apprentice_id),
+            apprentice: PersonRef {
+                id: apprenticeship.apprentice_id,
+                name: names
+                    .get(&apprenticeship.apprentice_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                email: apprentice_email,
+            },
             employer: organisation(apprenticeship.employer_id),
             provider: organisation(apprenticeship.provider_id),
             mentor: person(apprenticeship.mentor_id),

@@ -91,7 +91,7 @@ pub async fn create_review(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
             // The kept figures as they are under the lock.
             let current = apprenticeships::find(conn, apprenticeship.id)
                 .await?

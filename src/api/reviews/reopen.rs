@@ -13,8 +13,8 @@ use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::patient_data::required_reason;
+use crate::db::audit;
 use crate::db::reviews as db_reviews;
-use crate::db::{apprenticeships, audit};
 use crate::domain::policy;
 use crate::domain::review::{self, ReviewParty, ReviewStatus};
 use crate::error::{AppError, AppResult};
@@ -53,7 +53,7 @@ pub async fn reopen_review(
     policy::write_review(&auth.actor, &apprenticeship.parties())?;
     let reason = required_reason(&body.0.reason, "say why the signed review must change")?;
     conn.transaction(async |conn| {
-        apprenticeships::lock(conn, apprenticeship.id).await?;
+        crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
         let signatures = db_reviews::signatures(conn, &[row.id])
             .await?
             .remove(&row.id)

@@ -16,7 +16,7 @@ use crate::api::connection::db_conn;
 use crate::api::idempotency::IdempotencyKey;
 use crate::api::references::PersonName;
 use crate::db::reviews as db_reviews;
-use crate::db::{apprenticeships, audit, users};
+use crate::db::{audit, users};
 use crate::domain::policy;
 use crate::domain::review::{self, ReviewParty, ReviewStatus, SignatureFact};
 use crate::error::{AppError, AppResult, unique_violation};
@@ -60,7 +60,7 @@ pub async fn sign_review(
             if let Some(replay) = idempotency.replay(conn, &auth, &()).await? {
                 return Ok::<_, AppError>(replay);
             }
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
             // Read under the lock: edits and reopenings take it too.
             let row = db_reviews::find(conn, *review_id)
                 .await?

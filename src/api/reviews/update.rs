@@ -14,8 +14,8 @@ use crate::api::authenticated::Authenticated;
 use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::if_match::expected_versions;
+use crate::db::audit;
 use crate::db::reviews as db_reviews;
-use crate::db::{apprenticeships, audit};
 use crate::domain::policy;
 use crate::domain::review::{self, ReviewStatus};
 use crate::error::{AppError, AppResult};
@@ -60,7 +60,7 @@ pub async fn update_review(
     let fields = validate(&body, &apprenticeship)?;
     let updated = conn
         .transaction(async |conn| {
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            crate::api::gateway::ensure_active(conn, apprenticeship.id).await?;
             // Signatures are added under the same lock, so none can slip in after this check.
             let signatures = db_reviews::signatures(conn, &[row.id])
                 .await?

@@ -19,7 +19,7 @@ use crate::api::catalogue::standard_of;
 use crate::api::connection::db_conn;
 use crate::api::extract::Json;
 use crate::api::idempotency::IdempotencyKey;
-use crate::db::{apprenticeships, audit, ksb_statuses, signoff_hash, signoffs};
+use crate::db::{audit, ksb_statuses, signoff_hash, signoffs};
 use crate::domain::policy;
 use crate::domain::signoff::bulk_codes;
 use crate::error::{AppError, AppResult, unique_violation};
@@ -89,8 +89,9 @@ pub async fn bulk_signoff(
             if let Some(replay) = idempotency.replay(conn, &auth, &body).await? {
                 return Ok::<_, AppError>(replay);
             }
-            // Two bulk requests for one apprentice take turns, so each sees the other's result.
-            apprenticeships::lock(conn, apprenticeship.id).await?;
+            // Two bulk requests for one apprentice take turns, so each sees the other's result;
+            // refused while the portfolio is frozen at gateway or transferred.
+            crate::api::gateway::ensure_open(conn, apprenticeship.id).await?;
             let computed = ksb_statuses::compute(
                 conn,
                 apprenticeship.id,

@@ -5,6 +5,7 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type SubmitEvent } from 'react';
+import { Link } from 'react-router';
 import { importApprenticeships, importUsers } from '../../api/admin';
 import type { ApprenticeshipImport, UserImport } from '../../api/types';
 import { useUser } from '../../auth/AuthContext';
@@ -94,6 +95,15 @@ export default function ImportsPage() {
       </p>
       <FileForm id="import-enrolments" label="Enrolments file" hint="A .csv file" busy={enrolments.isPending} onFile={(f) => { people.reset(); enrolments.mutate(f); }} />
       {enrolments.data && <Result result={enrolments.data} />}
+
+      {!admin && (
+        <>
+          <h2>An apprentice moving to your provider</h2>
+          <p>
+            Bring their portfolio with them: <Link to="/imports/portfolio">import a portfolio</Link> exported by their previous provider.
+          </p>
+        </>
+      )}
     </>
   );
 }
