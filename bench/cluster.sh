@@ -50,6 +50,10 @@ for case in coverage caseload create; do
   $PY data "$case" --db "$PRIMARY_URL" --seed-tag "$TAG" --out "$OUT/$case.lua"
 done
 
+transactions() { # url: transactions the server has run on the database (committed and rolled back)
+  psql "$1" -XAtc "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()"
+}
+
 run_wrk() { # label case conns url
   local label=$1 case=$2 c=$3 url=$4
   local out=$OUT/wrk-${label//[^a-z0-9]/_}-$case-$c.txt t=$((c < THREADS ? c : THREADS))
@@ -58,16 +62,23 @@ run_wrk() { # label case conns url
       -s bench/wrk/requests.lua "$url" >/dev/null
   fi
   local load_before; load_before=$(cut -d' ' -f1 /proc/loadavg)
+  # Transactions each server ran during the run: how much of the reading the standby took
+  # (the nodes read from it through DATABASE_READ_URL while it keeps up).
+  local primary_before standby_before
+  primary_before=$(transactions "$PRIMARY_URL") standby_before=$(transactions "$STANDBY_URL")
   BENCH_DATA=$OUT/$case.lua BENCH_THREADS=$t wrk -t"$t" -c"$c" -d"${SECONDS_RUN}s" --timeout 10s --latency \
     -s bench/wrk/requests.lua "$url" >"$out"
-  python3 - "$out" "$label" "$case" "$c" "$load_before" >>"$OUT/results.jsonl" <<'EOF'
+  local on_primary=$(($(transactions "$PRIMARY_URL") - primary_before))
+  local on_standby=$(($(transactions "$STANDBY_URL") - standby_before))
+  python3 - "$out" "$label" "$case" "$c" "$load_before" "$on_primary" "$on_standby" >>"$OUT/results.jsonl" <<'EOF'
 import json, sys
-out, label, case, c, load = sys.argv[1:6]
+out, label, case, c, load, on_primary, on_standby = sys.argv[1:8]
 r = json.loads([l for l in open(out) if l.startswith("BENCH_RESULT ")][0].split(" ", 1)[1])
 errors = sum(r[k] for k in ("errors_connect", "errors_read", "errors_write", "errors_status", "errors_timeout"))
 print(json.dumps({"where": label, "case": case, "conns": int(c), "requests": r["requests"],
   "rps": round(r["requests"] / (r["duration_us"] / 1e6), 1), "p50_ms": r["p50_us"] / 1000,
-  "p99_ms": r["p99_us"] / 1000, "errors": errors, "load_before": float(load)}))
+  "p99_ms": r["p99_us"] / 1000, "errors": errors, "load_before": float(load),
+  "transactions_primary": int(on_primary), "transactions_standby": int(on_standby)}))
 EOF
   tail -1 "$OUT/results.jsonl" >&2
 }
@@ -125,11 +136,12 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$OUT/results.jsonl" <<'EOF'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-print("| where | case | clients | req/s | p50 ms | p99 ms | errors |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+print("| where | case | clients | req/s | p50 ms | p99 ms | errors | transactions primary / standby |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
 for r in rows:
     if "rps" in r:
-        print(f"| {r['where']} | {r['case']} | {r['conns']} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |")
+        split = f"{r.get('transactions_primary', 0):,} / {r.get('transactions_standby', 0):,}"
+        print(f"| {r['where']} | {r['case']} | {r['conns']} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} | {split} |")
 for r in rows:
     if "samples" in r:
         print(f"\nreplica lag under create: {r}")

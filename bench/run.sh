@@ -23,9 +23,11 @@
 # Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
 # receives) on 127.0.0.1:$BENCH_SMTP_PORT; a burst of 1,000 evidence submissions queues 1,000
 # messages through the measured server (its delivery worker is off, as in every case); a second
-# process with the worker on delivers them, first with nothing else running (the delivery rate),
-# then, after another burst, while wrk reads coverage from the first server (the reads' rate and
-# latency against the same reads just before, for the same length of time).
+# process with the worker on delivers them, first with nothing else running (the delivery rate:
+# unpaced at each of $BENCH_MAIL_TASKS tasks, then at the default 8 tasks and 250 a second), then,
+# in three rounds after another burst each, while wrk reads coverage from the first server (the
+# reads' rate and latency against the same reads just before, for the same length of time, the
+# worker running through both windows).
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
 
@@ -217,10 +219,10 @@ print(json.dumps({"n": int(n), "case": case, "conns": int(c), "tool": "pgbench",
 
 wanted() { [[ " $CASES " == *" $1 "* ]]; }
 
-start_worker() { # $1 = log file, $2 = delivery tasks: a second process on the same database that only delivers e-mail
+start_worker() { # $1 = log file, $2 = delivery tasks, $3 = messages per second (0: unpaced): a second process on the same database that only delivers e-mail
   DATABASE_URL=$DB KSBFOLIO_BIND=127.0.0.1:$((APP_PORT + 1)) KSBFOLIO_DATA_DIR=$OUT/worker-data \
     KSBFOLIO_STATIC_DIR=$OUT/no-frontend KSBFOLIO_MAIL_WORKER=true KSBFOLIO_MAIL_CONCURRENCY=$2 \
-    "$BIN" serve >"$1" 2>&1 &
+    KSBFOLIO_MAIL_RATE=$3 "$BIN" serve >"$1" 2>&1 &
   WORKER_PID=$!
 }
 
@@ -246,33 +248,45 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
   psql "$DB" -Xq -c "UPDATE outbox SET status = 'skipped' WHERE status = 'pending' AND delivery = 'immediate'"
   start_server "$DB" "$dir/server-outbox.log"
 
-  local tasks round=0
-  for tasks in $MAIL_TASKS; do
-    round=$((round + 1))
-    say "N = $n: outbox delivery of a burst of 1,000 submissions by $tasks tasks, nothing else running"
+  local tasks rate round=0 pace
+  # Each task count unpaced (what the tasks can do), then the default: 8 tasks at 250 a second.
+  for pace in $(for t in $MAIL_TASKS; do echo "$t:0"; done) 8:250; do
+    tasks=${pace%%:*} rate=${pace##*:} round=$((round + 1))
+    say "N = $n: outbox delivery of a burst of 1,000 submissions by $tasks tasks at rate $rate/s (0: unpaced), nothing else running"
     burst "$n" "alone-$round"
     since=$(date +%s.%N)
-    start_worker "$dir/worker-alone-$tasks.log" "$tasks"
+    start_worker "$dir/worker-alone-$tasks-$rate.log" "$tasks" "$rate"
     drained=$($PY drain --db "$DB" --since "$since")
     stop_worker
-    record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"alone, $tasks tasks\"}" "$drained")"
+    record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"alone, $tasks tasks, rate $rate\"}" "$drained")"
     tail -1 "$OUT/results.jsonl" >&2
   done
-  # Reads are measured for as long as that delivery took (at least 3 s), so the second run lies
-  # within the delivery it is compared with.
-  seconds=$(python3 -c 'import json,math,sys; print(max(3, math.ceil(json.loads(sys.argv[1])["seconds"])))' "$drained")
+  # Reads are measured for as long as that (default-paced) delivery took, at least 3 s, so the
+  # delivering window lies within the delivery it is compared with.
+  seconds=$(python3 -c 'import json,math,sys; print(max(3, math.ceil(json.loads(sys.argv[1])["sending_s"])))' "$drained")
 
-  say "N = $n: coverage reads at 16 clients for $seconds s, then for $seconds s while a burst is delivered"
-  burst "$n" loaded
+  # The worker runs through both windows (as on a node that always delivers), so its start-up is
+  # in neither: each burst's messages are held back until it has started and the idle reads
+  # have run, then released. Three rounds, since one window of a few seconds holds few of the
+  # slowest requests.
   $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
-  RUN_SECONDS=$seconds run_wrk "$n" coverage-outbox-idle 16 "$dir/coverage.lua"
-  since=$(date +%s.%N)
-  start_worker "$dir/worker-loaded.log" 8
-  RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" coverage-outbox-delivering 16 "$dir/coverage.lua"
-  drained=$($PY drain --db "$DB" --since "$since")
-  stop_worker
-  record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, 8 tasks\"}" "$drained")"
-  tail -1 "$OUT/results.jsonl" >&2
+  local hold="UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE status = 'pending' AND delivery = 'immediate'"
+  local release="UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND delivery = 'immediate'"
+  for round in 1 2 3; do
+    say "N = $n, round $round: coverage reads at 16 clients for $seconds s, then for $seconds s while a burst is delivered (8 tasks, 250/s)"
+    burst "$n" "loaded-$round"
+    psql "$DB" -Xq -c "$hold"
+    start_worker "$dir/worker-loaded-$round.log" 8 250
+    sleep 3
+    RUN_SECONDS=$seconds run_wrk "$n" coverage-outbox-idle 16 "$dir/coverage.lua"
+    since=$(date +%s.%N)
+    psql "$DB" -Xq -c "$release"
+    RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" coverage-outbox-delivering 16 "$dir/coverage.lua"
+    drained=$($PY drain --db "$DB" --since "$since")
+    stop_worker
+    record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, 8 tasks, rate 250, round $round\"}" "$drained")"
+    tail -1 "$OUT/results.jsonl" >&2
+  done
   stop_server
   kill "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null || true; SMTP_PID=""
   unset KSBFOLIO_SMTP_URL

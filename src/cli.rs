@@ -208,6 +208,17 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_concurrency: u16,
+    /// Messages per second this process sends at most, all its delivery tasks together (0: as
+    /// fast as the tasks go). Spreads a burst, so the requests it answers meanwhile keep their
+    /// pace, and keeps within a relay's own limit.
+    #[arg(
+        long,
+        env = "KSBFOLIO_MAIL_RATE",
+        default_value_t = 250,
+        value_parser = clap::value_parser!(u32).range(0..=100_000),
+        global = true
+    )]
+    pub mail_rate: u32,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

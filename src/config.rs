@@ -2,6 +2,7 @@
 //! `main`, or directly by the tests.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -70,6 +71,9 @@ pub struct MailSettings {
     pub worker: bool,
     /// Delivery tasks per process (each sends one message at a time).
     pub concurrency: usize,
+    /// KSBFOLIO_MAIL_RATE: messages per second this process sends at most, all its tasks
+    /// together; `None`: as fast as the tasks go.
+    pub rate: Option<NonZeroU32>,
     /// How often an idle delivery task looks for due messages.
     pub poll: Duration,
     /// The wait after the first failed attempt; each later wait doubles.
@@ -87,6 +91,7 @@ impl Default for MailSettings {
             digest_hour: 7,
             worker: true,
             concurrency: 8,
+            rate: NonZeroU32::new(250),
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
             schedule_every: Some(Duration::from_secs(60)),
@@ -158,6 +163,7 @@ impl Settings {
                 digest_hour: args.digest_hour,
                 worker: args.mail_worker,
                 concurrency: usize::from(args.mail_concurrency),
+                rate: NonZeroU32::new(args.mail_rate),
                 ..MailSettings::default()
             },
         }

@@ -1,7 +1,8 @@
 //! `GET /api/v1/caseload`: a tutor's or provider's apprenticeships with their kept progress,
 //! duty figures and review standing, filtered and sorted in SQL; a fixed number of statements
 //! whatever the page size (the page, the total when the page does not tell it, the duties, the
-//! names, who holds the oldest open item: `db::inbox`, the inbox's own rows).
+//! names, who each apprenticeship waits on as kept by migration `000400_kept_waiting`, read with
+//! the review deadline by `domain::inbox::oldest_waiting`).
 
 use std::collections::HashMap;
 
@@ -19,11 +20,10 @@ use crate::api::pagination::{PageParams, Paginated};
 use crate::api::references::PersonName;
 use crate::api::references::person;
 use crate::db::caseload::{self, CaseloadFilter, CaseloadSort, KsbCounts};
-use crate::db::inbox;
 use crate::db::users;
 use crate::domain::calendar::london_day;
 use crate::domain::coverage::{Totals, percent};
-use crate::domain::inbox::waiting_days;
+use crate::domain::inbox::{KeptWaiting, oldest_waiting, waiting_days};
 use crate::domain::plan::{PlanFacts, PlanStatus, plan_status, points_behind};
 use crate::domain::review::{DueRange, ReviewParty, ReviewState};
 use crate::domain::scope::ListScope;
@@ -154,17 +154,9 @@ pub async fn get_caseload(
         total,
         caseload::duty_progress(&conn, &ids),
         users::names(&conn, &people),
-        inbox::oldest_open(&conn, &ids, today),
+        caseload::kept_waiting(&conn, &ids),
     )?;
-    let mut waiting: HashMap<Uuid, (ReviewParty, DateTime<Utc>)> = waiting
-        .into_iter()
-        .map(|w| {
-            Ok((
-                w.apprenticeship_id,
-                (ReviewParty::from_stored(&w.holder)?, w.waiting_since),
-            ))
-        })
-        .collect::<AppResult<_>>()?;
+    let waiting: HashMap<Uuid, KeptWaiting> = waiting.into_iter().collect();
     let mut duties: HashMap<Uuid, Vec<DutyProgress>> = HashMap::new();
     for d in duty_rows {
         duties
@@ -186,6 +178,8 @@ pub async fn get_caseload(
                 signed_off,
             } = r.counts;
             let figures = r.reviews;
+            let kept = waiting.get(&r.id).copied().unwrap_or_default();
+            let waiting = oldest_waiting(kept, figures.next_review_due_by, today);
             let totals = Totals {
                 ksbs,
                 not_started: ksbs - in_progress - evidenced - signed_off,
@@ -219,8 +213,8 @@ pub async fn get_caseload(
                     figures.on_break,
                     today,
                 ),
-                waiting_on: waiting.get(&r.id).map(|w| w.0),
-                waiting_days: waiting.remove(&r.id).map(|w| waiting_days(w.1, now)),
+                waiting_on: waiting.map(|(party, _)| party),
+                waiting_days: waiting.map(|(_, since)| waiting_days(since, now)),
             }
         })
         .collect();

@@ -10,7 +10,8 @@ use uuid::Uuid;
 
 use super::apprenticeships::in_scope;
 use super::reviews::ReviewFigures;
-use super::schema::{apprenticeships, duties, duty_progress};
+use super::schema::{apprenticeship_waiting, apprenticeships, duties, duty_progress};
+use crate::domain::inbox::KeptWaiting;
 use crate::domain::plan;
 use crate::domain::review::DueRange;
 use crate::domain::scope::ApprenticeshipScope;
@@ -198,4 +199,34 @@ pub async fn duty_progress(
         ))
         .load(&mut conn)
         .await
+}
+
+/// Who each of these apprenticeships waits on, as kept (migration `000400_kept_waiting`); an
+/// apprenticeship without a row has nothing open. Takes a shared connection (pipelining).
+pub async fn kept_waiting(
+    mut conn: &AsyncPgConnection,
+    apprenticeship_ids: &[Uuid],
+) -> diesel::QueryResult<Vec<(Uuid, KeptWaiting)>> {
+    type Since = Option<DateTime<Utc>>;
+    let rows: Vec<(Uuid, Since, Since, Since)> = apprenticeship_waiting::table
+        .filter(apprenticeship_waiting::apprenticeship_id.eq_any(apprenticeship_ids))
+        .select((
+            apprenticeship_waiting::apprenticeship_id,
+            apprenticeship_waiting::apprentice_since,
+            apprenticeship_waiting::employer_since,
+            apprenticeship_waiting::provider_since,
+        ))
+        .load(&mut conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, apprentice, employer, provider)| {
+            let kept = KeptWaiting {
+                apprentice,
+                employer,
+                provider,
+            };
+            (id, kept)
+        })
+        .collect())
 }

@@ -1,5 +1,7 @@
-//! Everything open on a set of apprenticeships, and who holds it: the rows of the inbox and of
-//! the caseload's `waiting_on`, from one SQL text so the two can never disagree. Each list is one
+//! Everything open on a set of apprenticeships, and who holds it: the rows of the inbox, and
+//! ([`oldest_open`]) the recomputation that the caseload's kept `waiting_on` rows must equal
+//! (migration `000400_kept_waiting` keeps them with the same branches, the review deadline left
+//! to `domain::inbox::oldest_waiting`; a test compares the two). Each list is one
 //! statement whatever its size (`UNION ALL` of one branch per kind of item, over the
 //! apprenticeships of a scope); the meaning of each kind is `domain::inbox::InboxKind`. A KSB
 //! waits since the moment it became evidenced, kept on its status row (`ksb_statuses.
@@ -135,7 +137,9 @@ pub struct WaitingRow {
 }
 
 /// For each of these apprenticeships with anything open, who holds the oldest open item and
-/// since when: one statement, kept prepared. Takes a shared connection (pipelining).
+/// since when, recomputed from every open item: what the kept rows the caseload reads give
+/// (`domain::inbox::oldest_waiting`). One statement, kept prepared. Takes a shared connection
+/// (pipelining).
 pub async fn oldest_open(
     mut conn: &AsyncPgConnection,
     apprenticeship_ids: &[Uuid],

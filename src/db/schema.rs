@@ -38,6 +38,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    apprenticeship_waiting (apprenticeship_id) {
+        apprenticeship_id -> Uuid,
+        apprentice_since -> Nullable<Timestamptz>,
+        employer_since -> Nullable<Timestamptz>,
+        provider_since -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     attachments (id) {
         id -> Uuid,
         evidence_id -> Uuid,
@@ -459,6 +468,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(apprenticeship_waiting -> apprenticeships (apprenticeship_id));
 diesel::joinable!(apprenticeships -> standards (standard_id));
 diesel::joinable!(attachments -> evidence (evidence_id));
 diesel::joinable!(attachments -> users (uploaded_by));
@@ -503,6 +513,7 @@ diesel::joinable!(signoffs -> apprenticeships (apprenticeship_id));
 diesel::joinable!(signoffs -> ksbs (ksb_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    apprenticeship_waiting,
     apprenticeships,
     attachments,
     audit_log,

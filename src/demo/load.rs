@@ -184,6 +184,9 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
     };
 
     client.batch_execute("BEGIN").await?;
+    // Off while the rows are copied, inside this transaction (no other session ever sees them
+    // off): they would recompute an apprenticeship once per row; one recomputation follows.
+    client.batch_execute(&waiting_triggers("DISABLE")).await?;
     for c in rows::world_rows(&world, &hash) {
         tally(&c);
         copy(&client, c).await?;
@@ -223,6 +226,14 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
             &[],
         )
         .await?;
+    // Who each apprenticeship waits on (migration `000400_kept_waiting`), likewise.
+    client
+        .execute(
+            "SELECT refresh_waiting(ARRAY(SELECT id FROM apprenticeships))",
+            &[],
+        )
+        .await?;
+    client.batch_execute(&waiting_triggers("ENABLE")).await?;
     let summary = serde_json::json!({ "seed": options.seed, "apprenticeships": n }).to_string();
     client
         .execute(
@@ -253,4 +264,19 @@ pub async fn seed(url: &str, options: &Options) -> anyhow::Result<Summary> {
         load_seconds: loaded_in.as_secs_f64(),
         vacuum_seconds: options.vacuum.then(|| vacuumed.elapsed().as_secs_f64()),
     })
+}
+
+/// `ALTER TABLE … {action} TRIGGER` for each trigger that keeps who an apprenticeship waits on
+/// when a row is inserted (migration `000400_kept_waiting`): the loader only inserts.
+fn waiting_triggers(action: &str) -> String {
+    [
+        ("ksb_statuses", "kept_waiting_insert"),
+        ("evidence", "kept_waiting_insert"),
+        ("otj_entries", "kept_waiting_insert"),
+        ("progress_reviews", "kept_waiting_insert"),
+        ("review_signatures", "kept_waiting"),
+    ]
+    .iter()
+    .map(|(table, trigger)| format!("ALTER TABLE {table} {action} TRIGGER {trigger};"))
+    .collect()
 }

@@ -7,11 +7,16 @@
 //! a doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
 //! task finishes the message in hand and records it, then stops; a process that dies mid-send
 //! leaves the message to be tried again when its lease runs out (sent at least once, never lost).
+//! The tasks of a process share one pace (`KSBFOLIO_MAIL_RATE`, messages per second): a task
+//! waits for its turn before it claims, so a burst of messages is spread over time instead of
+//! taking the process's CPU and database connections from the requests it answers.
 
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -53,9 +58,20 @@ impl Running {
 /// Starts the delivery tasks and the scheduled jobs.
 pub fn spawn(delivery: Delivery) -> Running {
     let (stop, watching) = watch::channel(false);
+    let concurrency = delivery.settings.concurrency.max(1);
+    let pace = delivery
+        .settings
+        .rate
+        .map(|rate| Arc::new(pace(rate, concurrency)));
     let delivery = Arc::new(delivery);
-    let mut tasks: Vec<JoinHandle<()>> = (0..delivery.settings.concurrency.max(1))
-        .map(|_| tokio::spawn(deliver_until_stopped(delivery.clone(), watching.clone())))
+    let mut tasks: Vec<JoinHandle<()>> = (0..concurrency)
+        .map(|_| {
+            tokio::spawn(deliver_until_stopped(
+                delivery.clone(),
+                pace.clone(),
+                watching.clone(),
+            ))
+        })
         .collect();
     if let Some(every) = delivery.settings.schedule_every {
         tasks.push(tokio::spawn(super::schedule::run(
@@ -68,10 +84,27 @@ pub fn spawn(delivery: Delivery) -> Running {
     Running { stop, tasks }
 }
 
-async fn deliver_until_stopped(delivery: Arc<Delivery>, mut stop: watch::Receiver<bool>) {
+/// `rate` messages a second, evenly spaced: at most one per task at once, never a second's worth.
+fn pace(rate: NonZeroU32, tasks: usize) -> DefaultDirectRateLimiter {
+    let burst = u32::try_from(tasks)
+        .ok()
+        .and_then(NonZeroU32::new)
+        .map_or(rate, |tasks| tasks.min(rate));
+    RateLimiter::direct(Quota::per_second(rate).allow_burst(burst))
+}
+
+async fn deliver_until_stopped(
+    delivery: Arc<Delivery>,
+    pace: Option<Arc<DefaultDirectRateLimiter>>,
+    mut stop: watch::Receiver<bool>,
+) {
     // What became of the message sent last, recorded in the transaction that claims the next.
     let mut outcome: Option<Outcome> = None;
     loop {
+        if let Some(pace) = &pace {
+            // A turn is at most one interval (1 / rate) away: stopping need not interrupt it.
+            pace.until_ready().await;
+        }
         let stopping = *stop.borrow();
         let step = match settle_and_claim(&delivery, outcome.as_ref(), !stopping).await {
             Ok(step) => step,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::helpers::TestApp;
 use crate::helpers::portfolio::{accepted, id, log, review, submit};
-use crate::helpers::reviews::{create_review, log_otj, review_otj, sign};
+use crate::helpers::reviews::{create_review, log_otj, review_otj, send, sign};
 use crate::helpers::spawn_app;
 use crate::helpers::world::{World, created};
 use crate::queues::{colleagues, get};
@@ -490,7 +490,7 @@ async fn the_caseload_says_who_holds_the_oldest_open_item_and_for_how_many_days(
     assert_eq!(waiting(&caseload, &a), (json!("provider"), json!(8)));
 }
 
-/// The open-items statement behind the caseload's `waiting_on` and the inbox is long; it is
+/// The open-items statement behind the inbox (and the recomputation of `waiting_on`) is long; it is
 /// planned once per connection and kept prepared, not parsed and planned on every page.
 #[tokio::test]
 async fn the_open_items_statements_stay_prepared_on_their_connection() {
@@ -542,4 +542,140 @@ async fn the_open_items_statements_stay_prepared_on_their_connection() {
         1
     );
     assert_eq!(prepared(&mut conn, "count(*) OVER () AS total").await, 1);
+}
+
+/// The caseload's kept `waiting_on` columns (migration `000400_kept_waiting`) read with the
+/// review deadline, against the recomputation from every open item, for these apprenticeships.
+async fn assert_kept_waiting_is_recomputed(app: &TestApp, apprenticeships: &[&str], step: &str) {
+    use ksbfolio::db::{caseload, inbox, schema::apprenticeships as a};
+    use ksbfolio::domain::inbox::oldest_waiting;
+    use ksbfolio::domain::review::ReviewParty;
+    use std::collections::HashMap;
+
+    let ids: Vec<Uuid> = apprenticeships
+        .iter()
+        .map(|s| s.parse().expect("uuid"))
+        .collect();
+    let mut conn = AsyncPgConnection::establish(&app.db.url)
+        .await
+        .expect("connect");
+    let today = ksbfolio::domain::calendar::london_day(Utc::now());
+    let due: HashMap<Uuid, Option<chrono::NaiveDate>> = a::table
+        .filter(a::id.eq_any(&ids))
+        .select((a::id, a::next_review_due_by))
+        .load::<(Uuid, Option<chrono::NaiveDate>)>(&mut conn)
+        .await
+        .expect("deadlines")
+        .into_iter()
+        .collect();
+    assert_eq!(due.len(), ids.len());
+    let stored: HashMap<Uuid, _> = caseload::kept_waiting(&conn, &ids)
+        .await
+        .expect("kept")
+        .into_iter()
+        .collect();
+    let kept: HashMap<Uuid, Option<(ReviewParty, DateTime<Utc>)>> = ids
+        .iter()
+        .map(|id| {
+            let kept = stored.get(id).copied().unwrap_or_default();
+            (*id, oldest_waiting(kept, due[id], today))
+        })
+        .collect();
+    let recomputed: HashMap<Uuid, (ReviewParty, DateTime<Utc>)> =
+        inbox::oldest_open(&conn, &ids, today)
+            .await
+            .expect("recomputed")
+            .into_iter()
+            .map(|w| {
+                let party = ReviewParty::from_stored(&w.holder).expect("party");
+                (w.apprenticeship_id, (party, w.waiting_since))
+            })
+            .collect();
+    for id in &ids {
+        assert_eq!(
+            kept[id],
+            recomputed.get(id).copied(),
+            "after {step}: apprenticeship {id}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_kept_waiting_always_equals_a_recomputation_from_the_open_items() {
+    use crate::helpers::portfolio::{sign_off, withdraw};
+
+    let app = spawn_app().await;
+    let w = World::build(&app).await;
+    let (tutor, mentor) = (&w.a.tutor.token, &w.a.mentor.token);
+    let (me, a) = recent(&app, &w).await;
+    let all = [
+        a.as_str(),
+        w.a.apprenticeship.as_str(),
+        w.b.apprenticeship.as_str(),
+    ];
+    assert_kept_waiting_is_recomputed(&app, &all, "enrolment").await;
+
+    let first = log_today(&app, &me, &a, "Blood film audit", "S7").await;
+    assert_kept_waiting_is_recomputed(&app, &all, "a draft").await;
+    submit(&app, &me, &first).await;
+    age_evidence(&app, &first, 3).await;
+    assert_kept_waiting_is_recomputed(&app, &all, "a submission, aged").await;
+    review(&app, tutor, &first, "changes_requested", "Add the dates.").await;
+    assert_kept_waiting_is_recomputed(&app, &all, "changes requested").await;
+    submit(&app, &me, &first).await;
+    assert_eq!(review(&app, tutor, &first, "accepted", "").await.0, 200);
+    assert_kept_waiting_is_recomputed(&app, &all, "acceptance (a KSB ready)").await;
+    assert_eq!(sign_off(&app, mentor, &a, "S7").await.0, 201);
+    assert_kept_waiting_is_recomputed(&app, &all, "the sign-off").await;
+
+    let second = log_today(&app, &me, &a, "Calibration log", "K2").await;
+    submit(&app, &me, &second).await;
+    assert_eq!(withdraw(&app, &me, &second, "Wrong file.").await.0, 200);
+    assert_kept_waiting_is_recomputed(&app, &all, "a withdrawal").await;
+
+    let today = Utc::now().date_naive().to_string();
+    let entry = id(&log_otj(&app, &me, &a, &today, 60).await.1);
+    assert_kept_waiting_is_recomputed(&app, &all, "OTJ time logged").await;
+    let (status, _) = review_otj(&app, tutor, &entry, "rejected", Some("Not off the job.")).await;
+    assert_eq!(status, 200);
+    assert_kept_waiting_is_recomputed(&app, &all, "OTJ time rejected").await;
+    let path = format!("/api/v1/otj/{entry}");
+    let (status, _) = send(&app, &me, reqwest::Method::DELETE, &path, None, None).await;
+    assert_eq!(status, 204);
+    assert_kept_waiting_is_recomputed(&app, &all, "a rejected entry deleted").await;
+
+    // Entries logged at the same moment, each in its own transaction.
+    let logged = futures_util::future::join_all(
+        [30, 40, 50, 60].map(|minutes| log_otj(&app, &me, &a, &today, minutes)),
+    )
+    .await;
+    assert!(logged.iter().all(|(status, _)| *status == 201));
+    assert_kept_waiting_is_recomputed(&app, &all, "concurrent entries").await;
+    for (_, body) in &logged {
+        let (status, _) = review_otj(&app, tutor, &id(body), "approved", None).await;
+        assert_eq!(status, 200);
+    }
+    assert_kept_waiting_is_recomputed(&app, &all, "every entry approved").await;
+
+    let held = create_review(&app, tutor, &a, &yesterday()).await;
+    let held = id(&held);
+    assert_kept_waiting_is_recomputed(&app, &all, "a review held").await;
+    assert_eq!(sign(&app, &me, &held).await.0, 201);
+    assert_eq!(sign(&app, mentor, &held).await.0, 201);
+    assert_kept_waiting_is_recomputed(&app, &all, "two signatures").await;
+    let (status, _) = crate::helpers::portfolio::act(
+        &app,
+        tutor,
+        &format!("/api/v1/reviews/{held}/reopen"),
+        Some(json!({ "reason": "The notes missed the safeguarding concern." })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_kept_waiting_is_recomputed(&app, &all, "a reopened review").await;
+    for token in [&me, mentor, tutor] {
+        assert_eq!(sign(&app, token, &held).await.0, 201);
+    }
+    assert_kept_waiting_is_recomputed(&app, &all, "a review signed by all three").await;
+    let (caseload, _) = get(&app, tutor, "/api/v1/caseload").await;
+    assert_eq!(waiting(&caseload, &a), (Value::Null, Value::Null));
 }

@@ -31,6 +31,7 @@ mod idempotency;
 mod identity;
 mod imports;
 mod inbox;
+mod mail_tls;
 mod notifications;
 mod otj;
 mod passwords;

@@ -461,6 +461,39 @@ async fn two_server_processes_on_one_database_send_each_message_exactly_once() {
     assert_eq!(outbox::pending_count(&mut conn).await.expect("count"), 0);
 }
 
+/// `KSBFOLIO_MAIL_RATE` holds all the tasks of a process to that many messages a second
+/// together: 60 messages at 40 a second, the first 4 at once (one per task), the other 56 one
+/// every 25 ms, cannot all arrive in less than 1.4 s.
+#[tokio::test]
+async fn a_paced_worker_sends_no_faster_than_its_rate_across_its_tasks() {
+    let smtp = SmtpServer::start().await;
+    let app = spawn_app_on(TestDatabase::new().await, |s| {
+        mail_settings(s, &smtp.url());
+        s.mail.concurrency = 4;
+        s.mail.rate = std::num::NonZeroU32::new(40);
+    })
+    .await;
+    let w = World::build(&app).await;
+    let tutor = user_id(&app, &w.a.tutor.email).await;
+    // Whatever building the world queued goes first, so only the 60 are timed.
+    let mut conn = app.db.connect().await;
+    while outbox::pending_count(&mut conn).await.expect("count") > 0 {
+        settle().await;
+    }
+    settle().await;
+    let before = smtp.messages().len();
+    let messages: Vec<NewMessage> = (0..60).map(|n| message(tutor, n)).collect();
+    let started = std::time::Instant::now();
+    outbox::enqueue(&conn, &messages).await.expect("enqueue");
+    smtp.wait_for(before + 60).await;
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(1_400),
+        "60 messages at 40 a second arrived in {took:?}"
+    );
+    assert_eq!(smtp.messages().len(), before + 60);
+}
+
 #[tokio::test]
 async fn a_message_is_retried_after_the_mail_server_was_down() {
     let port = free_port();

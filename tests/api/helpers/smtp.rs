@@ -37,6 +37,22 @@ pub struct SmtpServer {
     pub port: u16,
     maildir: tempfile::TempDir,
     child: Option<Child>,
+    /// Extra arguments for aiosmtpd (its TLS certificate and key).
+    tls: Vec<String>,
+}
+
+/// How a test server protects its connections (aiosmtpd's own options).
+pub enum ServerTls<'a> {
+    /// STARTTLS offered, and required before a message (`--tlscert`, `--tlskey`).
+    StartTls {
+        cert: &'a std::path::Path,
+        key: &'a std::path::Path,
+    },
+    /// TLS from the first byte (`--smtpscert`, `--smtpskey`).
+    Implicit {
+        cert: &'a std::path::Path,
+        key: &'a std::path::Path,
+    },
 }
 
 /// One received message, decoded.
@@ -85,11 +101,31 @@ impl SmtpServer {
     }
 
     pub async fn start_on(port: u16) -> Self {
+        Self::start_with(port, Vec::new()).await
+    }
+
+    /// Starts a server with TLS on a free port.
+    pub async fn start_tls(tls: ServerTls<'_>) -> Self {
+        let (cert_flag, key_flag, cert, key) = match tls {
+            ServerTls::StartTls { cert, key } => ("--tlscert", "--tlskey", cert, key),
+            ServerTls::Implicit { cert, key } => ("--smtpscert", "--smtpskey", cert, key),
+        };
+        let args = vec![
+            cert_flag.to_string(),
+            cert.display().to_string(),
+            key_flag.to_string(),
+            key.display().to_string(),
+        ];
+        Self::start_with(free_port(), args).await
+    }
+
+    async fn start_with(port: u16, tls: Vec<String>) -> Self {
         let maildir = tempfile::tempdir().expect("temp dir");
         let mut server = Self {
             port,
             maildir,
             child: None,
+            tls,
         };
         server.restart().await;
         server
@@ -101,6 +137,7 @@ impl SmtpServer {
         let child = Command::new(python)
             .args(["-m", "aiosmtpd", "-n", "-l"])
             .arg(format!("127.0.0.1:{}", self.port))
+            .args(&self.tls)
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(self.maildir.path().join("box"))
             .stdout(Stdio::null())

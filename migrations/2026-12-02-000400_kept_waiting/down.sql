@@ -1,0 +1,16 @@
+DROP TRIGGER kept_waiting ON review_signatures;
+DROP TRIGGER kept_waiting_insert ON progress_reviews;
+DROP TRIGGER kept_waiting_update ON progress_reviews;
+DROP TRIGGER kept_waiting_delete ON progress_reviews;
+DROP TRIGGER kept_waiting_insert ON otj_entries;
+DROP TRIGGER kept_waiting_update ON otj_entries;
+DROP TRIGGER kept_waiting_delete ON otj_entries;
+DROP TRIGGER kept_waiting_insert ON evidence;
+DROP TRIGGER kept_waiting_update ON evidence;
+DROP TRIGGER kept_waiting_delete ON evidence;
+DROP TRIGGER kept_waiting_insert ON ksb_statuses;
+DROP TRIGGER kept_waiting_update ON ksb_statuses;
+DROP TRIGGER kept_waiting_delete ON ksb_statuses;
+DROP FUNCTION refresh_waiting_of_changed_row();
+DROP FUNCTION refresh_waiting(uuid[]);
+DROP TABLE apprenticeship_waiting;
