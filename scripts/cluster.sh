@@ -56,7 +56,10 @@ as_pg() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
 own_pg() { if is_root; then chown -R postgres:postgres "$@"; fi; }
 
 pid_of() { [ -f "$STATE/run/$1.pid" ] && head -1 "$STATE/run/$1.pid"; }
-running() { local pid; pid=$(pid_of "$1" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+# A process that died is not running, even while it waits to be reaped as a zombie (an init that
+# does not reap orphans leaves it so, and `kill -0` still succeeds on it).
+alive() { kill -0 "$1" 2>/dev/null && [ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" != Z ]; }
+running() { local pid; pid=$(pid_of "$1" 2>/dev/null) && [ -n "$pid" ] && alive "$pid"; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Runs a long-lived process in its own session (it outlives this script), logging to
@@ -286,10 +289,10 @@ stop_component() { # name [signal]
       ;;
     *)
       pid=$(pid_of "$name" 2>/dev/null) || return 0
-      if kill -0 "$pid" 2>/dev/null; then
+      if alive "$pid"; then
         kill -"$signal" "$pid" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 1 100); do alive "$pid" || break; sleep 0.1; done
+        alive "$pid" && kill -KILL "$pid" 2>/dev/null || true
       fi
       ;;
   esac
