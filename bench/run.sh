@@ -18,16 +18,17 @@
 # BENCH_SECONDS=20 BENCH_WARMUP=5 BENCH_CONNECTIONS="16 64" BENCH_READ_CONNECTIONS="1 16 64"
 # BENCH_CASES="coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review
 # login sign-in-link outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
-# BENCH_SMTP_PORT=18025 BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
+# BENCH_SMTP_PORT=18025 BENCH_MAIL_TASKS="4 8 16" BENCH_OUTBOX_THINK_MS=8 BENCH_OUTBOX_SECONDS=20
+# BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
 #
 # Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
 # receives) on 127.0.0.1:$BENCH_SMTP_PORT; a burst of 1,000 evidence submissions queues 1,000
 # messages through the measured server (its delivery worker is off, as in every case); a second
 # process with the worker on delivers them, first with nothing else running (the delivery rate:
-# unpaced at each of $BENCH_MAIL_TASKS tasks, then at the default 8 tasks and 250 a second), then,
-# in three rounds after another burst each, while wrk reads coverage from the first server (the
-# reads' rate and latency against the same reads just before, for the same length of time, the
-# worker running through both windows).
+# unpaced at each of $BENCH_MAIL_TASKS tasks, then at the default 8 tasks and 250 a second); then
+# the serving process delivers, with its default pace, while wrk reads coverage from it: three
+# rounds flat out and three with a pause between requests, each comparing the reads while a
+# burst is delivered with the same reads just before, for the same length of time.
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
 
@@ -48,6 +49,10 @@ LIST_CONNS=${BENCH_LIST_CONNECTIONS:-16}
 SMTP_PORT=${BENCH_SMTP_PORT:-18025}
 # Delivery tasks of the worker process in the outbox case's delivery-alone runs, one run each.
 MAIL_TASKS=${BENCH_MAIL_TASKS:-"4 8 16"}
+# The pause of each client between requests in the outbox case's below-saturation rounds.
+OUTBOX_THINK=${BENCH_OUTBOX_THINK_MS:-8}
+# The length of each of its windows of reads, idle and delivering.
+OUTBOX_SECONDS=${BENCH_OUTBOX_SECONDS:-20}
 THREADS=${BENCH_THREADS:-2}
 PG_PORT=${BENCH_PG_PORT:-54329}
 APP_PORT=${BENCH_APP_PORT:-18080}
@@ -117,9 +122,9 @@ PGURL="postgres://postgres@127.0.0.1:$PG_PORT"
 # The measured server delivers no e-mail (KSBFOLIO_MAIL_WORKER=false): the seed leaves thousands of
 # review reminders due, and their delivery would run through every read case and its captured SQL.
 # Delivery is measured on its own, by case `outbox`.
-start_server() { # $1 = database url, $2 = log file
+start_server() { # $1 = database url, $2 = log file, $3 = true: this process delivers e-mail too (default false)
   DATABASE_URL=$1 KSBFOLIO_BIND=127.0.0.1:$APP_PORT KSBFOLIO_DATA_DIR=$OUT/app-data \
-    KSBFOLIO_STATIC_DIR=$OUT/no-frontend KSBFOLIO_MAIL_WORKER=false "$BIN" serve >"$2" 2>&1 &
+    KSBFOLIO_STATIC_DIR=$OUT/no-frontend KSBFOLIO_MAIL_WORKER=${3:-false} "$BIN" serve >"$2" 2>&1 &
   APP_PID=$!
   for _ in $(seq 1 100); do
     curl -fsS "http://127.0.0.1:$APP_PORT/readyz" >/dev/null 2>&1 && return 0
@@ -228,6 +233,14 @@ start_worker() { # $1 = log file, $2 = delivery tasks, $3 = messages per second 
 
 stop_worker() { kill "$WORKER_PID"; wait "$WORKER_PID" 2>/dev/null || true; WORKER_PID=""; }
 
+process_cpu_s() { # pid: the user + system CPU seconds it has used so far
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
+cpu_used() { # name before after: a JSON field with the CPU seconds used in between
+  python3 -c 'import sys; print("{\"%s\": %.2f}" % (sys.argv[1], float(sys.argv[3]) - float(sys.argv[2])))' "$@"
+}
+
 burst() { # n round
   local result; result=$($PY burst --db "$DB" --url "http://127.0.0.1:$APP_PORT" --seed-tag "$TAG" \
     --count 1000 --clients 16 --round "$2")
@@ -237,10 +250,10 @@ burst() { # n round
 outbox_case() { # n: delivery rate alone, then coverage reads while a burst is delivered
   local n=$1 dir=$OUT/n$1 since drained seconds
   scripts/ensure-smtp-test-server.sh "$OUT/smtp-venv"
-  # The mail server stands in for a relay on another machine: at the lowest CPU priority, so the
-  # two shared cores go to the app and its database first and the reads measure what delivery
-  # costs the app, not what a Python SMTP server on the same cores costs.
-  nice -n 19 "$OUT/smtp-venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink \
+  # The mail server stands in for a relay on another machine: under SCHED_IDLE, so it runs only
+  # when the two shared cores have nothing else to do and the reads measure what delivery costs
+  # the app, not what a Python SMTP server on the same cores costs.
+  chrt --idle 0 "$OUT/smtp-venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Sink \
     >"$dir/smtp.log" 2>&1 &
   SMTP_PID=$!
   export KSBFOLIO_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT
@@ -255,37 +268,51 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
     say "N = $n: outbox delivery of a burst of 1,000 submissions by $tasks tasks at rate $rate/s (0: unpaced), nothing else running"
     burst "$n" "alone-$round"
     since=$(date +%s.%N)
+    smtp0=$(process_cpu_s "$SMTP_PID")
     start_worker "$dir/worker-alone-$tasks-$rate.log" "$tasks" "$rate"
     drained=$($PY drain --db "$DB" --since "$since")
+    # The CPU the delivery took in the worker process (its start-up included) and in the mail server.
+    drained=$(merge "$drained" "$(cpu_used cpu_worker_s 0 "$(process_cpu_s "$WORKER_PID")")")
+    drained=$(merge "$drained" "$(cpu_used cpu_smtp_s "$smtp0" "$(process_cpu_s "$SMTP_PID")")")
     stop_worker
     record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"alone, $tasks tasks, rate $rate\"}" "$drained")"
     tail -1 "$OUT/results.jsonl" >&2
   done
-  # Reads are measured for as long as that (default-paced) delivery took, at least 3 s, so the
-  # delivering window lies within the delivery it is compared with.
-  seconds=$(python3 -c 'import json,math,sys; print(max(3, math.ceil(json.loads(sys.argv[1])["sending_s"])))' "$drained")
+  # Reads are measured for $OUTBOX_SECONDS s a window: at the busy pace (25 a second) a burst of
+  # 1,000 lasts 40 s under load, so the delivering window lies within the delivery.
+  seconds=$OUTBOX_SECONDS
 
-  # The worker runs through both windows (as on a node that always delivers), so its start-up is
-  # in neither: each burst's messages are held back until it has started and the idle reads
-  # have run, then released. Three rounds, since one window of a few seconds holds few of the
-  # slowest requests.
+  # Then as in production: the process that answers the reads delivers too, with its default
+  # pace (250 a second, 25 while it is answering requests). Each round: a burst of submissions
+  # through the server without a worker, its messages held back; the server restarted with its
+  # worker; reads for `seconds` (the idle window, after the usual warm-up); the messages
+  # released; reads for `seconds` again (the delivering window); then the burst drained. Three
+  # rounds at each load: 16 clients flat out (the machine saturated) and 16 clients that each
+  # pause $OUTBOX_THINK ms (BENCH_OUTBOX_THINK_MS) between requests (below saturation, as people use the app).
   $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
   local hold="UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE status = 'pending' AND delivery = 'immediate'"
   local release="UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND delivery = 'immediate'"
-  for round in 1 2 3; do
-    say "N = $n, round $round: coverage reads at 16 clients for $seconds s, then for $seconds s while a burst is delivered (8 tasks, 250/s)"
-    burst "$n" "loaded-$round"
-    psql "$DB" -Xq -c "$hold"
-    start_worker "$dir/worker-loaded-$round.log" 8 250
-    sleep 3
-    RUN_SECONDS=$seconds run_wrk "$n" coverage-outbox-idle 16 "$dir/coverage.lua"
-    since=$(date +%s.%N)
-    psql "$DB" -Xq -c "$release"
-    RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" coverage-outbox-delivering 16 "$dir/coverage.lua"
-    drained=$($PY drain --db "$DB" --since "$since")
-    stop_worker
-    record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, 8 tasks, rate 250, round $round\"}" "$drained")"
-    tail -1 "$OUT/results.jsonl" >&2
+  local think
+  for think in 0 "$OUTBOX_THINK"; do
+    for round in 1 2 3; do
+      say "N = $n, think $think ms, round $round: coverage reads at 16 clients for $seconds s, then for $seconds s while the same process delivers a burst"
+      burst "$n" "loaded-$think-$round"
+      psql "$DB" -Xq -c "$hold"
+      stop_server
+      start_server "$DB" "$dir/server-outbox-delivering.log" true
+      BENCH_THINK_MS=$think RUN_SECONDS=$seconds run_wrk "$n" "coverage-outbox-idle-think-$think" 16 "$dir/coverage.lua"
+      since=$(date +%s.%N) server0=$(process_cpu_s "$APP_PID") smtp0=$(process_cpu_s "$SMTP_PID")
+      psql "$DB" -Xq -c "$release"
+      BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" "coverage-outbox-delivering-think-$think" 16 "$dir/coverage.lua"
+      drained=$($PY drain --db "$DB" --since "$since")
+      # The server's CPU from the release to the last message sent: its reads and its delivery.
+      drained=$(merge "$drained" "$(cpu_used cpu_server_s "$server0" "$(process_cpu_s "$APP_PID")")")
+      drained=$(merge "$drained" "$(cpu_used cpu_smtp_s "$smtp0" "$(process_cpu_s "$SMTP_PID")")")
+      record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, think $think ms, by the serving process (8 tasks, 250/s, 25/s busy), round $round\"}" "$drained")"
+      tail -1 "$OUT/results.jsonl" >&2
+      stop_server
+      start_server "$DB" "$dir/server-outbox.log"
+    done
   done
   stop_server
   kill "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null || true; SMTP_PID=""

@@ -219,6 +219,18 @@ pub struct ConfigArgs {
         global = true
     )]
     pub mail_rate: u32,
+    /// Messages per second while this process is busy answering requests (one in flight, or one
+    /// ended within the last 100 ms; 0: the full rate whatever the load). A burst of e-mail then
+    /// trickles out instead of slowing the people using the app; a process that answers no
+    /// requests always sends at the full rate.
+    #[arg(
+        long,
+        env = "KSBFOLIO_MAIL_BUSY_RATE",
+        default_value_t = 25,
+        value_parser = clap::value_parser!(u32).range(0..=100_000),
+        global = true
+    )]
+    pub mail_busy_rate: u32,
     /// Log filter, e.g. `info` or `ksbfolio=debug,actix_web=info`.
     #[arg(long = "log", env = "RUST_LOG", default_value = "info", global = true)]
     pub log_filter: String,

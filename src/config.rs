@@ -74,6 +74,9 @@ pub struct MailSettings {
     /// KSBFOLIO_MAIL_RATE: messages per second this process sends at most, all its tasks
     /// together; `None`: as fast as the tasks go.
     pub rate: Option<NonZeroU32>,
+    /// KSBFOLIO_MAIL_BUSY_RATE: messages per second while this process is answering requests
+    /// (each task looks before it claims); `None`: `rate` whatever the load.
+    pub busy_rate: Option<NonZeroU32>,
     /// How often an idle delivery task looks for due messages.
     pub poll: Duration,
     /// The wait after the first failed attempt; each later wait doubles.
@@ -92,6 +95,7 @@ impl Default for MailSettings {
             worker: true,
             concurrency: 8,
             rate: NonZeroU32::new(250),
+            busy_rate: NonZeroU32::new(25),
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
             schedule_every: Some(Duration::from_secs(60)),
@@ -164,6 +168,7 @@ impl Settings {
                 worker: args.mail_worker,
                 concurrency: usize::from(args.mail_concurrency),
                 rate: NonZeroU32::new(args.mail_rate),
+                busy_rate: NonZeroU32::new(args.mail_busy_rate),
                 ..MailSettings::default()
             },
         }

@@ -33,6 +33,8 @@ pub mod mail;
 pub mod notifications;
 /// Accessible (tagged, PDF/UA-1) PDF documents from headings, paragraphs and tables.
 pub mod pdf;
+/// How many requests this process is answering now (the mail worker yields to them).
+pub mod request_load;
 /// Building and running the application; opening (and migrating) the database.
 pub mod startup;
 /// Shared state handed to every handler.

@@ -46,12 +46,14 @@ impl Application {
         let uploads = crate::api::attachments::uploads::Uploads::new(settings)?;
         crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
         let mailer = crate::mail::Mailer::from_settings(&settings.mail, &settings.data_dir)?;
+        let load = crate::request_load::RequestLoad::default();
         let notifications = settings.mail.worker.then(|| {
             crate::notifications::worker::spawn(crate::notifications::worker::Delivery {
                 pool: pool.clone(),
                 mailer,
                 public_url: public_url(settings, address),
                 settings: settings.mail.clone(),
+                load: load.clone(),
             })
         });
         db::signoff_hash::spawn_backfill(pool.clone());
@@ -66,6 +68,7 @@ impl Application {
             storage,
             uploads,
             catalogue: Default::default(),
+            load,
             dummy_password_hash: Arc::new(crate::auth::password::hash(
                 &dummy_password,
                 settings.password_hashing,

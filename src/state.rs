@@ -23,4 +23,6 @@ pub struct AppState {
     pub uploads: crate::api::attachments::uploads::Uploads,
     /// Standards as the busy endpoints read them; each entry is checked per use.
     pub catalogue: crate::db::catalogue::cache::CatalogueCache,
+    /// The requests this process is answering now (counted by `count_in_flight`).
+    pub load: crate::request_load::RequestLoad,
 }

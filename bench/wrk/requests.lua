@@ -9,6 +9,12 @@ local threads = {}
 local next_index = 0
 -- wrk does not tell a thread how many threads there are; BENCH_THREADS does.
 local stride = tonumber(os.getenv("BENCH_THREADS") or "1")
+-- BENCH_THINK_MS > 0: each connection waits that long after a response before its next request
+-- (a user reading the page), so the offered load stays below what the machine can serve.
+local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+if think_ms > 0 then
+  function delay() return think_ms end
+end
 
 function setup(thread)
   thread:set("thread_number", #threads)

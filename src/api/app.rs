@@ -87,6 +87,7 @@ pub fn app(
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))
+        .wrap(actix_web::middleware::from_fn(middleware::count_in_flight))
         .wrap(actix_web::middleware::from_fn(middleware::request_id));
     (app, document)
 }

@@ -30,6 +30,18 @@ fn sane_request_id(value: &HeaderValue) -> Option<String> {
     ok.then(|| value.to_string())
 }
 
+/// Counts the request in the process's [`RequestLoad`](crate::request_load::RequestLoad) until
+/// its response is ready, so the mail delivery worker knows the process is busy.
+pub async fn count_in_flight(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let _in_flight = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .map(|state| state.load.enter());
+    next.call(req).await
+}
+
 /// Gives each request an id, runs it inside a span carrying that id, echoes the id in the
 /// `X-Request-Id` response header and logs one line per request.
 pub async fn request_id(

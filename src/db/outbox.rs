@@ -130,16 +130,31 @@ pub struct Claimed {
     pub apprentice_name: Option<String>,
 }
 
-/// Takes the oldest due immediate message nobody else holds, of a kind this version can write:
-/// under `FOR UPDATE SKIP LOCKED` (a second worker skips it meanwhile) its next attempt moves
+/// Takes the oldest due immediate message nobody else holds, of a kind this version can write,
+/// the links people are waiting for ([`Kind::AWAITED`]) before any notification: under
+/// `FOR UPDATE SKIP LOCKED` (a second worker skips it meanwhile) its next attempt moves
 /// `lease_secs` ahead, so once this transaction commits no other worker finds it due while this
 /// one sends it. A worker that dies mid-send leaves it to be tried again when the lease runs out.
 /// During a rolling upgrade an older process leaves the kinds only newer ones know to them.
+/// Two statements at most: the awaited kinds have an index of their own (`outbox_due_links_idx`),
+/// so the first finds them, or nothing, without walking a burst of notifications.
 pub async fn claim_due(
     conn: &mut AsyncPgConnection,
     lease_secs: f64,
 ) -> QueryResult<Option<Claimed>> {
+    let awaited: Vec<&str> = Kind::AWAITED.iter().map(|k| k.as_str()).collect();
+    if let Some(claimed) = claim_oldest_of(conn, lease_secs, awaited).await? {
+        return Ok(Some(claimed));
+    }
     let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+    claim_oldest_of(conn, lease_secs, known).await
+}
+
+async fn claim_oldest_of(
+    conn: &mut AsyncPgConnection,
+    lease_secs: f64,
+    kinds: Vec<&str>,
+) -> QueryResult<Option<Claimed>> {
     diesel::sql_query(
         "WITH due AS ( \
              SELECT id FROM outbox \
@@ -158,7 +173,7 @@ pub async fn claim_due(
          LEFT JOIN users a ON a.id = (l.payload->>'apprentice_id')::uuid",
     )
     .bind::<diesel::sql_types::Double, _>(lease_secs)
-    .bind::<Array<Text>, _>(known)
+    .bind::<Array<Text>, _>(kinds)
     .get_result(conn)
     .await
     .optional()

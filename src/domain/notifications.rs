@@ -98,6 +98,9 @@ labelled_enum! {
 }
 
 impl Kind {
+    /// Kinds a person is waiting for at this moment: sent before any notification.
+    pub const AWAITED: [Kind; 2] = [Kind::SignInLink, Kind::PasswordLink];
+
     /// Whether the recipient's delivery choice applies. A sign-in or password link is wanted
     /// now (and is no notification to turn off), and a digest is already the choice applied.
     pub fn follows_preference(self) -> bool {

@@ -9,7 +9,10 @@
 //! leaves the message to be tried again when its lease runs out (sent at least once, never lost).
 //! The tasks of a process share one pace (`KSBFOLIO_MAIL_RATE`, messages per second): a task
 //! waits for its turn before it claims, so a burst of messages is spread over time instead of
-//! taking the process's CPU and database connections from the requests it answers.
+//! taking the process's CPU and database connections from the requests it answers. While the
+//! process is busy answering requests (`request_load`: one in flight, or one ended within the
+//! last 100 ms) the pace drops to `KSBFOLIO_MAIL_BUSY_RATE`: a burst of mail then trickles out
+//! under load and goes at the full rate from a quiet or mail-only process.
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -29,6 +32,7 @@ use crate::db::password_links;
 use crate::db::sign_in_links::{self, Purpose};
 use crate::domain::notifications::{Kind, retry_after};
 use crate::mail::{Mailer, Outgoing, SendError};
+use crate::request_load::RequestLoad;
 
 /// What the delivery tasks share.
 pub struct Delivery {
@@ -37,6 +41,8 @@ pub struct Delivery {
     /// Where links point, without a trailing slash.
     pub public_url: String,
     pub settings: MailSettings,
+    /// The requests this process is answering (the busy pace applies while it is busy).
+    pub load: RequestLoad,
 }
 
 /// The running worker and scheduled jobs; [`Running::stop`] ends them gracefully.
@@ -59,10 +65,11 @@ impl Running {
 pub fn spawn(delivery: Delivery) -> Running {
     let (stop, watching) = watch::channel(false);
     let concurrency = delivery.settings.concurrency.max(1);
-    let pace = delivery
-        .settings
-        .rate
-        .map(|rate| Arc::new(pace(rate, concurrency)));
+    let pace = Arc::new(Pace::new(
+        &delivery.settings,
+        concurrency,
+        delivery.load.clone(),
+    ));
     let delivery = Arc::new(delivery);
     let mut tasks: Vec<JoinHandle<()>> = (0..concurrency)
         .map(|_| {
@@ -84,8 +91,41 @@ pub fn spawn(delivery: Delivery) -> Running {
     Running { stop, tasks }
 }
 
+/// When the tasks of a process may take their next message.
+struct Pace {
+    /// `KSBFOLIO_MAIL_RATE`: never faster than this, all tasks together.
+    full: Option<DefaultDirectRateLimiter>,
+    /// `KSBFOLIO_MAIL_BUSY_RATE`: no faster than this while the process is busy.
+    busy: Option<DefaultDirectRateLimiter>,
+    load: RequestLoad,
+}
+
+impl Pace {
+    fn new(settings: &MailSettings, tasks: usize, load: RequestLoad) -> Self {
+        Self {
+            full: settings.rate.map(|rate| limiter(rate, tasks)),
+            // One at a time while busy: a burst would take the CPU at the moment requests need it.
+            busy: settings.busy_rate.map(|rate| limiter(rate, 1)),
+            load,
+        }
+    }
+
+    /// Waits for the next turn: a busy turn is also counted against the full rate, so switching
+    /// between the two never sends faster than `full`. A turn is at most one interval away.
+    async fn turn(&self) {
+        if self.load.is_busy()
+            && let Some(busy) = &self.busy
+        {
+            busy.until_ready().await;
+        }
+        if let Some(full) = &self.full {
+            full.until_ready().await;
+        }
+    }
+}
+
 /// `rate` messages a second, evenly spaced: at most one per task at once, never a second's worth.
-fn pace(rate: NonZeroU32, tasks: usize) -> DefaultDirectRateLimiter {
+fn limiter(rate: NonZeroU32, tasks: usize) -> DefaultDirectRateLimiter {
     let burst = u32::try_from(tasks)
         .ok()
         .and_then(NonZeroU32::new)
@@ -95,16 +135,14 @@ fn pace(rate: NonZeroU32, tasks: usize) -> DefaultDirectRateLimiter {
 
 async fn deliver_until_stopped(
     delivery: Arc<Delivery>,
-    pace: Option<Arc<DefaultDirectRateLimiter>>,
+    pace: Arc<Pace>,
     mut stop: watch::Receiver<bool>,
 ) {
     // What became of the message sent last, recorded in the transaction that claims the next.
     let mut outcome: Option<Outcome> = None;
     loop {
-        if let Some(pace) = &pace {
-            // A turn is at most one interval (1 / rate) away: stopping need not interrupt it.
-            pace.until_ready().await;
-        }
+        // A turn is at most one interval (1 / rate) away: stopping need not interrupt it.
+        pace.turn().await;
         let stopping = *stop.borrow();
         let step = match settle_and_claim(&delivery, outcome.as_ref(), !stopping).await {
             Ok(step) => step,
@@ -356,4 +394,70 @@ async fn compose(
         text,
         html,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    fn paced(rate: u32, busy_rate: u32, load: &RequestLoad) -> Pace {
+        let settings = MailSettings {
+            rate: NonZeroU32::new(rate),
+            busy_rate: NonZeroU32::new(busy_rate),
+            ..MailSettings::default()
+        };
+        Pace::new(&settings, 1, load.clone())
+    }
+
+    async fn five_turns(pace: &Pace) -> Duration {
+        let started = Instant::now();
+        for _ in 0..5 {
+            pace.turn().await;
+        }
+        started.elapsed()
+    }
+
+    /// At 1,000 a second five turns take about 4 ms; at the busy 10 a second the first is at
+    /// once and each of the other four 100 ms later.
+    #[tokio::test]
+    async fn turns_come_at_the_busy_rate_only_while_a_request_is_in_flight() {
+        let load = RequestLoad::default();
+        let pace = paced(1_000, 10, &load);
+        let quiet = five_turns(&pace).await;
+        assert!(quiet < Duration::from_millis(250), "quiet: {quiet:?}");
+
+        let request = load.enter();
+        let busy = five_turns(&pace).await;
+        assert!(busy >= Duration::from_millis(390), "busy: {busy:?}");
+
+        drop(request);
+        tokio::time::sleep(crate::request_load::QUIET_AFTER + Duration::from_millis(20)).await;
+        let quiet_again = five_turns(&pace).await;
+        assert!(
+            quiet_again < Duration::from_millis(250),
+            "quiet again: {quiet_again:?}"
+        );
+    }
+
+    /// A busy turn also counts against the full rate, so switching between the two never
+    /// sends faster than the full rate.
+    #[tokio::test]
+    async fn a_busy_turn_is_never_faster_than_the_full_rate() {
+        let load = RequestLoad::default();
+        let pace = paced(10, 1_000, &load);
+        let _request = load.enter();
+        let took = five_turns(&pace).await;
+        assert!(took >= Duration::from_millis(390), "took {took:?}");
+    }
+
+    #[tokio::test]
+    async fn without_a_busy_rate_the_load_does_not_matter() {
+        let load = RequestLoad::default();
+        let pace = paced(1_000, 0, &load);
+        let _request = load.enter();
+        let took = five_turns(&pace).await;
+        assert!(took < Duration::from_millis(250), "took {took:?}");
+    }
 }

@@ -461,37 +461,139 @@ async fn two_server_processes_on_one_database_send_each_message_exactly_once() {
     assert_eq!(outbox::pending_count(&mut conn).await.expect("count"), 0);
 }
 
+/// A mail app with 4 delivery tasks at these paces, once what building its world queued has
+/// gone, so only the messages of the test are timed.
+struct PacedMail {
+    smtp: SmtpServer,
+    app: TestApp,
+    tutor: uuid::Uuid,
+    conn: diesel_async::AsyncPgConnection,
+}
+
+impl PacedMail {
+    async fn start(rate: u32, busy_rate: u32) -> Self {
+        let smtp = SmtpServer::start().await;
+        let app = spawn_app_on(TestDatabase::new().await, |s| {
+            mail_settings(s, &smtp.url());
+            s.mail.concurrency = 4;
+            s.mail.rate = std::num::NonZeroU32::new(rate);
+            s.mail.busy_rate = std::num::NonZeroU32::new(busy_rate);
+        })
+        .await;
+        let w = World::build(&app).await;
+        let tutor = user_id(&app, &w.a.tutor.email).await;
+        let mut conn = app.db.connect().await;
+        while outbox::pending_count(&mut conn).await.expect("count") > 0 {
+            settle().await;
+        }
+        settle().await;
+        Self {
+            smtp,
+            app,
+            tutor,
+            conn,
+        }
+    }
+
+    /// Queues `count` messages to the tutor and returns how long until all had arrived.
+    async fn deliver(&self, count: usize) -> Duration {
+        let before = self.smtp.messages().len();
+        let messages: Vec<NewMessage> = (0..count).map(|n| message(self.tutor, n)).collect();
+        let started = std::time::Instant::now();
+        outbox::enqueue(&self.conn, &messages)
+            .await
+            .expect("enqueue");
+        self.smtp.wait_for(before + count).await;
+        let took = started.elapsed();
+        assert_eq!(self.smtp.messages().len(), before + count);
+        took
+    }
+}
+
 /// `KSBFOLIO_MAIL_RATE` holds all the tasks of a process to that many messages a second
 /// together: 60 messages at 40 a second, the first 4 at once (one per task), the other 56 one
 /// every 25 ms, cannot all arrive in less than 1.4 s.
 #[tokio::test]
 async fn a_paced_worker_sends_no_faster_than_its_rate_across_its_tasks() {
-    let smtp = SmtpServer::start().await;
-    let app = spawn_app_on(TestDatabase::new().await, |s| {
-        mail_settings(s, &smtp.url());
-        s.mail.concurrency = 4;
-        s.mail.rate = std::num::NonZeroU32::new(40);
-    })
-    .await;
-    let w = World::build(&app).await;
-    let tutor = user_id(&app, &w.a.tutor.email).await;
-    // Whatever building the world queued goes first, so only the 60 are timed.
-    let mut conn = app.db.connect().await;
-    while outbox::pending_count(&mut conn).await.expect("count") > 0 {
-        settle().await;
-    }
-    settle().await;
-    let before = smtp.messages().len();
-    let messages: Vec<NewMessage> = (0..60).map(|n| message(tutor, n)).collect();
-    let started = std::time::Instant::now();
-    outbox::enqueue(&conn, &messages).await.expect("enqueue");
-    smtp.wait_for(before + 60).await;
-    let took = started.elapsed();
+    let mail = PacedMail::start(40, 0).await;
+    let took = mail.deliver(60).await;
     assert!(
         took >= Duration::from_millis(1_400),
         "60 messages at 40 a second arrived in {took:?}"
     );
-    assert_eq!(smtp.messages().len(), before + 60);
+}
+
+/// `KSBFOLIO_MAIL_BUSY_RATE`: while the process is answering a request (here one whose body
+/// never finishes arriving, so it stays in flight) its worker sends at the busy pace: 6 messages
+/// at 10 a second, the first at once and each of the others 100 ms later, cannot all arrive in
+/// under 0.5 s, though the full rate (1,000 a second) would send them in about 5 ms.
+#[tokio::test]
+async fn a_worker_sends_at_its_busy_rate_while_its_process_answers_a_request() {
+    use tokio::io::AsyncWriteExt;
+
+    let mail = PacedMail::start(1_000, 10).await;
+    let host = mail.app.address.trim_start_matches("http://");
+    let mut in_flight = tokio::net::TcpStream::connect(host).await.expect("connect");
+    in_flight
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .await
+        .expect("write");
+    settle().await;
+    let took = mail.deliver(6).await;
+    assert!(
+        took >= Duration::from_millis(500),
+        "6 messages at the busy 10 a second arrived in {took:?}"
+    );
+    drop(in_flight);
+}
+
+/// A sign-in link someone asked for goes out before a burst of notifications queued ahead of it
+/// (which, under load, trickle out at the busy pace); the notifications then go oldest first.
+#[tokio::test]
+async fn an_awaited_link_is_claimed_before_older_notifications() {
+    let app = spawn_app_on(TestDatabase::new().await, |s| s.mail.worker = false).await;
+    let w = World::build(&app).await;
+    let tutor = user_id(&app, &w.a.tutor.email).await;
+    let mut conn = app.db.connect().await;
+    // What building the world queued is set aside: only these messages count.
+    diesel::sql_query("UPDATE outbox SET status = 'skipped' WHERE status = 'pending'")
+        .execute(&mut conn)
+        .await
+        .expect("set aside");
+    // One statement each, so each has its own time and the order is theirs.
+    for n in 0..5 {
+        outbox::enqueue(&conn, &[message(tutor, n)])
+            .await
+            .expect("enqueue the burst");
+    }
+    let link = NewMessage {
+        recipient_id: tutor,
+        kind: Kind::SignInLink,
+        payload: json!({}),
+    };
+    outbox::enqueue(&conn, &[link])
+        .await
+        .expect("enqueue the link");
+
+    let mut claimed = Vec::new();
+    for _ in 0..3 {
+        let message = outbox::claim_due(&mut conn, 300.0)
+            .await
+            .expect("claim")
+            .expect("a due message");
+        claimed.push((message.kind, message.payload["title"].clone()));
+    }
+    assert_eq!(
+        claimed,
+        [
+            ("sign_in_link".to_string(), Value::Null),
+            ("evidence_accepted".to_string(), json!("Message 0")),
+            ("evidence_accepted".to_string(), json!("Message 1")),
+        ]
+    );
 }
 
 #[tokio::test]
