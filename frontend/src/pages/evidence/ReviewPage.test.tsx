@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { session } from '../../api/session';
@@ -79,7 +79,7 @@ describe('review page', () => {
     const flash = await screen.findByTestId('flash');
     expect(flash).toHaveTextContent('Accepted “QC run” for Ada Apprentice. Next in the review queue: “Calibration log” from Ada Apprentice. 3 items are waiting, this one included.');
     expect(await screen.findByRole('heading', { level: 1, name: /Review: Calibration log/ })).toBeInTheDocument();
-    expect(flash).toHaveFocus();
+    await waitFor(() => expect(flash).toHaveFocus());
     const next = api.calls.filter((c) => c.path === '/review-queue').at(-1);
     expect(next?.query.get('scope')).toBe('organisation');
     expect(next?.query.get('offset')).toBe('1');

@@ -70,7 +70,8 @@ describe('changing the apprenticeship', () => {
 
     const flash = await screen.findByTestId('flash');
     expect(flash).toHaveTextContent('Apprenticeship changed: 420 planned off-the-job hours; 100 hours of recognised prior learning; Tom Tutor as tutor.');
-    expect(flash).toHaveFocus();
+    // Focus moves once the page has rendered (the route focus effect), not with the first paint.
+    await waitFor(() => expect(flash).toHaveFocus());
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/apprenticeships\/a1$/);
     const sent = api.calls.filter((c) => c.method === 'PATCH');
     expect(sent).toHaveLength(1);
