@@ -420,6 +420,33 @@ def cmd_drain(a):
                       "sending_s": round(sending, 2), "sending_per_s": round(int(sent) / sending, 1)}))
 
 
+def outbox_windows(rows):
+    """Case `outbox`'s reads, window B (delivering, or held back in the control round) against
+    the mean of the idle windows A and C of its round: the change of each figure, in percent."""
+    windows = {}
+    for r in rows:
+        if r["case"].startswith("coverage-outbox-think-") and "window" in r:
+            windows.setdefault((r["case"], r["round"]), {})[r["window"]] = r
+    if not windows:
+        return []
+    out = ["", "Reads during a delivery burst: window B against the mean of the idle windows A and C "
+           "(the control round holds the messages back during B).", "",
+           "| load | round | req/s A, B, C | req/s | p50 | p99 | mean |", "|---|---|---|---:|---:|---:|---:|"]
+    for (case, rnd), w in windows.items():
+        if set(w) != {"A", "B", "C"}:
+            continue
+        think = case.rsplit("-", 1)[1]
+        load = "flat out" if think == "0" else f"{think} ms pauses"
+
+        def change(key):
+            idle = (w["A"][key] + w["C"][key]) / 2
+            return f"{100 * (w['B'][key] - idle) / idle:+.1f}%"
+        rates = ", ".join(f"{w[k]['rps']:,.0f}" for k in "ABC")
+        out.append(f"| {load} | {rnd} | {rates} | {change('rps')} | {change('p50_us')} | {change('p99_us')} "
+                   f"| {change('mean_us')} |")
+    return out
+
+
 def cmd_report(a):
     rows = [json.loads(l) for l in open(a.results) if l.strip()]
     seeds = [r for r in rows if r["case"] == "seed"]
@@ -442,6 +469,7 @@ def cmd_report(a):
                 "| messages/s | failed |", "|---:|---|---:|---:|---:|---:|---:|---:|"]
         out += [f"| {r['n']} | {r['while']} | {r['messages']} | {r['seconds']:.2f} | {r['messages_per_s']:.0f} "
                 f"| {r.get('sending_s', 0):.2f} | {r.get('sending_per_s', 0):.0f} | {r['failed']} |" for r in deliveries]
+    out += outbox_windows(rows)
     ratios = []
     for r in rows:
         if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload", "inbox"):

@@ -28,7 +28,8 @@
 # unpaced at each of $BENCH_MAIL_TASKS tasks, then at the default 8 tasks and 250 a second); then
 # the serving process delivers, with its default pace, while wrk reads coverage from it: three
 # rounds flat out and three with a pause between requests, each comparing the reads while a
-# burst is delivered with the same reads just before, for the same length of time.
+# burst is delivered (window B) with the same reads just before (A) and after it (C), for the
+# same length of time, and at each load a control round that holds the burst back during B.
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
 
@@ -175,7 +176,9 @@ merge() { # json-a json-b -> one object (b's keys added to a)
 }
 
 run_wrk() { # n case conns data-file
-  local n=$1 case=$2 c=$3 data=$4 out=$OUT/n$1/wrk-$2-$3.txt
+  local n=$1 case=$2 c=$3 data=$4
+  # BENCH_ROW: JSON fields added to the recorded row (and, spelled out, to the raw output's name).
+  local out=$OUT/n$1/wrk-$2-$3$(printf '%s' "${BENCH_ROW:-}" | tr -dc 'A-Za-z0-9-' | sed 's/^./-&/').txt
   local THREADS=$((c < THREADS ? c : THREADS))
   # Warm-up (not recorded). Review decisions skip it: each piece of evidence is reviewed once.
   if [ "$case" != review ] && [ "${NO_WARMUP:-0}" != 1 ]; then
@@ -195,7 +198,8 @@ errors = r["errors_connect"] + r["errors_read"] + r["errors_write"] + r["errors_
 print(json.dumps({"n": int(n), "case": case, "conns": int(c), "tool": "wrk", "requests": r["requests"],
   "rps": r["requests"] / (r["duration_us"] / 1e6), "p50_us": r["p50_us"], "p99_us": r["p99_us"],
   "mean_us": r["mean_us"], "errors": errors, "non_2xx": r["errors_status"], "rss_hwm_kb": int(hwm),
-  "distinct_requests": int(items)}))' "$result" "$n" "$case" "$c" "$hwm" "$(grep -c '^{' "$data")")" "$cpu")"
+  "distinct_requests": int(items)}))' "$result" "$n" "$case" "$c" "$hwm" "$(grep -c '^{' "$data")")" \
+    "$(merge "$cpu" "${BENCH_ROW:-"{}"}")")"
   tail -1 "$OUT/results.jsonl" >&2
 }
 
@@ -285,31 +289,45 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
   # Then as in production: the process that answers the reads delivers too, with its default
   # pace (250 a second, 25 while it is answering requests). Each round: a burst of submissions
   # through the server without a worker, its messages held back; the server restarted with its
-  # worker; reads for `seconds` (the idle window, after the usual warm-up); the messages
-  # released; reads for `seconds` again (the delivering window); then the burst drained. Three
-  # rounds at each load: 16 clients flat out (the machine saturated) and 16 clients that each
-  # pause $OUTBOX_THINK ms (BENCH_OUTBOX_THINK_MS) between requests (below saturation, as people use the app).
-  $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
+  # worker; reads for `seconds` (window A, idle, after the usual warm-up); the messages released;
+  # reads for `seconds` again (window B, delivering); the burst drained; reads for `seconds` once
+  # more (window C, idle again). B is compared with the mean of A and C, so a drift of the machine
+  # over the round (a cache warming, the burst's writes settling) counts on both sides. A control
+  # round does the same but releases the messages only after B: what it shows between B and A/C
+  # is the noise of the measurement itself. Three rounds and a control at each load: 16 clients
+  # flat out (the machine saturated) and 16 clients that each pause $OUTBOX_THINK ms
+  # (BENCH_OUTBOX_THINK_MS) between requests (below saturation, as people use the app).
   local hold="UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE status = 'pending' AND delivery = 'immediate'"
   local release="UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND delivery = 'immediate'"
-  local think
+  local think kind
   for think in 0 "$OUTBOX_THINK"; do
-    for round in 1 2 3; do
-      say "N = $n, think $think ms, round $round: coverage reads at 16 clients for $seconds s, then for $seconds s while the same process delivers a burst"
+    for round in 1 2 3 control; do
+      kind=delivering; [ "$round" = control ] && kind=held
+      say "N = $n, think $think ms, round $round: coverage reads at 16 clients, $seconds s idle, $seconds s $kind, $seconds s idle again"
       burst "$n" "loaded-$think-$round"
+      # Fresh tokens each round (they are valid for 15 minutes; the rounds take longer together).
+      $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
       psql "$DB" -Xq -c "$hold"
+      # The burst's writes settled before the reads (else autovacuum takes them up during one
+      # window of the round but not the others).
+      psql "$DB" -Xq -c "VACUUM (ANALYZE)"
       stop_server
       start_server "$DB" "$dir/server-outbox-delivering.log" true
-      BENCH_THINK_MS=$think RUN_SECONDS=$seconds run_wrk "$n" "coverage-outbox-idle-think-$think" 16 "$dir/coverage.lua"
+      BENCH_ROW="{\"round\": \"$round\", \"window\": \"A\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds \
+        run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
       since=$(date +%s.%N) server0=$(process_cpu_s "$APP_PID") smtp0=$(process_cpu_s "$SMTP_PID")
-      psql "$DB" -Xq -c "$release"
-      BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 run_wrk "$n" "coverage-outbox-delivering-think-$think" 16 "$dir/coverage.lua"
+      [ "$round" = control ] || psql "$DB" -Xq -c "$release"
+      BENCH_ROW="{\"round\": \"$round\", \"window\": \"B\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 \
+        run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
+      [ "$round" = control ] && psql "$DB" -Xq -c "$release"
       drained=$($PY drain --db "$DB" --since "$since")
       # The server's CPU from the release to the last message sent: its reads and its delivery.
       drained=$(merge "$drained" "$(cpu_used cpu_server_s "$server0" "$(process_cpu_s "$APP_PID")")")
       drained=$(merge "$drained" "$(cpu_used cpu_smtp_s "$smtp0" "$(process_cpu_s "$SMTP_PID")")")
       record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, think $think ms, by the serving process (8 tasks, 250/s, 25/s busy), round $round\"}" "$drained")"
       tail -1 "$OUT/results.jsonl" >&2
+      BENCH_ROW="{\"round\": \"$round\", \"window\": \"C\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 \
+        run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
       stop_server
       start_server "$DB" "$dir/server-outbox.log"
     done

@@ -11,7 +11,7 @@ use crate::auth::password::HashingParams;
 use crate::auth::throttle::ThrottlePolicy;
 use crate::cli::ConfigArgs;
 
-/// Everything [`crate::startup::Application::build`] needs apart from the database pool.
+/// Everything [`crate::startup::Application::build`] needs apart from the database's URL.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub bind: SocketAddr,

@@ -10,7 +10,7 @@ use anyhow::Context;
 
 use crate::cli::ConfigArgs;
 use crate::config::Settings;
-use crate::db::{self, DbPool, catalogue};
+use crate::db::{self, catalogue};
 use crate::domain::standard::StandardDocument;
 use crate::embedded_pg::EmbeddedPostgres;
 use crate::state::AppState;
@@ -30,10 +30,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds to `settings.bind` (port 0 picks a free port) and builds the server. Nothing touches
-    /// the database here: connections are made on first use, so an app can start while the
-    /// database is down and say so on `/readyz`.
-    pub fn build(settings: &Settings, pool: DbPool) -> anyhow::Result<Self> {
+    /// Binds to `settings.bind` (port 0 picks a free port) and builds the server on the database
+    /// at `database_url`: the requests' connection pool (`settings.pool_options()`) and, when this
+    /// process delivers e-mail, the mail thread's own. Nothing touches the database here:
+    /// connections are made on first use, so an app can start while the database is down and
+    /// say so on `/readyz`.
+    pub fn build(settings: &Settings, database_url: &str) -> anyhow::Result<Self> {
+        let pool = db::build_pool_with(database_url, settings.pool_options())?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
         let address = listener.local_addr()?;
@@ -47,15 +50,21 @@ impl Application {
         crate::storage::sweep::spawn(storage.clone(), uploads.spool.clone(), pool.clone());
         let mailer = crate::mail::Mailer::from_settings(&settings.mail, &settings.data_dir)?;
         let load = crate::request_load::RequestLoad::default();
-        let notifications = settings.mail.worker.then(|| {
-            crate::notifications::worker::spawn(crate::notifications::worker::Delivery {
-                pool: pool.clone(),
+        let notifications = if settings.mail.worker {
+            let delivery = crate::notifications::worker::Delivery {
+                pool: db::build_pool_with(database_url, mail_pool_options(settings))?,
                 mailer,
                 public_url: public_url(settings, address),
                 settings: settings.mail.clone(),
                 load: load.clone(),
-            })
-        });
+            };
+            Some(
+                crate::notifications::worker::spawn(delivery)
+                    .context("cannot start the mail thread")?,
+            )
+        } else {
+            None
+        };
         db::signoff_hash::spawn_backfill(pool.clone());
         db::idempotency::spawn_sweep(pool.clone());
         let replica = settings.read_replica()?.map(Arc::new);
@@ -112,6 +121,17 @@ impl Application {
     /// A handle that stops the HTTP server gracefully (tests of shutdown).
     pub fn server_handle(&self) -> actix_web::dev::ServerHandle {
         self.server.handle()
+    }
+}
+
+/// Connections of the mail thread: enough for its tasks, which hold one only while they claim
+/// or record a message, never while it is sent.
+const MAIL_POOL_SIZE: usize = 4;
+
+fn mail_pool_options(settings: &Settings) -> db::PoolOptions {
+    db::PoolOptions {
+        max_size: settings.mail.concurrency.clamp(1, MAIL_POOL_SIZE),
+        ..settings.pool_options()
     }
 }
 

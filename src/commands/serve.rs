@@ -6,9 +6,8 @@ use crate::startup::{Application, OpenDatabase};
 
 /// Serves on the open database; on a new installation, says how to create the first admin.
 pub async fn serve(settings: &Settings, database: &OpenDatabase) -> anyhow::Result<()> {
-    let pool = db::build_pool_with(&database.url, settings.pool_options())?;
     let first_run = has_no_users(&database.url, settings.db_prepared_statements).await?;
-    let app = Application::build(settings, pool)?;
+    let app = Application::build(settings, &database.url)?;
     let url = format!("http://{}/", app.address());
     tracing::info!(%url, "ksbfolio is listening");
     eprintln!("\n  ksbfolio is running: open {url}\n  (Ctrl+C stops it)\n");

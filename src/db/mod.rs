@@ -87,11 +87,6 @@ pub enum DbError {
 /// How long a request's database work may take unless configured (`KSBFOLIO_DB_DEADLINE_SECS`).
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(10);
 
-/// [`build_pool_with_deadline`] with [`DEFAULT_DEADLINE`].
-pub fn build_pool(database_url: &str, max_size: usize) -> Result<DbPool, DbError> {
-    build_pool_with_deadline(database_url, max_size, DEFAULT_DEADLINE)
-}
-
 /// How the pool's connections are made.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolOptions {
@@ -100,22 +95,6 @@ pub struct PoolOptions {
     /// KSBFOLIO_DB_PREPARED_STATEMENTS: `false` sends the server no named prepared statement
     /// ([`unnamed_statements`]), for PgBouncer in transaction pooling mode.
     pub prepared_statements: bool,
-}
-
-/// [`build_pool_with`] with named prepared statements.
-pub fn build_pool_with_deadline(
-    database_url: &str,
-    max_size: usize,
-    deadline: Duration,
-) -> Result<DbPool, DbError> {
-    build_pool_with(
-        database_url,
-        PoolOptions {
-            max_size,
-            deadline,
-            prepared_statements: true,
-        },
-    )
 }
 
 /// `(key, value)` rows, in order, as each key's values: children of a page of rows.

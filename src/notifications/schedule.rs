@@ -133,7 +133,7 @@ pub async fn run(
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        if *stop.borrow() {
+        if super::worker::asked_to_stop(&stop) {
             return;
         }
         match pool.get().await {

@@ -7,6 +7,9 @@
 //! a doubling wait; the eighth failure marks it `failed` for the administrators. On shutdown each
 //! task finishes the message in hand and records it, then stops; a process that dies mid-send
 //! leaves the message to be tried again when its lease runs out (sent at least once, never lost).
+//! The tasks run on a thread of their own, with their own runtime and connections: mail never
+//! holds up the runtime that drives the requests' connections, nor takes one of their
+//! connections.
 //! The tasks of a process share one pace (`KSBFOLIO_MAIL_RATE`, messages per second): a task
 //! waits for its turn before it claims, so a burst of messages is spread over time instead of
 //! taking the process's CPU and database connections from the requests it answers. While the
@@ -20,7 +23,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use diesel_async::{AsyncConnection, AsyncPgConnection};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::render::{self, Item, Rendered};
@@ -48,22 +51,42 @@ pub struct Delivery {
 /// The running worker and scheduled jobs; [`Running::stop`] ends them gracefully.
 pub struct Running {
     stop: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<()>>,
+    /// Fires when every task of the mail thread has ended.
+    finished: oneshot::Receiver<()>,
 }
 
 impl Running {
     /// Asks every task to stop after the message in hand, and waits for them.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
-        for task in self.tasks {
-            let _ = task.await;
-        }
+        let _ = self.finished.await;
     }
 }
 
-/// Starts the delivery tasks and the scheduled jobs.
-pub fn spawn(delivery: Delivery) -> Running {
+/// Starts the delivery tasks and the scheduled jobs on a thread of their own (`ksbfolio-mail`),
+/// with a runtime of its own and the connections of `delivery.pool` (which nothing else uses):
+/// sending mail never holds up the runtime that drives the requests' database connections.
+///
+/// The thread keeps the process's CPU priority: at a lower one (nice 10) a burst made the reads'
+/// p99 four to seven times longer under a saturated CPU (docs/BENCHMARKS.md, run 9), the
+/// requests' threads waiting, it seems, on something the starved thread held.
+pub fn spawn(delivery: Delivery) -> std::io::Result<Running> {
     let (stop, watching) = watch::channel(false);
+    let (done, finished) = oneshot::channel();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("ksbfolio-mail".into())
+        .spawn(move || {
+            runtime.block_on(run_tasks(delivery, watching));
+            let _ = done.send(());
+        })?;
+    Ok(Running { stop, finished })
+}
+
+/// The delivery tasks and the scheduled jobs, until `stop` turns true (or its sender is gone).
+async fn run_tasks(delivery: Delivery, watching: watch::Receiver<bool>) {
     let concurrency = delivery.settings.concurrency.max(1);
     let pace = Arc::new(Pace::new(
         &delivery.settings,
@@ -88,7 +111,14 @@ pub fn spawn(delivery: Delivery) -> Running {
             watching,
         )));
     }
-    Running { stop, tasks }
+    for task in tasks {
+        let _ = task.await;
+    }
+}
+
+/// Whether the tasks are to stop: asked to, or the process dropped the [`Running`] that could ask.
+pub(super) fn asked_to_stop(stop: &watch::Receiver<bool>) -> bool {
+    *stop.borrow() || stop.has_changed().is_err()
 }
 
 /// When the tasks of a process may take their next message.
@@ -143,7 +173,7 @@ async fn deliver_until_stopped(
     loop {
         // A turn is at most one interval (1 / rate) away: stopping need not interrupt it.
         pace.turn().await;
-        let stopping = *stop.borrow();
+        let stopping = asked_to_stop(&stop);
         let step = match settle_and_claim(&delivery, outcome.as_ref(), !stopping).await {
             Ok(step) => step,
             Err(error) => {
@@ -450,6 +480,20 @@ mod tests {
         let _request = load.enter();
         let took = five_turns(&pace).await;
         assert!(took >= Duration::from_millis(390), "took {took:?}");
+    }
+
+    /// A process that drops its [`Running`] without stopping it (a test's runtime ending, say)
+    /// must not leave the mail thread polling the database for ever.
+    #[test]
+    fn the_tasks_stop_when_asked_or_when_nobody_can_ask_any_more() {
+        let (stop, watching) = watch::channel(false);
+        assert!(!asked_to_stop(&watching));
+        stop.send(true).expect("a receiver");
+        assert!(asked_to_stop(&watching));
+
+        let (stop, watching) = watch::channel(false);
+        drop(stop);
+        assert!(asked_to_stop(&watching));
     }
 
     #[tokio::test]

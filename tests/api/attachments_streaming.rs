@@ -210,9 +210,9 @@ async fn leftovers_of_interrupted_uploads_are_swept_at_start_up_once_an_hour_old
     age(&old_spool, two_hours);
 
     // A second server process on the same data folder and database starts and sweeps.
-    let settings = test_settings(root);
-    let pool = ksbfolio::db::build_pool(&app.db.url, 2).expect("pool");
-    let second = ksbfolio::startup::Application::build(&settings, pool).expect("builds");
+    let mut settings = test_settings(root);
+    settings.db_pool_size = 2;
+    let second = ksbfolio::startup::Application::build(&settings, &app.db.url).expect("builds");
     tokio::spawn(second.run_until_stopped());
     for _ in 0..100 {
         if !old_orphan.exists() && !old_spool.exists() {

@@ -25,9 +25,11 @@ async fn readyz_answers_503_when_the_database_is_unreachable() {
     let db = TestDatabase::new().await;
     let app = spawn_app_on(db, |_| {}).await;
     // Same app, but a pool pointing at a port where nothing listens.
-    let pool = ksbfolio::db::build_pool("postgres://postgres@127.0.0.1:1/none", 1).expect("pool");
-    let settings = crate::helpers::app::test_settings(app.data_dir.path());
-    let broken = ksbfolio::startup::Application::build(&settings, pool).expect("builds");
+    let mut settings = crate::helpers::app::test_settings(app.data_dir.path());
+    settings.db_pool_size = 1;
+    let broken =
+        ksbfolio::startup::Application::build(&settings, "postgres://postgres@127.0.0.1:1/none")
+            .expect("builds");
     let address = format!("http://{}", broken.address());
     tokio::spawn(broken.run_until_stopped());
     let response = app

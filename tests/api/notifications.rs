@@ -441,8 +441,9 @@ async fn two_server_processes_on_one_database_send_each_message_exactly_once() {
     let data_dir = tempfile::tempdir().expect("dir");
     let mut settings = crate::helpers::app::test_settings(data_dir.path());
     mail_settings(&mut settings, &smtp.url());
-    let pool = ksbfolio::db::build_pool(&first.db.url, 8).expect("pool");
-    let second = ksbfolio::startup::Application::build(&settings, pool).expect("second app");
+    settings.db_pool_size = 8;
+    let second =
+        ksbfolio::startup::Application::build(&settings, &first.db.url).expect("second app");
     tokio::spawn(second.run_until_stopped());
 
     let tutor = user_id(&first, &w.a.tutor.email).await;
@@ -761,8 +762,8 @@ async fn a_graceful_shutdown_finishes_every_message_in_hand_and_leaves_the_rest_
     let data_dir = tempfile::tempdir().expect("dir");
     let mut settings = crate::helpers::app::test_settings(data_dir.path());
     mail_settings(&mut settings, &smtp.url());
-    let pool = ksbfolio::db::build_pool(&db.url, 8).expect("pool");
-    let app = ksbfolio::startup::Application::build(&settings, pool).expect("app");
+    settings.db_pool_size = 8;
+    let app = ksbfolio::startup::Application::build(&settings, &db.url).expect("app");
     let address = format!("http://{}", app.address());
     let handle = app.server_handle();
     let running = tokio::spawn(app.run_until_stopped());

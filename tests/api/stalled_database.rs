@@ -152,8 +152,8 @@ async fn a_stalled_database_answers_503_within_the_deadline_and_the_app_recovers
     let data_dir = tempfile::tempdir().expect("dir");
     let mut settings = test_settings(data_dir.path());
     settings.db_deadline = DEADLINE;
-    let pool = ksbfolio::db::build_pool_with_deadline(&url, 4, DEADLINE).expect("pool");
-    let app = ksbfolio::startup::Application::build(&settings, pool).expect("app builds");
+    settings.db_pool_size = 4;
+    let app = ksbfolio::startup::Application::build(&settings, &url).expect("app builds");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();

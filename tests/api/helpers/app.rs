@@ -87,8 +87,7 @@ pub async fn spawn_app_through(
     let data_dir = tempfile::tempdir().expect("temp dir");
     let mut settings = test_settings(data_dir.path());
     adjust(&mut settings);
-    let pool = ksbfolio::db::build_pool_with(url, settings.pool_options()).expect("pool");
-    let app = Application::build(&settings, pool).expect("app builds");
+    let app = Application::build(&settings, url).expect("app builds");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped());
     TestApp {
