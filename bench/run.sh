@@ -19,6 +19,7 @@
 # BENCH_CASES="coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review
 # login sign-in-link outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
 # BENCH_SMTP_PORT=18025 BENCH_MAIL_TASKS="4 8 16" BENCH_OUTBOX_THINK_MS=8 BENCH_OUTBOX_SECONDS=20
+# BENCH_OUTBOX_LOADS="0 8" BENCH_OUTBOX_ROUNDS="1 2 3 control" (a round named control* holds its burst)
 # BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
 #
 # Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
@@ -54,6 +55,9 @@ MAIL_TASKS=${BENCH_MAIL_TASKS:-"4 8 16"}
 OUTBOX_THINK=${BENCH_OUTBOX_THINK_MS:-8}
 # The length of each of its windows of reads, idle and delivering.
 OUTBOX_SECONDS=${BENCH_OUTBOX_SECONDS:-20}
+# Its loads (a client's pause in ms, 0: flat out) and its rounds at each load.
+OUTBOX_LOADS=${BENCH_OUTBOX_LOADS:-"0 $OUTBOX_THINK"}
+OUTBOX_ROUNDS=${BENCH_OUTBOX_ROUNDS:-"1 2 3 control"}
 THREADS=${BENCH_THREADS:-2}
 PG_PORT=${BENCH_PG_PORT:-54329}
 APP_PORT=${BENCH_APP_PORT:-18080}
@@ -300,9 +304,9 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
   local hold="UPDATE outbox SET next_attempt_at = now() + interval '1 day' WHERE status = 'pending' AND delivery = 'immediate'"
   local release="UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending' AND delivery = 'immediate'"
   local think kind
-  for think in 0 "$OUTBOX_THINK"; do
-    for round in 1 2 3 control; do
-      kind=delivering; [ "$round" = control ] && kind=held
+  for think in $OUTBOX_LOADS; do
+    for round in $OUTBOX_ROUNDS; do
+      kind=delivering; [[ $round == control* ]] && kind=held
       say "N = $n, think $think ms, round $round: coverage reads at 16 clients, $seconds s idle, $seconds s $kind, $seconds s idle again"
       burst "$n" "loaded-$think-$round"
       # Fresh tokens each round (they are valid for 15 minutes; the rounds take longer together).
@@ -316,15 +320,15 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
       BENCH_ROW="{\"round\": \"$round\", \"window\": \"A\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds \
         run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
       since=$(date +%s.%N) server0=$(process_cpu_s "$APP_PID") smtp0=$(process_cpu_s "$SMTP_PID")
-      [ "$round" = control ] || psql "$DB" -Xq -c "$release"
+      [[ $round == control* ]] || psql "$DB" -Xq -c "$release"
       BENCH_ROW="{\"round\": \"$round\", \"window\": \"B\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 \
         run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
-      [ "$round" = control ] && psql "$DB" -Xq -c "$release"
+      [[ $round == control* ]] && psql "$DB" -Xq -c "$release"
       drained=$($PY drain --db "$DB" --since "$since")
       # The server's CPU from the release to the last message sent: its reads and its delivery.
       drained=$(merge "$drained" "$(cpu_used cpu_server_s "$server0" "$(process_cpu_s "$APP_PID")")")
       drained=$(merge "$drained" "$(cpu_used cpu_smtp_s "$smtp0" "$(process_cpu_s "$SMTP_PID")")")
-      record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, think $think ms, by the serving process (8 tasks, 250/s, 25/s busy), round $round\"}" "$drained")"
+      record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, think $think ms, by the serving process (8 tasks, ${KSBFOLIO_MAIL_RATE:-250}/s, ${KSBFOLIO_MAIL_BUSY_RATE:-25}/s busy), round $round\"}" "$drained")"
       tail -1 "$OUT/results.jsonl" >&2
       BENCH_ROW="{\"round\": \"$round\", \"window\": \"C\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 \
         run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"

@@ -136,31 +136,27 @@ pub struct Claimed {
 /// `lease_secs` ahead, so once this transaction commits no other worker finds it due while this
 /// one sends it. A worker that dies mid-send leaves it to be tried again when the lease runs out.
 /// During a rolling upgrade an older process leaves the kinds only newer ones know to them.
-/// Two statements at most: the awaited kinds have an index of their own (`outbox_due_links_idx`),
-/// so the first finds them, or nothing, without walking a burst of notifications.
+/// One statement: the awaited kinds have an index of their own (`outbox_due_links_idx`), so
+/// the first part finds them, or nothing, without walking a burst of notifications; the second
+/// runs only when it found nothing (a one-time filter on `NOT EXISTS`).
 pub async fn claim_due(
     conn: &mut AsyncPgConnection,
     lease_secs: f64,
 ) -> QueryResult<Option<Claimed>> {
     let awaited: Vec<&str> = Kind::AWAITED.iter().map(|k| k.as_str()).collect();
-    if let Some(claimed) = claim_oldest_of(conn, lease_secs, awaited).await? {
-        return Ok(Some(claimed));
-    }
     let known: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
-    claim_oldest_of(conn, lease_secs, known).await
-}
-
-async fn claim_oldest_of(
-    conn: &mut AsyncPgConnection,
-    lease_secs: f64,
-    kinds: Vec<&str>,
-) -> QueryResult<Option<Claimed>> {
     diesel::sql_query(
-        "WITH due AS ( \
+        "WITH awaited AS ( \
              SELECT id FROM outbox \
              WHERE status = 'pending' AND delivery = 'immediate' AND next_attempt_at <= now() \
                AND kind = ANY($2) \
              ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
+         other AS ( \
+             SELECT id FROM outbox \
+             WHERE status = 'pending' AND delivery = 'immediate' AND next_attempt_at <= now() \
+               AND kind = ANY($3) AND NOT EXISTS (SELECT FROM awaited) \
+             ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED), \
+         due AS (SELECT id FROM awaited UNION ALL SELECT id FROM other), \
          leased AS ( \
              UPDATE outbox o SET next_attempt_at = now() + $1 * interval '1 second' FROM due \
              WHERE o.id = due.id \
@@ -173,7 +169,8 @@ async fn claim_oldest_of(
          LEFT JOIN users a ON a.id = (l.payload->>'apprentice_id')::uuid",
     )
     .bind::<diesel::sql_types::Double, _>(lease_secs)
-    .bind::<Array<Text>, _>(kinds)
+    .bind::<Array<Text>, _>(awaited)
+    .bind::<Array<Text>, _>(known)
     .get_result(conn)
     .await
     .optional()
