@@ -238,7 +238,9 @@ export async function story(browser, baseUrl, seed, admin) {
   await files.getByText('Removed wrong-photo.png.').waitFor({ timeout: 5_000 }).catch(async (error) => {
     throw new Error(`${error.message}\nthe files section said: ${(await files.innerText()).replace(/\s+/g, ' ')}`);
   });
-  expect(await apprentice.getByRole('button', { name: 'Download wrong-photo.png' }).count() === 0, 'the removed file should be gone from the list');
+  // The message comes before the list is read again: wait for the file to leave it.
+  await apprentice.getByRole('button', { name: 'Download wrong-photo.png' }).waitFor({ state: 'detached', timeout: 5_000 })
+    .catch(() => expect(false, 'the removed file should be gone from the list'));
   await apprentice.getByLabel('Add a comment').fill('Lot number added to the description; QC printout attached.');
   await apprentice.getByRole('button', { name: 'Add comment' }).click();
   await apprentice.getByText('QC printout attached.', { exact: false }).first().waitFor();
