@@ -15,12 +15,22 @@ pub(crate) fn free_port() -> u16 {
 }
 
 pub(crate) fn serve(data_dir: &std::path::Path, port: u16) -> Child {
+    serve_with(data_dir, port, &[])
+}
+
+/// [`serve`] with these settings besides, e.g. `("KSBFOLIO_MAIL_WORKER", "false")`.
+pub(crate) fn serve_with(
+    data_dir: &std::path::Path,
+    port: u16,
+    settings: &[(&str, &str)],
+) -> Child {
     Command::new(env!("CARGO_BIN_EXE_ksbfolio"))
         .arg("serve")
         .env_remove("DATABASE_URL")
         .env("KSBFOLIO_DATA_DIR", data_dir)
         .env("KSBFOLIO_BIND", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "warn")
+        .envs(settings.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
