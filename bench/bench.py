@@ -305,8 +305,11 @@ def cmd_pglat(a):
 
 
 def busy_jiffies():
-    f = open("/proc/stat").readline().split()
-    return sum(int(x) for i, x in enumerate(f[1:9], 1) if i not in (4, 5))  # all but idle, iowait
+    """The machine's busy time: all but idle and iowait, with the time the hypervisor took
+    (steal, field 8) apart: on a shared host it is the neighbours' load, not this machine's."""
+    f = [int(x) for x in open("/proc/stat").readline().split()[1:9]]
+    steal = f[7]
+    return sum(x for i, x in enumerate(f, 1) if i not in (4, 5, 8)), steal
 
 
 def proc_jiffies(pid, children=True):
@@ -337,19 +340,22 @@ def cmd_measure(a):
     import resource
     command = a.command[1:] if a.command[:1] == ["--"] else a.command
     tick = os.sysconf("SC_CLK_TCK")
-    before = (busy_jiffies(), proc_jiffies(a.server) if a.server else 0, tree_jiffies(a.postmaster))
+    busy0, steal0 = busy_jiffies()
+    before = (busy0, proc_jiffies(a.server) if a.server else 0, tree_jiffies(a.postmaster), steal0)
     usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.time()
     with open(a.out, "w") as out:
         rc = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode
     wall = time.time() - start
     usage1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    after = (busy_jiffies(), proc_jiffies(a.server) if a.server else 0, tree_jiffies(a.postmaster))
-    total, server, pg = ((y - x) / tick for x, y in zip(before, after))
+    busy1, steal1 = busy_jiffies()
+    after = (busy1, proc_jiffies(a.server) if a.server else 0, tree_jiffies(a.postmaster), steal1)
+    total, server, pg, steal = ((y - x) / tick for x, y in zip(before, after))
     loadgen = (usage1.ru_utime - usage0.ru_utime) + (usage1.ru_stime - usage0.ru_stime)
     print(json.dumps({"wall_s": round(wall, 2), "cpu_total_s": round(total, 2), "cpu_server_s": round(server, 2),
                       "cpu_postgres_s": round(pg, 2), "cpu_loadgen_s": round(loadgen, 2),
-                      "cpu_other_s": round(max(0.0, total - server - pg - loadgen), 2)}))
+                      "cpu_other_s": round(max(0.0, total - server - pg - loadgen), 2),
+                      "cpu_steal_s": round(steal, 2)}))
     sys.exit(rc)
 
 
@@ -425,13 +431,16 @@ def outbox_windows(rows):
     the mean of the idle windows A and C of its round: the change of each figure, in percent."""
     windows = {}
     for r in rows:
-        if r["case"].startswith("coverage-outbox-think-") and "window" in r:
+        if r["case"].startswith("coverage-outbox-think-") and "window" in r and "slice" not in r:
             windows.setdefault((r["case"], r["round"]), {})[r["window"]] = r
     if not windows:
         return []
     out = ["", "Reads during a delivery burst: window B against the mean of the idle windows A and C "
            "(the control round holds the messages back during B).", "",
-           "| load | round | req/s A, B, C | req/s | p50 | p99 | mean |", "|---|---|---|---:|---:|---:|---:|"]
+           "Steal: CPU seconds the hypervisor gave to other guests in each window (A, B, C); a round whose",
+           "windows differ by seconds of it measured the neighbours as much as the delivery.", "",
+           "| load | round | req/s A, B, C | req/s | p50 | p99 | mean | steal s A, B, C |",
+           "|---|---|---|---:|---:|---:|---:|---|"]
     for (case, rnd), w in windows.items():
         if set(w) != {"A", "B", "C"}:
             continue
@@ -442,8 +451,74 @@ def outbox_windows(rows):
             idle = (w["A"][key] + w["C"][key]) / 2
             return f"{100 * (w['B'][key] - idle) / idle:+.1f}%"
         rates = ", ".join(f"{w[k]['rps']:,.0f}" for k in "ABC")
+        steal = ", ".join(f"{w[k]['cpu_steal_s']:.1f}" for k in "ABC") if all(
+            "cpu_steal_s" in w[k] for k in "ABC") else "not recorded"
         out.append(f"| {load} | {rnd} | {rates} | {change('rps')} | {change('p50_us')} | {change('p99_us')} "
-                   f"| {change('mean_us')} |")
+                   f"| {change('mean_us')} | {steal} |")
+    return out
+
+
+# A slice in which the hypervisor gave more than this share of the machine's CPU to other guests
+# (steal) measured the neighbours: its triple is left out of the comparison.
+STEAL_LIMIT = 0.025
+
+
+def outbox_slices(rows):
+    """Case `outbox`'s alternating rounds: each delivering slice (held back in a control round)
+    against the mean of the idle slices before and after it; per round the mean of those changes
+    over its slices, and their range. Triples with a slice over `STEAL_LIMIT` are left out."""
+    rounds = {}
+    for r in rows:
+        if r["case"].startswith("coverage-outbox-think-") and "slice" in r:
+            rounds.setdefault((r["case"], r["round"]), {})[(r["window"], r["slice"])] = r
+    if not rounds:
+        return []
+    out = ["", "Reads in alternating slices: each delivering slice against the mean of the idle slices either "
+           "side of it, the mean over the round's slices (and the range of the req/s changes). A slice in which",
+           f"the hypervisor gave over {STEAL_LIMIT:.1%} of the machine to other guests (steal) leaves its slice out.", "",
+           "| load | round | slices | req/s idle, delivering | req/s | (range) | p50 | p99 | mean | steal s |",
+           "|---|---|---:|---|---:|---|---:|---:|---:|---:|"]
+    pooled = {}
+    for (case, rnd), w in rounds.items():
+        triples = [(w[("idle", i)], w[("delivering", i)], w[("idle", i + 1)])
+                   for i in range(len(w)) if ("delivering", i) in w and ("idle", i + 1) in w]
+
+        def calm(r):
+            return r.get("cpu_steal_s", 0) <= STEAL_LIMIT * os.cpu_count() * r["wall_s"]
+        pairs = [t for t in triples if all(calm(r) for r in t)]
+        think = case.rsplit("-", 1)[1]
+        load = "flat out" if think == "0" else f"{think} ms pauses"
+        pooled.setdefault((load, "control" in rnd), []).extend(pairs)
+        if not pairs:
+            out.append(f"| {load} | {rnd} | 0 of {len(triples)} | (every slice had steal) | | | | | | |")
+            continue
+
+        def changes(key):
+            return [100 * (b[key] - (a[key] + c[key]) / 2) / ((a[key] + c[key]) / 2) for a, b, c in pairs]
+
+        def mean(values):
+            return sum(values) / len(values)
+        rps = changes("rps")
+        idle = mean([(a["rps"] + c["rps"]) / 2 for a, _, c in pairs])
+        busy = mean([b["rps"] for _, b, _ in pairs])
+        steal = sum(r.get("cpu_steal_s", 0) for r in w.values())
+        out.append(f"| {load} | {rnd} | {len(pairs)} of {len(triples)} | {idle:,.0f}, {busy:,.0f} | {mean(rps):+.1f}% "
+                   f"| {min(rps):+.1f} to {max(rps):+.1f}% | {mean(changes('p50_us')):+.1f}% "
+                   f"| {mean(changes('p99_us')):+.1f}% | {mean(changes('mean_us')):+.1f}% | {steal:.1f} |")
+    out += ["", "All the rounds' slices together, delivering rounds and control rounds apart: the mean change "
+            "and its standard error.", "", "| load | rounds | slices | req/s | p50 | p99 | mean |",
+            "|---|---|---:|---:|---:|---:|---:|"]
+    for (load, control), pairs in sorted(pooled.items()):
+        if len(pairs) < 2:
+            continue
+
+        def pooled_change(key):
+            values = [100 * (b[key] - (a[key] + c[key]) / 2) / ((a[key] + c[key]) / 2) for a, b, c in pairs]
+            m = sum(values) / len(values)
+            sd = (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+            return f"{m:+.1f}% ± {sd / len(values) ** 0.5:.1f}"
+        out.append(f"| {load} | {'control' if control else 'delivering'} | {len(pairs)} | {pooled_change('rps')} "
+                   f"| {pooled_change('p50_us')} | {pooled_change('p99_us')} | {pooled_change('mean_us')} |")
     return out
 
 
@@ -454,14 +529,15 @@ def cmd_report(a):
     rows = [r for r in rows if r["case"] not in ("seed", "outbox delivery")]
     out = [f"seed N = {r['n']}: {r['ms'] / 1000:.1f} s, database {r['db_bytes'] / 2**30:.2f} GiB" for r in seeds]
     out += ["", "CPU columns: CPU seconds used during the run by the server, PostgreSQL, the load generator",
-            "and anything else on the machine (2 cores: 2 x run length is available).", "",
+            "and anything else on the machine (2 cores: 2 x run length is available), and the steal: what",
+            "the hypervisor gave to other guests meanwhile.", "",
             "| N | case | conns | tool | req/s | p50 ms | p99 ms | errors | server peak RSS MB "
-            "| CPU server | CPU postgres | CPU loadgen | CPU other |",
-            "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| CPU server | CPU postgres | CPU loadgen | CPU other | CPU steal |",
+            "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         rss = f"{r['rss_hwm_kb'] / 1024:.0f}" if r.get("rss_hwm_kb") else ""
         cpu = " | ".join(f"{r[k]:.1f}" if k in r else "" for k in
-                         ("cpu_server_s", "cpu_postgres_s", "cpu_loadgen_s", "cpu_other_s"))
+                         ("cpu_server_s", "cpu_postgres_s", "cpu_loadgen_s", "cpu_other_s", "cpu_steal_s"))
         out.append(f"| {r['n']} | {r['case']} | {r['conns']} | {r['tool']} | {r['rps']:.0f} | "
                    f"{r['p50_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {r.get('errors', 0)} | {rss} | {cpu} |")
     if deliveries:
@@ -470,6 +546,7 @@ def cmd_report(a):
         out += [f"| {r['n']} | {r['while']} | {r['messages']} | {r['seconds']:.2f} | {r['messages_per_s']:.0f} "
                 f"| {r.get('sending_s', 0):.2f} | {r.get('sending_per_s', 0):.0f} | {r['failed']} |" for r in deliveries]
     out += outbox_windows(rows)
+    out += outbox_slices(rows)
     ratios = []
     for r in rows:
         if r["tool"] == "wrk" and r["case"] in ("coverage", "caseload", "inbox"):

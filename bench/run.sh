@@ -19,7 +19,9 @@
 # BENCH_CASES="coverage caseload inbox review-queue signoff-queue otj-queue reviews otj create review
 # login sign-in-link outbox" BENCH_LIST_CONNECTIONS=16 BENCH_THREADS=2 BENCH_PG_PORT=54329 BENCH_APP_PORT=18080
 # BENCH_SMTP_PORT=18025 BENCH_MAIL_TASKS="4 8 16" BENCH_OUTBOX_THINK_MS=8 BENCH_OUTBOX_SECONDS=20
-# BENCH_OUTBOX_LOADS="0 8" BENCH_OUTBOX_ROUNDS="1 2 3 control" (a round named control* holds its burst)
+# BENCH_OUTBOX_LOADS="0 8" BENCH_OUTBOX_ROUNDS="1 2 3 control alternating-1 alternating-2 alternating-control"
+# (a round named control* holds its burst; alternating* rounds take BENCH_OUTBOX_SLICES=6 and
+# BENCH_OUTBOX_SLICE_SECONDS=5)
 # BENCH_KEEP_DATA=1 (reuse the cluster and seeded databases of a previous run).
 #
 # Case `outbox` (at N = $BENCH_FULL_AT): a real SMTP server (aiosmtpd from PyPI, discarding what it
@@ -30,7 +32,8 @@
 # the serving process delivers, with its default pace, while wrk reads coverage from it: three
 # rounds flat out and three with a pause between requests, each comparing the reads while a
 # burst is delivered (window B) with the same reads just before (A) and after it (C), for the
-# same length of time, and at each load a control round that holds the burst back during B.
+# same length of time, and at each load a control round that holds the burst back during B; then
+# alternating rounds, where short delivering slices alternate with idle ones (alternating_round).
 # The server gets the caller's environment, so e.g. KSBFOLIO_DB_POOL_SIZE=8 make bench compares.
 set -euo pipefail
 
@@ -57,7 +60,11 @@ OUTBOX_THINK=${BENCH_OUTBOX_THINK_MS:-8}
 OUTBOX_SECONDS=${BENCH_OUTBOX_SECONDS:-20}
 # Its loads (a client's pause in ms, 0: flat out) and its rounds at each load.
 OUTBOX_LOADS=${BENCH_OUTBOX_LOADS:-"0 $OUTBOX_THINK"}
-OUTBOX_ROUNDS=${BENCH_OUTBOX_ROUNDS:-"1 2 3 control"}
+OUTBOX_ROUNDS=${BENCH_OUTBOX_ROUNDS:-"1 2 3 control alternating-1 alternating-2 alternating-control"}
+# An alternating round's slices: $OUTBOX_SLICES delivering slices of $OUTBOX_SLICE_SECONDS s, each
+# between two idle ones.
+OUTBOX_SLICES=${BENCH_OUTBOX_SLICES:-6}
+OUTBOX_SLICE_SECONDS=${BENCH_OUTBOX_SLICE_SECONDS:-5}
 THREADS=${BENCH_THREADS:-2}
 PG_PORT=${BENCH_PG_PORT:-54329}
 APP_PORT=${BENCH_APP_PORT:-18080}
@@ -90,6 +97,8 @@ APP_PID=""
 WORKER_PID=""
 SMTP_PID=""
 cleanup() {
+  # The mail server may be stopped mid-round (alternating rounds): it must run to end.
+  if [ -n "$SMTP_PID" ]; then kill -CONT "$SMTP_PID" 2>/dev/null || true; fi
   for pid in "$APP_PID" "$WORKER_PID" "$SMTP_PID"; do
     if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   done
@@ -255,6 +264,48 @@ burst() { # n round
   echo "burst $2: $result" >&2
 }
 
+delivered_while() { # n think round: the fields naming a delivery by the serving process
+  printf '{"n": %s, "case": "outbox delivery", "while": "coverage reads at 16 clients, think %s ms, by the serving process (8 tasks, %s/s, %s/s busy), round %s"}' \
+    "$1" "$2" "${KSBFOLIO_MAIL_RATE:-250}" "${KSBFOLIO_MAIL_BUSY_RATE:-10}" "$3"
+}
+
+alternating_round() { # n think round: idle and delivering slices in turn, within one round
+  # A round of windows of 20 s measures the machine's drift as well: on a shared host the idle
+  # windows of one round differed by up to 15%, steal or not, in a control round too. Here the
+  # reads run in short slices, idle and delivering in turn, and each delivering slice is compared
+  # with the idle slices either side of it: a drift slower than a few seconds counts on both
+  # sides. Delivery is paused by stopping the mail server (SIGSTOP): each task then waits on the
+  # message in its hand, holding no database connection and using no CPU, and nothing is written
+  # to pause or resume it. A round named alternating-control* never resumes it during the slices.
+  local n=$1 think=$2 round=$3 dir=$OUT/n$1 i deliver=true
+  [[ $round == *control* ]] && deliver=false
+  say "N = $n, think $think ms, round $round: coverage reads at 16 clients, $OUTBOX_SLICES slices of $OUTBOX_SLICE_SECONDS s $([ $deliver = true ] && echo delivering || echo held) between idle ones"
+  burst "$n" "loaded-$think-$round"
+  $PY data coverage --db "$DB" --seed-tag "$TAG" --out "$dir/coverage.lua"
+  psql "$DB" -Xq -c "VACUUM (ANALYZE)"
+  stop_server
+  kill -STOP "$SMTP_PID"
+  start_server "$DB" "$dir/server-outbox-delivering.log" true
+  local since; since=$(date +%s.%N)
+  for i in $(seq 0 "$OUTBOX_SLICES"); do
+    BENCH_ROW="{\"round\": \"$round\", \"window\": \"idle\", \"slice\": $i}" BENCH_THINK_MS=$think \
+      RUN_SECONDS=$OUTBOX_SLICE_SECONDS NO_WARMUP=$((i > 0)) \
+      run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
+    [ "$i" -lt "$OUTBOX_SLICES" ] || break
+    $deliver && kill -CONT "$SMTP_PID"
+    BENCH_ROW="{\"round\": \"$round\", \"window\": \"delivering\", \"slice\": $i}" BENCH_THINK_MS=$think \
+      RUN_SECONDS=$OUTBOX_SLICE_SECONDS NO_WARMUP=1 \
+      run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"
+    $deliver && kill -STOP "$SMTP_PID"
+  done
+  kill -CONT "$SMTP_PID"
+  local drained; drained=$($PY drain --db "$DB" --since "$since")
+  record "$(merge "$(delivered_while "$n" "$think" "$round")" "$drained")"
+  tail -1 "$OUT/results.jsonl" >&2
+  stop_server
+  start_server "$DB" "$dir/server-outbox.log"
+}
+
 outbox_case() { # n: delivery rate alone, then coverage reads while a burst is delivered
   local n=$1 dir=$OUT/n$1 since drained seconds
   scripts/ensure-smtp-test-server.sh "$OUT/smtp-venv"
@@ -286,12 +337,12 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
     record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"alone, $tasks tasks, rate $rate\"}" "$drained")"
     tail -1 "$OUT/results.jsonl" >&2
   done
-  # Reads are measured for $OUTBOX_SECONDS s a window: at the busy pace (25 a second) a burst of
-  # 1,000 lasts 40 s under load, so the delivering window lies within the delivery.
+  # Reads are measured for $OUTBOX_SECONDS s a window: at the busy pace (10 a second) a burst of
+  # 1,000 lasts 100 s under load, so the delivering window lies within the delivery.
   seconds=$OUTBOX_SECONDS
 
   # Then as in production: the process that answers the reads delivers too, with its default
-  # pace (250 a second, 25 while it is answering requests). Each round: a burst of submissions
+  # pace (250 a second, 10 while it is answering requests). Each round: a burst of submissions
   # through the server without a worker, its messages held back; the server restarted with its
   # worker; reads for `seconds` (window A, idle, after the usual warm-up); the messages released;
   # reads for `seconds` again (window B, delivering); the burst drained; reads for `seconds` once
@@ -306,6 +357,10 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
   local think kind
   for think in $OUTBOX_LOADS; do
     for round in $OUTBOX_ROUNDS; do
+      if [[ $round == alternating* ]]; then
+        alternating_round "$n" "$think" "$round"
+        continue
+      fi
       kind=delivering; [[ $round == control* ]] && kind=held
       say "N = $n, think $think ms, round $round: coverage reads at 16 clients, $seconds s idle, $seconds s $kind, $seconds s idle again"
       burst "$n" "loaded-$think-$round"
@@ -328,7 +383,7 @@ outbox_case() { # n: delivery rate alone, then coverage reads while a burst is d
       # The server's CPU from the release to the last message sent: its reads and its delivery.
       drained=$(merge "$drained" "$(cpu_used cpu_server_s "$server0" "$(process_cpu_s "$APP_PID")")")
       drained=$(merge "$drained" "$(cpu_used cpu_smtp_s "$smtp0" "$(process_cpu_s "$SMTP_PID")")")
-      record "$(merge "{\"n\": $n, \"case\": \"outbox delivery\", \"while\": \"coverage reads at 16 clients, think $think ms, by the serving process (8 tasks, ${KSBFOLIO_MAIL_RATE:-250}/s, ${KSBFOLIO_MAIL_BUSY_RATE:-25}/s busy), round $round\"}" "$drained")"
+      record "$(merge "$(delivered_while "$n" "$think" "$round")" "$drained")"
       tail -1 "$OUT/results.jsonl" >&2
       BENCH_ROW="{\"round\": \"$round\", \"window\": \"C\"}" BENCH_THINK_MS=$think RUN_SECONDS=$seconds NO_WARMUP=1 \
         run_wrk "$n" "coverage-outbox-think-$think" 16 "$dir/coverage.lua"

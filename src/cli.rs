@@ -221,12 +221,13 @@ pub struct ConfigArgs {
     pub mail_rate: u32,
     /// Messages per second while this process is busy answering requests (one in flight, or one
     /// ended within the last 100 ms; 0: the full rate whatever the load). A burst of e-mail then
-    /// trickles out instead of slowing the people using the app; a process that answers no
-    /// requests always sends at the full rate.
+    /// trickles out instead of slowing the people using the app (10 a second is still 36,000 an
+    /// hour, and a sign-in link someone waits for goes first); a process that answers no requests
+    /// always sends at the full rate.
     #[arg(
         long,
         env = "KSBFOLIO_MAIL_BUSY_RATE",
-        default_value_t = 25,
+        default_value_t = 10,
         value_parser = clap::value_parser!(u32).range(0..=100_000),
         global = true
     )]

@@ -95,7 +95,7 @@ impl Default for MailSettings {
             worker: true,
             concurrency: 8,
             rate: NonZeroU32::new(250),
-            busy_rate: NonZeroU32::new(25),
+            busy_rate: NonZeroU32::new(10),
             poll: Duration::from_secs(1),
             retry_base: Duration::from_secs(30),
             schedule_every: Some(Duration::from_secs(60)),
