@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -426,6 +427,12 @@ def cmd_drain(a):
                       "sending_s": round(sending, 2), "sending_per_s": round(int(sent) / sending, 1)}))
 
 
+def change_pct(before, during, after, key):
+    """How much `during` differs from the mean of `before` and `after` in `key`, in percent."""
+    idle = (before[key] + after[key]) / 2
+    return 100 * (during[key] - idle) / idle
+
+
 def outbox_windows(rows):
     """Case `outbox`'s reads, window B (delivering, or held back in the control round) against
     the mean of the idle windows A and C of its round: the change of each figure, in percent."""
@@ -448,8 +455,7 @@ def outbox_windows(rows):
         load = "flat out" if think == "0" else f"{think} ms pauses"
 
         def change(key):
-            idle = (w["A"][key] + w["C"][key]) / 2
-            return f"{100 * (w['B'][key] - idle) / idle:+.1f}%"
+            return f"{change_pct(w['A'], w['B'], w['C'], key):+.1f}%"
         rates = ", ".join(f"{w[k]['rps']:,.0f}" for k in "ABC")
         steal = ", ".join(f"{w[k]['cpu_steal_s']:.1f}" for k in "ABC") if all(
             "cpu_steal_s" in w[k] for k in "ABC") else "not recorded"
@@ -494,10 +500,8 @@ def outbox_slices(rows):
             continue
 
         def changes(key):
-            return [100 * (b[key] - (a[key] + c[key]) / 2) / ((a[key] + c[key]) / 2) for a, b, c in pairs]
-
-        def mean(values):
-            return sum(values) / len(values)
+            return [change_pct(a, b, c, key) for a, b, c in pairs]
+        mean = statistics.mean
         rps = changes("rps")
         idle = mean([(a["rps"] + c["rps"]) / 2 for a, _, c in pairs])
         busy = mean([b["rps"] for _, b, _ in pairs])
@@ -513,10 +517,9 @@ def outbox_slices(rows):
             continue
 
         def pooled_change(key):
-            values = [100 * (b[key] - (a[key] + c[key]) / 2) / ((a[key] + c[key]) / 2) for a, b, c in pairs]
-            m = sum(values) / len(values)
-            sd = (sum((v - m) ** 2 for v in values) / (len(values) - 1)) ** 0.5
-            return f"{m:+.1f}% ± {sd / len(values) ** 0.5:.1f}"
+            values = [change_pct(a, b, c, key) for a, b, c in pairs]
+            error = statistics.stdev(values) / len(values) ** 0.5
+            return f"{statistics.mean(values):+.1f}% ± {error:.1f}"
         out.append(f"| {load} | {'control' if control else 'delivering'} | {len(pairs)} | {pooled_change('rps')} "
                    f"| {pooled_change('p50_us')} | {pooled_change('p99_us')} | {pooled_change('mean_us')} |")
     return out
